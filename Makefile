@@ -1,0 +1,45 @@
+# Two commands a person needs: `make serve` and `make test`. Everything else is plumbing for them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.kamkit-installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8866
+
+.PHONY: serve test lint unit widget notebooks browser bench clean
+
+# (Re)install when pyproject.toml changes; an editable install keeps the code live.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/kamkit demo --if-empty
+	$(BIN)/kamkit serve --host $(HOST) --port $(PORT)
+
+test: lint unit widget notebooks browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check kamkit tests benchmarks
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit
+
+widget: $(STAMP)
+	$(BIN)/python -m pytest tests/widget
+
+# Notebooks run against a throw-away store, never the developer's own ~/.kamkit.
+notebooks: $(STAMP)
+	tmp=$$(mktemp -d) && KAMKIT_HOME=$$tmp $(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks; \
+	  status=$$?; rm -rf $$tmp; exit $$status
+
+browser: $(STAMP)
+	$(BIN)/python -m pytest tests/browser
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/store_writes.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

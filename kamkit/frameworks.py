@@ -1,0 +1,292 @@
+"""The framework content - grid categories, segmentation, relationship indicators, workbook steps -
+loaded from YAML into typed, validated, frozen objects.
+
+kamkit ships its content in `kamkit/content/`; a trainer can point `KAMKIT_CONTENT` (or
+`load_framework(path)`) at a folder of their own files. Any problem is reported as a
+`ContentError` naming the file, the field and the reason, before a single page is built.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kamkit.errors import ContentError
+from kamkit.models import INFLUENCE_MAX, INFLUENCE_MIN, SUPPORT_MAX, SUPPORT_MIN
+
+__all__ = [
+    "Framework",
+    "GridContent",
+    "SegmentationContent",
+    "RelationshipContent",
+    "StepsContent",
+    "CONTENT_DIR",
+    "load_framework",
+    "default_framework",
+]
+
+CONTENT_DIR = Path(__file__).parent / "content"
+FILES = {
+    "grid": "grid.yaml",
+    "segmentation": "segmentation.yaml",
+    "relationship": "relationship.yaml",
+    "steps": "steps.yaml",
+}
+
+
+class _Content(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# --- the Decision-Making Grid -------------------------------------------------------------
+
+def _check_labels(labels: dict[int, str], lo: int, hi: int) -> None:
+    if set(labels) != set(range(lo, hi + 1)):
+        raise ValueError(f"labels must name each of {lo}..{hi} exactly, got {sorted(labels)}")
+
+
+class SupportScale(_Content):
+    labels: dict[int, str] = Field(description="a short word for each point, -2..+2")
+
+    @model_validator(mode="after")
+    def _labels_cover_scale(self) -> SupportScale:
+        _check_labels(self.labels, SUPPORT_MIN, SUPPORT_MAX)
+        return self
+
+
+class InfluenceScale(_Content):
+    labels: dict[int, str] = Field(description="a short word for each point, 1..5")
+    high_from: int = Field(description="influence at or above this counts as high")
+
+    @model_validator(mode="after")
+    def _labels_cover_scale(self) -> InfluenceScale:
+        _check_labels(self.labels, INFLUENCE_MIN, INFLUENCE_MAX)
+        if not INFLUENCE_MIN < self.high_from <= INFLUENCE_MAX:
+            raise ValueError(f"high_from must lie within {INFLUENCE_MIN + 1}..{INFLUENCE_MAX}")
+        return self
+
+
+class GridCategory(_Content):
+    id: str
+    name: str
+    influence: Literal["high", "low"]
+    support: Literal["supportive", "neutral", "opposed"]
+    advice: str
+
+
+class UnmappedCategory(_Content):
+    id: str
+    name: str
+    advice: str
+
+
+class GridContent(_Content):
+    influence: InfluenceScale
+    support: SupportScale
+    categories: tuple[GridCategory, ...]
+    unmapped: UnmappedCategory
+
+    @model_validator(mode="after")
+    def _one_category_per_cell(self) -> GridContent:
+        cells = [(c.influence, c.support) for c in self.categories]
+        wanted = {(i, s) for i in ("high", "low") for s in ("supportive", "neutral", "opposed")}
+        if len(cells) != len(set(cells)) or set(cells) != wanted:
+            raise ValueError("need exactly one category for each influence x support cell (6)")
+        return self
+
+
+# --- segmentation ---------------------------------------------------------------------
+
+class Criterion(_Content):
+    id: str
+    name: str
+    weight: float = Field(gt=0)
+    help: str = ""
+
+
+class Purpose(_Content):
+    id: str
+    name: str
+    attractive: bool
+    strong: bool
+    summary: str
+
+
+def _weights_total_100(criteria: tuple[Criterion, ...], axis: str) -> None:
+    total = sum(c.weight for c in criteria)
+    if abs(total - 100) > 1e-6:
+        raise ValueError(f"{axis} weights add up to {total:g}, not 100")
+
+
+class SegmentationContent(_Content):
+    threshold: float = Field(ge=0, le=100)
+    attractiveness: tuple[Criterion, ...] = Field(min_length=1)
+    strength: tuple[Criterion, ...] = Field(min_length=1)
+    purposes: tuple[Purpose, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SegmentationContent:
+        _weights_total_100(self.attractiveness, "attractiveness")
+        _weights_total_100(self.strength, "strength")
+        cells = {(p.attractive, p.strong) for p in self.purposes}
+        if len(cells) != 4 or len(self.purposes) != 4:
+            raise ValueError("need exactly one purpose for each attractive x strong cell (4)")
+        return self
+
+
+# --- relationship quantification -------------------------------------------------------
+
+class Level(_Content):
+    score: float = Field(ge=0, le=100)
+    label: str
+
+
+class Indicator(_Content):
+    id: str
+    name: str
+    weight: float = Field(gt=0)
+    levels: tuple[Level, ...] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _levels_ascend(self) -> Indicator:
+        scores = [lvl.score for lvl in self.levels]
+        if scores != sorted(scores) or len(set(scores)) != len(scores):
+            raise ValueError("level scores must rise strictly from first to last")
+        return self
+
+
+class Stage(_Content):
+    lower: float = Field(alias="from", ge=0, le=100)
+    name: str
+
+
+class RelationshipContent(_Content):
+    stale_after_days: int = Field(gt=0)
+    stale_factor: float = Field(ge=0, le=1)
+    indicators: tuple[Indicator, ...] = Field(min_length=1)
+    stages: tuple[Stage, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RelationshipContent:
+        total = sum(i.weight for i in self.indicators)
+        if abs(total - 100) > 1e-6:
+            raise ValueError(f"indicator weights add up to {total:g}, not 100")
+        bounds = [s.lower for s in self.stages]
+        if bounds[0] != 0 or bounds != sorted(bounds):
+            raise ValueError("stages must start at 0 and ascend")
+        return self
+
+    def stage_for(self, score: float) -> str:
+        """The named relationship stage a 0-100 score falls in."""
+        return [s.name for s in self.stages if score >= s.lower][-1]
+
+
+# --- workbook steps ---------------------------------------------------------------------
+
+class Step(_Content):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    number: int = Field(ge=1)
+    title: str
+    summary: str
+
+
+class StepsContent(_Content):
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> StepsContent:
+        ids = [s.id for s in self.steps]
+        if len(ids) != len(set(ids)):
+            raise ValueError("step ids must be unique")
+        return self
+
+
+class Framework(_Content):
+    """Everything a page needs to know about the method being taught."""
+
+    grid: GridContent
+    segmentation: SegmentationContent
+    relationship: RelationshipContent
+    steps: tuple[Step, ...]
+    source: str = Field(description="the folder the content was loaded from")
+
+    def step(self, step_id: str) -> Step:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)  # a programming error: step ids come from this same content
+
+
+_MODELS: dict[str, type[_Content]] = {
+    "grid": GridContent,
+    "segmentation": SegmentationContent,
+    "relationship": RelationshipContent,
+    "steps": StepsContent,
+}
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(str(path), "(file)", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(str(path), "(file)", f"cannot be read: {exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        reason = getattr(exc, "problem", None) or "not valid YAML"
+        raise ContentError(str(path), where, reason) from None
+
+
+def load_part(path: Path, part: str) -> _Content:
+    """Load and validate one content file as `part` (grid, segmentation, relationship, steps)."""
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise ContentError(str(path), "(file)", "must be a mapping of fields, e.g. 'threshold: 50'")
+    try:
+        return _MODELS[part].model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "(file)"
+        raise ContentError(str(path), field, first["msg"].removeprefix("Value error, ")) from None
+
+
+def load_framework(folder: str | os.PathLike[str] | None = None) -> Framework:
+    """Load the framework from `folder` (default: `KAMKIT_CONTENT`, else kamkit's own content).
+
+    A trainer's folder may hold only some of the files; the rest come from kamkit's defaults.
+    """
+    folder = Path(folder or os.environ.get("KAMKIT_CONTENT") or CONTENT_DIR)
+    if not folder.is_dir():
+        raise ContentError(str(folder), "(folder)", "is not a folder")
+    parts = {}
+    for part, name in FILES.items():
+        path = folder / name
+        if not path.exists():
+            path = CONTENT_DIR / name
+        parts[part] = load_part(path, part)
+    return Framework(
+        grid=parts["grid"],
+        segmentation=parts["segmentation"],
+        relationship=parts["relationship"],
+        steps=tuple(sorted(parts["steps"].steps, key=lambda s: s.number)),
+        source=str(folder),
+    )
+
+
+def default_framework() -> Framework:
+    """The framework pages use: `KAMKIT_CONTENT` if set, else kamkit's own; loaded once per folder."""
+    return _cached(os.environ.get("KAMKIT_CONTENT") or str(CONTENT_DIR))
+
+
+@lru_cache(maxsize=4)
+def _cached(folder: str) -> Framework:
+    return load_framework(folder)

@@ -1,0 +1,103 @@
+"""Numbered schema migrations. The store runs every migration newer than the database's version,
+each in its own transaction, at open; a database written by a newer kamkit is refused.
+
+A migration's table definitions are frozen here on purpose: migration 1 must build the version-1
+schema forever, whatever `kamkit.store` looks like later. Add migration N+1; never edit N.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
+
+__all__ = ["MIGRATIONS", "LATEST", "current_version", "migrate"]
+
+
+def _v1(conn: Connection) -> None:
+    """Trainees (with a hashed link token), their accounts, and every saved version of each
+    step's document."""
+    md = MetaData()
+    Table("kamkit_meta", md,
+          Column("key", String(40), primary_key=True),
+          Column("value", String(200), nullable=False))
+    Table("trainees", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("name", String(120), nullable=False),
+          Column("login", String(200), unique=True),
+          Column("cohort", String(200)),
+          Column("token_hash", String(64), unique=True),
+          Column("created_at", DateTime(timezone=True), nullable=False))
+    Table("accounts", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("trainee_id", Integer, ForeignKey("trainees.id", ondelete="CASCADE"),
+                 nullable=False, index=True),
+          Column("name", String(120), nullable=False),
+          Column("created_at", DateTime(timezone=True), nullable=False),
+          Column("updated_at", DateTime(timezone=True), nullable=False))
+    Table("documents", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"),
+                 nullable=False),
+          Column("step", String(40), nullable=False),
+          Column("version", Integer, nullable=False),
+          Column("data", Text, nullable=False),
+          Column("saved_at", DateTime(timezone=True), nullable=False),
+          UniqueConstraint("account_id", "step", "version", name="uq_document_version"))
+    md.create_all(conn)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "trainees, accounts, versioned documents", _v1),
+]
+LATEST = MIGRATIONS[-1][0]
+
+_meta = Table("kamkit_meta", MetaData(), Column("key", String(40), primary_key=True),
+              Column("value", String(200)))
+
+
+def current_version(conn: Connection) -> int:
+    """The schema version of the database behind `conn` (0 for an empty database)."""
+    if not conn.dialect.has_table(conn, "kamkit_meta"):
+        return 0
+    value = conn.execute(select(_meta.c.value).where(_meta.c.key == "schema_version")).scalar()
+    return int(value or 0)
+
+
+def set_version(conn: Connection, version: int) -> None:
+    if conn.execute(select(_meta.c.key).where(_meta.c.key == "schema_version")).first():
+        conn.execute(_meta.update().where(_meta.c.key == "schema_version")
+                     .values(value=str(version)))
+    else:
+        conn.execute(_meta.insert().values(key="schema_version", value=str(version)))
+
+
+def pending(version: int) -> list[tuple[int, str, Callable[[Connection], None]]]:
+    return [m for m in MIGRATIONS if m[0] > version]
+
+
+def migrate(conn_factory: Callable[[], object]) -> list[int]:
+    """Apply pending migrations; `conn_factory()` yields a write transaction context. Returns the
+    numbers applied (empty when the database is up to date)."""
+    applied = []
+    for number, _desc, step in MIGRATIONS:
+        with conn_factory() as conn:  # type: ignore[attr-defined]
+            # re-read inside the write lock: another process may have migrated meanwhile
+            if current_version(conn) >= number:
+                continue
+            step(conn)
+            set_version(conn, number)
+            applied.append(number)
+    return applied

@@ -1,0 +1,282 @@
+"""What kamkit keeps: trainees, their accounts, and the document each workbook step saves.
+
+Pydantic v2 models. Every value a person enters passes through one of these before it is stored,
+and `parse()` turns pydantic's complaints into one `InvalidInput` whose message a trainee can read
+("Influence: must be at most 5 (got 7)") and whose `problems` name every field concerned.
+Documents are versioned in the store; their fields all have defaults, so a half-finished step is a
+valid document - completeness is measured (`kamkit.scoring.progress`), not enforced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from kamkit.errors import InvalidInput
+
+__all__ = [
+    "INFLUENCE_MIN", "INFLUENCE_MAX", "SUPPORT_MIN", "SUPPORT_MAX",
+    "Trainee", "Account", "ProfileDoc", "Stakeholder", "TeamMember", "PeerLink",
+    "StakeholderMapDoc", "IndicatorRating", "RelationshipDoc", "DOCUMENTS", "parse",
+    "document_model",
+]
+
+# The two rating scales of the Decision-Making Grid are part of the data model: saved maps depend on
+# them. Labels and the high-influence threshold live in content (kamkit/content/grid.yaml).
+INFLUENCE_MIN, INFLUENCE_MAX = 1, 5
+SUPPORT_MIN, SUPPORT_MAX = -2, 2
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=5000)]
+Items = Annotated[list[ShortText], Field(max_length=50)]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=False)
+
+
+class Trainee(_Model):
+    """A person working through the workbook."""
+
+    id: int | None = Field(default=None, description="store key; None until added")
+    name: Name = Field(description="how the trainee is greeted and listed")
+    login: ShortText | None = Field(
+        default=None, description="OS or JupyterHub user name, for sign-in-free use")
+    cohort: ShortText | None = Field(default=None, description="workshop or group, if any")
+    created_at: dt.datetime = Field(default_factory=_now)
+
+
+class Account(_Model):
+    """A customer account a trainee works on (real or a case study)."""
+
+    id: int | None = None
+    trainee_id: int
+    name: Name = Field(description="the customer's name as the trainee knows it")
+    created_at: dt.datetime = Field(default_factory=_now)
+    updated_at: dt.datetime = Field(default_factory=_now)
+
+
+# --- step 1: account profile ----------------------------------------------------------------
+
+class Swot(_Model):
+    strengths: Items = Field(default_factory=list)
+    weaknesses: Items = Field(default_factory=list)
+    opportunities: Items = Field(default_factory=list)
+    threats: Items = Field(default_factory=list)
+
+
+class ProfileDoc(_Model):
+    """Step 1: the facts about the customer, and the ratings that segment it."""
+
+    legal_name: ShortText = ""
+    industry: ShortText = ""
+    size_band: ShortText = ""
+    regions: Items = Field(default_factory=list)
+    ownership: ShortText = ""
+    strategy: LongText = Field(default="", description="their strategy and goals")
+    pressures: Items = Field(default_factory=list)
+    changes: Items = Field(default_factory=list, description="what is changing in their world")
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
+    total_category_spend: float | None = Field(
+        default=None, ge=0, description="their yearly spend in our category, all suppliers")
+    spend_with_us: float | None = Field(default=None, ge=0, description="of which with us, yearly")
+    revenue_with_us: float | None = Field(default=None, ge=0)
+    margin_pct: float | None = Field(default=None, ge=0, le=100)
+    years_as_customer: int | None = Field(default=None, ge=0, le=200)
+    next_renewal: dt.date | None = None
+    products_in_use: Items = Field(default_factory=list)
+    white_space: Items = Field(default_factory=list)
+    competitors: Items = Field(default_factory=list)
+    swot: Swot = Field(default_factory=Swot)
+    segmentation: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(
+        default_factory=dict, description="criterion id -> 0-100 rating (content: segmentation)")
+
+    @model_validator(mode="after")
+    def _spend_within_total(self) -> ProfileDoc:
+        if (self.spend_with_us is not None and self.total_category_spend is not None
+                and self.spend_with_us > self.total_category_spend):
+            raise ValueError("spend with us cannot exceed their total spend in the category")
+        return self
+
+    @property
+    def share_of_wallet(self) -> float | None:
+        """Their spend with us as a percentage of their total category spend."""
+        if self.spend_with_us is None or not self.total_category_spend:
+            return None
+        return 100 * self.spend_with_us / self.total_category_spend
+
+
+# --- step 2: stakeholder map ----------------------------------------------------------------
+
+Level = Literal["board", "executive", "senior manager", "manager", "staff"]
+
+
+class Stakeholder(_Model):
+    """A person in the customer's decision. None in a rating means "unknown" - a gap, not neutral."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+    name: ShortText = Field(default="", description="empty for a placeholder role")
+    title: ShortText = ""
+    department: ShortText = ""
+    level: Level | None = None
+    role: ShortText | None = Field(default=None, description="role in the buying process")
+    influence: int | None = Field(default=None, ge=INFLUENCE_MIN, le=INFLUENCE_MAX)
+    support: int | None = Field(default=None, ge=SUPPORT_MIN, le=SUPPORT_MAX)
+    needs: LongText = ""
+    wants: LongText = ""
+    declared_agenda: LongText = ""
+    personal_agenda: LongText = ""
+    reports_to: str | None = None
+    influences: list[str] = Field(default_factory=list)
+    evidence: LongText = Field(default="", description="how do you know?")
+    verified_on: dt.date | None = None
+    placeholder: bool = Field(default=False, description="a role we know exists, holder not met")
+
+    @model_validator(mode="after")
+    def _named_or_placeholder(self) -> Stakeholder:
+        if not self.placeholder and not self.name:
+            raise ValueError("a person needs a name, or tick 'placeholder' for a role not yet met")
+        return self
+
+
+class TeamMember(_Model):
+    """Someone on our side of the account."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+    name: Name
+    role: Literal["sponsor", "account manager", "team member"]
+    level: Level | None = None
+
+
+class PeerLink(_Model):
+    """The relationship between one of ours and one of theirs: 1 vendor … 4 trusted advisor."""
+
+    ours: str
+    theirs: str
+    today: int | None = Field(default=None, ge=1, le=4)
+    wanted: int | None = Field(default=None, ge=1, le=4)
+
+
+class StakeholderMapDoc(_Model):
+    """Step 2: the people in the decision, our team, and who knows whom."""
+
+    people: list[Stakeholder] = Field(default_factory=list, max_length=200)
+    team: list[TeamMember] = Field(default_factory=list, max_length=50)
+    links: list[PeerLink] = Field(default_factory=list, max_length=2000)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> StakeholderMapDoc:
+        people = {p.id for p in self.people}
+        team = {t.id for t in self.team}
+        if len(people) != len(self.people) or len(team) != len(self.team):
+            raise ValueError("two entries share an id")
+        for p in self.people:
+            for ref in [p.reports_to, *p.influences]:
+                if ref is not None and ref not in people:
+                    raise ValueError(f"{p.name or p.id} refers to an unknown person '{ref}'")
+        for link in self.links:
+            if link.ours not in team or link.theirs not in people:
+                raise ValueError("a relationship refers to someone no longer on the map")
+        return self
+
+
+# --- step 3: relationship score -------------------------------------------------------------
+
+class IndicatorRating(_Model):
+    """One piece of evidence: the anchored level reached (None = don't know) and how we know."""
+
+    level: int | None = Field(default=None, ge=0, le=20, description="index into content levels")
+    evidence: LongText = ""
+    as_of: dt.date | None = None
+
+
+class RelationshipDoc(_Model):
+    """Step 3: gut feeling first, then the evidence, indicator by indicator."""
+
+    gut_feeling: int | None = Field(default=None, ge=0, le=100)
+    ratings: dict[str, IndicatorRating] = Field(default_factory=dict)
+
+
+DOCUMENTS: dict[str, type[_Model]] = {
+    "profile": ProfileDoc,
+    "stakeholders": StakeholderMapDoc,
+    "relationship": RelationshipDoc,
+}
+
+
+def document_model(step: str) -> type[_Model]:
+    """The model of the document a workbook step saves."""
+    try:
+        return DOCUMENTS[step]
+    except KeyError:
+        raise InvalidInput(f"There is no workbook step called '{step}'.", field="step") from None
+
+
+# --- readable validation ---------------------------------------------------------------------
+
+_M = TypeVar("_M", bound=BaseModel)
+
+_MESSAGES = {
+    "missing": "is required",
+    "string_too_short": "cannot be empty",
+    "string_too_long": "is too long (at most {max_length} characters)",
+    "too_long": "has too many entries (at most {max_length})",
+    "less_than_equal": "must be at most {le}",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "date_from_datetime_parsing": "must be a real date (YYYY-MM-DD)",
+    "date_parsing": "must be a real date (YYYY-MM-DD)",
+    "literal_error": "must be one of {expected}",
+    "string_pattern_mismatch": "is not in the expected form",
+    "extra_forbidden": "is not a field kamkit knows",
+}
+
+
+def _label(loc: tuple[Any, ...]) -> str:
+    words = [str(p).replace("_pct", " %").replace("_", " ") for p in loc if not isinstance(p, int)]
+    return (words[-1] if words else "").capitalize() or "This entry"
+
+
+def parse(model: type[_M], data: Any) -> _M:
+    """Validate `data` as `model`, or raise `InvalidInput` that a trainee can read."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            template = _MESSAGES.get(err["type"])
+            ctx = err.get("ctx") or {}
+            if template is not None:
+                try:
+                    text = f"{_label(loc)} {template.format(**ctx)}"
+                except (KeyError, IndexError):
+                    text = f"{_label(loc)} {err['msg'].lower()}"
+                if err["type"] not in ("missing", "extra_forbidden") and "input" in err:
+                    shown = repr(err["input"])
+                    text += f" (got {shown[:40]})"
+            else:  # our own validators already speak plainly
+                text = err["msg"].removeprefix("Value error, ")
+                text = text[:1].upper() + text[1:]
+            problems.append((".".join(str(p) for p in loc), text))
+        field, message = problems[0]
+        if len(problems) > 1:
+            message += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
+        raise InvalidInput(message, field=field or None, problems=problems) from None

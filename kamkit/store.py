@@ -1,0 +1,402 @@
+"""Where every answer is kept: trainees, their accounts, and each step's document with its history.
+
+SQLAlchemy Core over a SQLite file by default (WAL, busy timeout, write transactions taken
+IMMEDIATE so concurrent writers queue instead of failing), or any SQLAlchemy URL - PostgreSQL in a
+multi-user setup. The verbs are few and regular: `add_…`, `get_…` (raises `NotFound`),
+`list_…`, `save_…`, `remove_…`; they take and return `kamkit.models`. Saving a document never
+overwrites: it appends version N+1, so the history of a trainee's thinking is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from kamkit import migrations
+from kamkit.errors import InvalidInput, NotFound, SaveFailed
+from kamkit.models import Account, Trainee, document_model, parse
+
+__all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token"]
+
+_md = MetaData()
+trainees = Table("trainees", _md,
+                 Column("id", Integer, primary_key=True), Column("name", String(120)),
+                 Column("login", String(200)), Column("cohort", String(200)),
+                 Column("token_hash", String(64)), Column("created_at", DateTime(timezone=True)))
+accounts = Table("accounts", _md,
+                 Column("id", Integer, primary_key=True), Column("trainee_id", Integer),
+                 Column("name", String(120)), Column("created_at", DateTime(timezone=True)),
+                 Column("updated_at", DateTime(timezone=True)))
+documents = Table("documents", _md,
+                  Column("id", Integer, primary_key=True), Column("account_id", Integer),
+                  Column("step", String(40)), Column("version", Integer), Column("data", Text),
+                  Column("saved_at", DateTime(timezone=True)))
+
+
+def kamkit_home() -> Path:
+    """The data folder (`KAMKIT_HOME`, default ~/.kamkit) - never inside what a server serves."""
+    return Path(os.environ.get("KAMKIT_HOME") or Path.home() / ".kamkit").expanduser()
+
+
+def default_url() -> str:
+    """`KAMKIT_DB_URL` if set, else the SQLite file in `kamkit_home()`."""
+    return os.environ.get("KAMKIT_DB_URL") or f"sqlite:///{kamkit_home() / 'kamkit.db'}"
+
+
+def hash_token(token: str) -> str:
+    """Links carry a random token; the store keeps only its SHA-256, so a stolen database
+    file does not hand out working links."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; everything we write is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class DocumentVersion(BaseModel):
+    """One saved version of a step's document."""
+
+    version: int
+    saved_at: dt.datetime
+    data: dict[str, Any]
+
+
+def _make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    memory = url in ("sqlite://", "sqlite:///:memory:")
+    if not memory:
+        path = Path(url.split("///", 1)[1])
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        **({"poolclass": StaticPool} if memory else {}),
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
+        cur = dbapi_conn.cursor()
+        if not memory:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A writer takes the lock up front, so two writers queue (busy_timeout) instead of
+        # deadlocking on a read-then-write upgrade.
+        write = conn.get_execution_options().get("kamkit_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """The kamkit database. Use as a context manager, or call `close()`."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        self.engine = _make_engine(self.url)
+        self._check_and_migrate()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One atomic write transaction. Taking the write lock is retried when the database
+        stays locked past the busy timeout; a failure after that is a `SaveFailed`."""
+        entered = False
+        for attempt in range(4):
+            try:
+                with self.engine.connect().execution_options(kamkit_write=True) as conn:
+                    with conn.begin():
+                        entered = True
+                        yield conn
+                return
+            except OperationalError as exc:
+                text = str(exc.orig).lower()
+                if not entered and "locked" in text and attempt < 3:
+                    time.sleep(0.05 * 2**attempt)
+                    continue
+                raise SaveFailed(_explain(text)) from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def _check_and_migrate(self) -> None:
+        with self._read() as conn:
+            version = migrations.current_version(conn)
+        if version > migrations.LATEST:
+            raise SaveFailed(f"This database was written by a newer kamkit (schema {version}); "
+                             f"this kamkit knows up to {migrations.LATEST}. Upgrade kamkit.")
+        if version < migrations.LATEST:
+            migrations.migrate(self._write_once)
+
+    @contextmanager
+    def _write_once(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(kamkit_write=True) as conn, conn.begin():
+            yield conn
+
+    @property
+    def schema_version(self) -> int:
+        with self._read() as conn:
+            return migrations.current_version(conn)
+
+    # -- trainees ---------------------------------------------------------------------------
+
+    def add_trainee(self, name: str, *, login: str | None = None,
+                    cohort: str | None = None) -> Trainee:
+        trainee = parse(Trainee, {"name": name, "login": login, "cohort": cohort})
+        try:
+            with self._write() as conn:
+                row = trainee.model_dump(exclude={"id"})
+                new_id = conn.execute(trainees.insert().values(**row)).inserted_primary_key[0]
+        except IntegrityError:
+            raise InvalidInput(f"Someone with the login '{login}' is already in the workbook.",
+                               field="login") from None
+        return trainee.model_copy(update={"id": new_id})
+
+    def get_trainee(self, trainee_id: int) -> Trainee:
+        return self._one_trainee(trainees.c.id == trainee_id, f"No trainee with id {trainee_id}.")
+
+    def get_trainee_by_login(self, login: str) -> Trainee:
+        return self._one_trainee(trainees.c.login == login, f"No trainee signs in as '{login}'.")
+
+    def get_trainee_by_token(self, token: str) -> Trainee:
+        """The trainee a personal link belongs to (NotFound for an unknown or revoked link)."""
+        return self._one_trainee(trainees.c.token_hash == hash_token(token),
+                                 "This personal link is not valid (any more).")
+
+    def _one_trainee(self, where: Any, message: str) -> Trainee:
+        with self._read() as conn:
+            row = conn.execute(select(*_trainee_cols()).where(where)).mappings().first()
+        if row is None:
+            raise NotFound(message)
+        return _trainee(row)
+
+    def list_trainees(self, cohort: str | None = None) -> list[Trainee]:
+        query = select(*_trainee_cols()).order_by(trainees.c.name, trainees.c.id)
+        if cohort is not None:
+            query = query.where(trainees.c.cohort == cohort)
+        with self._read() as conn:
+            return [_trainee(r) for r in conn.execute(query).mappings()]
+
+    def issue_token(self, trainee_id: int) -> str:
+        """A new personal-link token for the trainee; any earlier link stops working."""
+        token = secrets.token_urlsafe(24)
+        with self._write() as conn:
+            done = conn.execute(trainees.update().where(trainees.c.id == trainee_id)
+                                .values(token_hash=hash_token(token))).rowcount
+        if not done:
+            raise NotFound(f"No trainee with id {trainee_id}.")
+        return token
+
+    def remove_trainee(self, trainee_id: int) -> None:
+        with self._write() as conn:
+            ids = select(accounts.c.id).where(accounts.c.trainee_id == trainee_id)
+            conn.execute(documents.delete().where(documents.c.account_id.in_(ids)))
+            conn.execute(accounts.delete().where(accounts.c.trainee_id == trainee_id))
+            if not conn.execute(trainees.delete().where(trainees.c.id == trainee_id)).rowcount:
+                raise NotFound(f"No trainee with id {trainee_id}.")
+
+    # -- accounts ---------------------------------------------------------------------------
+
+    def add_account(self, trainee_id: int, name: str) -> Account:
+        account = parse(Account, {"trainee_id": trainee_id, "name": name})
+        self.get_trainee(trainee_id)
+        with self._write() as conn:
+            row = account.model_dump(exclude={"id"})
+            new_id = conn.execute(accounts.insert().values(**row)).inserted_primary_key[0]
+        return account.model_copy(update={"id": new_id})
+
+    def get_account(self, account_id: int, *, trainee_id: int | None = None) -> Account:
+        """An account; with `trainee_id`, only if it is that trainee's (else NotFound)."""
+        query = select(accounts).where(accounts.c.id == account_id)
+        if trainee_id is not None:
+            query = query.where(accounts.c.trainee_id == trainee_id)
+        with self._read() as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            raise NotFound(f"No account with id {account_id} here.")
+        return _account(row)
+
+    def list_accounts(self, trainee_id: int) -> list[Account]:
+        query = (select(accounts).where(accounts.c.trainee_id == trainee_id)
+                 .order_by(accounts.c.updated_at.desc(), accounts.c.id.desc()))
+        with self._read() as conn:
+            return [_account(r) for r in conn.execute(query).mappings()]
+
+    def save_account(self, account: Account) -> Account:
+        """Store a changed account (today: its name)."""
+        account = parse(Account, account.model_dump())
+        with self._write() as conn:
+            done = conn.execute(accounts.update().where(accounts.c.id == account.id)
+                                .values(name=account.name, updated_at=_now())).rowcount
+        if not done:
+            raise NotFound(f"No account with id {account.id} here.")
+        return self.get_account(account.id)  # type: ignore[arg-type]
+
+    def remove_account(self, account_id: int) -> None:
+        with self._write() as conn:
+            conn.execute(documents.delete().where(documents.c.account_id == account_id))
+            if not conn.execute(accounts.delete().where(accounts.c.id == account_id)).rowcount:
+                raise NotFound(f"No account with id {account_id} here.")
+
+    # -- documents --------------------------------------------------------------------------
+
+    def save_document(self, account_id: int, step: str, doc: BaseModel | dict[str, Any]) -> int:
+        """Validate and append a new version of the step's document; returns its number."""
+        data = doc.model_dump(mode="json") if isinstance(doc, BaseModel) else doc
+        model = parse(document_model(step), data)
+        payload = model.model_dump_json()
+        with self._write() as conn:
+            return self._append(conn, account_id, step, payload, _now())
+
+    def _append(self, conn: Connection, account_id: int, step: str, payload: str,
+                saved_at: dt.datetime) -> int:
+        exists = conn.execute(select(accounts.c.id).where(accounts.c.id == account_id)).first()
+        if exists is None:
+            raise NotFound(f"No account with id {account_id} here.")
+        last = conn.execute(select(func.max(documents.c.version)).where(
+            documents.c.account_id == account_id, documents.c.step == step)).scalar()
+        version = (last or 0) + 1
+        conn.execute(documents.insert().values(account_id=account_id, step=step, version=version,
+                                               data=payload, saved_at=saved_at))
+        conn.execute(accounts.update().where(accounts.c.id == account_id)
+                     .values(updated_at=saved_at))
+        return version
+
+    def get_document(self, account_id: int, step: str) -> BaseModel:
+        """The latest version of the step's document (NotFound if never saved)."""
+        model = document_model(step)
+        query = (select(documents.c.data).where(documents.c.account_id == account_id,
+                                                documents.c.step == step)
+                 .order_by(documents.c.version.desc()).limit(1))
+        with self._read() as conn:
+            data = conn.execute(query).scalar()
+        if data is None:
+            raise NotFound(f"Nothing saved yet for step '{step}' of account {account_id}.")
+        return model.model_validate_json(data)
+
+    def load_document(self, account_id: int, step: str) -> BaseModel:
+        """The latest version, or an empty document when the step has not been started."""
+        try:
+            return self.get_document(account_id, step)
+        except NotFound:
+            return document_model(step)()
+
+    def list_versions(self, account_id: int, step: str) -> list[DocumentVersion]:
+        """Every saved version of the step's document, oldest first."""
+        query = (select(documents.c.version, documents.c.saved_at, documents.c.data)
+                 .where(documents.c.account_id == account_id, documents.c.step == step)
+                 .order_by(documents.c.version))
+        with self._read() as conn:
+            return [_version(r) for r in conn.execute(query).mappings()]
+
+    def list_steps_saved(self, account_id: int) -> dict[str, int]:
+        """step -> latest version number, for the steps this account has saved."""
+        query = (select(documents.c.step, func.max(documents.c.version))
+                 .where(documents.c.account_id == account_id).group_by(documents.c.step))
+        with self._read() as conn:
+            return {step: v for step, v in conn.execute(query)}
+
+    # -- whole workbooks (export / import live in kamkit.io.workbook) --------------------------
+
+    def restore_trainee(self, trainee: Trainee,
+                        books: list[tuple[Account, dict[str, list[DocumentVersion]]]]) -> Trainee:
+        """Write a trainee with accounts and document histories in ONE transaction: all or
+        nothing. Inputs must already be validated (kamkit.io.workbook does that)."""
+        try:
+            with self._write() as conn:
+                row = trainee.model_dump(exclude={"id"})
+                new_id = conn.execute(trainees.insert().values(**row)).inserted_primary_key[0]
+                for account, steps in books:
+                    arow = account.model_dump(exclude={"id"}) | {"trainee_id": new_id}
+                    acc_id = conn.execute(accounts.insert().values(**arow)).inserted_primary_key[0]
+                    for step, versions in steps.items():
+                        for v in versions:
+                            conn.execute(documents.insert().values(
+                                account_id=acc_id, step=step, version=v.version,
+                                data=document_model(step).model_validate(v.data)
+                                .model_dump_json(), saved_at=v.saved_at))
+        except IntegrityError:
+            raise InvalidInput(f"Someone with the login '{trainee.login}' is already in the "
+                               "workbook; remove them first or import on another store.",
+                               field="login") from None
+        return trainee.model_copy(update={"id": new_id})
+
+
+def _trainee_cols() -> list[Any]:
+    return [trainees.c.id, trainees.c.name, trainees.c.login, trainees.c.cohort,
+            trainees.c.created_at]
+
+
+def _trainee(row: Any) -> Trainee:
+    return Trainee.model_validate({**row, "created_at": _utc(row["created_at"])})
+
+
+def _account(row: Any) -> Account:
+    return Account.model_validate({**row, "created_at": _utc(row["created_at"]),
+                                   "updated_at": _utc(row["updated_at"])})
+
+
+def _version(row: Any) -> DocumentVersion:
+    return DocumentVersion(version=row["version"], saved_at=_utc(row["saved_at"]),
+                           data=json.loads(row["data"]))
+
+
+def _explain(text: str) -> str:
+    if "readonly" in text or "read-only" in text:
+        return "Saving failed: the database is read-only. Your answers are still on screen."
+    if "disk" in text and "full" in text:
+        return "Saving failed: the disk is full. Your answers are still on screen."
+    if "locked" in text:
+        return "Saving failed: the database stayed busy too long. kamkit will try again."
+    return f"Saving failed ({text[:120]}). Your answers are still on screen."
