@@ -1,0 +1,1 @@
+"""Getting work in and out of kamkit: whole-workbook JSON today; CRM imports and reports later."""

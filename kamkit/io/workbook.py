@@ -1,0 +1,122 @@
+"""One trainee's whole workbook as a JSON file: every account and every saved version of every
+step, so work can move between machines or be archived.
+
+The file carries a SHA-256 checksum of its content. It is an integrity check, not a signature: it
+catches a truncated download or a hand edit, and import then refuses the whole file. Import
+validates everything before it writes anything, and writes in one transaction - all or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from kamkit.errors import ImportRefused, InvalidInput, KamkitError
+from kamkit.models import Account, Trainee, document_model, parse
+from kamkit.store import DocumentVersion, Store
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "export_trainee", "dumps", "import_workbook"]
+
+FORMAT = "kamkit-workbook"
+FORMAT_VERSION = 1
+
+
+def _checksum(body: dict[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def export_trainee(store: Store, trainee_id: int) -> dict[str, Any]:
+    """Everything one trainee has done, as a JSON-ready dict with its checksum."""
+    from kamkit import __version__
+
+    trainee = store.get_trainee(trainee_id)
+    books = []
+    for account in reversed(store.list_accounts(trainee_id)):  # oldest first
+        docs = {step: [v.model_dump(mode="json") for v in store.list_versions(account.id, step)]
+                for step in sorted(store.list_steps_saved(account.id))}
+        books.append(account.model_dump(mode="json", exclude={"id", "trainee_id"})
+                     | {"documents": docs})
+    body = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "kamkit_version": __version__,
+        "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "trainee": trainee.model_dump(mode="json", exclude={"id"}),
+        "accounts": books,
+    }
+    return body | {"checksum": _checksum(body)}
+
+
+def dumps(bundle: dict[str, Any]) -> str:
+    return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+
+
+class _Book(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    documents: dict[str, list[DocumentVersion]]
+
+
+def import_workbook(store: Store, text: str | bytes) -> Trainee:
+    """Check a workbook file completely, then add it to the store as a new trainee.
+
+    Raises ImportRefused (store unchanged) for a file that is not JSON, not a kamkit workbook,
+    altered since export, or holding any invalid answer.
+    """
+    try:
+        bundle = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise ImportRefused(f"This file is not readable JSON{where}; it may be damaged or "
+                            "not a kamkit workbook.") from None
+    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
+        raise ImportRefused("This file is not a kamkit workbook export.")
+    if bundle.get("format_version") != FORMAT_VERSION:
+        raise ImportRefused(f"This workbook file uses format {bundle.get('format_version')!r}; "
+                            f"this kamkit reads format {FORMAT_VERSION}.")
+    body = {k: v for k, v in bundle.items() if k != "checksum"}
+    if bundle.get("checksum") != _checksum(body):
+        raise ImportRefused("This workbook file was changed after it was exported (its checksum "
+                            "does not match), so kamkit will not import it. Export it again.")
+    trainee, books = _validated(body)
+    try:
+        return store.restore_trainee(trainee, books)
+    except InvalidInput as exc:
+        raise ImportRefused(str(exc)) from None
+
+
+def _validated(body: dict[str, Any]) -> tuple[Trainee, list[tuple[Account, dict[str, Any]]]]:
+    where = "the trainee"
+    try:
+        trainee = parse(Trainee, body.get("trainee"))
+        books = []
+        raw_books = body.get("accounts")
+        if not isinstance(raw_books, list):
+            raise InvalidInput("Accounts are missing.")
+        for raw in raw_books:
+            where = f"account {raw.get('name')!r}" if isinstance(raw, dict) else "an account"
+            try:
+                book = _Book.model_validate(raw)
+            except ValidationError as exc:
+                raise InvalidInput(exc.errors()[0]["msg"]) from None
+            account = parse(Account, {"trainee_id": 0, "name": book.name,
+                                      "created_at": book.created_at,
+                                      "updated_at": book.updated_at})
+            for step, versions in book.documents.items():
+                numbers = [v.version for v in versions]
+                if numbers != list(range(1, len(numbers) + 1)):
+                    raise InvalidInput(f"step '{step}' has versions {numbers}, expected 1..N")
+                for v in versions:
+                    where = f"account {book.name!r}, step '{step}', version {v.version}"
+                    parse(document_model(step), v.data)
+            books.append((account, book.documents))
+    except KamkitError as exc:
+        raise ImportRefused(f"Nothing was imported: {where}: {exc}") from None
+    return trainee, books
