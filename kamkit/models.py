@@ -269,7 +269,8 @@ def parse(model: type[_M], data: Any) -> _M:
                     text = f"{_label(loc)} {template.format(**ctx)}"
                 except (KeyError, IndexError):
                     text = f"{_label(loc)} {err['msg'].lower()}"
-                if err["type"] not in ("missing", "extra_forbidden") and "input" in err:
+                if (err["type"] not in ("missing", "extra_forbidden", "string_too_short")
+                        and "input" in err):
                     shown = repr(err["input"])
                     text += f" (got {shown[:40]})"
             else:  # our own validators already speak plainly

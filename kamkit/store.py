@@ -340,12 +340,13 @@ class Store:
         with self._read() as conn:
             return [_version(r) for r in conn.execute(query).mappings()]
 
-    def list_steps_saved(self, account_id: int) -> dict[str, int]:
-        """step -> latest version number, for the steps this account has saved."""
-        query = (select(documents.c.step, func.max(documents.c.version))
+    def list_steps_saved(self, account_id: int) -> dict[str, tuple[int, dt.datetime]]:
+        """step -> (latest version, when it was saved), for the steps this account has saved."""
+        query = (select(documents.c.step, func.max(documents.c.version),
+                        func.max(documents.c.saved_at))
                  .where(documents.c.account_id == account_id).group_by(documents.c.step))
         with self._read() as conn:
-            return {step: v for step, v in conn.execute(query)}
+            return {step: (v, _utc(at)) for step, v, at in conn.execute(query)}
 
     # -- whole workbooks (export / import live in kamkit.io.workbook) --------------------------
 

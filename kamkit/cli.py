@@ -1,0 +1,267 @@
+"""`kamkit` on the command line: serve the workbook, seed a demo, manage a workshop cohort, move
+workbooks in and out, and check a trainer's content files.
+
+Every command exits 0 on success, 1 with a readable message on a kamkit error, 2 on bad usage.
+Nothing waits on a terminal that is not there: a command that would ask first takes `--yes`,
+and without a terminal it refuses instead of hanging.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kamkit.errors import InvalidInput, KamkitError, NotFound
+
+__all__ = ["main"]
+
+
+def _store(args: argparse.Namespace):  # noqa: ANN202 - keep SQLAlchemy out of `--help`
+    from kamkit.store import Store
+
+    return Store(args.db)
+
+
+def _confirm(question: str, yes: bool) -> bool:
+    if yes:
+        return True
+    if not sys.stdin or not sys.stdin.isatty():
+        raise InvalidInput(f"{question} Add --yes to confirm (no terminal to ask on).")
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _find_trainee(store, ref: str):  # noqa: ANN001, ANN202
+    """A trainee by id, login or exact name."""
+    if ref.isdigit():
+        return store.get_trainee(int(ref))
+    try:
+        return store.get_trainee_by_login(ref)
+    except NotFound:
+        matches = [t for t in store.list_trainees() if t.name == ref]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            ids = ", ".join(str(t.id) for t in matches)
+            raise InvalidInput(f"Several trainees are called '{ref}' (ids {ids}); use the id.")
+        raise
+
+
+# -- commands ------------------------------------------------------------------------------
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kamkit.server import is_loopback, voila_command, write_config
+    from kamkit.store import kamkit_home
+
+    access = args.access or ("personal" if is_loopback(args.host) else "links")
+    env = dict(os.environ, KAMKIT_ACCESS=access)
+    if args.db:
+        env["KAMKIT_DB_URL"] = args.db
+    _store(args).close()  # create / migrate the store before any kernel touches it
+    run_dir = kamkit_home() / "run" / f"serve-{args.port}"
+    config = write_config(run_dir, args.pool)
+    cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
+                        pool=args.pool, cull_idle=args.cull_idle)
+    where = f"http://{args.host}:{args.port}/voila/render/00_workbook.ipynb"
+    who = ("this machine's user opens it directly" if access == "personal"
+           else "trainees open their personal links")
+    print(f"kamkit: serving the workbook at {where} ({who}). Stop with Ctrl+C.", flush=True)
+    os.execvpe(cmd[0], cmd, env)  # Voila takes over this process; signals reach it directly
+    return 0  # pragma: no cover
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kamkit.demo import DEMO_COHORT, seed_demo
+    from kamkit.identity import link_for
+    from kamkit.store import kamkit_home
+
+    with _store(args) as store:
+        if args.if_empty and store.list_trainees():
+            print("kamkit: the store already has trainees; demo not seeded again.")
+            _print_links_file(kamkit_home() / "demo-links.txt")
+            return 0
+        tokens = seed_demo(store)
+    lines = [f"{name}: {link_for(args.base_url, token)}" for name, token in tokens.items()]
+    # Demo people only: their links are kept in a private file so `make serve` can repeat them.
+    path = kamkit_home() / "demo-links.txt"
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+    print(f"kamkit: seeded the '{DEMO_COHORT}' cohort and a sample account for you.")
+    _print_links_file(path)
+    return 0
+
+
+def _print_links_file(path: Path) -> None:
+    if path.exists():
+        print("Demo trainees' personal links:")
+        print(path.read_text().rstrip())
+
+
+def _names_from(args: argparse.Namespace) -> list[str]:
+    names = list(args.names)
+    if args.csv:
+        with open(args.csv, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or "name" not in [f.strip().lower() for f in reader.fieldnames]:
+                raise InvalidInput(f"{args.csv}: needs a 'name' column.")
+            key = next(f for f in reader.fieldnames if f.strip().lower() == "name")
+            names += [row[key] for row in reader if (row.get(key) or "").strip()]
+    if not names:
+        raise InvalidInput("Name at least one trainee, or give --csv FILE.")
+    return names
+
+
+def cmd_cohort_add(args: argparse.Namespace) -> int:
+    from kamkit.identity import link_for
+    from kamkit.models import Trainee, parse
+
+    names = _names_from(args)
+    for name in names:  # check all before adding any
+        parse(Trainee, {"name": name, "cohort": args.cohort})
+    with _store(args) as store:
+        for name in names:
+            trainee = store.add_trainee(name, cohort=args.cohort)
+            token = store.issue_token(trainee.id)
+            print(f"{trainee.name}\t{link_for(args.base_url, token)}")
+    return 0
+
+
+def cmd_cohort_list(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        for t in store.list_trainees(cohort=args.cohort):
+            print(f"{t.id}\t{t.name}\t{t.cohort or '-'}\t{len(store.list_accounts(t.id))} accounts")
+    return 0
+
+
+def cmd_cohort_relink(args: argparse.Namespace) -> int:
+    from kamkit.identity import link_for
+
+    with _store(args) as store:
+        trainee = _find_trainee(store, args.trainee)
+        if not _confirm(f"{trainee.name}'s current link will stop working.", args.yes):
+            print("Nothing changed.")
+            return 1
+        print(f"{trainee.name}\t{link_for(args.base_url, store.issue_token(trainee.id))}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kamkit.io.workbook import dumps, export_trainee
+
+    with _store(args) as store:
+        text = dumps(export_trainee(store, _find_trainee(store, args.trainee).id))
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.output)
+    if out.exists() and not _confirm(f"{out} exists and will be replaced.", args.yes):
+        print("Nothing written.")
+        return 1
+    tmp = out.with_name(out.name + ".partial")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)  # atomic: a reader never sees half a file
+    print(f"kamkit: wrote {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from kamkit.errors import ImportRefused
+    from kamkit.io.workbook import import_workbook
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise ImportRefused(f"Cannot read {args.file}: {exc.strerror}.") from None
+    with _store(args) as store:
+        trainee = import_workbook(store, data)
+        print(f"kamkit: imported {trainee.name} (id {trainee.id}) with "
+              f"{len(store.list_accounts(trainee.id))} accounts.")
+    return 0
+
+
+def cmd_validate_content(args: argparse.Namespace) -> int:
+    from kamkit.frameworks import load_framework
+
+    fw = load_framework(args.path)
+    print(f"kamkit: content in {args.path} is valid: {len(fw.grid.categories)} grid categories, "
+          f"{len(fw.segmentation.attractiveness) + len(fw.segmentation.strength)} segmentation "
+          f"criteria, {len(fw.relationship.indicators)} relationship indicators, "
+          f"{len(fw.steps)} steps.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kamkit", description=__doc__.split("\n\n")[0])
+    p.add_argument("--db", help="SQLAlchemy URL of the store (default: KAMKIT_DB_URL, else "
+                   "~/.kamkit/kamkit.db or KAMKIT_HOME)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    link_base = {"default": "http://127.0.0.1:8866",
+                 "help": "server address used in personal links (default http://127.0.0.1:8866)"}
+
+    s = sub.add_parser("serve", help="serve the trainee workbook with Voila")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8866)
+    s.add_argument("--pool", type=int, default=2, help="pre-heated workbook kernels (default 2)")
+    s.add_argument("--access", choices=["personal", "links"],
+                   help="who may open the workbook: 'personal' = this machine's user, "
+                        "'links' = personal links only (default: personal on loopback, else links)")
+    s.add_argument("--cull-idle", type=int, default=1800, metavar="SECONDS",
+                   help="shut down kernels idle this long (default 1800)")
+    s.set_defaults(func=cmd_serve)
+
+    d = sub.add_parser("demo", help="seed a demo cohort and a sample account")
+    d.add_argument("--if-empty", action="store_true", help="only when the store has no trainees")
+    d.add_argument("--base-url", **link_base)
+    d.set_defaults(func=cmd_demo)
+
+    c = sub.add_parser("cohort", help="workshop trainees and their personal links")
+    csub = c.add_subparsers(dest="cohort_command", required=True, metavar="ACTION")
+    ca = csub.add_parser("add", help="add trainees; prints one personal link each")
+    ca.add_argument("names", nargs="*", metavar="NAME")
+    ca.add_argument("--csv", help="a CSV file with a 'name' column")
+    ca.add_argument("--cohort", help="workshop or group name")
+    ca.add_argument("--base-url", **link_base)
+    ca.set_defaults(func=cmd_cohort_add)
+    cl = csub.add_parser("list", help="list trainees")
+    cl.add_argument("--cohort")
+    cl.set_defaults(func=cmd_cohort_list)
+    cr = csub.add_parser("relink", help="issue a new personal link (the old one stops working)")
+    cr.add_argument("trainee", help="id, login or name")
+    cr.add_argument("--yes", action="store_true")
+    cr.add_argument("--base-url", **link_base)
+    cr.set_defaults(func=cmd_cohort_relink)
+
+    e = sub.add_parser("export", help="one trainee's whole workbook as JSON")
+    e.add_argument("--trainee", required=True, help="id, login or name")
+    e.add_argument("--format", choices=["json"], default="json")
+    e.add_argument("--output", help="file to write (default: standard output)")
+    e.add_argument("--yes", action="store_true", help="replace an existing file")
+    e.set_defaults(func=cmd_export)
+
+    i = sub.add_parser("import", help="add a trainee's workbook from an exported JSON file")
+    i.add_argument("file")
+    i.set_defaults(func=cmd_import)
+
+    v = sub.add_parser("validate-content", help="check a folder of framework content files")
+    v.add_argument("path")
+    v.set_defaults(func=cmd_validate_content)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KamkitError as exc:
+        print(f"kamkit: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

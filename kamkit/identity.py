@@ -1,0 +1,61 @@
+"""Who is looking at a page: the rules, in one place.
+
+1. A personal link (`?t=<token>`, handed out by `kamkit cohort add`) names its trainee. The token
+   is random and only its hash is stored; editing the URL cannot reach anyone else's work.
+2. Under JupyterHub, the hub user (`JUPYTERHUB_USER`) is the trainee.
+3. A workshop server (`KAMKIT_ACCESS=links`, the default when serving beyond this machine) admits
+   nobody else: the page asks for the personal link.
+4. Otherwise - self-paced use on one's own machine - the OS user is the trainee, no sign-in.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Mapping
+from urllib.parse import parse_qs
+
+from kamkit.errors import AccessDenied, InvalidInput, NotFound
+from kamkit.models import Trainee
+from kamkit.store import Store
+
+__all__ = ["TOKEN_PARAM", "resolve_trainee", "link_for"]
+
+TOKEN_PARAM = "t"
+
+
+def _token(query: str | None) -> str | None:
+    values = parse_qs(query or "").get(TOKEN_PARAM)
+    return values[0] if values else None
+
+
+def _by_login(store: Store, login: str) -> Trainee:
+    try:
+        return store.get_trainee_by_login(login)
+    except NotFound:
+        pass
+    try:
+        return store.add_trainee(login, login=login)
+    except InvalidInput:  # another page of the same user created it a moment ago
+        return store.get_trainee_by_login(login)
+
+
+def resolve_trainee(store: Store, query: str | None, env: Mapping[str, str]) -> Trainee:
+    """The trainee for a page request, or AccessDenied with a message for the page."""
+    token = _token(query)
+    if token is not None:
+        try:
+            return store.get_trainee_by_token(token)
+        except NotFound:
+            raise AccessDenied("This personal link is not valid (any more). Ask your "
+                               "facilitator for your link.") from None
+    if env.get("JUPYTERHUB_USER"):
+        return _by_login(store, env["JUPYTERHUB_USER"])
+    if env.get("KAMKIT_ACCESS", "personal") == "links":
+        raise AccessDenied("Please open the personal link your facilitator gave you - it "
+                           "takes you straight to your own workbook.")
+    return _by_login(store, getpass.getuser())
+
+
+def link_for(base_url: str, token: str, notebook: str = "00_workbook.ipynb") -> str:
+    """A trainee's personal link to the workbook page on a `kamkit serve` server."""
+    return f"{base_url.rstrip('/')}/voila/render/{notebook}?{TOKEN_PARAM}={token}"

@@ -1,0 +1,109 @@
+"""How far a trainee has got with each workbook step, and where to resume.
+
+Completeness is measured, never enforced: a document is valid half-finished. Each step counts the
+things a complete piece of work has (content-driven where the content defines them: segmentation
+criteria, relationship indicators) and reports what is still missing, in words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel
+
+from kamkit.frameworks import Framework
+from kamkit.models import ProfileDoc, RelationshipDoc, StakeholderMapDoc
+
+__all__ = ["StepProgress", "step_progress", "resume_step", "COMPLETE_MAP_SIZE"]
+
+#: a complete map for a key account has around eight or more rated people (domain.md §2)
+COMPLETE_MAP_SIZE = 8
+
+Status = Literal["not started", "in progress", "done"]
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    step: str
+    done: int
+    total: int
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def status(self) -> Status:
+        if self.done == 0:
+            return "not started"
+        return "done" if self.done >= self.total else "in progress"
+
+
+def _checklist(step: str, items: list[tuple[str, bool]]) -> StepProgress:
+    return StepProgress(step, sum(ok for _, ok in items), len(items),
+                        [name for name, ok in items if not ok])
+
+
+def _profile(doc: ProfileDoc, fw: Framework) -> StepProgress:
+    swot = doc.swot
+    items = [
+        ("industry", bool(doc.industry)),
+        ("size", bool(doc.size_band)),
+        ("regions", bool(doc.regions)),
+        ("ownership", bool(doc.ownership)),
+        ("strategy and goals", bool(doc.strategy.strip())),
+        ("pressures", bool(doc.pressures)),
+        ("what is changing", bool(doc.changes)),
+        ("total category spend", doc.total_category_spend is not None),
+        ("spend with us", doc.spend_with_us is not None),
+        ("revenue and margin", doc.revenue_with_us is not None and doc.margin_pct is not None),
+        ("years as customer", doc.years_as_customer is not None),
+        ("next renewal", doc.next_renewal is not None),
+        ("products in use", bool(doc.products_in_use)),
+        ("white space", bool(doc.white_space)),
+        ("competitors", bool(doc.competitors)),
+        ("SWOT", all([swot.strengths, swot.weaknesses, swot.opportunities, swot.threats])),
+    ]
+    criteria = [*fw.segmentation.attractiveness, *fw.segmentation.strength]
+    items += [(f"rating: {c.name.lower()}", c.id in doc.segmentation) for c in criteria]
+    return _checklist("profile", items)
+
+
+def _stakeholders(doc: StakeholderMapDoc, fw: Framework) -> StepProgress:
+    rated = [p for p in doc.people if p.influence is not None and p.support is not None]
+    items = [(f"person {i + 1} rated", i < len(rated)) for i in range(COMPLETE_MAP_SIZE)]
+    items += [
+        ("our account team", bool(doc.team)),
+        ("who knows whom", any(link.today is not None for link in doc.links)),
+    ]
+    return _checklist("stakeholders", items)
+
+
+def _relationship(doc: RelationshipDoc, fw: Framework) -> StepProgress:
+    items = [("gut feeling", doc.gut_feeling is not None)]
+    for ind in fw.relationship.indicators:
+        rating = doc.ratings.get(ind.id)
+        items.append((ind.name.lower(), rating is not None and rating.level is not None))
+    return _checklist("relationship", items)
+
+
+_MEASURES = {"profile": _profile, "stakeholders": _stakeholders, "relationship": _relationship}
+
+
+def step_progress(step: str, doc: BaseModel, framework: Framework) -> StepProgress:
+    """How complete `doc` (the saved document of `step`) is."""
+    return _MEASURES[step](doc, framework)  # type: ignore[operator]
+
+
+def resume_step(progress: list[StepProgress], last_saved: str | None) -> str:
+    """Where "resume where you left off" takes the trainee: back to the step they last saved if it
+    is unfinished, else the first unfinished step in workbook order, else the first step."""
+    by_step = {p.step: p for p in progress}
+    if last_saved in by_step and by_step[last_saved].status != "done":
+        return last_saved  # type: ignore[return-value]
+    for p in progress:
+        if p.status != "done":
+            return p.step
+    return progress[0].step

@@ -1,0 +1,69 @@
+"""How `kamkit serve` runs Voila: the command line and config, built as data so tests can read
+them. Trainee notebooks only; no tracebacks; pre-heated kernels for the workbook page; idle
+kernels culled; and a file allow-list under which no database, JSON, YAML, Python or notebook
+file is ever served.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import sys
+from pathlib import Path
+
+__all__ = ["NOTEBOOKS", "WORKBOOK", "voila_command", "write_config", "is_loopback"]
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+WORKBOOK = "00_workbook.ipynb"
+
+# Only pictures and stylesheets may be fetched as files; the deny-list repeats the rule for the
+# kinds that must never leave the server, in case someone widens the allow-list.
+FILE_ALLOWLIST = [r".*\.(png|jpg|jpeg|gif|svg|css)"]
+FILE_DENYLIST = [r".*\.(db|db-wal|db-shm|sqlite|json|yaml|yml|py|ipynb|csv|xlsx)", r"(.*/)?\..*"]
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def write_config(run_dir: Path, pool: int) -> Path:
+    """A voila.json that pre-heats `pool` kernels for the workbook page only (step notebooks are
+    deep links, opened rarely; their kernels start on demand)."""
+    run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    config = {
+        "VoilaKernelManager": {
+            "kernel_pools_config": {WORKBOOK: {"pool_size": pool}, "default": {"pool_size": 0}},
+        },
+        "VoilaConfiguration": {
+            "file_allowlist": FILE_ALLOWLIST,
+            "file_denylist": FILE_DENYLIST,
+            "show_tracebacks": False,
+        },
+    }
+    path = run_dir / "voila.json"
+    path.write_text(json.dumps(config, indent=2))
+    return path
+
+
+def voila_command(*, host: str, port: int, config_dir: Path, pool: int, cull_idle: int,
+                  notebooks: Path = NOTEBOOKS) -> list[str]:
+    """The Voila command line for a trainee server."""
+    return [
+        sys.executable, "-m", "voila", str(notebooks),
+        "--no-browser",
+        f"--Voila.ip={host}",
+        f"--Voila.port={port}",
+        f"--Voila.config_file_paths=['{config_dir}']",
+        "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaConfiguration.preheat_kernel={pool > 0}",
+        f"--VoilaConfiguration.default_pool_size={pool}",
+        # A closed tab's kernel is never shut down by the page; cull it when idle.
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+    ]

@@ -1,0 +1,306 @@
+"""The workbook page: welcome, who you are, your accounts, your progress, and every step opening
+inside this one page (tabs), so a trainee keeps one kernel and never waits for a new page.
+
+`app()` builds the whole page before anyone asks for it (so Voila's pre-heated kernels do the slow
+part); `page.open_for_request()` then learns who is looking and loads their work.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as widgets
+
+from kamkit.errors import AccessDenied, KamkitError
+from kamkit.frameworks import Framework, default_framework
+from kamkit.scoring.progress import StepProgress
+from kamkit.session import Session
+from kamkit.ui.components import STYLE, Message, esc, guarded
+
+__all__ = ["WorkbookApp", "app", "step_factories"]
+
+log = logging.getLogger("kamkit.ui.workbook")
+StepFactory = Callable[[Session], widgets.Widget]
+
+
+def step_factories(framework: Framework) -> dict[str, StepFactory]:
+    """The view factory of every workbook step whose module `kamkit.ui.<step>` exists."""
+    found = {}
+    for step in framework.steps:
+        name = f"kamkit.ui.{step.id}"
+        if importlib.util.find_spec(name) is not None:
+            found[step.id] = importlib.import_module(name).app
+    return found
+
+
+def _bar(percent: int) -> str:
+    return (f'<span class="kk-bar" title="{percent}% complete">'
+            f'<span style="width:{max(0, min(100, percent))}%"></span></span>')
+
+
+class StepRow(widgets.HBox):
+    """One line of the progress list: step title, bar, status, and a button to open it."""
+
+    def __init__(self, number: int, title: str) -> None:
+        self.label = widgets.HTML(f'<span class="kk-step-title">{number}. {esc(title)}</span>',
+                                  layout=widgets.Layout(width="220px"))
+        self.bar = widgets.HTML(_bar(0), layout=widgets.Layout(width="200px"))
+        self.status = widgets.HTML("", layout=widgets.Layout(width="320px"))
+        self.open_button = widgets.Button(description="Open", layout=widgets.Layout(width="90px"))
+        super().__init__([self.label, self.bar, self.status, self.open_button])
+
+    def show(self, progress: StepProgress) -> None:
+        self.bar.value = _bar(progress.percent)
+        hint = ""
+        if progress.missing and progress.status != "not started":
+            hint = f' <span class="kk-muted">next: {esc(progress.missing[0])}</span>'
+        self.status.value = f"{progress.percent}% · {progress.status}{hint}"
+
+
+_WIDE = {"description_width": "110px"}
+
+
+class WorkbookApp(widgets.VBox):
+    """The workbook page. Public attributes are the widgets a person (and a test) uses."""
+
+    def __init__(self, session: Session | None = None, framework: Framework | None = None,
+                 factories: Mapping[str, StepFactory] | None = None) -> None:
+        self.framework = framework or (session.framework if session else default_framework())
+        self.session: Session | None = None
+        self._factories = dict(step_factories(self.framework) if factories is None else factories)
+        self._step_views: dict[str, widgets.Widget] = {}
+        self._create_header()
+        self._create_accounts()
+        self._create_progress()
+        self._create_tabs()
+        super().__init__([STYLE, self.header, self.notice, self.tabs])
+        self.add_class("kk-page")
+        if session is not None:
+            self.attach(session)
+
+    # -- building -------------------------------------------------------------------------
+
+    def _create_header(self) -> None:
+        self.header = widgets.HTML(
+            '<div class="kk-header"><h1>Key account workbook</h1>'
+            '<div class="kk-sub">Opening your workbook…</div></div>')
+        self.notice = Message()
+
+    def _create_accounts(self) -> None:
+        self.accounts = widgets.Dropdown(description="Working on", options=[], style=_WIDE,
+                                         layout=widgets.Layout(width="440px"))
+        self.accounts.observe(self._on_pick, names="value")
+        self.new_account_name = widgets.Text(
+            placeholder="Customer name, e.g. Nordwind Logistics", description="New account",
+            style=_WIDE, layout=widgets.Layout(width="440px"))
+        self.create_button = widgets.Button(description="Create", button_style="primary")
+        self.create_button.on_click(lambda _: self.create_account(self.new_account_name.value))
+        self.new_account_name.on_submit(lambda _: self.create_account(self.new_account_name.value))
+        self.new_account_message = Message()
+        self.rename_name = widgets.Text(description="Rename to", style=_WIDE,
+                                        layout=widgets.Layout(width="440px"))
+        self.rename_button = widgets.Button(description="Rename")
+        self.rename_button.on_click(lambda _: self.rename_account(self.rename_name.value))
+        self.rename_message = Message()
+        self.accounts_box = widgets.VBox([
+            widgets.HTML("<h3>Your accounts</h3><div class='kk-muted'>Work on one real or "
+                         "case-study account at a time; everything you enter is saved as you "
+                         "go.</div>"),
+            self.accounts,
+            widgets.HBox([self.new_account_name, self.create_button]), self.new_account_message,
+            widgets.HBox([self.rename_name, self.rename_button]), self.rename_message,
+        ])
+        self.accounts_box.add_class("kk-card")
+
+    def _create_progress(self) -> None:
+        self.progress_rows: dict[str, StepRow] = {}
+        for step in self.framework.steps:
+            row = StepRow(step.number, step.title)
+            row.open_button.on_click(lambda _, s=step.id: self.open_step(s))
+            self.progress_rows[step.id] = row
+        self.resume_button = widgets.Button(description="Resume where you left off",
+                                            button_style="success",
+                                            layout=widgets.Layout(width="auto"))
+        self.resume_button.on_click(lambda _: self.resume())
+        self.progress_box = widgets.VBox([
+            widgets.HTML("<h3>Your progress</h3>"), *self.progress_rows.values(),
+            self.resume_button,
+        ])
+        self.progress_box.add_class("kk-card")
+
+    def _create_tabs(self) -> None:
+        self.home = widgets.VBox([self.accounts_box, self.progress_box])
+        self._slots = {s.id: widgets.VBox() for s in self.framework.steps}
+        self.tabs = widgets.Tab(children=[self.home, *self._slots.values()],
+                                titles=["Home", *(f"{s.number}. {s.title}"
+                                                  for s in self.framework.steps)])
+        self.tabs.observe(self._on_tab, names="selected_index")
+
+    # -- who is looking ---------------------------------------------------------------------
+
+    def open_for_request(self, store: Any = None, env: Mapping[str, str] | None = None) -> None:
+        """Wait for the page request (pre-heated kernel), identify the trainee, load their work.
+        Never raises: a problem becomes a message on the page."""
+        from kamkit.identity import resolve_trainee
+        from kamkit.store import Store
+
+        try:
+            from voila.utils import wait_for_request
+
+            # Pre-heated: blocks until the page is requested, then the request's details are in
+            # os.environ (get_query_string() would wait a second time, for a request that never
+            # comes). Not pre-heated, or outside Voila: returns at once.
+            wait_for_request()
+            env = os.environ if env is None else env
+            store = store or Store()
+            trainee = resolve_trainee(store, env.get("QUERY_STRING"), env)
+            self.attach(Session(store, trainee, self.framework))
+        except AccessDenied as exc:
+            self._deny(str(exc))
+        except KamkitError as exc:
+            self._deny(f"The workbook could not open: {exc}")
+        except Exception:
+            log.exception("workbook failed to open")
+            self._deny("The workbook could not open because of a problem on the server. "
+                       "Please tell your facilitator.")
+
+    def _deny(self, text: str) -> None:
+        self.header.value = '<div class="kk-header"><h1>Key account workbook</h1></div>'
+        self.notice.error(text)
+        self.tabs.layout.display = "none"
+
+    def attach(self, session: Session) -> None:
+        """Show `session`'s trainee and their most recent account."""
+        self.session = session
+        cohort = f" · {esc(session.trainee.cohort)}" if session.trainee.cohort else ""
+        self.header.value = (
+            '<div class="kk-header"><h1>Key account workbook</h1>'
+            f'<div class="kk-sub">Hello, <b class="kk-trainee">{esc(session.trainee.name)}</b>'
+            f"{cohort}. Profile an account, map its people, measure the relationship - "
+            "one step at a time.</div></div>")
+        self.tabs.layout.display = None
+        accounts = session.accounts()
+        if accounts and session.account is None:
+            session.account = accounts[0]
+        self.refresh()
+
+    # -- actions (handlers call these; tests call them too) --------------------------------
+
+    @guarded(lambda self: self.new_account_message)
+    def create_account(self, name: str) -> None:
+        self.new_account_message.clear()
+        account = self._session().create_account(name)
+        self.new_account_name.value = ""
+        self.new_account_message.ok(f"Created “{account.name}”. Start with step 1.")
+        self._forget_steps()
+        self.refresh()
+
+    @guarded(lambda self: self.rename_message)
+    def rename_account(self, name: str) -> None:
+        self.rename_message.clear()
+        account = self._session().rename_account(name)
+        self.rename_message.ok(f"Renamed to “{account.name}”.")
+        self.refresh()
+
+    @guarded(lambda self: self.notice)
+    def open_account(self, account_id: int) -> None:
+        session = self._session()
+        if session.account is not None and session.account.id == account_id:
+            return
+        session.open_account(account_id)
+        self._forget_steps()
+        self.refresh()
+
+    @guarded(lambda self: self.notice)
+    def open_step(self, step_id: str) -> None:
+        self.tabs.selected_index = 1 + [s.id for s in self.framework.steps].index(step_id)
+
+    @guarded(lambda self: self.notice)
+    def resume(self) -> None:
+        self.open_step(self._session().resume_step())
+
+    def refresh(self) -> None:
+        """Redraw accounts and progress from the store."""
+        session = self._session()
+        accounts = session.accounts()
+        current = session.account.id if session.account else None
+        self._picking = True
+        try:
+            self.accounts.options = [(a.name, a.id) for a in accounts]
+            self.accounts.value = current
+        finally:
+            self._picking = False
+        has_account = current is not None
+        self.rename_name.value = session.account.name if session.account else ""
+        for w in (self.rename_name, self.rename_button, self.resume_button):
+            w.disabled = not has_account
+        if not has_account:
+            self.notice.note("Create your first account below - a real customer of yours, or "
+                             "an invented one to practise on.")
+        else:
+            self.notice.clear()
+        progress = session.progress() if has_account else []
+        for p in progress:
+            self.progress_rows[p.step].show(p)
+        for row in self.progress_rows.values():
+            row.open_button.disabled = not has_account
+        if has_account:
+            step = self.framework.step(session.resume_step(progress))
+            self.resume_button.description = (f"Resume where you left off: step {step.number}, "
+                                              f"{step.title}")
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _session(self) -> Session:
+        if self.session is None:
+            raise AccessDenied("The workbook is still opening; try again in a moment.")
+        return self.session
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        if not getattr(self, "_picking", False) and change["new"] is not None:
+            self.open_account(change["new"])
+
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        index = change["new"]
+        if index:
+            self._show_step(self.framework.steps[index - 1].id)
+
+    @guarded(lambda self: self.notice)
+    def _show_step(self, step_id: str) -> None:
+        """Build a step's view the first time it is opened for this account (keeps the page
+        fast), then keep it: switching back and forth costs nothing."""
+        slot = self._slots[step_id]
+        if step_id in self._step_views:
+            return
+        session = self._session()
+        if session.account is None:
+            slot.children = [widgets.HTML("<p>Pick or create an account on the Home tab "
+                                          "first.</p>")]
+            return
+        factory = self._factories.get(step_id)
+        if factory is None:
+            step = self.framework.step(step_id)
+            view: widgets.Widget = widgets.HTML(
+                f"<div class='kk-card'><h3>{esc(step.title)}</h3><p>{esc(step.summary)}</p>"
+                "<p class='kk-muted'>This step is not in this version of kamkit yet.</p></div>")
+        else:
+            view = factory(session)
+        self._step_views[step_id] = view
+        slot.children = [view]
+
+    def _forget_steps(self) -> None:
+        self._step_views.clear()
+        for slot in self._slots.values():
+            slot.children = []
+        if self.tabs.selected_index:
+            self._show_step(self.framework.steps[self.tabs.selected_index - 1].id)
+
+
+def app(session: Session | None = None) -> WorkbookApp:
+    """The workbook page. Without a session it waits for `open_for_request()`."""
+    return WorkbookApp(session)
