@@ -24,7 +24,7 @@ TOKEN_PARAM = "t"
 
 
 def _token(query: str | None) -> str | None:
-    values = parse_qs(query or "").get(TOKEN_PARAM)
+    values = parse_qs(query or "", keep_blank_values=True).get(TOKEN_PARAM)
     return values[0] if values else None
 
 

@@ -97,9 +97,9 @@ def _make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     memory = url in ("sqlite://", "sqlite:///:memory:")
-    if not memory:
-        path = Path(url.split("///", 1)[1])
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = url.split("///", 1)[-1]
+    if not memory and not target.startswith("file:"):  # file: URIs (read-only opens) exist already
+        Path(target).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},

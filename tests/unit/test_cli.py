@@ -1,0 +1,87 @@
+"""The command line: cohort links, demo, export/import, and never hanging on a missing terminal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kamkit.cli import main
+from kamkit.store import Store
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def test_cohort_add_prints_one_working_personal_link_each(db, capsys):
+    assert main(["--db", db, "cohort", "add", "Ann Lee", "Bob Roy", "--cohort", "May"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["Ann Lee", "Bob Roy"]
+    with Store(db) as s:
+        for line in lines:
+            name, link = line.split("\t")
+            assert link.startswith("http://127.0.0.1:8866/voila/render/00_workbook.ipynb?t=")
+            assert s.get_trainee_by_token(link.split("t=")[1]).name == name
+
+
+def test_cohort_add_from_csv_checks_every_name_before_adding_any(db, tmp_path, capsys):
+    sheet = tmp_path / "people.csv"
+    sheet.write_text("Name,email\nAnn,a@x\n" + "B" * 200 + ",b@x\n")
+    assert main(["--db", db, "cohort", "add", "--csv", str(sheet)]) == 1
+    assert "too long" in capsys.readouterr().err
+    with Store(db) as s:
+        assert s.list_trainees() == []
+
+
+def test_demo_seeds_once_and_writes_the_demo_links(db, private_home, capsys):
+    assert main(["--db", db, "demo", "--if-empty"]) == 0
+    assert main(["--db", db, "demo", "--if-empty"]) == 0
+    out = capsys.readouterr().out
+    assert "not seeded again" in out
+    assert (private_home / "demo-links.txt").read_text().count("?t=") == 4
+    with Store(db) as s:
+        assert len(s.list_trainees()) == 5  # four in the cohort, plus this machine's user
+
+
+def test_export_to_stdout_then_import_elsewhere(db, tmp_path, capsys):
+    main(["--db", db, "demo"])
+    capsys.readouterr()
+    assert main(["--db", db, "export", "--trainee", "Ana Costa", "--format", "json"]) == 0
+    text = capsys.readouterr().out
+    assert json.loads(text)["trainee"]["name"] == "Ana Costa"
+    path = tmp_path / "ana.json"
+    path.write_text(text)
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert main(["--db", other, "import", str(path)]) == 0
+    assert "imported Ana Costa" in capsys.readouterr().out
+
+
+def test_export_never_waits_for_a_terminal_that_is_not_there(db, tmp_path):
+    main(["--db", db, "cohort", "add", "Ann"])
+    out = tmp_path / "ann.json"
+    out.write_text("keep me")
+    cmd = [sys.executable, "-m", "kamkit.cli", "--db", db, "export", "--trainee", "Ann",
+           "--output", str(out)]
+    done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1 and "Add --yes" in done.stderr
+    assert out.read_text() == "keep me"
+    done = subprocess.run([*cmd, "--yes"], stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and json.loads(out.read_text())["trainee"]["name"] == "Ann"
+
+
+def test_import_of_a_damaged_file_exits_1_with_a_message(db, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert main(["--db", db, "import", str(bad)]) == 1
+    assert "not readable JSON" in capsys.readouterr().err
+
+
+def test_unknown_trainee_is_a_message_not_a_traceback(db, capsys):
+    assert main(["--db", db, "export", "--trainee", "nobody"]) == 1
+    assert "No trainee signs in as 'nobody'" in capsys.readouterr().err

@@ -1,0 +1,86 @@
+"""Whole-workbook JSON: a faithful round trip, and any damaged file refused with the store unchanged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kamkit.demo import seed_demo
+from kamkit.errors import ImportRefused
+from kamkit.io.workbook import _checksum, dumps, export_trainee, import_workbook
+from kamkit.store import Store
+
+
+@pytest.fixture
+def exported(store, today):
+    seed_demo(store, today)
+    ana = next(t for t in store.list_trainees() if t.name == "Ana Costa")
+    return dumps(export_trainee(store, ana.id))
+
+
+@pytest.fixture
+def other():
+    with Store("sqlite:///:memory:") as s:
+        yield s
+
+
+def _snapshot(store):
+    return [(t.name, [(a.name, store.list_steps_saved(a.id)) for a in store.list_accounts(t.id)])
+            for t in store.list_trainees()]
+
+
+def test_round_trip_keeps_every_account_and_every_version(store, other, exported):
+    ana = import_workbook(other, exported)
+    assert ana.name == "Ana Costa" and ana.cohort == "Demo workshop"
+    original = next(t for t in store.list_trainees() if t.name == "Ana Costa")
+    for before, after in zip(store.list_accounts(original.id), other.list_accounts(ana.id),
+                             strict=True):
+        assert before.name == after.name
+        for step in ("profile", "stakeholders", "relationship"):
+            assert ([v.data for v in store.list_versions(before.id, step)]
+                    == [v.data for v in other.list_versions(after.id, step)])
+
+
+def test_a_truncated_file_is_refused_and_nothing_changes(other, exported):
+    with pytest.raises(ImportRefused, match="not readable JSON"):
+        import_workbook(other, exported[: len(exported) // 2])
+    assert other.list_trainees() == []
+
+
+def test_a_hand_edited_file_is_refused_by_its_checksum(other, exported):
+    tampered = exported.replace('"gut_feeling": 75', '"gut_feeling": 99')
+    assert tampered != exported
+    with pytest.raises(ImportRefused, match="changed after it was exported"):
+        import_workbook(other, tampered)
+    assert other.list_trainees() == []
+
+
+def test_an_invalid_answer_deep_inside_is_refused_even_with_a_valid_checksum(other, exported):
+    bundle = json.loads(exported)
+    nordwind = next(a for a in bundle["accounts"] if a["name"] == "Nordwind Logistics")
+    nordwind["documents"]["stakeholders"][0]["data"]["people"][0]["influence"] = 9
+    body = {k: v for k, v in bundle.items() if k != "checksum"}
+    bundle["checksum"] = _checksum(body)
+    with pytest.raises(ImportRefused) as err:
+        import_workbook(other, json.dumps(bundle))
+    assert "Nothing was imported" in str(err.value)
+    assert "step 'stakeholders', version 1" in str(err.value)
+    assert "Influence must be at most 5 (got 9)" in str(err.value)
+    assert other.list_trainees() == []
+
+
+def test_not_a_workbook_file_is_refused(other):
+    with pytest.raises(ImportRefused, match="not a kamkit workbook"):
+        import_workbook(other, '{"hello": 1}')
+
+
+def test_importing_twice_for_a_login_is_refused_and_changes_nothing(store, other, today):
+    seed_demo(store, today)
+    me = next(t for t in store.list_trainees() if t.login)
+    text = dumps(export_trainee(store, me.id))
+    import_workbook(other, text)
+    before = _snapshot(other)
+    with pytest.raises(ImportRefused, match="already in the workbook"):
+        import_workbook(other, text)
+    assert _snapshot(other) == before

@@ -1,0 +1,120 @@
+"""The workbook page, built on an in-memory store and used as a trainee would - without a browser."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pytest
+
+from kamkit.demo import seed_demo
+from kamkit.session import Session
+from kamkit.ui.workbook import WorkbookApp, app
+
+
+@pytest.fixture
+def ann(store):
+    return store.add_trainee("Ann <script>alert(1)</script>", cohort="May")
+
+
+@pytest.fixture
+def page(store, ann):
+    return app(Session(store, ann))
+
+
+def test_a_new_trainee_is_greeted_and_asked_for_a_first_account(page):
+    assert "Hello, <b class=\"kk-trainee\">Ann &lt;script&gt;" in page.header.value
+    assert "<script>" not in page.header.value
+    assert "Create your first account" in page.notice.text
+    assert page.resume_button.disabled and page.progress_rows["profile"].open_button.disabled
+
+
+def test_creating_an_account_selects_it_and_saves_it(page, store, ann):
+    page.new_account_name.value = "Nordwind Logistics"
+    page.create_button.click()
+    assert page.accounts.label == "Nordwind Logistics"
+    assert page.new_account_name.value == ""
+    assert "Created" in page.new_account_message.text
+    assert [a.name for a in store.list_accounts(ann.id)] == ["Nordwind Logistics"]
+    assert not page.resume_button.disabled
+
+
+def test_a_blank_account_name_is_explained_next_to_the_field(page, store, ann):
+    page.new_account_name.value = "   "
+    page.create_button.click()
+    assert page.new_account_message.text == "Name cannot be empty"
+    assert page.new_account_name.value == "   "  # what was typed stays
+    assert store.list_accounts(ann.id) == []
+
+
+def test_renaming_keeps_the_account_and_its_work(page, store, ann):
+    page.create_account("Acme")
+    account_id = page.accounts.value
+    store.save_document(account_id, "profile", {"industry": "Chemicals"})
+    page.rename_name.value = "Acme Chemicals"
+    page.rename_button.click()
+    assert page.accounts.options == (("Acme Chemicals", account_id),)
+    assert store.get_document(account_id, "profile").industry == "Chemicals"
+
+
+def test_picking_another_account_shows_its_progress(page, store, ann, today):
+    from kamkit.demo import sample_profile
+
+    page.create_account("Empty one")
+    page.create_account("Filled one")
+    filled = page.accounts.value
+    store.save_document(filled, "profile", sample_profile(today))
+    empty = next(v for _, v in page.accounts.options if v != filled)
+    page.accounts.value = empty
+    assert "0% · not started" in page.progress_rows["profile"].status.value
+    page.accounts.value = filled
+    assert "100% · done" in page.progress_rows["profile"].status.value
+
+
+def test_steps_open_inside_the_page_and_are_built_once(store, ann):
+    built = []
+
+    def fake_profile(session):
+        built.append(session.account.name)
+        return widgets.Label(f"profile of {session.account.name}")
+
+    page = WorkbookApp(Session(store, ann), factories={"profile": fake_profile})
+    page.create_account("Acme")
+    page.progress_rows["profile"].open_button.click()
+    assert page.tabs.selected_index == 1
+    page.tabs.selected_index = 0
+    page.open_step("profile")
+    assert built == ["Acme"]  # switching back costs nothing
+    page.create_account("Beta")  # a different account rebuilds the open step for it
+    assert built == ["Acme", "Beta"]
+
+
+def test_a_step_not_in_this_version_says_so(page):
+    page.create_account("Acme")
+    page.open_step("relationship")
+    shown = page._slots["relationship"].children[0].value
+    assert "Relationship score" in shown and "not in this version" in shown
+
+
+def test_resume_goes_to_the_step_to_continue(store, today):
+    seed_demo(store, today)
+    chloe = next(t for t in store.list_trainees() if t.name == "Chloé Martin")
+    page = app(Session(store, chloe))
+    assert page.resume_button.description.endswith("step 2, Stakeholder map")
+    page.resume_button.click()
+    assert page.tabs.selected_index == 2
+
+
+def test_opening_for_a_personal_link_shows_that_trainee(store, ann):
+    token = store.issue_token(ann.id)
+    page = app()
+    assert "Opening your workbook" in page.header.value
+    page.open_for_request(store=store, env={"QUERY_STRING": f"t={token}"})
+    assert page.session.trainee.id == ann.id
+    assert page.tabs.layout.display is None
+
+
+def test_a_bad_link_gets_a_message_and_no_workbook(store):
+    page = app()
+    page.open_for_request(store=store, env={"QUERY_STRING": "t=guess", "KAMKIT_ACCESS": "links"})
+    assert "not valid" in page.notice.text
+    assert page.tabs.layout.display == "none"
+    assert page.session is None
