@@ -46,14 +46,15 @@ def _find_trainee(store, ref: str):  # noqa: ANN001, ANN202
             return matches[0]
         if matches:
             ids = ", ".join(str(t.id) for t in matches)
-            raise InvalidInput(f"Several trainees are called '{ref}' (ids {ids}); use the id.")
+            raise InvalidInput(
+                f"Several trainees are called '{ref}' (ids {ids}); use the id.") from None
         raise
 
 
 # -- commands ------------------------------------------------------------------------------
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kamkit.server import is_loopback, voila_command, write_config
+    from kamkit.server import NOTEBOOKS, is_loopback, voila_command, write_config
     from kamkit.store import kamkit_home
 
     access = args.access or ("personal" if is_loopback(args.host) else "links")
@@ -64,7 +65,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     run_dir = kamkit_home() / "run" / f"serve-{args.port}"
     config = write_config(run_dir, args.pool)
     cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
-                        pool=args.pool, cull_idle=args.cull_idle)
+                        pool=args.pool, cull_idle=args.cull_idle,
+                        notebooks=Path(args.notebooks) if args.notebooks else NOTEBOOKS)
     where = f"http://{args.host}:{args.port}/voila/render/00_workbook.ipynb"
     who = ("this machine's user opens it directly" if access == "personal"
            else "trainees open their personal links")
@@ -106,9 +108,9 @@ def _names_from(args: argparse.Namespace) -> list[str]:
     if args.csv:
         with open(args.csv, newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
-            if not reader.fieldnames or "name" not in [f.strip().lower() for f in reader.fieldnames]:
+            key = next((f for f in reader.fieldnames or [] if f.strip().lower() == "name"), None)
+            if key is None:
                 raise InvalidInput(f"{args.csv}: needs a 'name' column.")
-            key = next(f for f in reader.fieldnames if f.strip().lower() == "name")
             names += [row[key] for row in reader if (row.get(key) or "").strip()]
     if not names:
         raise InvalidInput("Name at least one trainee, or give --csv FILE.")
@@ -211,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "'links' = personal links only (default: personal on loopback, else links)")
     s.add_argument("--cull-idle", type=int, default=1800, metavar="SECONDS",
                    help="shut down kernels idle this long (default 1800)")
+    s.add_argument("--notebooks", metavar="DIR",
+                   help="serve these trainee notebooks instead of kamkit's own")
     s.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("demo", help="seed a demo cohort and a sample account")

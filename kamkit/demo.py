@@ -39,7 +39,8 @@ def sample_profile(today: dt.date) -> ProfileDoc:
         white_space=["Warehouse robotics software", "Driver training platform"],
         competitors=["TransSoft", "RouteMax"],
         swot=Swot(strengths=["Trusted by operations"], weaknesses=["No access to the board"],
-                  opportunities=["Hub automation programme"], threats=["New CFO reviews suppliers"]),
+                  opportunities=["Hub automation programme"],
+                  threats=["New CFO reviews suppliers"]),
         segmentation={"revenue_potential": 80, "strategic_importance": 70, "market_influence": 60,
                       "share_of_wallet": 27, "relationship_strength": 55},
     )

@@ -283,7 +283,7 @@ def load_framework(folder: str | os.PathLike[str] | None = None) -> Framework:
 
 
 def default_framework() -> Framework:
-    """The framework pages use: `KAMKIT_CONTENT` if set, else kamkit's own; loaded once per folder."""
+    """The framework pages use: `KAMKIT_CONTENT` if set, else kamkit's own (cached per folder)."""
     return _cached(os.environ.get("KAMKIT_CONTENT") or str(CONTENT_DIR))
 
 

@@ -126,7 +126,7 @@ Level = Literal["board", "executive", "senior manager", "manager", "staff"]
 
 
 class Stakeholder(_Model):
-    """A person in the customer's decision. None in a rating means "unknown" - a gap, not neutral."""
+    """A person in the customer's decision. A rating of None means "unknown": a gap, not neutral."""
 
     id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
     name: ShortText = Field(default="", description="empty for a placeholder role")

@@ -1,4 +1,4 @@
-"""Who is looking: a personal link, the hub user, or this machine's user - and nobody else's work."""
+"""Who is looking: a personal link, the hub user, or this machine's user - nobody else's work."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The store: answers are kept, history is never overwritten, and concurrent writers lose nothing."""
+"""The store: answers are kept, history never overwritten, concurrent writers lose nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Whole-workbook JSON: a faithful round trip, and any damaged file refused with the store unchanged."""
+"""Whole-workbook JSON: a faithful round trip; a damaged file refused, the store unchanged."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The workbook page, built on an in-memory store and used as a trainee would - without a browser."""
+"""The workbook page on an in-memory store, used as a trainee would - without a browser."""
 
 from __future__ import annotations
 

@@ -1,0 +1,113 @@
+"""A real `kamkit serve` on a free loopback port, and Debian's Chromium driven by Playwright.
+Missing Chromium fails the layer - it is never skipped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("KAMKIT_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, home: Path, notebooks: Path) -> None:
+        self.home = home
+        self.db = f"sqlite:///{home / 'kamkit.db'}"
+        self.notebooks = notebooks
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, KAMKIT_HOME=str(home), KAMKIT_DB_URL=self.db)
+        self.proc: subprocess.Popen | None = None
+
+    def kamkit(self, *args: str) -> str:
+        return subprocess.run([sys.executable, "-m", "kamkit.cli", *args], env=self.env,
+                              capture_output=True, text=True, check=True, timeout=120).stdout
+
+    def start(self) -> None:
+        self.log = open(self.home / "server.log", "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kamkit.cli", "serve", "--port", str(self.port),
+             "--pool", "1", "--notebooks", str(self.notebooks)],
+            env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"kamkit serve exited: {self.logs()}")
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"kamkit serve did not answer in 120 s: {self.logs()}")
+
+    def logs(self) -> str:
+        return (self.home / "server.log").read_text()[-4000:]
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("served-home")
+    notebooks = tmp_path_factory.mktemp("served-notebooks")
+    for nb in (ROOT / "notebooks").glob("*.ipynb"):
+        shutil.copy(nb, notebooks)
+    srv = Server(home, notebooks)
+    srv.kamkit("--db", srv.db, "demo")  # creates the store
+    srv.start()
+    yield srv
+    srv.stop()
+    logs = (home / "server.log").read_text()
+    # a handler's exception is only logged by ipywidgets - here it fails the layer
+    assert "Exception in callback" not in logs and "Traceback" not in logs, logs[-4000:]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium "
+                    "(the browser layer is never skipped)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    p = context.new_page()
+    p.set_default_timeout(90_000)  # kernel start-up on a busy 2-core machine
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield p
+    context.close()
+    assert errors == [], errors

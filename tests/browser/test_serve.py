@@ -1,0 +1,72 @@
+"""The workbook served for real: personal links, work kept across reloads, nobody else's work
+visible, and no data or source file handed out by the server."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+import pytest
+
+
+def _links(server, *names: str) -> dict[str, str]:
+    out = server.kamkit("--db", server.db, "cohort", "add", *names, "--cohort", "Browser test",
+                        "--base-url", server.url)
+    return dict(line.split("\t") for line in out.strip().splitlines())
+
+
+def _open(page, link: str, name: str) -> None:
+    page.goto(link)
+    page.get_by_text(f"Hello, {name}").wait_for()
+
+
+def test_a_trainee_creates_an_account_and_finds_it_after_reload(server, page):
+    links = _links(server, "Ines Alvarez", "Jonas Berg")
+    _open(page, links["Ines Alvarez"], "Ines Alvarez")
+    page.get_by_placeholder("Customer name").fill("Acme Robotics")
+    page.get_by_role("button", name="Create").click()
+    page.get_by_text("Created “Acme Robotics”").wait_for()
+
+    page.reload()
+    page.get_by_text("Hello, Ines Alvarez").wait_for()
+    working_on = page.locator("select").first
+    working_on.locator("option", has_text="Acme Robotics").wait_for(state="attached")
+    assert working_on.input_value() != ""
+
+    _open(page, links["Jonas Berg"], "Jonas Berg")
+    page.get_by_text("Create your first account").wait_for()
+    assert page.get_by_text("Acme Robotics").count() == 0
+    assert page.locator("select option").count() == 0
+
+
+def test_an_edited_link_opens_nobody(server, page):
+    links = _links(server, "Kai Chen")
+    _open(page, links["Kai Chen"], "Kai Chen")
+    page.goto(links["Kai Chen"][:-3] + "abc")
+    page.get_by_text("This personal link is not valid").wait_for()
+    assert page.get_by_text("Hello,").count() == 0
+
+
+@pytest.mark.parametrize("path", [
+    "/voila/files/kamkit.db",
+    "/voila/files/00_workbook.ipynb",
+    "/voila/files/workbook.json",
+    "/voila/files/grid.yaml",
+    "/voila/files/helper.py",
+    "/voila/files/../served-home0/kamkit.db",
+    "/voila/files/%2e%2e/kamkit.db",
+    "/api/contents/00_workbook.ipynb",
+])
+def test_data_and_source_files_are_refused(server, path):
+    # decoys inside the served folder: even there, the server must not hand them out
+    for name, text in [("kamkit.db", "SECRET-DB"), ("workbook.json", "SECRET-JSON"),
+                       ("grid.yaml", "SECRET-YAML"), ("helper.py", "SECRET-PY")]:
+        (server.notebooks / name).write_text(text)
+    try:
+        with urllib.request.urlopen(server.url + path, timeout=30) as resp:
+            body = resp.read().decode("utf-8", "replace")
+            status = resp.status
+    except urllib.error.HTTPError as exc:
+        status, body = exc.code, ""
+    assert status in (403, 404), (status, body[:200])
+    assert "SECRET" not in body and "nbformat" not in body
