@@ -301,7 +301,10 @@ class Store:
 
     def _append(self, conn: Connection, account_id: int, step: str, payload: str,
                 saved_at: dt.datetime) -> int:
-        exists = conn.execute(select(accounts.c.id).where(accounts.c.id == account_id)).first()
+        # FOR UPDATE serialises writers of one account on PostgreSQL, so two saves cannot both
+        # take version N+1; SQLite already holds the write lock (BEGIN IMMEDIATE).
+        exists = conn.execute(select(accounts.c.id).where(accounts.c.id == account_id)
+                              .with_for_update()).first()
         if exists is None:
             raise NotFound(f"No account with id {account_id} here.")
         last = conn.execute(select(func.max(documents.c.version)).where(

@@ -42,8 +42,8 @@ class StepProgress:
 
 
 def _checklist(step: str, items: list[tuple[str, bool]]) -> StepProgress:
-    return StepProgress(step, sum(ok for _, ok in items), len(items),
-                        [name for name, ok in items if not ok])
+    missing = dict.fromkeys(name for name, ok in items if not ok)  # in order, each once
+    return StepProgress(step, sum(ok for _, ok in items), len(items), list(missing))
 
 
 def _profile(doc: ProfileDoc, fw: Framework) -> StepProgress:
@@ -72,8 +72,12 @@ def _profile(doc: ProfileDoc, fw: Framework) -> StepProgress:
 
 
 def _stakeholders(doc: StakeholderMapDoc, fw: Framework) -> StepProgress:
-    rated = [p for p in doc.people if p.influence is not None and p.support is not None]
-    items = [(f"person {i + 1} rated", i < len(rated)) for i in range(COMPLETE_MAP_SIZE)]
+    rated = sum(p.influence is not None and p.support is not None for p in doc.people)
+    short = max(0, COMPLETE_MAP_SIZE - rated)
+    people = "person" if short == 1 else "people"
+    # each rated person up to a complete map counts as one item of work
+    items = [(f"rate {short} more {people}", i < rated)
+             for i in range(COMPLETE_MAP_SIZE)]
     items += [
         ("our account team", bool(doc.team)),
         ("who knows whom", any(link.today is not None for link in doc.links)),

@@ -48,9 +48,9 @@ class StepRow(widgets.HBox):
 
     def __init__(self, number: int, title: str) -> None:
         self.label = widgets.HTML(f'<span class="kk-step-title">{number}. {esc(title)}</span>',
-                                  layout=widgets.Layout(width="220px"))
+                                  layout=widgets.Layout(width="210px"))
         self.bar = widgets.HTML(_bar(0), layout=widgets.Layout(width="200px"))
-        self.status = widgets.HTML("", layout=widgets.Layout(width="320px"))
+        self.status = widgets.HTML("", layout=widgets.Layout(width="400px"))
         self.open_button = widgets.Button(description="Open", layout=widgets.Layout(width="90px"))
         super().__init__([self.label, self.bar, self.status, self.open_button])
 

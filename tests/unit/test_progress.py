@@ -21,7 +21,8 @@ def test_the_sample_account_is_complete_except_the_unmet_cfo(framework, today):
     assert step_progress("relationship", sample_relationship(today), framework).status == "done"
     stakeholders = step_progress("stakeholders", sample_map(today), framework)
     assert stakeholders.status == "in progress"
-    assert stakeholders.missing == ["person 8 rated"]  # the CFO's support is unknown
+    # the new CFO's support is unknown, so the map has 7 of 8 rated people
+    assert stakeholders.missing == ["rate 1 more person"]
 
 
 def test_a_person_with_unknown_support_does_not_count_as_rated(framework):
