@@ -14,13 +14,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kamkit.errors import InvalidInput, KamkitError, NotFound
+
+if TYPE_CHECKING:  # imported lazily at run time: `kamkit --help` stays instant
+    from kamkit.models import Trainee
+    from kamkit.store import Store
 
 __all__ = ["main"]
 
 
-def _store(args: argparse.Namespace):  # noqa: ANN202 - keep SQLAlchemy out of `--help`
+def _store(args: argparse.Namespace) -> Store:
     from kamkit.store import Store
 
     return Store(args.db)
@@ -34,7 +39,7 @@ def _confirm(question: str, yes: bool) -> bool:
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
-def _find_trainee(store, ref: str):  # noqa: ANN001, ANN202
+def _find_trainee(store: Store, ref: str) -> Trainee:
     """A trainee by id, login or exact name."""
     if ref.isdigit():
         return store.get_trainee(int(ref))

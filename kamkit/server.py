@@ -58,7 +58,7 @@ def voila_command(*, host: str, port: int, config_dir: Path, pool: int, cull_idl
         "--no-browser",
         f"--Voila.ip={host}",
         f"--Voila.port={port}",
-        f"--Voila.config_file_paths=['{config_dir}']",
+        f"--Voila.config_file_paths={config_dir}",
         "--VoilaConfiguration.show_tracebacks=False",
         f"--VoilaConfiguration.preheat_kernel={pool > 0}",
         f"--VoilaConfiguration.default_pool_size={pool}",
