@@ -17,7 +17,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kamkit.errors import ContentError
-from kamkit.models import INFLUENCE_MAX, INFLUENCE_MIN, SUPPORT_MAX, SUPPORT_MIN
+from kamkit.models import (
+    INFLUENCE_MAX,
+    INFLUENCE_MIN,
+    SUPPORT_MAX,
+    SUPPORT_MIN,
+    ProfileDoc,
+    Swot,
+)
 
 __all__ = [
     "Framework",
@@ -25,6 +32,7 @@ __all__ = [
     "SegmentationContent",
     "RelationshipContent",
     "StepsContent",
+    "ProfileContent",
     "CONTENT_DIR",
     "load_framework",
     "default_framework",
@@ -36,6 +44,7 @@ FILES = {
     "segmentation": "segmentation.yaml",
     "relationship": "relationship.yaml",
     "steps": "steps.yaml",
+    "profile": "profile.yaml",
 }
 
 
@@ -107,6 +116,8 @@ class Criterion(_Content):
     name: str
     weight: float = Field(gt=0)
     help: str = ""
+    source: Literal["share_of_wallet", "relationship_score"] | None = Field(
+        default=None, description="where the value comes from when the facts exist")
 
 
 class Purpose(_Content):
@@ -125,6 +136,7 @@ def _weights_total_100(criteria: tuple[Criterion, ...], axis: str) -> None:
 
 class SegmentationContent(_Content):
     threshold: float = Field(ge=0, le=100)
+    max_key_accounts: int = Field(default=4, ge=1)
     attractiveness: tuple[Criterion, ...] = Field(min_length=1)
     strength: tuple[Criterion, ...] = Field(min_length=1)
     purposes: tuple[Purpose, ...]
@@ -186,6 +198,63 @@ class RelationshipContent(_Content):
         return [s.name for s in self.stages if score >= s.lower][-1]
 
 
+# --- step 1: the account profile ------------------------------------------------------------
+
+def _check_profile_field(name: str) -> str:
+    head, _, tail = name.partition(".")
+    ok = (head in ProfileDoc.model_fields and not tail) or (head == "swot" and tail in
+                                                            Swot.model_fields)
+    if not ok:
+        raise ValueError(f"'{name}' is not a field of the profile")
+    return name
+
+
+Metric = Literal["share_of_wallet", "margin_pct", "years_as_customer", "total_category_spend"]
+
+
+class HintCondition(_Content):
+    empty: tuple[str, ...] = ()
+    filled: tuple[str, ...] = ()
+    above: dict[Metric, float] = Field(default_factory=dict)
+    below: dict[Metric, float] = Field(default_factory=dict)
+    within_days: dict[Literal["next_renewal"], int] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> HintCondition:
+        for name in (*self.empty, *self.filled):
+            _check_profile_field(name)
+        if not (self.empty or self.filled or self.above or self.below or self.within_days):
+            raise ValueError("a hint needs at least one condition")
+        return self
+
+
+class Hint(_Content):
+    id: str
+    level: Literal["gap", "warning"]
+    when: HintCondition
+    text: str
+
+
+class Section(_Content):
+    id: str
+    title: str
+    intro: str = ""
+    fields: tuple[str, ...]
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> Section:
+        for name in self.fields:
+            _check_profile_field(name)
+        return self
+
+
+class ProfileContent(_Content):
+    sections: tuple[Section, ...] = Field(min_length=1)
+    size_bands: tuple[str, ...] = Field(min_length=1)
+    currencies: tuple[str, ...] = Field(min_length=1)
+    hints: tuple[Hint, ...] = ()
+
+
 # --- workbook steps ---------------------------------------------------------------------
 
 class Step(_Content):
@@ -213,6 +282,7 @@ class Framework(_Content):
     segmentation: SegmentationContent
     relationship: RelationshipContent
     steps: tuple[Step, ...]
+    profile: ProfileContent
     source: str = Field(description="the folder the content was loaded from")
 
     def step(self, step_id: str) -> Step:
@@ -227,6 +297,7 @@ _MODELS: dict[str, type[_Content]] = {
     "segmentation": SegmentationContent,
     "relationship": RelationshipContent,
     "steps": StepsContent,
+    "profile": ProfileContent,
 }
 
 
@@ -278,6 +349,7 @@ def load_framework(folder: str | os.PathLike[str] | None = None) -> Framework:
         segmentation=parts["segmentation"],
         relationship=parts["relationship"],
         steps=tuple(sorted(parts["steps"].steps, key=lambda s: s.number)),
+        profile=parts["profile"],
         source=str(folder),
     )
 

@@ -47,28 +47,11 @@ def _checklist(step: str, items: list[tuple[str, bool]]) -> StepProgress:
 
 
 def _profile(doc: ProfileDoc, fw: Framework) -> StepProgress:
-    swot = doc.swot
-    items = [
-        ("industry", bool(doc.industry)),
-        ("size", bool(doc.size_band)),
-        ("regions", bool(doc.regions)),
-        ("ownership", bool(doc.ownership)),
-        ("strategy and goals", bool(doc.strategy.strip())),
-        ("pressures", bool(doc.pressures)),
-        ("what is changing", bool(doc.changes)),
-        ("total category spend", doc.total_category_spend is not None),
-        ("spend with us", doc.spend_with_us is not None),
-        ("revenue and margin", doc.revenue_with_us is not None and doc.margin_pct is not None),
-        ("years as customer", doc.years_as_customer is not None),
-        ("next renewal", doc.next_renewal is not None),
-        ("products in use", bool(doc.products_in_use)),
-        ("white space", bool(doc.white_space)),
-        ("competitors", bool(doc.competitors)),
-        ("SWOT", all([swot.strengths, swot.weaknesses, swot.opportunities, swot.threats])),
-    ]
-    criteria = [*fw.segmentation.attractiveness, *fw.segmentation.strength]
-    items += [(f"rating: {c.name.lower()}", c.id in doc.segmentation) for c in criteria]
-    return _checklist("profile", items)
+    from kamkit.scoring.profile import section_progress  # it builds on StepProgress, below
+
+    sections = section_progress(doc, fw)
+    return StepProgress("profile", sum(s.done for s in sections), sum(s.total for s in sections),
+                        [m for s in sections for m in s.missing])
 
 
 def _stakeholders(doc: StakeholderMapDoc, fw: Framework) -> StepProgress:

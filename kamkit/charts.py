@@ -1,0 +1,123 @@
+"""Charts as pure functions: data in, an SVG document (a string) out. SVG needs no JavaScript and
+no network, renders inside an HTML widget, and is cheap enough to redraw on every edit. Every
+label that came from a person is escaped here."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from kamkit.frameworks import SegmentationContent
+from kamkit.scoring.portfolio import ParetoRow
+
+__all__ = ["MatrixPoint", "portfolio_matrix", "pareto_chart"]
+
+_FONT = 'font-family="system-ui, sans-serif"'
+_QUADRANT_FILL = {"grow": "#e8f1fb", "maintain": "#e9f6ec", "defend": "#fdf5e6", "exit": "#f7eaea"}
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+@dataclass(frozen=True)
+class MatrixPoint:
+    label: str
+    strength: float        # x, 0-100
+    attractiveness: float  # y, 0-100
+    current: bool = False
+
+
+def portfolio_matrix(points: list[MatrixPoint], seg: SegmentationContent,
+                     size: int = 360) -> str:
+    """The portfolio matrix: our strength across, attractiveness up, the four purposes shaded."""
+    pad_l, pad_b, pad_t, pad_r = 46, 40, 12, 12
+    w, h = size, size
+    width, height = pad_l + w + pad_r, pad_t + h + pad_b
+
+    def x(v: float) -> float:
+        return pad_l + w * max(0.0, min(100.0, v)) / 100
+
+    def y(v: float) -> float:
+        return pad_t + h * (1 - max(0.0, min(100.0, v)) / 100)
+
+    t = seg.threshold
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-matrix" '
+             f'aria-label="Portfolio matrix">']
+    for p in seg.purposes:
+        x0, x1 = (x(t), x(100)) if p.strong else (x(0), x(t))
+        y0, y1 = (y(100), y(t)) if p.attractive else (y(t), y(0))
+        parts.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" '
+                     f'height="{y1 - y0:.1f}" fill="{_QUADRANT_FILL.get(p.id, "#f3f3f3")}"/>')
+        parts.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{y0 + 20:.1f}" text-anchor="middle" '
+                     f'{_FONT} font-size="14" font-weight="600" fill="#555">{_e(p.name)}</text>')
+    parts.append(f'<rect x="{pad_l}" y="{pad_t}" width="{w}" height="{h}" fill="none" '
+                 'stroke="#99a"/>')
+    parts.append(f'<line x1="{x(t):.1f}" y1="{pad_t}" x2="{x(t):.1f}" y2="{pad_t + h}" '
+                 'stroke="#99a" stroke-dasharray="4 3"/>')
+    parts.append(f'<line x1="{pad_l}" y1="{y(t):.1f}" x2="{pad_l + w}" y2="{y(t):.1f}" '
+                 'stroke="#99a" stroke-dasharray="4 3"/>')
+    parts.append(f'<text x="{pad_l + w / 2}" y="{height - 8}" text-anchor="middle" {_FONT} '
+                 'font-size="12" fill="#333">Our strength in the account →</text>')
+    parts.append(f'<text transform="translate(14 {pad_t + h / 2}) rotate(-90)" '
+                 f'text-anchor="middle" {_FONT} font-size="12" fill="#333">'
+                 'Attractiveness →</text>')
+    for v in (0, 50, 100):
+        parts.append(f'<text x="{x(v):.1f}" y="{pad_t + h + 14}" text-anchor="middle" {_FONT} '
+                     f'font-size="10" fill="#777">{v}</text>')
+        parts.append(f'<text x="{pad_l - 6}" y="{y(v) + 3:.1f}" text-anchor="end" {_FONT} '
+                     f'font-size="10" fill="#777">{v}</text>')
+    for pt in sorted(points, key=lambda p: p.current):  # the current account on top
+        cx, cy = x(pt.strength), y(pt.attractiveness)
+        fill, r = ("#d9480f", 7) if pt.current else ("#2f6fb0", 5)
+        anchor, dx = ("end", -10) if pt.strength > 75 else ("start", 10)
+        parts.append(f'<g class="kk-point"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" '
+                     f'fill="{fill}" stroke="white" stroke-width="1.5"/>'
+                     f'<text x="{cx + dx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}" {_FONT} '
+                     f'font-size="12" fill="#222">{_e(pt.label)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def pareto_chart(rows: list[ParetoRow], currency: str = "", width: int = 560,
+                 height: int = 260) -> str:
+    """Revenue per account, largest first, with the cumulative share and the 80 % line."""
+    if not rows:
+        return ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" '
+                'class="kk-pareto"></svg>')
+    pad_l, pad_r, pad_t, pad_b = 56, 40, 12, 70
+    w, h = width - pad_l - pad_r, height - pad_t - pad_b
+    top = max(r.revenue for r in rows) or 1.0
+    step = w / len(rows)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-pareto" '
+             'aria-label="Revenue by account, largest first">']
+    y80 = pad_t + h * 0.2
+    parts.append(f'<line x1="{pad_l}" y1="{y80:.1f}" x2="{pad_l + w}" y2="{y80:.1f}" '
+                 'stroke="#d9480f" stroke-dasharray="4 3"/>')
+    parts.append(f'<text x="{pad_l + w + 4}" y="{y80 + 4:.1f}" {_FONT} font-size="10" '
+                 'fill="#d9480f">80 %</text>')
+    points = []
+    for i, r in enumerate(rows):
+        bh = h * r.revenue / top
+        bx = pad_l + i * step + step * 0.15
+        fill = "#2f6fb0" if r.vital_few else "#a9c4e0"
+        parts.append(f'<rect x="{bx:.1f}" y="{pad_t + h - bh:.1f}" width="{step * 0.7:.1f}" '
+                     f'height="{bh:.1f}" fill="{fill}"><title>{_e(r.name)}: '
+                     f'{r.revenue:,.0f} {_e(currency)} ({r.share:.0f} %)</title></rect>')
+        cx = pad_l + (i + 0.5) * step
+        points.append(f"{cx:.1f},{pad_t + h * (1 - r.cumulative / 100):.1f}")
+        label = r.name if len(r.name) <= 14 else r.name[:13] + "…"
+        parts.append(f'<text transform="translate({cx:.1f} {pad_t + h + 10}) rotate(35)" '
+                     f'{_FONT} font-size="10" fill="#333">{_e(label)}</text>')
+    parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="#d9480f" '
+                 'stroke-width="2"/>')
+    parts.append(f'<line x1="{pad_l}" y1="{pad_t + h}" x2="{pad_l + w}" y2="{pad_t + h}" '
+                 'stroke="#99a"/>')
+    parts.append(f'<text x="{pad_l - 6}" y="{pad_t + 8}" text-anchor="end" {_FONT} '
+                 f'font-size="10" fill="#777">{top:,.0f}</text>')
+    parts.append(f'<text x="{pad_l - 6}" y="{pad_t + h}" text-anchor="end" {_FONT} '
+                 'font-size="10" fill="#777">0</text>')
+    parts.append("</svg>")
+    return "".join(parts)
