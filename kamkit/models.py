@@ -18,6 +18,8 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -105,12 +107,14 @@ class ProfileDoc(_Model):
     segmentation: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=dict, description="criterion id -> 0-100 rating (content: segmentation)")
 
-    @model_validator(mode="after")
-    def _spend_within_total(self) -> ProfileDoc:
-        if (self.spend_with_us is not None and self.total_category_spend is not None
-                and self.spend_with_us > self.total_category_spend):
-            raise ValueError("spend with us cannot exceed their total spend in the category")
-        return self
+    @field_validator("spend_with_us")
+    @classmethod
+    def _spend_within_total(cls, value: float | None, info: ValidationInfo) -> float | None:
+        # a field validator (not a model one) so the message lands next to this field
+        total = info.data.get("total_category_spend")
+        if value is not None and total is not None and value > total:
+            raise ValueError("Spend with us cannot exceed their total spend in the category")
+        return value
 
     @property
     def share_of_wallet(self) -> float | None:

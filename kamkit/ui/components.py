@@ -3,17 +3,20 @@ the page, and escaping for anything a person typed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
-from kamkit.errors import KamkitError
+from kamkit.errors import InvalidInput, KamkitError
 
-__all__ = ["esc", "Message", "guarded", "STYLE"]
+__all__ = ["esc", "Message", "guarded", "STYLE", "Field", "TextField", "LinesField",
+           "NumberField", "DateField", "ChoiceField", "bar"]
 
 log = logging.getLogger("kamkit.ui")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -72,6 +75,129 @@ def guarded(message: Callable[[Any], Message]) -> Callable[[F], F]:
     return wrap
 
 
+def bar(percent: int, width: int = 180) -> str:
+    """A small completeness bar (HTML)."""
+    percent = max(0, min(100, percent))
+    return (f'<span class="kk-bar" style="width:{width}px" title="{percent}% complete">'
+            f'<span style="width:{percent}%"></span></span>')
+
+
+# --- form fields: an input, its label, and the message that belongs next to it ----------------
+
+_LAYOUT = {"width": "100%"}
+
+
+class Field(widgets.VBox):
+    """A labelled input with its own message line. `value` is the Python value (raising
+    InvalidInput for text that is not one); `set()` shows a saved value."""
+
+    def __init__(self, label: str, input_widget: widgets.Widget, help: str = "") -> None:
+        self.input = input_widget
+        self.message = Message()
+        head = f"<b>{esc(label)}</b>" + (f' <span class="kk-muted">{esc(help)}</span>'
+                                          if help else "")
+        super().__init__([widgets.HTML(head), self.input, self.message])
+        self.add_class("kk-field")
+
+    @property
+    def value(self) -> Any:
+        return self.input.value
+
+    def set(self, value: Any) -> None:
+        self.input.value = value
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.input.observe(lambda _: callback(), names="value")
+
+
+class TextField(Field):
+    def __init__(self, label: str, placeholder: str = "", long: bool = False,
+                 help: str = "") -> None:
+        cls = widgets.Textarea if long else widgets.Text
+        box = cls(placeholder=placeholder, continuous_update=False,
+                  layout=widgets.Layout(**_LAYOUT, height="90px" if long else "auto"))
+        super().__init__(label, box, help)
+
+    def set(self, value: Any) -> None:
+        self.input.value = value or ""
+
+
+class LinesField(TextField):
+    """A list, typed one item per line."""
+
+    def __init__(self, label: str, placeholder: str = "", help: str = "") -> None:
+        super().__init__(label, placeholder, long=True, help=help or "one per line")
+
+    @property
+    def value(self) -> list[str]:
+        return [line.strip() for line in self.input.value.splitlines() if line.strip()]
+
+    def set(self, value: Any) -> None:
+        self.input.value = "\n".join(value or [])
+
+
+class NumberField(Field):
+    """A number typed as text, so 'not known yet' (empty) stays possible; 1,200,000 is fine."""
+
+    def __init__(self, label: str, unit: str = "", whole: bool = False, help: str = "") -> None:
+        self.whole = whole
+        box = widgets.Text(continuous_update=False, placeholder="not known yet",
+                           layout=widgets.Layout(width="180px"))
+        self.unit = widgets.HTML(f'<span class="kk-muted">{esc(unit)}</span>')
+        super().__init__(label, widgets.HBox([box, self.unit]), help)
+        self.box = box
+
+    @property
+    def value(self) -> float | int | None:
+        text = re.sub(r"[\s,]", "", self.box.value)
+        if not text:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            raise InvalidInput(f"'{self.box.value[:20]}' is not a number") from None
+        if self.whole:
+            if number != int(number):
+                raise InvalidInput(f"'{self.box.value[:20]}' must be a whole number")
+            return int(number)
+        return number
+
+    def set(self, value: Any) -> None:
+        if value is None:
+            self.box.value = ""
+        elif self.whole or float(value).is_integer():
+            self.box.value = f"{value:,.0f}"
+        else:
+            self.box.value = f"{value:,.2f}"
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        self.box.observe(lambda _: callback(), names="value")
+
+
+class DateField(Field):
+    def __init__(self, label: str, help: str = "") -> None:
+        super().__init__(label, widgets.DatePicker(layout=widgets.Layout(width="180px")), help)
+
+    @property
+    def value(self) -> dt.date | None:
+        return self.input.value
+
+
+class ChoiceField(Field):
+    def __init__(self, label: str, options: Sequence[Any], help: str = "",
+                 width: str = "260px") -> None:
+        super().__init__(label, widgets.Dropdown(options=list(options),
+                                                 layout=widgets.Layout(width=width)), help)
+
+    def set(self, value: Any) -> None:
+        # a saved value the choices no longer offer (content changed, imported data) is kept
+        values = [o[1] if isinstance(o, tuple) else o for o in self.input.options]
+        if value not in values:
+            label = f"{value:g}" if isinstance(value, float) else str(value)
+            self.input.options = [*self.input.options, (label, value)]
+        self.input.value = value
+
+
 STYLE = widgets.HTML("""<style>
 .kk-page { max-width: 1000px; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
 .kk-header h1 { font-size: 1.5em; margin: 0.2em 0; }
@@ -87,4 +213,12 @@ STYLE = widgets.HTML("""<style>
 .kk-bar > span { background: #2f6fb0; border-radius: 4px; height: 10px; display: block; }
 .kk-step-title { font-weight: 600; }
 .kk-muted { color: #666; font-size: 0.9em; }
+.kk-field { margin: 2px 0 4px 0; }
+.kk-field .kk-message { min-height: 0; }
+.kk-hint { border-left: 3px solid #2f6fb0; padding: 2px 8px; margin: 4px 0; }
+.kk-hint.kk-warning { border-color: #d9480f; }
+.kk-explain { font-size: 1.02em; line-height: 1.4; }
+.kk-table { border-collapse: collapse; font-size: 0.92em; }
+.kk-table td, .kk-table th { border-bottom: 1px solid #e3e7ec; padding: 3px 8px; text-align: left; }
+.kk-table tr.kk-bad td { background: #fdf0f0; }
 </style>""")

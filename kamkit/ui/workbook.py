@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import logging
-import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
 
-from kamkit.errors import AccessDenied, KamkitError
+from kamkit.errors import AccessDenied
 from kamkit.frameworks import Framework, default_framework
 from kamkit.scoring.progress import StepProgress
 from kamkit.session import Session
 from kamkit.ui.components import STYLE, Message, esc, guarded
+from kamkit.ui.page import open_page
 
 __all__ = ["WorkbookApp", "app", "step_factories"]
 
-log = logging.getLogger("kamkit.ui.workbook")
 StepFactory = Callable[[Session], widgets.Widget]
 
 
@@ -142,33 +140,10 @@ class WorkbookApp(widgets.VBox):
 
     # -- who is looking ---------------------------------------------------------------------
 
-    def open_for_request(self, store: Any = None, env: Mapping[str, str] | None = None) -> None:
+    def open_for_request(self, **kwargs: object) -> None:
         """Wait for the page request (pre-heated kernel), identify the trainee, load their work.
         Never raises: a problem becomes a message on the page."""
-        from kamkit.identity import resolve_trainee
-        from kamkit.store import Store
-
-        try:
-            from voila.utils import wait_for_request
-
-            # Pre-heated: blocks until the page is requested, then the request's details are in
-            # os.environ (get_query_string() would wait a second time, for a request that never
-            # comes). Not pre-heated, or outside Voila: returns at once.
-            wait_for_request()
-            env = os.environ if env is None else env
-            store = store or Store()
-            trainee = resolve_trainee(store, env.get("QUERY_STRING"), env)
-            self.attach(Session(store, trainee, self.framework))
-        except AccessDenied as exc:
-            self._deny(str(exc))
-        except KamkitError as exc:
-            self._deny(f"The workbook could not open: {exc}")
-        except Exception:
-            log.exception("workbook failed to open")
-            if os.environ.get("KAMKIT_STRICT"):  # test runs: a bug must fail the run
-                raise
-            self._deny("The workbook could not open because of a problem on the server. "
-                       "Please tell your facilitator.")
+        open_page(self.attach, self._deny, framework=self.framework, **kwargs)
 
     def _deny(self, text: str) -> None:
         self.header.value = '<div class="kk-header"><h1>Key account workbook</h1></div>'
@@ -225,6 +200,10 @@ class WorkbookApp(widgets.VBox):
     def resume(self) -> None:
         self.open_step(self._session().resume_step())
 
+    @guarded(lambda self: self.notice)
+    def _refresh_home(self) -> None:
+        self.refresh()
+
     def refresh(self) -> None:
         """Redraw accounts and progress from the store."""
         session = self._session()
@@ -270,6 +249,8 @@ class WorkbookApp(widgets.VBox):
         index = change["new"]
         if index:
             self._show_step(self.framework.steps[index - 1].id)
+        elif self.session is not None:
+            self._refresh_home()  # a step may have added accounts or changed progress
 
     @guarded(lambda self: self.notice)
     def _show_step(self, step_id: str) -> None:

@@ -1,0 +1,94 @@
+"""Opening a page for whoever requested it - shared by the workbook and every step notebook.
+
+Pages are built first (pre-heated kernels do that before anyone asks); `request_session()` then
+waits for the request, works out who is looking (kamkit.identity) and which account they are on
+(`?account=<id>`, else their most recent one), and `open_page()` turns every failure into a
+sentence for the page instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from urllib.parse import parse_qs
+
+import ipywidgets as widgets
+
+from kamkit.errors import AccessDenied, KamkitError, NotFound
+from kamkit.frameworks import Framework
+from kamkit.session import Session
+from kamkit.ui.components import STYLE, Message
+
+__all__ = ["request_session", "open_page", "StepPage"]
+
+log = logging.getLogger("kamkit.ui.page")
+
+
+def request_session(store: object = None, env: Mapping[str, str] | None = None,
+                    framework: Framework | None = None) -> Session:
+    from voila.utils import wait_for_request
+
+    from kamkit.identity import resolve_trainee
+    from kamkit.store import Store
+
+    # Pre-heated: blocks until the page is requested; the request's details are then in
+    # os.environ (get_query_string() would wait a second time, for a request that never comes).
+    # Not pre-heated, or outside Voila: returns at once.
+    wait_for_request()
+    env = os.environ if env is None else env
+    store = store or Store()
+    query = env.get("QUERY_STRING") or ""
+    session = Session(store, resolve_trainee(store, query, env), framework)  # type: ignore[arg-type]
+    wanted = parse_qs(query).get("account", [""])[0]
+    if wanted.isdigit():
+        try:
+            session.open_account(int(wanted))
+        except NotFound:
+            pass  # not theirs, or gone: fall back to their most recent account
+    if session.account is None:
+        accounts = session.accounts()
+        session.account = accounts[0] if accounts else None
+    return session
+
+
+def open_page(on_session: Callable[[Session], None], on_denied: Callable[[str], None],
+              **kwargs: object) -> None:
+    """Run `on_session` for the requesting trainee; anything that goes wrong becomes a message."""
+    try:
+        on_session(request_session(**kwargs))  # type: ignore[arg-type]
+    except AccessDenied as exc:
+        on_denied(str(exc))
+    except KamkitError as exc:
+        on_denied(f"The page could not open: {exc}")
+    except Exception:
+        log.exception("page failed to open")
+        if os.environ.get("KAMKIT_STRICT"):  # test runs: a bug must fail the run
+            raise
+        on_denied("The page could not open because of a problem on the server. "
+                  "Please tell your facilitator.")
+
+
+class StepPage(widgets.VBox):
+    """A step's own page (deep link / JupyterLab): waits for the request, then shows the step
+    for the trainee's current account."""
+
+    def __init__(self, factory: Callable[[Session], widgets.Widget]) -> None:
+        self._factory = factory
+        self.notice = Message()
+        self.notice.note("Opening your workbook…")
+        self.view: widgets.Widget | None = None
+        super().__init__([STYLE, self.notice])
+        self.add_class("kk-page")
+
+    def open_for_request(self, **kwargs: object) -> None:
+        open_page(self._show, self.notice.error, **kwargs)
+
+    def _show(self, session: Session) -> None:
+        if session.account is None:
+            self.notice.note("You have no account yet: create one on the workbook page "
+                             "(00_workbook), then come back.")
+            return
+        self.notice.clear()
+        self.view = self._factory(session)
+        self.children = [STYLE, self.notice, self.view]
