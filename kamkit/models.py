@@ -258,6 +258,12 @@ def _label(loc: tuple[Any, ...]) -> str:
     return (words[-1] if words else "").capitalize() or "This entry"
 
 
+def _show(value: Any, quote: bool = False) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value) if quote else str(value)
+
+
 def parse(model: type[_M], data: Any) -> _M:
     """Validate `data` as `model`, or raise `InvalidInput` that a trainee can read."""
     try:
@@ -267,7 +273,7 @@ def parse(model: type[_M], data: Any) -> _M:
         for err in exc.errors():
             loc = tuple(err["loc"])
             template = _MESSAGES.get(err["type"])
-            ctx = err.get("ctx") or {}
+            ctx = {k: _show(v) for k, v in (err.get("ctx") or {}).items()}
             if template is not None:
                 try:
                     text = f"{_label(loc)} {template.format(**ctx)}"
@@ -275,8 +281,7 @@ def parse(model: type[_M], data: Any) -> _M:
                     text = f"{_label(loc)} {err['msg'].lower()}"
                 if (err["type"] not in ("missing", "extra_forbidden", "string_too_short")
                         and "input" in err):
-                    shown = repr(err["input"])
-                    text += f" (got {shown[:40]})"
+                    text += f" (got {_show(err['input'], quote=True)[:40]})"
             else:  # our own validators already speak plainly
                 text = err["msg"].removeprefix("Value error, ")
                 text = text[:1].upper() + text[1:]

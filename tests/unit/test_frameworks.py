@@ -86,3 +86,10 @@ def test_validate_content_command_reports_ok_and_broken(trainer_folder, capsys):
     assert main(["validate-content", str(trainer_folder)]) == 1
     err = capsys.readouterr().err
     assert "steps.yaml: steps:" in err and "at least 1 item" in err
+
+
+def test_a_hint_about_a_field_the_profile_does_not_have_is_refused(trainer_folder):
+    path = trainer_folder / "profile.yaml"
+    path.write_text(path.read_text().replace("empty: [pressures]", "empty: [presures]"))
+    with pytest.raises(ContentError, match="'presures' is not a field of the profile"):
+        load_framework(trainer_folder)
