@@ -89,15 +89,10 @@ def pareto_chart(rows: list[ParetoRow], currency: str = "", width: int = 560,
     pad_l, pad_r, pad_t, pad_b = 56, 40, 12, 70
     w, h = width - pad_l - pad_r, height - pad_t - pad_b
     top = max(r.revenue for r in rows) or 1.0
-    step = w / len(rows)
+    step = min(w / len(rows), 70.0)  # a lone account is a bar, not a wall
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" role="img" class="kk-pareto" '
              'aria-label="Revenue by account, largest first">']
-    y80 = pad_t + h * 0.2
-    parts.append(f'<line x1="{pad_l}" y1="{y80:.1f}" x2="{pad_l + w}" y2="{y80:.1f}" '
-                 'stroke="#d9480f" stroke-dasharray="4 3"/>')
-    parts.append(f'<text x="{pad_l + w + 4}" y="{y80 + 4:.1f}" {_FONT} font-size="10" '
-                 'fill="#d9480f">80 %</text>')
     points = []
     for i, r in enumerate(rows):
         bh = h * r.revenue / top
@@ -111,6 +106,11 @@ def pareto_chart(rows: list[ParetoRow], currency: str = "", width: int = 560,
         label = r.name if len(r.name) <= 14 else r.name[:13] + "…"
         parts.append(f'<text transform="translate({cx:.1f} {pad_t + h + 10}) rotate(35)" '
                      f'{_FONT} font-size="10" fill="#333">{_e(label)}</text>')
+    y80 = pad_t + h * 0.2
+    parts.append(f'<line x1="{pad_l}" y1="{y80:.1f}" x2="{pad_l + w}" y2="{y80:.1f}" '
+                 'stroke="#d9480f" stroke-dasharray="4 3"/>')
+    parts.append(f'<text x="{pad_l + w + 4}" y="{y80 + 4:.1f}" {_FONT} font-size="10" '
+                 'fill="#d9480f">80 %</text>')
     parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="#d9480f" '
                  'stroke-width="2"/>')
     parts.append(f'<line x1="{pad_l}" y1="{pad_t + h}" x2="{pad_l + w}" y2="{pad_t + h}" '

@@ -84,7 +84,7 @@ def bar(percent: int, width: int = 180) -> str:
 
 # --- form fields: an input, its label, and the message that belongs next to it ----------------
 
-_LAYOUT = {"width": "100%"}
+_LAYOUT = {"width": "96%"}
 
 
 class Field(widgets.VBox):
@@ -199,7 +199,7 @@ class ChoiceField(Field):
 
 
 STYLE = widgets.HTML("""<style>
-.kk-page { max-width: 1000px; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+.kk-page { max-width: 1180px; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
 .kk-header h1 { font-size: 1.5em; margin: 0.2em 0; }
 .kk-header .kk-sub { color: #555; }
 .kk-card { border: 1px solid #dde3ea; border-radius: 8px; padding: 8px 14px; margin: 6px 0;

@@ -163,7 +163,7 @@ class ProfileApp(widgets.VBox):
         self.breakdown = widgets.HTML()
         self.side = widgets.VBox([self.save_status, self.completeness, self.hints, self.matrix,
                                   self.purpose, self.breakdown],
-                                 layout=widgets.Layout(width="440px", margin="0 0 0 16px"))
+                                 layout=widgets.Layout(width="420px", margin="0 0 0 16px"))
 
     # -- data in and out ----------------------------------------------------------------------
 
@@ -285,7 +285,9 @@ class ProfileApp(widgets.VBox):
             text = text.replace(f"a {name} account", f"a <b>{name}</b> account", 1)
         self.purpose.value = f'<div class="kk-explain">{text}</div>'
         rows = []
-        for axis in (a, s):
+        for axis, title in ((a, "Attractiveness"), (s, "Our strength")):
+            score = "not scored yet" if axis.score is None else f"{axis.score:.0f} / 100"
+            rows.append(f"<tr><th>{title}</th><th>{score}</th><th>weight</th></tr>")
             for v in axis.values:
                 shown = "not rated" if v.value is None else f"{v.value:.0f}"
                 origin = f" ({esc(v.origin)})" if v.origin and v.origin != "your rating" else ""
