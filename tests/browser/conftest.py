@@ -62,6 +62,8 @@ class Server:
         return (self.home / "server.log").read_text()[-4000:]
 
     def stop(self) -> None:
+        # what the server said while serving; kernels torn down at shutdown may complain after
+        self.served_log = (self.home / "server.log").read_text()
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
@@ -83,7 +85,7 @@ def server(tmp_path_factory):
     srv.start()
     yield srv
     srv.stop()
-    logs = (home / "server.log").read_text()
+    logs = srv.served_log
     # a handler's exception is only logged by ipywidgets - here it fails the layer
     assert "Exception in callback" not in logs and "Traceback" not in logs, logs[-4000:]
 

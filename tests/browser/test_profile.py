@@ -1,0 +1,58 @@
+"""Step 1 in a real browser: a trainee profiles an account, reloads, and finds everything back -
+with the account placed on the portfolio matrix."""
+
+from __future__ import annotations
+
+
+def _field(page, label: str, kind: str = "input"):
+    return page.locator(f'.kk-field:has(b:text-is("{label}")) {kind}').first
+
+
+def _open_profile(page, link: str, name: str) -> None:
+    page.goto(link)
+    page.get_by_text(f"Hello, {name}").wait_for()
+    page.get_by_role("tab", name="1. Account profile").click()
+    page.get_by_text("Profile complete").wait_for()
+
+
+def test_a_profile_filled_in_the_browser_survives_a_reload(server, page):
+    out = server.kamkit("--db", server.db, "cohort", "add", "Lena Park", "--base-url", server.url)
+    link = out.strip().split("\t")[1]
+    page.goto(link)
+    page.get_by_text("Hello, Lena Park").wait_for()
+    page.get_by_placeholder("Customer name").fill("Orbit Foods")
+    page.get_by_role("button", name="Create").click()
+    page.get_by_text("Created “Orbit Foods”").wait_for()
+    page.get_by_role("tab", name="1. Account profile").click()
+    page.get_by_text("Profile complete").wait_for()
+
+    _field(page, "Industry").fill("Food manufacturing")
+    _field(page, "Industry").press("Tab")
+    page.get_by_text("Who they are · 1/5").wait_for()
+
+    page.get_by_text("Commercial facts ·").click()
+    _field(page, "Their total spend in our category").fill("2,000,000")
+    _field(page, "Their total spend in our category").press("Tab")
+    _field(page, "Their spend with us").fill("500000")
+    _field(page, "Their spend with us").press("Tab")
+    page.get_by_text("Share of wallet: 25 %").wait_for()
+
+    page.get_by_text("Segmentation ·").click()
+    for label, value in [("Revenue potential (weight 40)", "80"),
+                         ("Strategic importance (weight 35)", "70"),
+                         ("Market influence (weight 25)", "60")]:
+        _field(page, label, "select").select_option(label=value)
+    relationship = "Relationship strength (weight 50) - your rating, used until the facts are in"
+    _field(page, relationship, "select").select_option(label="40")
+    page.get_by_text("Orbit Foods is a Grow account").wait_for()
+
+    page.reload()
+    _open_profile(page, link, "Lena Park")
+    assert _field(page, "Industry").input_value() == "Food manufacturing"
+    page.get_by_text("Commercial facts ·").click()
+    assert _field(page, "Their total spend in our category").input_value() == "2,000,000"
+    assert _field(page, "Their spend with us").input_value() == "500,000"
+    page.get_by_text("Segmentation ·").click()
+    assert _field(page, "Market influence (weight 25)", "select").input_value() is not None
+    page.get_by_text("Orbit Foods is a Grow account").wait_for()
+    page.locator("svg.kk-matrix text", has_text="Orbit Foods").first.wait_for()
