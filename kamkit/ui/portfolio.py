@@ -103,6 +103,7 @@ class PortfolioView(widgets.VBox):
         if files:
             item = files[0]
             self.load_file(item["name"], bytes(item["content"]))
+            self.upload.value = ()  # so choosing the same file again (after fixing it) reloads
 
     @guarded(lambda self: self.import_message)
     def load_file(self, filename: str, content: bytes) -> None:
