@@ -9,29 +9,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import ipywidgets as widgets
+from _figures import report  # noqa: I001 - benchmarks/ is on sys.path when run
 
 from kamkit.demo import sample_profile, sample_relationship
 from kamkit.session import Session
 from kamkit.store import Store
 from kamkit.ui.profile import ProfileApp
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def _report(name: str, times: list[float], floor: float | None = None) -> float:
-    med = statistics.median(times) * 1000
-    ratio = f"  ({med / floor:.0f}x floor)" if floor else ""
-    print(f"{name:<40} median {med:7.2f} ms   p95 {_pct(times, 0.95) * 1000:7.2f} ms{ratio}")
-    return med
 
 
 def main() -> None:
@@ -61,8 +49,8 @@ def main() -> None:
             times.append(time.perf_counter() - t)
         assert view.save_status.text.startswith("All changes saved"), view.save_status.text
     print(f"kamkit profile step: {n} edits of a complete sample profile (SQLite file store)")
-    floor = _report("floor: bare Text widget value change", floor_times)
-    _report("edit -> validated, saved, redrawn", times, floor)
+    floor = report("floor: bare Text widget value change", floor_times)
+    report("edit -> validated, saved, redrawn", times, floor)
     print(f"{'build the profile view once':<40} {build * 1000:7.1f} ms")
 
 

@@ -10,25 +10,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sqlite3
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from _figures import report  # noqa: I001 - benchmarks/ is on sys.path when run
+
 from kamkit.demo import sample_map
 from kamkit.store import Store
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def _report(name: str, times: list[float], floor: float | None = None) -> float:
-    med = statistics.median(times) * 1000
-    ratio = f"  ({med / floor:.1f}x floor)" if floor else ""
-    print(f"{name:<34} median {med:7.3f} ms   p95 {_pct(times, 0.95) * 1000:7.3f} ms{ratio}")
-    return med
 
 
 def main() -> None:
@@ -68,9 +57,9 @@ def main() -> None:
 
     print(f"kamkit store benchmark: {n} saves of an 8-person stakeholder map "
           f"({len(payload)} bytes of JSON)")
-    floor = _report("floor: raw sqlite3 insert+commit", floor_times)
-    _report("Store.save_document", times, floor)
-    _report("Store.load_document (latest)", load_times, floor)
+    floor = report("floor: raw sqlite3 insert+commit", floor_times)
+    report("Store.save_document", times, floor)
+    report("Store.load_document (latest)", load_times, floor)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,7 @@ class WorkbookApp(widgets.VBox):
         self.session: Session | None = None
         self._factories = dict(step_factories(self.framework) if factories is None else factories)
         self._step_views: dict[str, widgets.Widget] = {}
+        self._picking = False  # True while refresh() sets the dropdown (not the trainee)
         self._create_header()
         self._create_accounts()
         self._create_progress()
@@ -242,7 +243,7 @@ class WorkbookApp(widgets.VBox):
         return self.session
 
     def _on_pick(self, change: dict[str, Any]) -> None:
-        if not getattr(self, "_picking", False) and change["new"] is not None:
+        if not self._picking and change["new"] is not None:
             self.open_account(change["new"])
 
     def _on_tab(self, change: dict[str, Any]) -> None:
