@@ -85,13 +85,24 @@ class GridCategory(_Content):
     name: str
     influence: Literal["high", "low"]
     support: Literal["supportive", "neutral", "opposed"]
+    action: str = Field(description="the next action proposed for people in this category")
     advice: str
 
 
 class UnmappedCategory(_Content):
     id: str
     name: str
+    action: str
     advice: str
+
+
+class CoverageRules(_Content):
+    meaningful_from: int = Field(ge=1, le=4)
+    strong_from: int = Field(ge=1, le=4)
+    decision_makers_covered: float = Field(ge=0, le=1)
+    high_influence_covered: float = Field(ge=0, le=1)
+    complete_map_size: int = Field(ge=1)
+    stale_after_days: int = Field(ge=1)
 
 
 class GridContent(_Content):
@@ -99,9 +110,18 @@ class GridContent(_Content):
     support: SupportScale
     categories: tuple[GridCategory, ...]
     unmapped: UnmappedCategory
+    roles: tuple[str, ...] = Field(min_length=1)
+    decision_maker_roles: tuple[str, ...] = Field(min_length=1)
+    peer_levels: dict[int, str]
+    coverage: CoverageRules
 
     @model_validator(mode="after")
     def _one_category_per_cell(self) -> GridContent:
+        if set(self.peer_levels) != {1, 2, 3, 4}:
+            raise ValueError("peer_levels must name each of 1..4")
+        unknown = set(self.decision_maker_roles) - set(self.roles)
+        if unknown:
+            raise ValueError(f"decision_maker_roles not among roles: {sorted(unknown)}")
         cells = [(c.influence, c.support) for c in self.categories]
         wanted = {(i, s) for i in ("high", "low") for s in ("supportive", "neutral", "opposed")}
         if len(cells) != len(set(cells)) or set(cells) != wanted:

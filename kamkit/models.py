@@ -149,6 +149,10 @@ class Stakeholder(_Model):
     evidence: LongText = Field(default="", description="how do you know?")
     verified_on: dt.date | None = None
     placeholder: bool = Field(default=False, description="a role we know exists, holder not met")
+    email: ShortText = Field(default="", description="from a CRM import; used to spot duplicates")
+    action: LongText = Field(default="", description="the next action with this person")
+    action_owner: ShortText = Field(default="", description="who on our side does it")
+    action_due: dt.date | None = None
 
     @model_validator(mode="after")
     def _named_or_placeholder(self) -> Stakeholder:
@@ -195,7 +199,26 @@ class StakeholderMapDoc(_Model):
         for link in self.links:
             if link.ours not in team or link.theirs not in people:
                 raise ValueError("a relationship refers to someone no longer on the map")
+        loop = _reports_to_loop(self.people)
+        if loop:
+            raise ValueError("reports-to lines go round in a circle: " + " → ".join(loop))
         return self
+
+
+def _reports_to_loop(people: list[Stakeholder]) -> list[str]:
+    """Names along the first reports-to cycle, or [] when the lines form a proper tree."""
+    boss = {p.id: p.reports_to for p in people}
+    name = {p.id: p.name or p.title or p.id for p in people}
+    for start in boss:
+        seen: list[str] = []
+        node: str | None = start
+        while node is not None and node not in seen:
+            seen.append(node)
+            node = boss.get(node)
+        if node is not None:  # came back to a person already on this path
+            cycle = seen[seen.index(node):] + [node]
+            return [name[n] for n in cycle]
+    return []
 
 
 # --- step 3: relationship score -------------------------------------------------------------

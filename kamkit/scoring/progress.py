@@ -15,10 +15,7 @@ from pydantic import BaseModel
 from kamkit.frameworks import Framework
 from kamkit.models import ProfileDoc, RelationshipDoc, StakeholderMapDoc
 
-__all__ = ["StepProgress", "step_progress", "resume_step", "COMPLETE_MAP_SIZE"]
-
-#: a complete map for a key account has around eight or more rated people (domain.md §2)
-COMPLETE_MAP_SIZE = 8
+__all__ = ["StepProgress", "step_progress", "resume_step"]
 
 Status = Literal["not started", "in progress", "done"]
 
@@ -55,12 +52,13 @@ def _profile(doc: ProfileDoc, fw: Framework) -> StepProgress:
 
 
 def _stakeholders(doc: StakeholderMapDoc, fw: Framework) -> StepProgress:
+    size = fw.grid.coverage.complete_map_size
     rated = sum(p.influence is not None and p.support is not None for p in doc.people)
-    short = max(0, COMPLETE_MAP_SIZE - rated)
+    short = max(0, size - rated)
     people = "person" if short == 1 else "people"
     # each rated person up to a complete map counts as one item of work
     items = [(f"rate {short} more {people}", i < rated)
-             for i in range(COMPLETE_MAP_SIZE)]
+             for i in range(size)]
     items += [
         ("our account team", bool(doc.team)),
         ("who knows whom", any(link.today is not None for link in doc.links)),
