@@ -190,6 +190,47 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_crm(args: argparse.Namespace) -> int:
+    from kamkit.errors import ImportRefused
+    from kamkit.io.crm import add_to_map, read_contacts
+
+    try:
+        content = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise ImportRefused(f"Cannot read {args.file}: {exc.strerror}.") from None
+    with _store(args) as store:
+        trainee = _find_trainee(store, args.trainee)
+        accounts = store.list_accounts(trainee.id)  # type: ignore[arg-type]
+        account = next((a for a in accounts if str(a.id) == args.account
+                        or a.name == args.account), None)
+        if account is None:
+            raise NotFound(f"{trainee.name} has no account '{args.account}'.")
+        doc = store.load_document(account.id, "stakeholders")  # type: ignore[arg-type]
+        preview = read_contacts(Path(args.file).name, content, doc, company=account.name)
+        print(f"{args.file}: {preview.flavour}; columns: "
+              + ", ".join(f"{theirs} -> {ours}" for theirs, ours in preview.mapping))
+        for row in preview.rows:
+            state = "ready" if row.ok else "left out: " + "; ".join(row.errors)
+            extra = f" ({'; '.join(row.notes)})" if row.notes else ""
+            print(f"  row {row.line}: {row.name or '-'}: {state}{extra}")
+        ready = len(preview.ready)
+        if not ready:
+            print("Nothing to add.")
+            return 0
+        question = f"Add {ready} people to the map of {account.name}?"
+        if not args.yes and (not sys.stdin or not sys.stdin.isatty()):
+            print(f"Nothing written. {question} Run again with --yes.")
+            return 0
+        if not _confirm(question, args.yes):
+            print("Nothing written.")
+            return 0
+        new_doc, added = add_to_map(doc, preview)  # type: ignore[arg-type]
+        version = store.save_document(account.id, "stakeholders", new_doc)  # type: ignore
+        print(f"kamkit: added {added} people to {account.name} (map version {version}); set "
+              "their influence and support on the stakeholder map.")
+    return 0
+
+
 def cmd_validate_content(args: argparse.Namespace) -> int:
     from kamkit.frameworks import load_framework
 
@@ -254,6 +295,14 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="add a trainee's workbook from an exported JSON file")
     i.add_argument("file")
     i.set_defaults(func=cmd_import)
+
+    ic = sub.add_parser("import-crm", help="add contacts from a Salesforce or HubSpot export "
+                        "to an account's stakeholder map")
+    ic.add_argument("file", help="CSV or .xlsx export")
+    ic.add_argument("--trainee", required=True, help="id, login or name")
+    ic.add_argument("--account", required=True, help="account id or exact name")
+    ic.add_argument("--yes", action="store_true", help="add the ready rows without asking")
+    ic.set_defaults(func=cmd_import_crm)
 
     v = sub.add_parser("validate-content", help="check a folder of framework content files")
     v.add_argument("path")

@@ -14,7 +14,7 @@ from kamkit.errors import ImportRefused, KamkitError
 from kamkit.models import Account, ProfileDoc, parse
 from kamkit.session import Session
 
-__all__ = ["PortfolioRow", "read_portfolio", "add_portfolio", "MAX_ROWS"]
+__all__ = ["PortfolioRow", "read_portfolio", "add_portfolio", "numbered_rows", "MAX_ROWS"]
 
 MAX_ROWS = 500
 # accepted header spellings, compared lower-case with spaces/underscores/dashes removed
@@ -86,22 +86,31 @@ def _table(filename: str, content: bytes) -> list[list[object]]:
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
 
 
+def numbered_rows(filename: str, content: bytes, max_rows: int
+                  ) -> tuple[list[object], list[tuple[int, list[object]]]]:
+    """The header and the non-empty data rows, each with its line number as a spreadsheet shows
+    it (blank rows are skipped but still counted, so 'row 7' means row 7)."""
+    table = _table(filename, content)
+    filled = [(n, r) for n, r in enumerate(table, start=1) if any(str(c or "").strip() for c in r)]
+    if not filled:
+        raise ImportRefused(f"{filename} is empty.")
+    if len(filled) - 1 > max_rows:
+        raise ImportRefused(f"{filename} has {len(filled) - 1} rows; at most {max_rows} at once.")
+    return filled[0][1], filled[1:]
+
+
 def read_portfolio(filename: str, content: bytes, existing: set[str] | None = None
                    ) -> list[PortfolioRow]:
     """Every data row of the file with its problems. Raises ImportRefused when the file as a
     whole cannot be used (unreadable, no name column, too many rows)."""
-    table = [r for r in _table(filename, content) if any(str(c or "").strip() for c in r)]
-    if not table:
-        raise ImportRefused(f"{filename} is empty.")
-    keys = [_key(h) for h in table[0]]
+    header, data = numbered_rows(filename, content, MAX_ROWS)
+    keys = [_key(h) for h in header]
     if "name" not in keys:
         raise ImportRefused(f"{filename} needs a 'name' column (found: "
-                            f"{', '.join(str(h) for h in table[0] if h)[:120]}).")
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportRefused(f"{filename} has {len(table) - 1} rows; at most {MAX_ROWS} at once.")
+                            f"{', '.join(str(h) for h in header if h)[:120]}).")
     seen = {n.casefold() for n in (existing or set())}
     rows = []
-    for line, cells in enumerate(table[1:], start=2):
+    for line, cells in data:
         values = {k: cells[i] if i < len(cells) else None for i, k in enumerate(keys) if k}
         errors: list[str] = []
         name = str(values.get("name") or "").strip()
