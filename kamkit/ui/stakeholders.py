@@ -1,0 +1,400 @@
+"""Step 2: the stakeholder map - the people in the customer's decision on the Decision-Making
+Grid (drag them, or edit their numbers: the two stay in sync), who of ours knows whom, what is
+wrong with our coverage, what to do next with each person, and contacts brought in from a CRM.
+
+Every change is validated and saved as a new version of the map; the whole map reloads exactly.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from kamkit.errors import InvalidInput, KamkitError
+from kamkit.io.crm import CrmPreview, add_to_map, read_contacts
+from kamkit.models import Stakeholder, StakeholderMapDoc, TeamMember, parse
+from kamkit.scoring.coverage import LEVELS, analyse, best_levels, peer_grid
+from kamkit.scoring.grid import default_action, place_person
+from kamkit.session import Session
+from kamkit.ui.components import STYLE, ChoiceField, Message, TextField, esc, guarded
+from kamkit.ui.grid_widget import CONTACT_COLOURS, GridWidget, grid_config
+from kamkit.ui.page import StepPage
+from kamkit.ui.person_form import PersonForm
+
+__all__ = ["StakeholdersApp", "app"]
+
+STEP = "stakeholders"
+
+
+def _label(p: Stakeholder) -> str:
+    return p.name or f"{p.title or 'unnamed'} (placeholder)"
+
+
+class StakeholdersApp(widgets.VBox):
+    """The map for `session.account`. Tests use `grid`, `people`, `form`, `add_person()`,
+    `findings`, `save_status`, `team_*` and `crm_*`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.framework = session.framework
+        self.doc: StakeholderMapDoc = session.load(STEP)  # type: ignore[assignment]
+        self.selected: str | None = self.doc.people[0].id if self.doc.people else None
+        self.save_status = Message()
+        self._create_map_tab()
+        self._create_team_tab()
+        self._create_crm_tab()
+        self.findings = widgets.HTML()
+        self.peer_table = widgets.HTML()
+        self.tree = widgets.HTML()
+        self.tabs = widgets.Tab(
+            [self.map_tab, widgets.VBox([self.findings, self.peer_table]), self.tree,
+             self.team_tab, self.crm_tab],
+            titles=["Map", "Coverage", "Who knows whom", "Our team", "Import from CRM"])
+        super().__init__([STYLE, self.save_status, self.tabs])
+        self.render()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _create_map_tab(self) -> None:
+        self.grid = GridWidget(config=grid_config(self.framework.grid))
+        self.grid.observe(self._on_drag, names="points")
+        self.unmapped = widgets.HTML()
+        legend = " ".join(
+            f'<span style="display:inline-block;width:10px;height:10px;border:1px solid #333;'
+            f'background:{c}"></span> {esc(self.framework.grid.peer_levels.get(k, "no contact"))}'
+            for k, c in CONTACT_COLOURS.items())
+        self.people = widgets.Select(options=[], rows=12, layout=widgets.Layout(width="96%"))
+        self.people.observe(self._on_pick, names="value")
+        self.add_button = widgets.Button(description="Add person", button_style="primary")
+        self.duplicate_button = widgets.Button(description="Duplicate")
+        self.remove_button = widgets.Button(description="Remove", button_style="danger")
+        self.add_button.on_click(lambda _: self.add_person())
+        self.duplicate_button.on_click(lambda _: self.duplicate_person())
+        self.remove_button.on_click(lambda _: self.remove_person())
+        self.form = PersonForm(self.framework.grid, self.person_changed)
+        left = widgets.VBox([self.grid, widgets.HTML(f'<div class="kk-muted">Our contact: '
+                                                     f"{legend}</div>"), self.unmapped],
+                            layout=widgets.Layout(width="540px"))
+        right = widgets.VBox([self.people, widgets.HBox([self.add_button,
+                                                         self.duplicate_button,
+                                                         self.remove_button]), self.form],
+                             layout=widgets.Layout(width="520px", margin="0 0 0 12px"))
+        self.map_tab = widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap"))
+
+    def _create_team_tab(self) -> None:
+        self.team_list = widgets.HTML()
+        self.team_name = TextField("Name", "e.g. Dr. Petra Vogel")
+        self.team_role = ChoiceField("Role", ["account manager", "sponsor", "team member"])
+        self.team_level = ChoiceField("Level", [("unknown", None)] + [(lv, lv) for lv in LEVELS])
+        self.team_add = widgets.Button(description="Add to our team", button_style="primary")
+        self.team_add.on_click(lambda _: self.add_team_member(
+            self.team_name.value, self.team_role.value, self.team_level.value))
+        self.team_remove = ChoiceField("Remove", [])
+        self.team_remove_button = widgets.Button(description="Remove from team")
+        self.team_remove_button.on_click(lambda _: self.remove_team_member(
+            self.team_remove.value))
+        self.team_tab = widgets.VBox([
+            widgets.HTML("<p>Our side of the account: the sponsor, the account manager and team "
+                         "members. Record who knows whom on each person's form.</p>"),
+            self.team_list, self.team_name, self.team_role, self.team_level, self.team_add,
+            widgets.HBox([self.team_remove, self.team_remove_button])])
+
+    def _create_crm_tab(self) -> None:
+        self.crm_upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
+                                             description="Choose export…")
+        self.crm_upload.observe(self._on_crm_upload, names="value")
+        self.crm_preview = widgets.HTML()
+        self.crm_message = Message()
+        self.crm_confirm = widgets.Button(description="Add these people", disabled=True,
+                                          button_style="primary",
+                                          layout=widgets.Layout(width="auto"))
+        self.crm_confirm.on_click(lambda _: self.crm_add())
+        self.pending: CrmPreview | None = None
+        self.crm_tab = widgets.VBox([
+            widgets.HTML("<p>Bring in contacts exported from Salesforce or HubSpot (CSV or "
+                         "Excel), or a plain CSV with the columns name, title, department, "
+                         "level, role, email, reports_to. You see a preview first; influence "
+                         "and support start unknown for you to set.</p>"),
+            self.crm_upload, self.crm_preview, self.crm_confirm, self.crm_message])
+
+    # -- changing the map ---------------------------------------------------------------------
+
+    def _commit(self, doc: StakeholderMapDoc | dict[str, Any]) -> bool:
+        """Validate and save a new version of the map; returns whether it was kept."""
+        data = doc.model_dump() if isinstance(doc, StakeholderMapDoc) else doc
+        new = parse(StakeholderMapDoc, data)
+        if new != self.doc:
+            version = self.session.save(STEP, new)
+            self.save_status.ok(f"All changes saved (version {version}).")
+        self.doc = new
+        self.render()
+        return True
+
+    @guarded(lambda self: self.save_status)
+    def add_person(self, name: str = "") -> str:
+        pid = _new_id(self.doc)
+        person = Stakeholder(id=pid, name=name or f"New person {len(self.doc.people) + 1}")
+        self.selected = pid
+        self._commit({**self.doc.model_dump(), "people": [*self.doc.model_dump()["people"],
+                                                          person.model_dump()]})
+        return pid
+
+    @guarded(lambda self: self.save_status)
+    def duplicate_person(self) -> None:
+        source = self._person(self.selected)
+        if source is None:
+            return
+        copy = source.model_copy(update={"id": _new_id(self.doc),
+                                         "name": f"{source.name} (copy)" if source.name else ""})
+        self.selected = copy.id
+        self._commit({**self.doc.model_dump(), "people": [
+            *self.doc.model_dump()["people"], copy.model_dump()]})
+
+    @guarded(lambda self: self.save_status)
+    def remove_person(self) -> None:
+        pid = self.selected
+        if pid is None:
+            return
+        people = []
+        for p in self.doc.people:
+            if p.id == pid:
+                continue
+            people.append(p.model_copy(update={
+                "reports_to": None if p.reports_to == pid else p.reports_to,
+                "influences": [i for i in p.influences if i != pid]}).model_dump())
+        links = [lk.model_dump() for lk in self.doc.links if lk.theirs != pid]
+        self.selected = people[0]["id"] if people else None
+        self._commit({**self.doc.model_dump(), "people": people, "links": links})
+
+    def person_changed(self) -> None:
+        """The form changed: validate the person, show problems next to fields, save."""
+        data, links, problems = self.form.values()
+        person = None
+        try:
+            person = parse(Stakeholder, data)
+        except InvalidInput as exc:
+            problems += exc.problems or [("", str(exc))]
+        if person is not None and not problems:
+            people = [person.model_dump() if p.id == person.id else p.model_dump()
+                      for p in self.doc.people]
+            others = [lk.model_dump() for lk in self.doc.links if lk.theirs != person.id]
+            try:
+                self._commit({**self.doc.model_dump(), "people": people,
+                              "links": others + [lk.model_dump() for lk in links]})
+            except InvalidInput as exc:  # e.g. a reports-to loop: the map as a whole
+                problems.append(("reports_to", str(exc)))
+            except KamkitError as exc:
+                self.save_status.error(str(exc))
+                return
+        self.form.show_problems(problems)
+        if problems:
+            self.save_status.error("Not saved yet: please fix the field marked in red. What you "
+                                   "typed stays on screen.")
+
+    @guarded(lambda self: self.save_status)
+    def move_person(self, pid: str, influence: int, support: int) -> None:
+        """A person dropped on the grid: the numbers follow the point."""
+        self.selected = pid
+        self._commit({**self.doc.model_dump(), "people": [
+            (p.model_copy(update={"influence": influence, "support": support})
+             if p.id == pid else p).model_dump() for p in self.doc.people]})
+
+    @guarded(lambda self: self.save_status)
+    def add_team_member(self, name: str, role: str, level: str | None) -> None:
+        member = parse(TeamMember, {"id": f"t{_free(self.doc.team, 't')}", "name": name,
+                                    "role": role, "level": level})
+        self._commit({**self.doc.model_dump(), "team": [*self.doc.model_dump()["team"],
+                                                        member.model_dump()]})
+        self.team_name.set("")
+
+    @guarded(lambda self: self.save_status)
+    def remove_team_member(self, tid: str | None) -> None:
+        if tid is None:
+            return
+        self._commit({**self.doc.model_dump(),
+                      "team": [t.model_dump() for t in self.doc.team if t.id != tid],
+                      "links": [lk.model_dump() for lk in self.doc.links if lk.ours != tid]})
+
+    # -- CRM import ---------------------------------------------------------------------------
+
+    def _on_crm_upload(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            item = change["new"][0]
+            self.crm_load(item["name"], bytes(item["content"]))
+            self.crm_upload.value = ()
+
+    @guarded(lambda self: self.crm_message)
+    def crm_load(self, filename: str, content: bytes) -> None:
+        self.pending, self.crm_confirm.disabled = None, True
+        self.crm_preview.value = ""
+        preview = read_contacts(filename, content, self.doc, company=self.session.account.name)
+        mapping = ", ".join(f"{esc(a)} → {esc(b)}" for a, b in preview.mapping)
+        rows = "".join(
+            f'<tr class="{"" if r.ok else "kk-bad"}"><td>{r.line}</td><td>{esc(r.name)}</td>'
+            f"<td>{esc(r.title)}</td><td>{esc(r.level or '')}</td><td>{esc(r.role or '')}</td>"
+            f"<td>{'ready' if r.ok else esc('; '.join(r.errors))}"
+            f"{esc(' (' + '; '.join(r.notes) + ')') if r.notes else ''}</td></tr>"
+            for r in preview.rows[:500])
+        more = (f"<div class='kk-muted'>…and {len(preview.rows) - 500} more rows.</div>"
+                if len(preview.rows) > 500 else "")
+        self.crm_preview.value = (
+            f"<div><b>{esc(preview.flavour)}</b>. Columns: {mapping}</div>"
+            '<table class="kk-table"><tr><th>Row</th><th>Name</th><th>Title</th><th>Level</th>'
+            f"<th>Role</th><th>Check</th></tr>{rows}</table>{more}")
+        ready = len(preview.ready)
+        self.pending = preview if ready else None
+        self.crm_confirm.description = f"Add {ready} {'person' if ready == 1 else 'people'}"
+        self.crm_confirm.disabled = not ready
+        self.crm_message.note(f"{ready} ready to add. Nothing is saved until you confirm.")
+
+    @guarded(lambda self: self.crm_message)
+    def crm_add(self) -> None:
+        if self.pending is None:
+            return
+        new_doc, added = add_to_map(self.doc, self.pending)
+        self._commit(new_doc)
+        self.pending, self.crm_confirm.disabled = None, True
+        self.crm_preview.value = ""
+        self.crm_message.ok(f"Added {added} people. Set their influence and support - they are "
+                            "unmapped until you do.")
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def _person(self, pid: str | None) -> Stakeholder | None:
+        return next((p for p in self.doc.people if p.id == pid), None)
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        if not self._drawing and change["new"] is not None:
+            self.selected = change["new"]
+            self.form.show(self.doc, self._person(self.selected))
+            self._show_category()
+
+    def _on_drag(self, change: dict[str, Any]) -> None:
+        if self._drawing:
+            return
+        for point in change["new"]:
+            p = self._person(point["id"])
+            if p is not None and (p.influence, p.support) != (point["influence"],
+                                                             point["support"]):
+                self.move_person(p.id, int(point["influence"]), int(point["support"]))
+                return
+
+    _drawing = False
+
+    def render(self) -> None:
+        grid = self.framework.grid
+        best = best_levels(self.doc)
+        self._drawing = True
+        try:
+            self.grid.points = [
+                {"id": p.id, "label": _label(p), "influence": p.influence, "support": p.support,
+                 "colour": CONTACT_COLOURS[min(4, best.get(p.id, 0))],
+                 "selected": p.id == self.selected}
+                for p in self.doc.people if p.influence is not None and p.support is not None]
+            self.people.options = [(f"{_label(p)} · {place_person(p, grid).name}", p.id)
+                                   for p in self.doc.people]
+            self.people.value = self.selected if self._person(self.selected) else None
+        finally:
+            self._drawing = False
+        unmapped = [_label(p) for p in self.doc.people
+                    if p.influence is None or p.support is None]
+        self.unmapped.value = ("" if not unmapped else
+                               f"<div><b>Unmapped</b> (influence or support unknown): "
+                               f"{esc(', '.join(unmapped))}</div>")
+        self.form.show(self.doc, self._person(self.selected))
+        self._show_category()
+        for b in (self.duplicate_button, self.remove_button):
+            b.disabled = self.selected is None
+        self._render_coverage()
+        self._render_team()
+        self.tree.value = _tree_html(self.doc)
+
+    def _show_category(self) -> None:
+        person = self._person(self.selected)
+        if person is None:
+            self.form.category.value = ""
+            return
+        cat = place_person(person, self.framework.grid)
+        action = default_action(person, self.framework.grid)
+        self.form.category.value = (
+            f'<div class="kk-hint"><b>{esc(cat.name)}</b> - {esc(cat.advice)} '
+            f'<span class="kk-muted">Next action: {esc(action)}</span></div>')
+
+    def _render_coverage(self) -> None:
+        report = analyse(self.doc, self.framework.grid)
+        power = ("no strong contacts yet" if report.power_zone is None
+                 else f"{report.power_zone:.0%} of our strong contacts are with people of power")
+        items = "".join(
+            f'<div class="kk-hint kk-{"warning" if f.severity == 1 else "gap"}"><b>'
+            f"{esc(f.title)}</b> - {esc(f.reason)}"
+            + (f"<br><span class='kk-muted'>{esc(', '.join(f.people))}</span>" if f.people
+               else "") + "</div>" for f in report.findings)
+        self.findings.value = (
+            f"<div class='kk-card'><b>Map quality {report.quality}/3</b>: "
+            f"{esc(report.quality_text)}.<br><b>Power zone vs comfort zone</b>: {esc(power)}."
+            f"</div>{items or '<p>No findings: a well-covered map.</p>'}")
+        pgrid = peer_grid(self.doc)
+        head = "".join(f"<th>{esc(t.name)}</th>" for t in self.doc.team)
+        body = "".join(
+            f"<tr><th>{esc(level)}</th>" + "".join(
+                "<td>" + "<br>".join(f"{esc(name)}: {today or '–'} → {wanted or '–'}"
+                                     for name, today, wanted in pgrid[level][t.id]) + "</td>"
+                for t in self.doc.team) + "</tr>" for level in LEVELS)
+        self.peer_table.value = ("<h3>Peer coverage</h3><div class='kk-muted'>Their levels down, "
+                                 "our team across: one thread each side is a bow-tie; many, at "
+                                 "every level, a diamond.</div>"
+                                 f'<table class="kk-table"><tr><th></th>{head}</tr>{body}</table>')
+
+    def _render_team(self) -> None:
+        rows = "".join(f"<tr><td>{esc(t.name)}</td><td>{esc(t.role)}</td>"
+                       f"<td>{esc(t.level or 'unknown')}</td></tr>" for t in self.doc.team)
+        self.team_list.value = (f'<table class="kk-table"><tr><th>Name</th><th>Role</th>'
+                                f"<th>Level</th></tr>{rows}</table>" if rows else
+                                "<p class='kk-muted'>No one on our team yet.</p>")
+        self.team_remove.input.options = [("choose…", None)] + [(t.name, t.id)
+                                                                 for t in self.doc.team]
+
+
+def _tree_html(doc: StakeholderMapDoc) -> str:
+    """Their organisation by reports-to, with who of ours holds each person."""
+    team = {t.id: t for t in doc.team}
+    held: dict[str, list[str]] = {}
+    for lk in doc.links:
+        if lk.today is not None:
+            held.setdefault(lk.theirs, []).append(f"{team[lk.ours].name} ({lk.today})")
+    children: dict[str | None, list[Stakeholder]] = {}
+    for p in doc.people:
+        children.setdefault(p.reports_to, []).append(p)
+
+    def branch(parent: str | None) -> str:
+        items = []
+        for p in children.get(parent, []):
+            ours = held.get(p.id)
+            tag = (f' <span class="kk-ok">← {html.escape(", ".join(ours))}</span>' if ours
+                   else ' <span class="kk-error">no contact</span>')
+            items.append(f"<li><b>{html.escape(_label(p))}</b> "
+                         f"<span class='kk-muted'>{html.escape(p.title)}</span>{tag}"
+                         f"{branch(p.id)}</li>")
+        return f"<ul>{''.join(items)}</ul>" if items else ""
+
+    return ("<h3>Their organisation, and who of ours knows whom</h3>"
+            + (branch(None) or "<p class='kk-muted'>No people on the map yet.</p>"))
+
+
+def _free(items: list[Any], prefix: str) -> int:
+    used = {getattr(i, "id", "") for i in items}
+    n = len(items) + 1
+    while f"{prefix}{n}" in used:
+        n += 1
+    return n
+
+
+def _new_id(doc: StakeholderMapDoc) -> str:
+    return f"p{_free(doc.people, 'p')}"
+
+
+def app(session: Session | None = None) -> widgets.Widget:
+    """The stakeholder map step; without a session, a page that opens for whoever asks."""
+    return StakeholdersApp(session) if session is not None else StepPage(StakeholdersApp)
