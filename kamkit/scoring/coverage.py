@@ -15,9 +15,10 @@ from kamkit.frameworks import GridContent
 from kamkit.models import Stakeholder, StakeholderMapDoc
 from kamkit.scoring.grid import place_person
 
-__all__ = ["Finding", "CoverageReport", "analyse", "LEVELS", "peer_grid"]
+__all__ = ["Finding", "CoverageReport", "analyse", "LEVELS", "UNKNOWN_LEVEL", "peer_grid"]
 
 LEVELS = ["board", "executive", "senior manager", "manager", "staff"]  # top first
+UNKNOWN_LEVEL = "level unknown"
 _RANK = {lvl: len(LEVELS) - i for i, lvl in enumerate(LEVELS)}
 
 
@@ -170,9 +171,9 @@ def peer_grid(doc: StakeholderMapDoc) -> dict[str, dict[str, list[tuple[str, int
     bow-tie (one thread each side) or diamond (many, at every level) at a glance."""
     people = {p.id: p for p in doc.people}
     grid: dict[str, dict[str, list[tuple[str, int | None, int | None]]]] = {
-        lvl: {t.id: [] for t in doc.team} for lvl in LEVELS}
+        lvl: {t.id: [] for t in doc.team} for lvl in [*LEVELS, UNKNOWN_LEVEL]}
     for link in doc.links:
         person = people[link.theirs]
-        if person.level is not None:
-            grid[person.level][link.ours].append((_name(person), link.today, link.wanted))
+        grid[person.level or UNKNOWN_LEVEL][link.ours].append(
+            (_name(person), link.today, link.wanted))
     return grid

@@ -56,6 +56,7 @@ class PersonForm(widgets.VBox):
         self.action_due = DateField("Due")
         self.links_box = widgets.VBox()
         self.link_fields: dict[str, tuple[widgets.Dropdown, widgets.Dropdown]] = {}
+        self._team_shown: tuple[tuple[str, str], ...] | None = None
         fields: list[Field] = [self.name, self.title, self.department, self.email, self.level,
                                self.role, self.influence, self.support, self.reports_to,
                                self.needs, self.wants, self.declared_agenda,
@@ -107,14 +108,24 @@ class PersonForm(widgets.VBox):
             self._loading = False
 
     def _build_links(self, doc: StakeholderMapDoc, person: Stakeholder | None) -> None:
+        def current(member_id: str) -> tuple[int | None, int | None]:
+            link = next((lk for lk in doc.links if person and lk.theirs == person.id
+                         and lk.ours == member_id), None)
+            return (link.today, link.wanted) if link else (None, None)
+
+        team = tuple((t.id, t.name) for t in doc.team)
+        if team == self._team_shown:  # same rows: keep the widgets (and the focus), set values
+            for member_id, (today, wanted) in self.link_fields.items():
+                today.value, wanted.value = current(member_id)
+            return
+        self._team_shown = team
         levels = [("none", None)] + [(f"{k} {v}", k) for k, v in self.grid.peer_levels.items()]
         rows, self.link_fields = [], {}
         for member in doc.team:
-            link = next((lk for lk in doc.links if person and lk.theirs == person.id
-                         and lk.ours == member.id), None)
-            today = widgets.Dropdown(options=levels, value=link.today if link else None,
+            now, want = current(member.id)
+            today = widgets.Dropdown(options=levels, value=now,
                                      layout=widgets.Layout(width="170px"))
-            wanted = widgets.Dropdown(options=levels, value=link.wanted if link else None,
+            wanted = widgets.Dropdown(options=levels, value=want,
                                       layout=widgets.Layout(width="170px"))
             for w in (today, wanted):
                 w.observe(lambda _: self._changed(), names="value")

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.io.crm import CrmPreview, add_to_map, read_contacts
 from kamkit.models import Stakeholder, StakeholderMapDoc, TeamMember, parse
-from kamkit.scoring.coverage import LEVELS, analyse, best_levels, peer_grid
+from kamkit.scoring.coverage import LEVELS, UNKNOWN_LEVEL, analyse, best_levels, peer_grid
 from kamkit.scoring.grid import default_action, place_person
 from kamkit.session import Session
 from kamkit.ui.components import STYLE, ChoiceField, Message, TextField, esc, guarded
@@ -341,7 +341,7 @@ class StakeholdersApp(widgets.VBox):
             f"<tr><th>{esc(level)}</th>" + "".join(
                 "<td>" + "<br>".join(f"{esc(name)}: {today or '–'} → {wanted or '–'}"
                                      for name, today, wanted in pgrid[level][t.id]) + "</td>"
-                for t in self.doc.team) + "</tr>" for level in LEVELS)
+                for t in self.doc.team) + "</tr>" for level in [*LEVELS, UNKNOWN_LEVEL])
         self.peer_table.value = ("<h3>Peer coverage</h3><div class='kk-muted'>Their levels down, "
                                  "our team across: one thread each side is a bow-tie; many, at "
                                  "every level, a diamond.</div>"
