@@ -52,6 +52,9 @@ class PersonForm(widgets.VBox):
         self.evidence = TextField("How do you know?", "what they said or did", long=True)
         self.verified_on = DateField("Last verified")
         self.action = TextField("Next action", long=True)
+        self.use_proposal = widgets.Button(description="Use the proposed action",
+                                           layout=widgets.Layout(width="auto"))
+        self.use_proposal.on_click(lambda _: self.action.set(self.action.input.placeholder))
         self.action_owner = TextField("Owner (ours)")
         self.action_due = DateField("Due")
         self.links_box = widgets.VBox()
@@ -78,7 +81,7 @@ class PersonForm(widgets.VBox):
             widgets.HTML("<b>Who of ours knows them</b> <span class='kk-muted'>today → wanted: "
                          + esc(", ".join(f"{k} {v}" for k, v in grid.peer_levels.items()))
                          + "</span>"), self.links_box,
-            widgets.HTML("<b>Next action</b>"), self.action,
+            widgets.HTML("<b>Next action</b>"), self.action, self.use_proposal,
             widgets.HBox([self.action_owner, self.action_due]), acc, self.email])
 
     def _changed(self) -> None:

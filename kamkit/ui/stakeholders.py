@@ -318,6 +318,9 @@ class StakeholdersApp(widgets.VBox):
             return
         cat = place_person(person, self.framework.grid)
         action = default_action(person, self.framework.grid)
+        # the category proposes; the trainee edits (an empty action still counts as unplanned)
+        self.form.action.input.placeholder = cat.action
+        self.form.use_proposal.disabled = bool(person.action)
         self.form.category.value = (
             f'<div class="kk-hint"><b>{esc(cat.name)}</b> - {esc(cat.advice)} '
             f'<span class="kk-muted">Next action: {esc(action)}</span></div>')

@@ -141,3 +141,17 @@ def test_the_whole_map_reloads_exactly(session, store):
     again = StakeholdersApp(Session(store, session.trainee, account=session.account))
     assert again.doc == view.doc
     assert again.grid.points == view.grid.points
+
+
+def test_the_category_proposes_an_action_the_trainee_can_take_and_edit(session, store):
+    view = app(session)
+    view.add_person("Lena")
+    _rate(view, 4, -1)
+    assert view.form.action.input.placeholder == "Convert or neutralise"
+    assert "Threats with no action planned" in view.findings.value
+    view.form.use_proposal.click()
+    assert view.form.action.value == "Convert or neutralise"
+    view.form.action.input.value = "Convert: invite Lena to the pilot review"
+    assert "Threats with no action planned" not in view.findings.value
+    saved = store.get_document(session.account.id, "stakeholders").people[0]
+    assert saved.action == "Convert: invite Lena to the pilot review"
