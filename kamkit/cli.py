@@ -175,14 +175,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def _read_file(path: str) -> bytes:
     from kamkit.errors import ImportRefused
-    from kamkit.io.workbook import import_workbook
 
     try:
-        data = Path(args.file).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
-        raise ImportRefused(f"Cannot read {args.file}: {exc.strerror}.") from None
+        raise ImportRefused(f"Cannot read {path}: {exc.strerror}.") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from kamkit.io.workbook import import_workbook
+
+    data = _read_file(args.file)
     with _store(args) as store:
         trainee = import_workbook(store, data)
         print(f"kamkit: imported {trainee.name} (id {trainee.id}) with "
@@ -191,13 +196,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_import_crm(args: argparse.Namespace) -> int:
-    from kamkit.errors import ImportRefused
     from kamkit.io.crm import add_to_map, read_contacts
 
-    try:
-        content = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"Cannot read {args.file}: {exc.strerror}.") from None
+    content = _read_file(args.file)
     with _store(args) as store:
         trainee = _find_trainee(store, args.trainee)
         accounts = store.list_accounts(trainee.id)  # type: ignore[arg-type]

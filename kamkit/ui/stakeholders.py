@@ -7,6 +7,7 @@ Every change is validated and saved as a new version of the map; the whole map r
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 
@@ -177,6 +178,7 @@ class StakeholdersApp(widgets.VBox):
         except InvalidInput as exc:
             problems += exc.problems or [("", str(exc))]
         if person is not None and not problems:
+            person = _verified_if_rerated(self._person(person.id), person)
             people = [person.model_dump() if p.id == person.id else p.model_dump()
                       for p in self.doc.people]
             others = [lk.model_dump() for lk in self.doc.links if lk.theirs != person.id]
@@ -198,7 +200,8 @@ class StakeholdersApp(widgets.VBox):
         """A person dropped on the grid: the numbers follow the point."""
         self.selected = pid
         self._commit({**self.doc.model_dump(), "people": [
-            (p.model_copy(update={"influence": influence, "support": support})
+            (_verified_if_rerated(p, p.model_copy(update={"influence": influence,
+                                                          "support": support}))
              if p.id == pid else p).model_dump() for p in self.doc.people]})
 
     @guarded(lambda self: self.save_status)
@@ -358,6 +361,14 @@ class StakeholdersApp(widgets.VBox):
                                 "<p class='kk-muted'>No one on our team yet.</p>")
         self.team_remove.input.options = [("choose…", None)] + [(t.name, t.id)
                                                                  for t in self.doc.team]
+
+
+def _verified_if_rerated(old: Stakeholder | None, new: Stakeholder) -> Stakeholder:
+    """Setting a rating is checking it: date it today, unless the trainee set the date."""
+    rerated = old is None or (old.influence, old.support) != (new.influence, new.support)
+    if rerated and new.verified_on == (old.verified_on if old else None):
+        return new.model_copy(update={"verified_on": dt.date.today()})
+    return new
 
 
 def _tree_html(doc: StakeholderMapDoc) -> str:

@@ -3,16 +3,12 @@ with the account placed on the portfolio matrix."""
 
 from __future__ import annotations
 
-
-def _field(page, label: str, kind: str = "input"):
-    return page.locator(f'.kk-field:has(b:text-is("{label}")) {kind}').first
+from helpers import field as _field
+from helpers import open_step
 
 
 def _open_profile(page, link: str, name: str) -> None:
-    page.goto(link)
-    page.get_by_text(f"Hello, {name}").wait_for()
-    page.get_by_role("tab", name="1. Account profile").click()
-    page.get_by_text("Profile complete").wait_for()
+    open_step(page, link, name, "1. Account profile", ready_text="Profile complete")
 
 
 def test_a_profile_filled_in_the_browser_survives_a_reload(server, page):

@@ -3,18 +3,13 @@ grid; bring contacts in from a CRM file through the page."""
 
 from __future__ import annotations
 
+from helpers import field as _field
+from helpers import open_step
 from playwright.sync_api import expect
 
 
-def _field(page, label: str, kind: str = "input"):
-    return page.locator(f'.kk-field:has(b:text-is("{label}")) {kind}').first
-
-
 def _open_map(page, link: str, name: str) -> None:
-    page.goto(link)
-    page.get_by_text(f"Hello, {name}").wait_for()
-    page.get_by_role("tab", name="2. Stakeholder map").click()
-    page.get_by_role("button", name="Add person").wait_for()
+    open_step(page, link, name, "2. Stakeholder map", ready_button="Add person")
 
 
 def _points(page) -> dict[str, tuple[str, str]]:

@@ -155,3 +155,17 @@ def test_the_category_proposes_an_action_the_trainee_can_take_and_edit(session, 
     assert "Threats with no action planned" not in view.findings.value
     saved = store.get_document(session.account.id, "stakeholders").people[0]
     assert saved.action == "Convert: invite Lena to the pilot review"
+
+
+def test_setting_a_rating_dates_it_today_so_a_fresh_map_is_not_stale(session):
+    import datetime as dt
+
+    view = app(session)
+    pid = view.add_person("Greta")
+    assert view.form.verified_on.value is None
+    _rate(view, 5, 1)
+    assert view.form.verified_on.value == dt.date.today()
+    view.form.verified_on.input.value = dt.date(2020, 1, 1)  # the trainee's own date stands
+    _drag(view, pid, 4, 1)
+    assert view.form.verified_on.value == dt.date.today()  # re-rated now: checked now
+    assert "Ratings not verified recently" not in view.findings.value

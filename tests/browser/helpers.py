@@ -1,0 +1,20 @@
+"""What browser tests do the way a trainee does: find a field by its label, open a link."""
+
+from __future__ import annotations
+
+
+def field(page, label: str, kind: str = "input"):
+    """The input (or select) of the kamkit form field labelled `label`."""
+    return page.locator(f'.kk-field:has(b:text-is("{label}")) {kind}').first
+
+
+def open_step(page, link: str, name: str, tab: str, ready_text: str | None = None,
+              ready_button: str | None = None) -> None:
+    """Open a trainee's link, wait for their greeting, and open a workbook step's tab."""
+    page.goto(link)
+    page.get_by_text(f"Hello, {name}").wait_for()
+    page.get_by_role("tab", name=tab).click()
+    if ready_text:
+        page.get_by_text(ready_text).wait_for()
+    if ready_button:
+        page.get_by_role("button", name=ready_button).wait_for()
