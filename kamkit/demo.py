@@ -76,11 +76,33 @@ def sample_map(today: dt.date) -> StakeholderMapDoc:
 
 
 def sample_relationship(today: dt.date) -> RelationshipDoc:
-    levels = {"prompt_payment": 2, "executive_attendance": 1, "plan_sharing": 1,
-              "testimonial": 0, "peer_contact": 1, "retention": 1, "share_of_wallet": 1,
-              "breadth_of_access": 1, "business_reviews": 1}
-    return RelationshipDoc(gut_feeling=75, ratings={
-        k: {"level": v, "as_of": today - dt.timedelta(days=30)} for k, v in levels.items()})
+    """Two assessments: last quarter's, and today's (feeling 75, evidence rather lower)."""
+    evidence = {
+        "prompt_payment": (3, "Finance report: 41 days average against 45-day terms."),
+        "executive_attendance": (2, "Their COO came to our spring briefing when invited."),
+        "plan_sharing": (1, "Only the headlines of the automation programme."),
+        "testimonial": (1, ""),
+        "peer_contact": (2, "See the stakeholder map: manager level only."),
+        "retention": (3, "Customer since 2020, both renewals won."),
+        "share_of_wallet": (1, "27 % of their telematics spend."),
+        "breadth_of_access": (2, "Operations and IT."),
+        "business_reviews": (2, "QBRs held, without senior attendance."),
+    }
+    earlier = {k: max(0, v - 1) for k, (v, _) in evidence.items()}
+    last_quarter = today - dt.timedelta(days=91)
+    history = [{"started_on": last_quarter, "gut_feeling": 70, "feeling_locked": True,
+                "feeling_reason": "They always take my calls.",
+                "ratings": {k: {"level": v, "evidence": "Earlier assessment",
+                                "as_of": last_quarter} for k, v in earlier.items()}}]
+    return RelationshipDoc(
+        started_on=today - dt.timedelta(days=2), gut_feeling=75, feeling_locked=True,
+        feeling_reason="Operations love us and the COO is a fan.",
+        ratings={k: {"level": v, "evidence": e, "as_of": today - dt.timedelta(days=30)}
+                 for k, (v, e) in evidence.items()},
+        plan=[{"indicator": "plan_sharing", "action": "Propose a joint planning day with the "
+               "COO before the budget round", "owner": "You",
+               "due": today + dt.timedelta(days=45)}],
+        history=history)
 
 
 def seed_demo(store: Store, today: dt.date | None = None) -> dict[str, str]:

@@ -173,23 +173,14 @@ class SegmentationContent(_Content):
 
 # --- relationship quantification -------------------------------------------------------
 
-class Level(_Content):
-    score: float = Field(ge=0, le=100)
-    label: str
-
-
 class Indicator(_Content):
     id: str
     name: str
     weight: float = Field(gt=0)
-    levels: tuple[Level, ...] = Field(min_length=2)
-
-    @model_validator(mode="after")
-    def _levels_ascend(self) -> Indicator:
-        scores = [lvl.score for lvl in self.levels]
-        if scores != sorted(scores) or len(set(scores)) != len(scores):
-            raise ValueError("level scores must rise strictly from first to last")
-        return self
+    levels: tuple[str, ...] = Field(min_length=5, max_length=5,
+                                    description="what levels 0..4 look like, in plain words")
+    prefill: Literal["share_of_wallet", "peer_coverage"] | None = Field(
+        default=None, description="an earlier step that already knows the answer")
 
 
 class Stage(_Content):
@@ -200,6 +191,8 @@ class Stage(_Content):
 class RelationshipContent(_Content):
     stale_after_days: int = Field(gt=0)
     stale_factor: float = Field(ge=0, le=1)
+    gap_warning: float = Field(default=20, ge=0, le=100)
+    max_plan_items: int = Field(default=3, ge=1)
     indicators: tuple[Indicator, ...] = Field(min_length=1)
     stages: tuple[Stage, ...] = Field(min_length=1)
 

@@ -28,7 +28,8 @@ from kamkit.errors import InvalidInput
 __all__ = [
     "INFLUENCE_MIN", "INFLUENCE_MAX", "SUPPORT_MIN", "SUPPORT_MAX",
     "Trainee", "Account", "ProfileDoc", "Stakeholder", "TeamMember", "PeerLink",
-    "StakeholderMapDoc", "IndicatorRating", "RelationshipDoc", "DOCUMENTS", "parse",
+    "StakeholderMapDoc", "IndicatorRating", "PlanItem", "Assessment", "RelationshipDoc",
+    "DOCUMENTS", "parse",
     "document_model",
 ]
 
@@ -226,16 +227,43 @@ def _reports_to_loop(people: list[Stakeholder]) -> list[str]:
 class IndicatorRating(_Model):
     """One piece of evidence: the anchored level reached (None = don't know) and how we know."""
 
-    level: int | None = Field(default=None, ge=0, le=20, description="index into content levels")
-    evidence: LongText = ""
-    as_of: dt.date | None = None
+    level: int | None = Field(default=None, ge=0, le=4, description="anchored level 0..4")
+    evidence: LongText = Field(default="", description="how do you know? (empty = unproven)")
+    as_of: dt.date | None = Field(default=None, description="when it was last verified")
+    confident: bool = True
 
 
-class RelationshipDoc(_Model):
-    """Step 3: gut feeling first, then the evidence, indicator by indicator."""
+class PlanItem(_Model):
+    """An indicator the trainee means to raise, and how."""
 
+    indicator: str
+    action: LongText = ""
+    owner: ShortText = ""
+    due: dt.date | None = None
+
+
+class Assessment(_Model):
+    """One relationship assessment: the feeling first, then the evidence, then the plan."""
+
+    started_on: dt.date = Field(default_factory=dt.date.today)
     gut_feeling: int | None = Field(default=None, ge=0, le=100)
+    feeling_reason: ShortText = ""
+    feeling_locked: bool = Field(default=False, description="set when the evidence is opened")
     ratings: dict[str, IndicatorRating] = Field(default_factory=dict)
+    plan: list[PlanItem] = Field(default_factory=list, max_length=3)
+
+    @model_validator(mode="after")
+    def _feeling_before_evidence(self) -> Assessment:
+        if self.feeling_locked and self.gut_feeling is None:
+            raise ValueError("record your gut feeling before looking at the evidence")
+        return self
+
+
+class RelationshipDoc(Assessment):
+    """Step 3: the current assessment (its fields), and the earlier ones, read-only, oldest
+    first - so the relationship can be followed over time."""
+
+    history: list[Assessment] = Field(default_factory=list, max_length=100)
 
 
 DOCUMENTS: dict[str, type[_Model]] = {

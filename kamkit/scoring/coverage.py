@@ -15,7 +15,8 @@ from kamkit.frameworks import GridContent
 from kamkit.models import Stakeholder, StakeholderMapDoc
 from kamkit.scoring.grid import place_person
 
-__all__ = ["Finding", "CoverageReport", "analyse", "LEVELS", "UNKNOWN_LEVEL", "peer_grid"]
+__all__ = ["Finding", "CoverageReport", "analyse", "LEVELS", "UNKNOWN_LEVEL", "peer_grid",
+           "level_gaps"]
 
 LEVELS = ["board", "executive", "senior manager", "manager", "staff"]  # top first
 UNKNOWN_LEVEL = "level unknown"
@@ -97,7 +98,7 @@ def analyse(doc: StakeholderMapDoc, grid: GridContent,
         if idle:
             add(f"{cid}_without_action", 1 if cid == "threat" else 2, title,
                 "Each needs a named next step, an owner and a date.", idle)
-    gaps = _level_gaps(doc, rules.meaningful_from)
+    gaps = level_gaps(doc, rules.meaningful_from)
     if gaps:
         add("level_gap", 2, "Levels of their organisation without a peer of ours",
             "Their " + ", ".join(f"{lvl} people" for lvl, _ in gaps) + " are only met by more "
@@ -144,7 +145,7 @@ def _quality(high: list[Stakeholder], covered: set[str]) -> int:
     return 3 if any(p.support is not None and p.support > 0 for p in reached) else 2
 
 
-def _level_gaps(doc: StakeholderMapDoc, meaningful: int
+def level_gaps(doc: StakeholderMapDoc, meaningful: int
                 ) -> list[tuple[str, list[Stakeholder]]]:
     """Their levels with people on the map where no one of ours at the same level or above
     has a meaningful contact with anyone at that level."""

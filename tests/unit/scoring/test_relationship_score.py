@@ -1,11 +1,34 @@
-"""The relationship score: evidence, weighted; unknown scores nothing; old evidence fades."""
+"""The relationship score: evidence, weighted; unknown scores nothing; old evidence fades;
+the feeling comes first and is kept; assessments repeat over time."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from kamkit.models import RelationshipDoc
-from kamkit.scoring.relationship import relationship_score
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kamkit.demo import sample_map, sample_profile, sample_relationship
+from kamkit.errors import InvalidInput
+from kamkit.frameworks import default_framework
+from kamkit.models import Assessment, ProfileDoc, RelationshipDoc
+from kamkit.scoring.relationship import (
+    biggest_changes,
+    feeling_gap,
+    lock_feeling,
+    new_assessment,
+    prefills,
+    relationship_score,
+    trend,
+)
+
+IDS = [i.id for i in default_framework().relationship.indicators]
+
+
+def _doc(today: dt.date, evidence: str = "seen it", **levels: int) -> Assessment:
+    return Assessment(ratings={k: {"level": v, "evidence": evidence, "as_of": today}
+                               for k, v in levels.items()})
 
 
 def test_nothing_answered_has_no_score(framework, today):
@@ -13,22 +36,118 @@ def test_nothing_answered_has_no_score(framework, today):
     assert result.score is None and len(result.unknown) == 9
 
 
-def test_top_level_everywhere_scores_100_and_is_integrated(framework, today):
-    doc = RelationshipDoc(ratings={i.id: {"level": len(i.levels) - 1, "as_of": today}
-                                   for i in framework.relationship.indicators})
-    result = relationship_score(doc, framework, today)
+def test_weights_from_content_make_the_score(framework, today):
+    # prompt payment weighs 10: level 2 of 4 earns 5; plan sharing weighs 14: level 4 earns 14
+    result = relationship_score(_doc(today, prompt_payment=2, plan_sharing=4), framework, today)
+    assert result.score == 19
+    assert [i.name for i in result.carriers] == ["They share their business plans with us",
+                                                 "They pay us promptly"]
+
+
+def test_top_level_everywhere_is_100_and_integrated(framework, today):
+    result = relationship_score(_doc(today, **dict.fromkeys(IDS, 4)), framework, today)
     assert result.score == 100 and result.stage == "Integrated"
 
 
+@pytest.mark.parametrize("score, stage", [(0, "Exploratory"), (19.9, "Exploratory"),
+                                          (20, "Basic"), (40, "Cooperative"),
+                                          (59.9, "Cooperative"), (60, "Interdependent"),
+                                          (80, "Integrated"), (100, "Integrated")])
+def test_stage_bands_at_each_boundary(framework, score, stage):
+    assert framework.relationship.stage_for(score) == stage
+
+
 def test_an_unknown_indicator_counts_as_nothing_and_is_listed(framework, today):
-    doc = RelationshipDoc(ratings={"prompt_payment": {"level": 2, "as_of": today}})
-    result = relationship_score(doc, framework, today)
-    assert result.score == 10  # prompt payment weighs 10 of 100
+    result = relationship_score(_doc(today, prompt_payment=4), framework, today)
+    assert result.score == 10
     assert "They pay us promptly" not in result.unknown and len(result.unknown) == 8
+
+
+def test_a_level_without_evidence_is_unproven_and_shown_so(framework, today):
+    doc = Assessment(ratings={"testimonial": {"level": 4}, "retention": {"level": 2,
+                                                                         "evidence": "CRM"}})
+    result = relationship_score(doc, framework, today)
+    assert result.unproven == ["A top-level testimonial or reference is given"]
+    assert result.score == 8 + 5  # unproven still counts; it is flagged, not hidden
 
 
 def test_stale_evidence_counts_half(framework, today):
     old = today - dt.timedelta(days=framework.relationship.stale_after_days + 1)
-    doc = RelationshipDoc(ratings={"prompt_payment": {"level": 2, "as_of": old}})
+    doc = Assessment(ratings={"prompt_payment": {"level": 4, "evidence": "x", "as_of": old}})
     result = relationship_score(doc, framework, today)
     assert result.score == 5 and result.items[0].stale
+
+
+def test_earlier_steps_prefill_share_of_wallet_and_peer_coverage(framework, today):
+    known = prefills(framework, sample_profile(today), sample_map(today))
+    assert known["share_of_wallet"] == (1, "your profile: share of wallet 27 %")
+    assert known["peer_contact"][0] == 1 and "stakeholder map" in known["peer_contact"][1]
+    empty = relationship_score(Assessment(), framework, today, known)
+    sow = next(i for i in empty.items if i.id == "share_of_wallet")
+    assert (sow.level, sow.prefilled) == (1, "your profile: share of wallet 27 %")
+    rated = relationship_score(_doc(today, share_of_wallet=3), framework, today, known)
+    assert next(i for i in rated.items if i.id == "share_of_wallet").prefilled is None
+
+
+def test_no_facts_no_prefill(framework):
+    assert prefills(framework, ProfileDoc(), None) == {}
+
+
+def test_the_feeling_must_come_first_and_is_then_locked(framework):
+    with pytest.raises(InvalidInput, match="Record your gut feeling first"):
+        lock_feeling(RelationshipDoc())
+    locked = lock_feeling(RelationshipDoc(gut_feeling=70))
+    assert locked.feeling_locked
+    with pytest.raises(ValueError, match="before looking at the evidence"):
+        RelationshipDoc(feeling_locked=True)
+
+
+def test_a_large_gap_between_feeling_and_evidence_gets_a_coaching_prompt(framework):
+    gap, sentence, prompt = feeling_gap(80, 46.5, framework)
+    assert gap == 33 and "33 points of optimism" in sentence and prompt
+    assert feeling_gap(50, 45, framework)[2] is None
+    assert "more cautious" in feeling_gap(20, 60, framework)[1]
+
+
+def test_a_new_assessment_keeps_the_old_one_read_only_and_in_order(framework, today):
+    doc = sample_relationship(today)
+    known = prefills(framework, sample_profile(today), sample_map(today))
+    before = trend(doc, framework, known, today)
+    later = today + dt.timedelta(days=90)
+    fresh = new_assessment(doc, known, later)
+    assert fresh.gut_feeling is None and not fresh.feeling_locked and fresh.ratings == {}
+    assert [a.started_on for a in fresh.history] == sorted(a.started_on for a in fresh.history)
+    after = trend(fresh, framework, known, today)
+    assert [row[1:] for row in after[:-1]] == [row[1:] for row in before]  # closed: unchanged
+
+
+def test_the_indicators_that_changed_most(framework, today):
+    doc = sample_relationship(today)
+    changes = biggest_changes(doc.history[-1], doc, framework, today=today)
+    assert len(changes) == 3 and all(delta > 0 for _, delta in changes)
+
+
+levels = st.one_of(st.none(), st.integers(0, 4))
+
+
+@given(ratings=st.fixed_dictionaries({i: levels for i in IDS}), which=st.sampled_from(IDS),
+       up=st.integers(0, 4))
+def test_raising_any_indicator_never_lowers_the_score(ratings, which, up):
+    fw, today = default_framework(), dt.date(2026, 11, 23)
+    rated = {k: v for k, v in ratings.items() if v is not None}
+    before = relationship_score(_doc(today, **rated), fw, today).score or 0
+    raised = {**rated, which: max(rated.get(which, 0), up)}
+    after = relationship_score(_doc(today, **raised), fw, today).score or 0
+    assert after >= before
+    assert 0 <= after <= 100
+
+
+@given(k=st.integers(0, 4))
+def test_equal_weights_and_all_at_level_k_give_k_quarters(k):
+    fw = default_framework()
+    equal = fw.model_copy(update={"relationship": fw.relationship.model_copy(update={
+        "indicators": tuple(i.model_copy(update={"weight": 100 / len(IDS)})
+                            for i in fw.relationship.indicators)})})
+    today = dt.date(2026, 11, 23)
+    assert relationship_score(_doc(today, **dict.fromkeys(IDS, k)), equal,
+                              today).score == pytest.approx(k / 4 * 100)
