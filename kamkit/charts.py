@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from kamkit.frameworks import SegmentationContent
 from kamkit.scoring.portfolio import ParetoRow
 
-__all__ = ["MatrixPoint", "portfolio_matrix", "pareto_chart"]
+__all__ = ["MatrixPoint", "portfolio_matrix", "pareto_chart", "indicator_bars",
+           "feeling_vs_evidence", "trend_chart"]
 
 _FONT = 'font-family="system-ui, sans-serif"'
 _QUADRANT_FILL = {"grow": "#e8f1fb", "maintain": "#e9f6ec", "defend": "#fdf5e6", "exit": "#f7eaea"}
@@ -119,5 +120,83 @@ def pareto_chart(rows: list[ParetoRow], currency: str = "", width: int = 560,
                  f'font-size="10" fill="#777">{top:,.0f}</text>')
     parts.append(f'<text x="{pad_l - 6}" y="{pad_t + h}" text-anchor="end" {_FONT} '
                  'font-size="10" fill="#777">0</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def indicator_bars(items: list[tuple[str, float, float, bool]], width: int = 420) -> str:
+    """One bar per indicator: points earned out of its weight (hatched when unproven)."""
+    row, pad_l = 22, 190
+    height = row * len(items) + 10
+    top = max((w for _, _, w, _ in items), default=1) or 1
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-bars" '
+             'aria-label="Points per indicator out of its weight">']
+    span = width - pad_l - 40
+    for n, (name, points, weight, unproven) in enumerate(items):
+        y = 5 + n * row
+        label = name if len(name) <= 30 else name[:29] + "…"
+        parts.append(f'<text x="{pad_l - 6}" y="{y + 13}" text-anchor="end" {_FONT} '
+                     f'font-size="10" fill="#333">{_e(label)}</text>')
+        parts.append(f'<rect x="{pad_l}" y="{y + 3}" width="{span * weight / top:.1f}" '
+                     'height="12" fill="#e7ecf1"/>')
+        fill = "#a9c4e0" if unproven else "#2f6fb0"
+        parts.append(f'<rect x="{pad_l}" y="{y + 3}" width="{span * points / top:.1f}" '
+                     f'height="12" fill="{fill}"><title>{_e(name)}: {points:.1f} of '
+                     f'{weight:g}{" (unproven)" if unproven else ""}</title></rect>')
+        parts.append(f'<text x="{pad_l + span * weight / top + 4:.1f}" y="{y + 13}" {_FONT} '
+                     f'font-size="10" fill="#777">{points:.0f}/{weight:g}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def feeling_vs_evidence(feeling: int, evidence: float, width: int = 300) -> str:
+    """Two bars on one 0-100 scale: what was felt, what the evidence says."""
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 56" width="{width}" '
+             'height="56" role="img" class="kk-gap" aria-label="Feeling and evidence">']
+    span = width - 80
+    for n, (name, value, fill) in enumerate((("Feeling", feeling, "#d9480f"),
+                                             ("Evidence", evidence, "#2f6fb0"))):
+        y = 6 + n * 24
+        parts.append(f'<text x="0" y="{y + 13}" {_FONT} font-size="11">{name}</text>')
+        parts.append(f'<rect x="64" y="{y + 2}" width="{span}" height="14" fill="#e7ecf1"/>')
+        parts.append(f'<rect x="64" y="{y + 2}" width="{span * value / 100:.1f}" height="14" '
+                     f'fill="{fill}"/>')
+        parts.append(f'<text x="{64 + span * value / 100 + 4:.1f}" y="{y + 13}" {_FONT} '
+                     f'font-size="11">{value:.0f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def trend_chart(rows: list[tuple[str, float | None, int | None]], width: int = 420,
+                height: int = 180) -> str:
+    """Evidence score (line) and gut feeling (dashed) per assessment, oldest first."""
+    pad_l, pad_b, pad_t, pad_r = 36, 28, 10, 16
+    w, h = width - pad_l - pad_r, height - pad_t - pad_b
+    step = w / max(1, len(rows) - 1)
+
+    def xy(i: int, v: float) -> str:
+        return f"{pad_l + i * step:.1f},{pad_t + h * (1 - v / 100):.1f}"
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-trend" '
+             'aria-label="Score and feeling over time">']
+    for v in (0, 50, 100):
+        y = pad_t + h * (1 - v / 100)
+        parts.append(f'<line x1="{pad_l}" y1="{y:.1f}" x2="{pad_l + w}" y2="{y:.1f}" '
+                     'stroke="#e3e7ec"/>')
+        parts.append(f'<text x="{pad_l - 4}" y="{y + 3:.1f}" text-anchor="end" {_FONT} '
+                     f'font-size="10" fill="#777">{v}</text>')
+    for series, colour, dash in ((1, "#2f6fb0", ""), (2, "#d9480f", ' stroke-dasharray="4 3"')):
+        pts = [xy(i, r[series]) for i, r in enumerate(rows) if r[series] is not None]
+        if pts:
+            parts.append(f'<polyline points="{" ".join(pts)}" fill="none" stroke="{colour}" '
+                         f'stroke-width="2"{dash}/>')
+            for p in pts:
+                cx, cy = p.split(",")
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
+    for i, r in enumerate(rows):
+        parts.append(f'<text x="{pad_l + i * step:.1f}" y="{height - 8}" text-anchor="middle" '
+                     f'{_FONT} font-size="10" fill="#555">{_e(r[0])}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -24,7 +24,7 @@ from kamkit.models import (
 )
 from kamkit.scoring.coverage import level_gaps
 
-__all__ = ["IndicatorResult", "RelationshipScore", "relationship_score", "prefills",
+__all__ = ["IndicatorResult", "RelationshipScore", "relationship_score", "prefills", "as_shown",
            "feeling_gap", "lock_feeling", "new_assessment", "trend", "biggest_changes"]
 
 TOP = 4  # the highest anchored level
@@ -119,12 +119,17 @@ def relationship_score(doc: Assessment, framework: Framework, today: dt.date | N
     return RelationshipScore(score, content.stage_for(score), tuple(items))
 
 
+def as_shown(score: float) -> int:
+    """A score as the trainee sees it: a whole number, halves rounded up."""
+    return int(score + 0.5)
+
+
 def feeling_gap(feeling: int | None, score: float | None,
                 framework: Framework) -> tuple[float, str, str | None] | None:
     """(feeling minus evidence, a sentence, a coaching prompt when the gap is large)."""
     if feeling is None or score is None:
         return None
-    shown = int(score + 0.5)  # the figure the trainee sees, so the sentence adds up
+    shown = as_shown(score)  # the figure the trainee sees, so the sentence adds up
     gap = feeling - shown
     limit = framework.relationship.gap_warning
     if abs(gap) < limit:

@@ -1,0 +1,290 @@
+"""Step 3: relationship quantification - the gut feeling first, then the evidence card by card,
+the score with what carries it and what drags it down, the gap between feeling and evidence,
+the trend over repeated assessments, and a plan to raise up to three indicators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+
+from kamkit.charts import feeling_vs_evidence, indicator_bars, trend_chart
+from kamkit.errors import KamkitError
+from kamkit.models import RelationshipDoc, parse
+from kamkit.scoring.relationship import (
+    as_shown,
+    biggest_changes,
+    feeling_gap,
+    lock_feeling,
+    new_assessment,
+    prefills,
+    relationship_score,
+    trend,
+)
+from kamkit.session import Session
+from kamkit.ui.components import (
+    STYLE,
+    ChoiceField,
+    DateField,
+    Message,
+    TextField,
+    esc,
+    guarded,
+)
+from kamkit.ui.page import StepPage
+
+__all__ = ["RelationshipApp", "app"]
+
+STEP = "relationship"
+
+
+class EvidenceCard(widgets.VBox):
+    """One indicator: its anchored levels, the evidence, when it was verified, confidence."""
+
+    def __init__(self, indicator: Any) -> None:
+        self.indicator = indicator
+        self.level = ChoiceField(f"{indicator.name} (weight {indicator.weight:g})",
+                                 [("don't know", None)] + [(f"{k} · {label}", k) for k, label
+                                                           in enumerate(indicator.levels)],
+                                 width="420px")
+        self.prefilled = widgets.HTML()
+        self.evidence = TextField("How do you know?", "a fact, a document, a date…", long=True)
+        self.as_of = DateField("Last verified")
+        self.confident = widgets.Checkbox(value=True, description="I am confident in this",
+                                          indent=False)
+        super().__init__([self.level, self.prefilled, self.evidence,
+                          widgets.HBox([self.as_of, self.confident])])
+        self.add_class("kk-card")
+
+
+class RelationshipApp(widgets.VBox):
+    """The relationship step for `session.account`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.framework = session.framework
+        self.doc: RelationshipDoc = session.load(STEP)  # type: ignore[assignment]
+        self.known = prefills(self.framework, session.load("profile"),  # type: ignore[arg-type]
+                              session.load("stakeholders"))  # type: ignore[arg-type]
+        self._loading = False
+        self.save_status = Message()
+        self._create_feeling()
+        self.cards = {i.id: EvidenceCard(i) for i in self.framework.relationship.indicators}
+        for card in self.cards.values():
+            for f in (card.level, card.evidence, card.as_of):
+                f.on_change(self.changed)
+            card.confident.observe(lambda _: self.changed(), names="value")
+        self.evidence = widgets.VBox([widgets.HTML("<h3>The evidence</h3>"),
+                                      *self.cards.values()],
+                                     layout=widgets.Layout(width="560px"))
+        self._create_results()
+        self._create_plan()
+        self.new_button = widgets.Button(description="Start a new assessment",
+                                         layout=widgets.Layout(width="auto"))
+        self.new_button.on_click(lambda _: self.start_new())
+        super().__init__([STYLE, self.save_status, self.feeling_box, widgets.HBox(
+            [self.evidence, self.side], layout=widgets.Layout(flex_flow="row wrap")),
+            self.plan_box, self.over_time, self.new_button])
+        self._fill()
+        self.render()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _create_feeling(self) -> None:
+        self.feeling = widgets.IntSlider(value=50, min=0, max=100, step=5,
+                                         description="Gut feeling",
+                                         layout=widgets.Layout(width="420px"))
+        self.feeling_reason = TextField("In one sentence: why?",
+                                        "e.g. they always take my calls")
+        self.lock_button = widgets.Button(description="Record my feeling and open the evidence",
+                                          button_style="primary",
+                                          layout=widgets.Layout(width="auto"))
+        self.lock_button.on_click(lambda _: self.record_feeling())
+        self.feeling_message = Message()
+        self.feeling_shown = widgets.HTML()
+        self.feeling_box = widgets.VBox([
+            widgets.HTML("<h3>First: your gut feeling</h3><div class='kk-muted'>Before any "
+                         "evidence, how strong is this relationship, 0-100? It is kept as you "
+                         "say it, so you can compare it with what the facts show.</div>"),
+            self.feeling, self.feeling_reason, self.lock_button, self.feeling_message,
+            self.feeling_shown])
+        self.feeling_box.add_class("kk-card")
+
+    def _create_results(self) -> None:
+        self.score = widgets.HTML()
+        self.breakdown = widgets.HTML()
+        self.bars = widgets.HTML()
+        self.gap = widgets.HTML()
+        self.side = widgets.VBox([self.score, self.gap, self.breakdown, self.bars],
+                                 layout=widgets.Layout(width="440px", margin="0 0 0 16px"))
+        self.over_time = widgets.HTML()
+
+    def _create_plan(self) -> None:
+        options = [("choose an indicator…", None)] + [
+            (i.name, i.id) for i in self.framework.relationship.indicators]
+        self.plan_rows = []
+        for n in range(self.framework.relationship.max_plan_items):
+            row = (ChoiceField(f"Indicator {n + 1}", options, width="380px"),
+                   TextField("Action"), TextField("Owner"), DateField("Due"))
+            for f in row:
+                f.on_change(self.changed)
+            self.plan_rows.append(row)
+        self.plan_message = Message()
+        self.plan_box = widgets.VBox([
+            widgets.HTML("<h3>Improvement plan</h3><div class='kk-muted'>Pick up to three "
+                         "indicators to raise, and say how, who and by when.</div>"),
+            *[widgets.HBox(list(r)) for r in self.plan_rows], self.plan_message])
+        self.plan_box.add_class("kk-card")
+
+    # -- data in and out ----------------------------------------------------------------------
+
+    def _fill(self) -> None:
+        self._loading = True
+        try:
+            doc = self.doc
+            self.feeling.value = doc.gut_feeling if doc.gut_feeling is not None else 50
+            self.feeling_reason.set(doc.feeling_reason)
+            for ind_id, card in self.cards.items():
+                r = doc.ratings.get(ind_id)
+                card.level.set(r.level if r else None)
+                card.evidence.set(r.evidence if r else "")
+                card.as_of.set(r.as_of if r else None)
+                card.confident.value = r.confident if r else True
+            for n, row in enumerate(self.plan_rows):
+                item = doc.plan[n] if n < len(doc.plan) else None
+                row[0].set(item.indicator if item else None)
+                row[1].set(item.action if item else "")
+                row[2].set(item.owner if item else "")
+                row[3].set(item.due if item else None)
+        finally:
+            self._loading = False
+
+    def form_data(self) -> dict[str, Any]:
+        data = self.doc.model_dump()
+        data["ratings"] = {
+            ind_id: {"level": c.level.value, "evidence": c.evidence.value,
+                     "as_of": c.as_of.value, "confident": c.confident.value}
+            for ind_id, c in self.cards.items()
+            if c.level.value is not None or c.evidence.value.strip() or c.as_of.value}
+        data["plan"] = [{"indicator": r[0].value, "action": r[1].value, "owner": r[2].value,
+                         "due": r[3].value} for r in self.plan_rows if r[0].value is not None]
+        return data
+
+    def changed(self) -> None:
+        if not self._loading:
+            self.save()
+
+    @guarded(lambda self: self.save_status)
+    def save(self) -> None:
+        picked = [r[0].value for r in self.plan_rows if r[0].value is not None]
+        if len(picked) != len(set(picked)):
+            self.plan_message.error("Each indicator once, please.")
+            return
+        self.plan_message.clear()
+        self._commit(parse(RelationshipDoc, self.form_data()))
+
+    def _commit(self, doc: RelationshipDoc) -> None:
+        if doc != self.doc:
+            try:
+                version = self.session.save(STEP, doc)
+            except KamkitError as exc:
+                self.save_status.error(str(exc))
+                return
+            self.save_status.ok(f"All changes saved (version {version}).")
+        self.doc = doc
+        self.render()
+
+    @guarded(lambda self: self.feeling_message)
+    def record_feeling(self) -> None:
+        """Keep the feeling as said, lock it, and open the evidence."""
+        doc = self.doc.model_copy(update={"gut_feeling": self.feeling.value,
+                                          "feeling_reason": self.feeling_reason.value})
+        self._commit(parse(RelationshipDoc, lock_feeling(doc).model_dump()))
+
+    @guarded(lambda self: self.save_status)
+    def start_new(self) -> None:
+        """Close this assessment (kept read-only) and begin a new one, feeling first."""
+        self._commit(new_assessment(self.doc, self.known))
+        self._fill()
+        self.render()
+
+    # -- what the evidence says -----------------------------------------------------------------
+
+    def render(self) -> None:
+        doc, fw = self.doc, self.framework
+        locked = doc.feeling_locked
+        for w in (self.feeling, self.feeling_reason.input, self.lock_button):
+            w.disabled = locked
+        self.lock_button.layout.display = "none" if locked else None
+        self.feeling_shown.value = (
+            f"<div>You felt <b>{doc.gut_feeling}</b>"
+            + (f": “{esc(doc.feeling_reason)}”" if doc.feeling_reason else "") + "</div>"
+            if locked else "")
+        for part in (self.evidence, self.side, self.plan_box):
+            part.layout.display = None if locked else "none"
+        result = relationship_score(doc, fw, known=self.known)
+        for ind_id, card in self.cards.items():
+            item = next(i for i in result.items if i.id == ind_id)
+            card.prefilled.value = (f'<div class="kk-muted">Pre-filled from {esc(item.prefilled)}'
+                                    " - choose a level to override.</div>"
+                                    if item.prefilled else "")
+        self._render_score(result)
+        self._render_over_time(result.score)
+
+    def _render_score(self, result: Any) -> None:
+        doc, fw = self.doc, self.framework
+        previous = (relationship_score(doc.history[-1], fw).score if doc.history else None)
+        arrow = ""
+        if previous is not None and result.score is not None:
+            sign = "↑" if result.score > previous else "↓" if result.score < previous else "→"
+            arrow = f" <span class='kk-muted'>{sign} from {as_shown(previous)} last time</span>"
+        self.score.value = (
+            "<div class='kk-card'><b>Evidence score: "
+            + ("not yet" if result.score is None else
+               f"{as_shown(result.score)} / 100 · {esc(result.stage)}") + f"</b>{arrow}</div>")
+        carry = ", ".join(f"{esc(i.name)} (+{i.points:.0f})" for i in result.carriers)
+        drag = ", ".join(f"{esc(i.name)} (−{i.lost:.0f})" for i in result.draggers)
+        notes = []
+        if result.unproven:
+            notes.append("Unproven (a level, but no evidence written): "
+                         + esc(", ".join(result.unproven)))
+        stale = [i.name for i in result.items if i.stale]
+        if stale:
+            notes.append("Stale, counted at a reduced value: " + esc(", ".join(stale)))
+        if result.unknown:
+            notes.append("Don't know yet: " + esc(", ".join(result.unknown)))
+        self.breakdown.value = (
+            (f"<div><b>Carried by</b> {carry}</div>" if carry else "")
+            + (f"<div><b>Held down by</b> {drag}</div>" if drag else "")
+            + "".join(f'<div class="kk-hint kk-gap">{n}</div>' for n in notes))
+        self.bars.value = indicator_bars([(i.name, i.points, i.weight, i.unproven)
+                                          for i in result.items])
+        gap = feeling_gap(doc.gut_feeling, result.score, fw)
+        self.gap.value = "" if gap is None else (
+            f"<div class='kk-explain'>{esc(gap[1])}</div>"
+            + feeling_vs_evidence(doc.gut_feeling, result.score)  # type: ignore[arg-type]
+            + (f'<div class="kk-hint kk-warning">{esc(gap[2])}</div>' if gap[2] else ""))
+
+    def _render_over_time(self, score: float | None) -> None:
+        doc, fw = self.doc, self.framework
+        rows = trend(doc, fw, self.known)
+        if len(rows) < 2:
+            self.over_time.value = ("<p class='kk-muted'>Repeat the assessment next quarter to "
+                                    "see the trend.</p>")
+            return
+        changes = biggest_changes(doc.history[-1], doc, fw, self.known)
+        moved = ", ".join(f"{esc(n)} ({d:+.0f})" for n, d in changes)
+        table = "".join(f"<tr><td>{d.isoformat()}</td><td>{'' if s is None else as_shown(s)}"
+                        f"</td><td>{'' if f is None else f}</td></tr>" for d, s, f in rows)
+        self.over_time.value = (
+            "<h3>Over time</h3>"
+            + trend_chart([(d.strftime("%b %Y"), s, f) for d, s, f in rows])
+            + "<div class='kk-muted'>Line: evidence score; dashed: gut feeling.</div>"
+            + (f"<div>Changed most since last time: {moved}</div>" if moved else "")
+            + '<table class="kk-table"><tr><th>Started</th><th>Evidence</th><th>Feeling</th>'
+            f"</tr>{table}</table>")
+
+
+def app(session: Session | None = None) -> widgets.Widget:
+    """The relationship step; without a session, a page that opens for whoever asks."""
+    return RelationshipApp(session) if session is not None else StepPage(RelationshipApp)

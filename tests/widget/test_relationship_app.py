@@ -1,0 +1,100 @@
+"""The relationship step, as a trainee does it: feeling first, evidence, plan, a second round."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kamkit.session import Session
+from kamkit.ui.relationship import RelationshipApp, app
+from kamkit.ui.workbook import WorkbookApp
+
+
+@pytest.fixture
+def session(store):
+    s = Session(store, store.add_trainee("Ann"))
+    s.create_account("Nordwind Logistics")
+    return s
+
+
+def _evidence(view: RelationshipApp, indicator: str, level: int, text: str = "") -> None:
+    card = view.cards[indicator]
+    card.level.input.value = level
+    if text:
+        card.evidence.input.value = text
+
+
+def test_the_evidence_stays_closed_until_the_feeling_is_recorded(session, store):
+    view = app(session)
+    assert view.evidence.layout.display == "none"
+    view.feeling.value = 80
+    view.feeling_reason.input.value = "They love us"
+    view.lock_button.click()
+    assert view.evidence.layout.display is None
+    assert view.feeling.disabled and "You felt <b>80</b>" in view.feeling_shown.value
+    saved = store.get_document(session.account.id, "relationship")
+    assert (saved.gut_feeling, saved.feeling_locked) == (80, True)
+
+
+def test_a_completed_assessment_scores_explains_and_reloads_exactly(session, store):
+    view = app(session)
+    view.feeling.value = 80
+    view.record_feeling()
+    _evidence(view, "plan_sharing", 4, "Joint planning day in March")
+    _evidence(view, "prompt_payment", 2)
+    assert "Evidence score: 19 / 100 · Exploratory" in view.score.value
+    assert "Unproven" in view.breakdown.value and "They pay us promptly" in view.breakdown.value
+    assert "61 points of optimism" in view.gap.value and "kk-warning" in view.gap.value
+    view.plan_rows[0][0].input.value = "testimonial"
+    view.plan_rows[0][1].input.value = "Ask the COO for a reference <b>now</b>"
+    view.plan_rows[0][3].input.value = dt.date(2027, 1, 31)
+
+    again = RelationshipApp(Session(store, session.trainee, account=session.account))
+    assert again.doc == view.doc
+    assert again.cards["plan_sharing"].evidence.value == "Joint planning day in March"
+    assert again.plan_rows[0][1].value == "Ask the COO for a reference <b>now</b>"
+    assert again.score.value == view.score.value
+
+
+def test_a_plan_names_each_indicator_once(session):
+    view = app(session)
+    view.record_feeling()
+    for row in view.plan_rows[:2]:
+        row[0].input.value = "testimonial"
+    assert view.plan_message.text == "Each indicator once, please."
+
+
+def test_a_second_assessment_starts_with_a_new_feeling_and_shows_the_trend(session, store):
+    view = app(session)
+    view.feeling.value = 60
+    view.record_feeling()
+    _evidence(view, "retention", 2, "Two renewals")
+    view.new_button.click()
+    assert view.doc.gut_feeling is None and not view.feeling.disabled
+    assert view.evidence.layout.display == "none"
+    view.feeling.value = 70
+    view.record_feeling()
+    _evidence(view, "retention", 4, "Renewed early")
+    assert "Over time" in view.over_time.value and "kk-trend" in view.over_time.value
+    assert "Retention - years as a customer, renewals won (+5)" in view.over_time.value
+    assert "↑ from 5 last time" in view.score.value
+    history = store.get_document(session.account.id, "relationship").history
+    assert [a.gut_feeling for a in history] == [60]
+
+
+def test_facts_from_earlier_steps_prefill_and_are_marked(session, store):
+    store.save_document(session.account.id, "profile",
+                        {"total_category_spend": 1000, "spend_with_us": 450})
+    view = app(session)
+    view.record_feeling()
+    assert "share of wallet 45 %" in view.cards["share_of_wallet"].prefilled.value
+    _evidence(view, "share_of_wallet", 4, "New contract signed")
+    assert view.cards["share_of_wallet"].prefilled.value == ""
+
+
+def test_the_workbook_opens_the_relationship_step_inside_its_page(session):
+    page = WorkbookApp(session)
+    page.open_step("relationship")
+    (view,) = page._slots["relationship"].children
+    assert isinstance(view, RelationshipApp)
