@@ -163,7 +163,7 @@ def feeling_vs_evidence(feeling: int, evidence: float, width: int = 300) -> str:
         parts.append(f'<rect x="64" y="{y + 2}" width="{span * value / 100:.1f}" height="14" '
                      f'fill="{fill}"/>')
         parts.append(f'<text x="{64 + span * value / 100 + 4:.1f}" y="{y + 13}" {_FONT} '
-                     f'font-size="11">{value:.0f}</text>')
+                     f'font-size="11">{int(value + 0.5)}</text>')  # as the sentence shows it
     parts.append("</svg>")
     return "".join(parts)
 

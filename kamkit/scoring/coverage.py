@@ -100,8 +100,10 @@ def analyse(doc: StakeholderMapDoc, grid: GridContent,
                 "Each needs a named next step, an owner and a date.", idle)
     gaps = level_gaps(doc, rules.meaningful_from)
     if gaps:
+        names = [lvl for lvl, _ in gaps]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         add("level_gap", 2, "Levels of their organisation without a peer of ours",
-            "Their " + ", ".join(f"{lvl} people" for lvl, _ in gaps) + " are only met by more "
+            f"Their {listed} level{'s are' if len(names) > 1 else ' is'} only met by more "
             "junior people of ours, or not at all.", [p for _, ps in gaps for p in ps])
     if len(doc.people) >= 2 and len(covered) <= 1:
         add("single_threaded", 2, "The map rests on one contact",

@@ -156,3 +156,13 @@ def test_any_valid_map_yields_findings_without_error(rows):
                      default_framework().grid, TODAY)
     assert 0 <= report.quality <= 3
     assert report.power_zone is None or 0 <= report.power_zone <= 1
+
+
+def test_one_in_three_high_influence_people_covered_is_exactly_enough(framework):
+    """Is a third a third? 1 of 3 covered meets 'at least a third'."""
+    doc = healthy()
+    doc.people[2] = doc.people[2].model_copy(update={"influence": 4, "support": 1})  # ops
+    doc.links[1] = doc.links[1].model_copy(update={"today": 1})  # cfo: vendor only
+    doc.links[2] = doc.links[2].model_copy(update={"today": 1})  # ops: vendor only
+    report = analyse(doc, framework.grid, TODAY)
+    assert "coverage_inadequate" not in {f.id for f in report.findings}

@@ -1,0 +1,43 @@
+"""Step 3 in a real browser: feeling first, evidence, reload, a second assessment, the trend."""
+
+from __future__ import annotations
+
+from helpers import field, open_step
+
+
+def test_quantify_reload_repeat_and_see_the_trend(server, page):
+    out = server.kamkit("--db", server.db, "cohort", "add", "Noor Haddad", "--base-url",
+                        server.url)
+    link = out.strip().split("\t")[1]
+    page.goto(link)
+    page.get_by_text("Hello, Noor Haddad").wait_for()
+    page.get_by_placeholder("Customer name").fill("Solara Energy")
+    page.get_by_role("button", name="Create").click()
+    page.get_by_text("Created “Solara Energy”").wait_for()
+    page.get_by_role("tab", name="3. Relationship score").click()
+
+    field(page, "In one sentence: why?").fill("They answer my calls")
+    field(page, "In one sentence: why?").press("Tab")
+    page.get_by_role("button", name="Record my feeling and open the evidence").click()
+    page.get_by_text("You felt 50").wait_for()
+    field(page, "They share their business plans with us (weight 14)", "select").select_option(
+        label="4 · We plan jointly")
+    evidence = page.locator('.kk-card:has(b:text-is("They share their business plans with us '
+                            '(weight 14)")) textarea')
+    evidence.fill("Joint planning day, 12 March")
+    evidence.press("Tab")
+    page.get_by_text("Evidence score: 14 / 100 · Exploratory").wait_for()
+    page.get_by_text("36 points of optimism").wait_for()
+
+    page.reload()
+    open_step(page, link, "Noor Haddad", "3. Relationship score",
+              ready_text="Evidence score: 14 / 100")
+    assert evidence.input_value() == "Joint planning day, 12 March"
+
+    page.get_by_role("button", name="Start a new assessment").click()
+    page.get_by_role("button", name="Record my feeling and open the evidence").click()
+    field(page, "They pay us promptly (weight 10)", "select").select_option(
+        label="4 · Pays early, no disputes in years")
+    page.get_by_text("Evidence score: 10 / 100").wait_for()
+    page.get_by_text("↓ from 14 last time").wait_for()
+    page.locator("svg.kk-trend").wait_for()
