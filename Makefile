@@ -43,7 +43,7 @@ browser: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/store_writes.py
-	$(BIN)/python benchmarks/profile_edit.py
+	$(BIN)/python benchmarks/step_edits.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

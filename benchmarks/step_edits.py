@@ -1,0 +1,76 @@
+"""How long from a trainee's edit to the saved, re-scored, redrawn step? For each workbook step,
+median and p95 over N edits on a SQLite file store with the complete sample account, against a
+floor measured in the same run: setting a widget value with nothing listening.
+
+    .venv/bin/python benchmarks/step_edits.py [--n 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import ipywidgets as widgets
+from _figures import report  # noqa: I001 - benchmarks/ is on sys.path when run
+
+from kamkit.demo import sample_map, sample_profile, sample_relationship
+from kamkit.session import Session
+from kamkit.store import Store
+from kamkit.ui.profile import ProfileApp
+from kamkit.ui.relationship import RelationshipApp
+from kamkit.ui.stakeholders import StakeholdersApp
+
+
+def _time(n: int, edit: Callable[[int], None]) -> list[float]:
+    times = []
+    for i in range(n):
+        t = time.perf_counter()
+        edit(i)
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=200)
+    n = ap.parse_args().n
+    today = dt.date.today()
+    bare = widgets.Text()
+    floor = report("floor: bare widget value change", _time(n, lambda i: setattr(
+        bare, "value", f"{i},000")))
+    with tempfile.TemporaryDirectory() as tmp, Store(f"sqlite:///{Path(tmp) / 'k.db'}") as store:
+        session = Session(store, store.add_trainee("Bench"))
+        account = session.create_account("Acme")
+        store.save_document(account.id, "profile", sample_profile(today))
+        store.save_document(account.id, "stakeholders", sample_map(today))
+        store.save_document(account.id, "relationship", sample_relationship(today))
+        builds = {}
+        for name, cls in (("profile", ProfileApp), ("stakeholders", StakeholdersApp),
+                          ("relationship", RelationshipApp)):
+            t = time.perf_counter()
+            builds[name] = (cls(session), time.perf_counter() - t)
+        profile, stakeholders, relationship = (b[0] for b in builds.values())
+
+        def drag(i: int) -> None:  # what a drop on the grid does
+            stakeholders.grid.points = [
+                {**p, "influence": 1 + i % 5} if p["id"] == "p3" else p
+                for p in stakeholders.grid.points]
+
+        report("profile: edit -> saved, placed, redrawn", _time(n, lambda i: setattr(
+            profile.fields["revenue_with_us"].box, "value", f"{1_000_000 + i:,}")), floor)
+        report("map: drag -> saved, findings redrawn", _time(n, drag), floor)
+        report("relationship: level -> saved, re-scored", _time(n, lambda i: setattr(
+            relationship.cards["plan_sharing"].level.input, "value", i % 5)), floor)
+        for step in ("profile", "stakeholders", "relationship"):  # every edit really was saved
+            versions = len(store.list_versions(account.id, step))
+            assert versions == n + 1, (step, versions)
+    for name, (_, seconds) in builds.items():
+        print(f"{'build the ' + name + ' view once':<40} {seconds * 1000:8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
