@@ -18,3 +18,16 @@ def open_step(page, link: str, name: str, tab: str, ready_text: str | None = Non
         page.get_by_text(ready_text).wait_for()
     if ready_button:
         page.get_by_role("button", name=ready_button).wait_for()
+
+
+def trainee_with_account(server, page, name: str, account: str) -> str:
+    """A new workshop trainee (their personal link is returned) who opens the workbook and
+    creates `account`, as they would on their first visit."""
+    out = server.kamkit("--db", server.db, "cohort", "add", name, "--base-url", server.url)
+    link = out.strip().split("\t")[1]
+    page.goto(link)
+    page.get_by_text(f"Hello, {name}").wait_for()
+    page.get_by_placeholder("Customer name").fill(account)
+    page.get_by_role("button", name="Create").click()
+    page.get_by_text(f"Created “{account}”").wait_for()
+    return link

@@ -4,7 +4,7 @@ with the account placed on the portfolio matrix."""
 from __future__ import annotations
 
 from helpers import field as _field
-from helpers import open_step
+from helpers import open_step, trainee_with_account
 
 
 def _open_profile(page, link: str, name: str) -> None:
@@ -12,13 +12,7 @@ def _open_profile(page, link: str, name: str) -> None:
 
 
 def test_a_profile_filled_in_the_browser_survives_a_reload(server, page):
-    out = server.kamkit("--db", server.db, "cohort", "add", "Lena Park", "--base-url", server.url)
-    link = out.strip().split("\t")[1]
-    page.goto(link)
-    page.get_by_text("Hello, Lena Park").wait_for()
-    page.get_by_placeholder("Customer name").fill("Orbit Foods")
-    page.get_by_role("button", name="Create").click()
-    page.get_by_text("Created “Orbit Foods”").wait_for()
+    link = trainee_with_account(server, page, "Lena Park", "Orbit Foods")
     page.get_by_role("tab", name="1. Account profile").click()
     page.get_by_text("Profile complete").wait_for()
 

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from helpers import field, open_step
+from helpers import field, open_step, trainee_with_account
 
 
 def test_quantify_reload_repeat_and_see_the_trend(server, page):
-    out = server.kamkit("--db", server.db, "cohort", "add", "Noor Haddad", "--base-url",
-                        server.url)
-    link = out.strip().split("\t")[1]
-    page.goto(link)
-    page.get_by_text("Hello, Noor Haddad").wait_for()
-    page.get_by_placeholder("Customer name").fill("Solara Energy")
-    page.get_by_role("button", name="Create").click()
-    page.get_by_text("Created “Solara Energy”").wait_for()
+    link = trainee_with_account(server, page, "Noor Haddad", "Solara Energy")
     page.get_by_role("tab", name="3. Relationship score").click()
 
     field(page, "In one sentence: why?").fill("They answer my calls")

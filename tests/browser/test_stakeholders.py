@@ -4,7 +4,7 @@ grid; bring contacts in from a CRM file through the page."""
 from __future__ import annotations
 
 from helpers import field as _field
-from helpers import open_step
+from helpers import open_step, trainee_with_account
 from playwright.sync_api import expect
 
 
@@ -21,13 +21,7 @@ def _points(page) -> dict[str, tuple[str, str]]:
 
 
 def test_map_four_people_drag_one_and_find_the_same_grid_after_reload(server, page, tmp_path):
-    out = server.kamkit("--db", server.db, "cohort", "add", "Mia Stone", "--base-url", server.url)
-    link = out.strip().split("\t")[1]
-    page.goto(link)
-    page.get_by_text("Hello, Mia Stone").wait_for()
-    page.get_by_placeholder("Customer name").fill("Helix Pharma")
-    page.get_by_role("button", name="Create").click()
-    page.get_by_text("Created “Helix Pharma”").wait_for()
+    link = trainee_with_account(server, page, "Mia Stone", "Helix Pharma")
     page.get_by_role("tab", name="2. Stakeholder map").click()
 
     people = [("Greta Lind", "5 · decisive", "0 · neutral", "Greta Lind · Swing vote"),
