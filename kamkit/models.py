@@ -28,7 +28,8 @@ from kamkit.errors import InvalidInput
 __all__ = [
     "INFLUENCE_MIN", "INFLUENCE_MAX", "SUPPORT_MIN", "SUPPORT_MAX",
     "Trainee", "Account", "ProfileDoc", "Stakeholder", "TeamMember", "PeerLink",
-    "StakeholderMapDoc", "IndicatorRating", "PlanItem", "Assessment", "RelationshipDoc",
+    "StakeholderMapDoc", "without_person",
+    "IndicatorRating", "PlanItem", "Assessment", "RelationshipDoc",
     "DOCUMENTS", "parse",
     "document_model",
 ]
@@ -206,6 +207,15 @@ class StakeholderMapDoc(_Model):
         return self
 
 
+def without_person(doc: StakeholderMapDoc, pid: str) -> StakeholderMapDoc:
+    """The map without one person, and without every line and link that pointed at them."""
+    people = [p.model_copy(update={"reports_to": None if p.reports_to == pid else p.reports_to,
+                                   "influences": [i for i in p.influences if i != pid]})
+              for p in doc.people if p.id != pid]
+    return doc.model_copy(update={"people": people,
+                                  "links": [lk for lk in doc.links if lk.theirs != pid]})
+
+
 def _reports_to_loop(people: list[Stakeholder]) -> list[str]:
     """Names along the first reports-to cycle, or [] when the lines form a proper tree."""
     boss = {p.id: p.reports_to for p in people}
@@ -256,6 +266,9 @@ class Assessment(_Model):
     def _feeling_before_evidence(self) -> Assessment:
         if self.feeling_locked and self.gut_feeling is None:
             raise ValueError("record your gut feeling before looking at the evidence")
+        picked = [item.indicator for item in self.plan]
+        if len(picked) != len(set(picked)):
+            raise ValueError("each indicator once in the plan, please")
         return self
 
 

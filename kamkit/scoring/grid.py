@@ -7,10 +7,12 @@ to close, never an observer.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from kamkit.frameworks import GridCategory, GridContent, UnmappedCategory
 from kamkit.models import Stakeholder
 
-__all__ = ["category_for", "place_person", "default_action"]
+__all__ = ["category_for", "place_person", "default_action", "dated_if_rerated"]
 
 
 def category_for(influence: int | None, support: int | None,
@@ -30,3 +32,12 @@ def place_person(person: Stakeholder, grid: GridContent) -> GridCategory | Unmap
 def default_action(person: Stakeholder, grid: GridContent) -> str:
     """The person's own next action, or the one their grid category proposes."""
     return person.action or place_person(person, grid).action
+
+
+def dated_if_rerated(old: Stakeholder | None, new: Stakeholder, today: dt.date) -> Stakeholder:
+    """Setting a rating is checking it: a changed influence or support is verified `today`,
+    unless the trainee set the verified date in the same edit."""
+    rerated = old is None or (old.influence, old.support) != (new.influence, new.support)
+    if rerated and new.verified_on == (old.verified_on if old else None):
+        return new.model_copy(update={"verified_on": today})
+    return new

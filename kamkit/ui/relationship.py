@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from kamkit.charts import feeling_vs_evidence, indicator_bars, trend_chart
-from kamkit.errors import KamkitError
+from kamkit.errors import InvalidInput, KamkitError
 from kamkit.models import RelationshipDoc, parse
 from kamkit.scoring.relationship import (
     as_shown,
@@ -176,12 +176,15 @@ class RelationshipApp(widgets.VBox):
 
     @guarded(lambda self: self.save_status)
     def save(self) -> None:
-        picked = [r[0].value for r in self.plan_rows if r[0].value is not None]
-        if len(picked) != len(set(picked)):
-            self.plan_message.error("Each indicator once, please.")
-            return
         self.plan_message.clear()
-        self._commit(parse(RelationshipDoc, self.form_data()))
+        try:
+            doc = parse(RelationshipDoc, self.form_data())
+        except InvalidInput as exc:
+            # the only whole-assessment rule a form edit can break is the plan's
+            on_plan = (exc.field or "plan").startswith("plan")
+            (self.plan_message if on_plan else self.save_status).error(str(exc))
+            return
+        self._commit(doc)
 
     def _commit(self, doc: RelationshipDoc) -> None:
         if doc != self.doc:

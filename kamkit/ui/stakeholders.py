@@ -15,9 +15,9 @@ import ipywidgets as widgets
 
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.io.crm import CrmPreview, add_to_map, read_contacts
-from kamkit.models import Stakeholder, StakeholderMapDoc, TeamMember, parse
+from kamkit.models import Stakeholder, StakeholderMapDoc, TeamMember, parse, without_person
 from kamkit.scoring.coverage import LEVELS, UNKNOWN_LEVEL, analyse, best_levels, peer_grid
-from kamkit.scoring.grid import default_action, place_person
+from kamkit.scoring.grid import dated_if_rerated, default_action, place_person
 from kamkit.session import Session
 from kamkit.ui.components import STYLE, ChoiceField, Message, TextField, esc, guarded
 from kamkit.ui.grid_widget import CONTACT_COLOURS, GridWidget, grid_config
@@ -155,19 +155,11 @@ class StakeholdersApp(widgets.VBox):
 
     @guarded(lambda self: self.save_status)
     def remove_person(self) -> None:
-        pid = self.selected
-        if pid is None:
+        if self.selected is None:
             return
-        people = []
-        for p in self.doc.people:
-            if p.id == pid:
-                continue
-            people.append(p.model_copy(update={
-                "reports_to": None if p.reports_to == pid else p.reports_to,
-                "influences": [i for i in p.influences if i != pid]}).model_dump())
-        links = [lk.model_dump() for lk in self.doc.links if lk.theirs != pid]
-        self.selected = people[0]["id"] if people else None
-        self._commit({**self.doc.model_dump(), "people": people, "links": links})
+        remaining = without_person(self.doc, self.selected)
+        self.selected = remaining.people[0].id if remaining.people else None
+        self._commit(remaining)
 
     def person_changed(self) -> None:
         """The form changed: validate the person, show problems next to fields, save."""
@@ -178,7 +170,7 @@ class StakeholdersApp(widgets.VBox):
         except InvalidInput as exc:
             problems += exc.problems or [("", str(exc))]
         if person is not None and not problems:
-            person = _verified_if_rerated(self._person(person.id), person)
+            person = dated_if_rerated(self._person(person.id), person, dt.date.today())
             people = [person.model_dump() if p.id == person.id else p.model_dump()
                       for p in self.doc.people]
             others = [lk.model_dump() for lk in self.doc.links if lk.theirs != person.id]
@@ -200,8 +192,8 @@ class StakeholdersApp(widgets.VBox):
         """A person dropped on the grid: the numbers follow the point."""
         self.selected = pid
         self._commit({**self.doc.model_dump(), "people": [
-            (_verified_if_rerated(p, p.model_copy(update={"influence": influence,
-                                                          "support": support}))
+            (dated_if_rerated(p, p.model_copy(update={"influence": influence,
+                                                      "support": support}), dt.date.today())
              if p.id == pid else p).model_dump() for p in self.doc.people]})
 
     @guarded(lambda self: self.save_status)
@@ -361,14 +353,6 @@ class StakeholdersApp(widgets.VBox):
                                 "<p class='kk-muted'>No one on our team yet.</p>")
         self.team_remove.input.options = [("choose…", None)] + [(t.name, t.id)
                                                                  for t in self.doc.team]
-
-
-def _verified_if_rerated(old: Stakeholder | None, new: Stakeholder) -> Stakeholder:
-    """Setting a rating is checking it: date it today, unless the trainee set the date."""
-    rerated = old is None or (old.influence, old.support) != (new.influence, new.support)
-    if rerated and new.verified_on == (old.verified_on if old else None):
-        return new.model_copy(update={"verified_on": dt.date.today()})
-    return new
 
 
 def _tree_html(doc: StakeholderMapDoc) -> str:

@@ -62,7 +62,7 @@ def test_a_plan_names_each_indicator_once(session):
     view.record_feeling()
     for row in view.plan_rows[:2]:
         row[0].input.value = "testimonial"
-    assert view.plan_message.text == "Each indicator once, please."
+    assert view.plan_message.text == "Each indicator once in the plan, please"
 
 
 def test_a_second_assessment_starts_with_a_new_feeling_and_shows_the_trend(session, store):

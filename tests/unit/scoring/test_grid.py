@@ -72,3 +72,32 @@ def test_moving_a_person_changes_only_that_persons_category(people, moved):
     after = [place_person(p, grid).id for p in people_after]
     assert [b for i, b in enumerate(before) if i != which] == \
         [a for i, a in enumerate(after) if i != which]
+
+
+def test_removing_a_person_removes_every_line_and_link_to_them():
+    from kamkit.models import PeerLink, TeamMember, without_person
+
+    doc = StakeholderMapDoc(
+        people=[Stakeholder(id="a", name="Ann"),
+                Stakeholder(id="b", name="Bob", reports_to="a", influences=["a"])],
+        team=[TeamMember(id="t", name="Me", role="account manager")],
+        links=[PeerLink(ours="t", theirs="a", today=2), PeerLink(ours="t", theirs="b", today=3)])
+    left = without_person(doc, "a")
+    assert [p.id for p in left.people] == ["b"]
+    assert (left.people[0].reports_to, left.people[0].influences) == (None, [])
+    assert [lk.theirs for lk in left.links] == ["b"]
+
+
+def test_a_changed_rating_is_dated_today_unless_the_trainee_dated_it():
+    import datetime as dt
+
+    from kamkit.scoring.grid import dated_if_rerated
+
+    today, earlier = dt.date(2026, 11, 23), dt.date(2026, 1, 5)
+    old = Stakeholder(id="a", name="Ann", influence=3, support=0, verified_on=earlier)
+    moved = old.model_copy(update={"support": 1})
+    assert dated_if_rerated(old, moved, today).verified_on == today
+    own_date = moved.model_copy(update={"verified_on": dt.date(2026, 11, 1)})
+    assert dated_if_rerated(old, own_date, today).verified_on == dt.date(2026, 11, 1)
+    renamed = old.model_copy(update={"name": "Anna"})
+    assert dated_if_rerated(old, renamed, today).verified_on == earlier

@@ -151,3 +151,11 @@ def test_equal_weights_and_all_at_level_k_give_k_quarters(k):
     today = dt.date(2026, 11, 23)
     assert relationship_score(_doc(today, **dict.fromkeys(IDS, k)), equal,
                               today).score == pytest.approx(k / 4 * 100)
+
+
+def test_an_indicator_appears_once_in_the_plan():
+    from kamkit.models import parse
+
+    with pytest.raises(InvalidInput, match="Each indicator once in the plan"):
+        parse(RelationshipDoc, {"plan": [{"indicator": "testimonial"},
+                                         {"indicator": "testimonial"}]})
