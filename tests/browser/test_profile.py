@@ -43,6 +43,8 @@ def test_a_profile_filled_in_the_browser_survives_a_reload(server, page):
     assert _field(page, "Their total spend in our category").input_value() == "2,000,000"
     assert _field(page, "Their spend with us").input_value() == "500,000"
     page.get_by_text("Segmentation ·").click()
-    assert _field(page, "Market influence (weight 25)", "select").input_value() is not None
+    chosen = _field(page, "Market influence (weight 25)", "select").evaluate(
+        "s => s.options[s.selectedIndex].text")
+    assert chosen == "60"
     page.get_by_text("Orbit Foods is a Grow account").wait_for()
     page.locator("svg.kk-matrix text", has_text="Orbit Foods").first.wait_for()
