@@ -5,13 +5,21 @@ label that came from a person is escaped here."""
 from __future__ import annotations
 
 import html
+import math
+from collections import defaultdict
 from dataclasses import dataclass
 
-from kamkit.frameworks import SegmentationContent
+from kamkit.frameworks import GridContent, SegmentationContent
 from kamkit.scoring.portfolio import ParetoRow
 
 __all__ = ["MatrixPoint", "portfolio_matrix", "pareto_chart", "indicator_bars",
-           "feeling_vs_evidence", "trend_chart"]
+           "feeling_vs_evidence", "trend_chart", "GridPoint", "decision_grid", "CATEGORY_FILLS",
+           "CONTACT_COLOURS", "step_completion", "histogram", "gap_bars"]
+
+#: fill by our best relationship level with a person today (0 = no contact)
+CONTACT_COLOURS = {0: "#ffffff", 1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
+CATEGORY_FILLS = {"driver": "#e6f4ea", "advocate": "#f1f8f3", "swing_vote": "#fff6e0",
+                  "observer": "#f6f6f6", "threat": "#fbe3e3", "critic": "#fdf0f0"}
 
 _FONT = 'font-family="system-ui, sans-serif"'
 _QUADRANT_FILL = {"grow": "#e8f1fb", "maintain": "#e9f6ec", "defend": "#fdf5e6", "exit": "#f7eaea"}
@@ -198,5 +206,166 @@ def trend_chart(rows: list[tuple[str, float | None, int | None]], width: int = 4
     for i, r in enumerate(rows):
         parts.append(f'<text x="{pad_l + i * step:.1f}" y="{height - 8}" text-anchor="middle" '
                      f'{_FONT} font-size="10" fill="#555">{_e(r[0])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class GridPoint:
+    label: str
+    influence: int         # 1-5
+    support: int           # -2..+2
+    contact: int = 0       # our best relationship level today, 0-4
+
+
+def decision_grid(points: list[GridPoint], grid: GridContent, width: int = 520,
+                  height: int = 360) -> str:
+    """The Decision-Making Grid, read-only: support across, influence up, the six categories
+    shaded, each rated person a dot coloured by our best contact with them."""
+    pad_l, pad_b, pad_t, pad_r = 40, 36, 10, 10
+    w, h = width - pad_l - pad_r, height - pad_t - pad_b
+
+    def x(s: float) -> float:
+        return pad_l + (s + 2.5) / 5 * w
+
+    def y(i: float) -> float:
+        return pad_t + (1 - (i - 0.5) / 5) * h
+
+    bands = {"opposed": (-2.5, -0.5), "neutral": (-0.5, 0.5), "supportive": (0.5, 2.5)}
+    high = grid.influence.high_from
+    levels = {"high": (high - 0.5, 5.5), "low": (0.5, high - 0.5)}
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-grid-chart" '
+             'aria-label="Decision-Making Grid">']
+    for c in grid.categories:
+        (s0, s1), (i0, i1) = bands[c.support], levels[c.influence]
+        parts.append(f'<rect x="{x(s0):.1f}" y="{y(i1):.1f}" width="{x(s1) - x(s0):.1f}" '
+                     f'height="{y(i0) - y(i1):.1f}" fill="{CATEGORY_FILLS.get(c.id, "#f3f3f3")}" '
+                     'stroke="#ccd"/>')
+        parts.append(f'<text x="{(x(s0) + x(s1)) / 2:.1f}" y="{y(i1) + 16:.1f}" '
+                     f'text-anchor="middle" {_FONT} font-size="12" font-weight="600" '
+                     f'fill="#667">{_e(c.name)}</text>')
+    for s in range(-2, 3):
+        parts.append(f'<text x="{x(s):.1f}" y="{pad_t + h + 14}" text-anchor="middle" {_FONT} '
+                     f'font-size="10" fill="#777">{s:+d}</text>')
+    for i in range(1, 6):
+        parts.append(f'<text x="{pad_l - 6}" y="{y(i) + 3:.1f}" text-anchor="end" {_FONT} '
+                     f'font-size="10" fill="#777">{i}</text>')
+    parts.append(f'<text x="{pad_l + w / 2}" y="{height - 6}" text-anchor="middle" {_FONT} '
+                 'font-size="11" fill="#333">Support for us →</text>')
+    parts.append(f'<text transform="translate(12 {pad_t + h / 2}) rotate(-90)" '
+                 f'text-anchor="middle" {_FONT} font-size="11" fill="#333">Influence →</text>')
+    spots: dict[tuple[int, int], list[GridPoint]] = defaultdict(list)
+    for pt in points:
+        spots[(pt.influence, pt.support)].append(pt)
+    for (inf, sup), group in spots.items():
+        for n, pt in enumerate(group):  # people on one spot are spread on a small circle
+            angle = 2 * math.pi * n / len(group)
+            r = 0 if len(group) == 1 else 14
+            cx, cy = x(sup) + r * math.cos(angle), y(inf) + r * math.sin(angle)
+            fill = CONTACT_COLOURS.get(pt.contact, "#ffffff")
+            anchor, dx = ("end", -9) if sup >= 2 else ("start", 9)
+            parts.append(f'<g class="kk-point"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" '
+                         f'fill="{fill}" stroke="#234" stroke-width="1.2"/>'
+                         f'<text x="{cx + dx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}" '
+                         f'{_FONT} font-size="11" fill="#222">{_e(pt.label)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def step_completion(rows: list[tuple[str, int, int, int]], width: int = 420) -> str:
+    """Per step: (title, done, in progress, not started) as one stacked bar each."""
+    row, pad_l = 26, 150
+    height = row * len(rows) + 30
+    span = width - pad_l - 10
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-completion" '
+             'aria-label="Step completion across the cohort">']
+    colours = (("done", "#2f6fb0"), ("in progress", "#a9c4e0"), ("not started", "#e7ecf1"))
+    for n, (title, *counts) in enumerate(rows):
+        y0, total, x0 = 4 + n * row, sum(counts) or 1, float(pad_l)
+        parts.append(f'<text x="{pad_l - 6}" y="{y0 + 14}" text-anchor="end" {_FONT} '
+                     f'font-size="11" fill="#333">{_e(title)}</text>')
+        for (name, colour), count in zip(colours, counts, strict=True):
+            bw = span * count / total
+            if count:
+                parts.append(f'<rect x="{x0:.1f}" y="{y0 + 3}" width="{bw:.1f}" height="16" '
+                             f'fill="{colour}"><title>{_e(title)}: {count} {name}</title></rect>')
+                if bw > 22:
+                    ink = "white" if name == "done" else "#234"
+                    parts.append(f'<text x="{x0 + bw / 2:.1f}" y="{y0 + 15}" '
+                                 f'text-anchor="middle" {_FONT} font-size="10" '
+                                 f'fill="{ink}">{count}</text>')
+            x0 += bw
+    x0 = float(pad_l)
+    for name, colour in colours:
+        parts.append(f'<rect x="{x0:.1f}" y="{height - 16}" width="10" height="10" '
+                     f'fill="{colour}" stroke="#99a" stroke-width="0.5"/>'
+                     f'<text x="{x0 + 14:.1f}" y="{height - 7}" {_FONT} font-size="10" '
+                     f'fill="#555">{name}</text>')
+        x0 += 90
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def histogram(values: list[float], lo: float = 0, hi: float = 100, bins: int = 10,
+              width: int = 420, height: int = 170, label: str = "") -> str:
+    """How many values fall in each of `bins` equal ranges from lo to hi."""
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, max(0, int((v - lo) / (hi - lo) * bins)))] += 1
+    pad_l, pad_b, pad_t, pad_r = 30, 34, 10, 10
+    w, h = width - pad_l - pad_r, height - pad_t - pad_b
+    top = max(counts) or 1
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-histogram" '
+             f'aria-label="{_e(label or "Distribution")}">']
+    for n, count in enumerate(counts):
+        bh = h * count / top
+        a, b = lo + (hi - lo) * n / bins, lo + (hi - lo) * (n + 1) / bins
+        parts.append(f'<rect x="{pad_l + n * w / bins + 1:.1f}" y="{pad_t + h - bh:.1f}" '
+                     f'width="{w / bins - 2:.1f}" height="{bh:.1f}" fill="#2f6fb0">'
+                     f'<title>{a:g}-{b:g}: {count}</title></rect>')
+    for n in range(0, bins + 1, max(1, bins // 5)):
+        v = lo + (hi - lo) * n / bins
+        parts.append(f'<text x="{pad_l + n * w / bins:.1f}" y="{pad_t + h + 13}" '
+                     f'text-anchor="middle" {_FONT} font-size="10" fill="#777">{v:g}</text>')
+    parts.append(f'<text x="{pad_l - 4}" y="{pad_t + 8}" text-anchor="end" {_FONT} '
+                 f'font-size="10" fill="#777">{top}</text>')
+    if label:
+        parts.append(f'<text x="{pad_l + w / 2}" y="{height - 4}" text-anchor="middle" {_FONT} '
+                     f'font-size="11" fill="#333">{_e(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def gap_bars(rows: list[tuple[str, int]], width: int = 420) -> str:
+    """Feeling minus evidence per person, centred on zero: optimism right, caution left."""
+    row, pad_l = 22, 140
+    height = row * len(rows) + 24
+    span = (width - pad_l - 30) / 2
+    mid = pad_l + span
+    top = max((abs(g) for _, g in rows), default=1) or 1
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-gaps" '
+             'aria-label="Feeling minus evidence">']
+    for n, (name, gap) in enumerate(rows):
+        y0 = 4 + n * row
+        label = name if len(name) <= 20 else name[:19] + "…"
+        parts.append(f'<text x="{pad_l - 6}" y="{y0 + 13}" text-anchor="end" {_FONT} '
+                     f'font-size="11" fill="#333">{_e(label)}</text>')
+        bw = span * abs(gap) / top
+        bx = mid if gap >= 0 else mid - bw
+        fill = "#d9480f" if gap > 0 else "#2f6fb0"
+        parts.append(f'<rect x="{bx:.1f}" y="{y0 + 3}" width="{bw:.1f}" height="13" '
+                     f'fill="{fill}"><title>{_e(name)}: {gap:+d}</title></rect>')
+        tx = bx + bw + 4 if gap >= 0 else bx - 4
+        parts.append(f'<text x="{tx:.1f}" y="{y0 + 13}" text-anchor="'
+                     f'{"start" if gap >= 0 else "end"}" {_FONT} font-size="10" '
+                     f'fill="#555">{gap:+d}</text>')
+    parts.append(f'<line x1="{mid:.1f}" y1="0" x2="{mid:.1f}" y2="{height - 18}" '
+                 'stroke="#99a"/>')
+    parts.append(f'<text x="{mid:.1f}" y="{height - 5}" text-anchor="middle" {_FONT} '
+                 'font-size="10" fill="#555">← more cautious · more optimistic →</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -9,7 +9,7 @@ kamkit ships its content in `kamkit/content/`; a trainer can point `KAMKIT_CONTE
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -33,6 +33,7 @@ __all__ = [
     "RelationshipContent",
     "StepsContent",
     "ProfileContent",
+    "ReviewContent",
     "CONTENT_DIR",
     "load_framework",
     "default_framework",
@@ -45,6 +46,7 @@ FILES = {
     "relationship": "relationship.yaml",
     "steps": "steps.yaml",
     "profile": "profile.yaml",
+    "review": "review.yaml",
 }
 
 
@@ -288,6 +290,30 @@ class StepsContent(_Content):
         return self
 
 
+# --- the manager's review ------------------------------------------------------------------
+
+RATINGS = (1, 2, 3, 4, 5)
+
+
+class ReviewContent(_Content):
+    """How a manager rates a step: the 1-5 scale's names, the verdicts, a rubric per step."""
+
+    scale: dict[int, str]
+    statuses: dict[Literal["reviewed", "needs_rework"], str]
+    rubrics: dict[str, dict[int, str]]
+
+    @model_validator(mode="after")
+    def _five_levels(self) -> ReviewContent:
+        if set(self.scale) != set(RATINGS):
+            raise ValueError(f"scale must name each rating 1..5, got {sorted(self.scale)}")
+        if set(self.statuses) != {"reviewed", "needs_rework"}:
+            raise ValueError("statuses must name 'reviewed' and 'needs_rework'")
+        for step, rubric in self.rubrics.items():
+            if set(rubric) != set(RATINGS):
+                raise ValueError(f"the rubric of '{step}' must describe each rating 1..5")
+        return self
+
+
 class Framework(_Content):
     """Everything a page needs to know about the method being taught."""
 
@@ -296,6 +322,7 @@ class Framework(_Content):
     relationship: RelationshipContent
     steps: tuple[Step, ...]
     profile: ProfileContent
+    review: ReviewContent
     source: str = Field(description="the folder the content was loaded from")
 
     def step(self, step_id: str) -> Step:
@@ -304,6 +331,22 @@ class Framework(_Content):
                 return s
         raise KeyError(step_id)  # a programming error: step ids come from this same content
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """A short hash of the content (not where it came from): figures computed under one
+        framework are recomputed when a trainer changes a threshold or a weight."""
+        import hashlib
+
+        text = self.model_dump_json(exclude={"source"})
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    @model_validator(mode="after")
+    def _a_rubric_per_step(self) -> Framework:
+        missing = [s.id for s in self.steps if s.id not in self.review.rubrics]
+        if missing:
+            raise ValueError(f"review.yaml has no rubric for step(s) {', '.join(missing)}")
+        return self
+
 
 _MODELS: dict[str, type[_Content]] = {
     "grid": GridContent,
@@ -311,6 +354,7 @@ _MODELS: dict[str, type[_Content]] = {
     "relationship": RelationshipContent,
     "steps": StepsContent,
     "profile": ProfileContent,
+    "review": ReviewContent,
 }
 
 
@@ -357,12 +401,21 @@ def load_framework(folder: str | os.PathLike[str] | None = None) -> Framework:
         if not path.exists():
             path = CONTENT_DIR / name
         parts[part] = load_part(path, part)
+    try:
+        return _framework(parts, folder)
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ContentError(str(folder / FILES["review"]), "rubrics", reason) from None
+
+
+def _framework(parts: dict[str, _Content], folder: Path) -> Framework:
     return Framework(
         grid=parts["grid"],
         segmentation=parts["segmentation"],
         relationship=parts["relationship"],
         steps=tuple(sorted(parts["steps"].steps, key=lambda s: s.number)),
         profile=parts["profile"],
+        review=parts["review"],
         source=str(folder),
     )
 

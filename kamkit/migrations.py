@@ -12,6 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import (
     Column,
     Connection,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -59,8 +60,41 @@ def _v1(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v2(conn: Connection) -> None:
+    """The manager's side: cohorts with a workshop date and manager, a trainee's manager, every
+    review of a step, and each account's key figures kept for the cohort dashboard."""
+    conn.exec_driver_sql("ALTER TABLE trainees ADD COLUMN manager VARCHAR(200)")
+    md = MetaData()
+    Table("trainees", md, Column("id", Integer, primary_key=True))  # for the foreign keys
+    Table("accounts", md, Column("id", Integer, primary_key=True))
+    Table("cohorts", md,
+          Column("name", String(120), primary_key=True),
+          Column("workshop_date", Date),
+          Column("manager", String(200)))
+    Table("reviews", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"),
+                 nullable=False, index=True),
+          Column("step", String(40), nullable=False),
+          Column("doc_version", Integer, nullable=False),
+          Column("rating", Integer),
+          Column("comment", Text, nullable=False),
+          Column("status", String(20), nullable=False),
+          Column("reviewer", String(120), nullable=False),
+          Column("reviewed_at", DateTime(timezone=True), nullable=False))
+    Table("figures", md,
+          Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"),
+                 primary_key=True),
+          Column("stamp", DateTime(timezone=True), nullable=False),
+          Column("fingerprint", String(32), nullable=False),
+          Column("data", Text, nullable=False))
+    md.create_all(conn, tables=[md.tables["cohorts"], md.tables["reviews"],
+                                md.tables["figures"]])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "trainees, accounts, versioned documents", _v1),
+    (2, "cohorts, managers, reviews, dashboard figures", _v2),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -27,10 +27,10 @@ from kamkit.errors import InvalidInput
 
 __all__ = [
     "INFLUENCE_MIN", "INFLUENCE_MAX", "SUPPORT_MIN", "SUPPORT_MAX",
-    "Trainee", "Account", "ProfileDoc", "Stakeholder", "TeamMember", "PeerLink",
+    "Trainee", "Cohort", "Account", "ProfileDoc", "Stakeholder", "TeamMember", "PeerLink",
     "StakeholderMapDoc", "without_person",
     "IndicatorRating", "PlanItem", "Assessment", "RelationshipDoc",
-    "DOCUMENTS", "parse",
+    "Review", "ReviewStatus", "DOCUMENTS", "parse",
     "document_model",
 ]
 
@@ -61,7 +61,16 @@ class Trainee(_Model):
     login: ShortText | None = Field(
         default=None, description="OS or JupyterHub user name, for sign-in-free use")
     cohort: ShortText | None = Field(default=None, description="workshop or group, if any")
+    manager: ShortText | None = Field(default=None, description="who reviews their work")
     created_at: dt.datetime = Field(default_factory=_now)
+
+
+class Cohort(_Model):
+    """A workshop or group of trainees, with the date it met and who runs it."""
+
+    name: Name
+    workshop_date: dt.date | None = None
+    manager: ShortText | None = Field(default=None, description="the cohort's default reviewer")
 
 
 class Account(_Model):
@@ -277,6 +286,34 @@ class RelationshipDoc(Assessment):
     first - so the relationship can be followed over time."""
 
     history: list[Assessment] = Field(default_factory=list, max_length=100)
+
+
+# --- the manager's review ---------------------------------------------------------------------
+
+ReviewStatus = Literal["reviewed", "needs_rework"]
+
+
+class Review(_Model):
+    """A manager's verdict on one step of one account. Kept beside the trainee's work, never in
+    it: a review cannot change what the trainee wrote. Every review is kept; the latest counts."""
+
+    id: int | None = None
+    account_id: int
+    step: str = Field(pattern=r"^[a-z_]+$")
+    doc_version: int = Field(ge=1, description="the version of the trainee's work reviewed")
+    rating: int | None = Field(default=None, ge=1, le=5, description="1-5 on the step's rubric")
+    comment: LongText = ""
+    status: ReviewStatus
+    reviewer: Name
+    reviewed_at: dt.datetime = Field(default_factory=_now)
+
+    @model_validator(mode="after")
+    def _verdict_is_explained(self) -> Review:
+        if self.status == "reviewed" and self.rating is None:
+            raise ValueError("give a rating from 1 to 5 before marking the step reviewed")
+        if self.status == "needs_rework" and not self.comment.strip():
+            raise ValueError("say what to rework: a comment is needed for 'needs rework'")
+        return self
 
 
 DOCUMENTS: dict[str, type[_Model]] = {

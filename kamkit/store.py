@@ -42,14 +42,17 @@ from sqlalchemy.pool import StaticPool
 from kamkit import migrations
 from kamkit.errors import InvalidInput, NotFound, SaveFailed
 from kamkit.models import Account, Trainee, document_model, parse
+from kamkit.store_reviews import ReviewVerbs, figures, reviews
 
-__all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token"]
+__all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token", "trainees",
+           "accounts", "documents"]
 
 _md = MetaData()
 trainees = Table("trainees", _md,
                  Column("id", Integer, primary_key=True), Column("name", String(120)),
                  Column("login", String(200)), Column("cohort", String(200)),
-                 Column("token_hash", String(64)), Column("created_at", DateTime(timezone=True)))
+                 Column("manager", String(200)), Column("token_hash", String(64)),
+                 Column("created_at", DateTime(timezone=True)))
 accounts = Table("accounts", _md,
                  Column("id", Integer, primary_key=True), Column("trainee_id", Integer),
                  Column("name", String(120)), Column("created_at", DateTime(timezone=True)),
@@ -127,8 +130,9 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
-class Store:
-    """The kamkit database. Use as a context manager, or call `close()`."""
+class Store(ReviewVerbs):
+    """The kamkit database. Use as a context manager, or call `close()`. The manager's verbs
+    (cohorts, reviews, dashboard figures) come from `kamkit.store_reviews`."""
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
@@ -191,9 +195,10 @@ class Store:
 
     # -- trainees ---------------------------------------------------------------------------
 
-    def add_trainee(self, name: str, *, login: str | None = None,
-                    cohort: str | None = None) -> Trainee:
-        trainee = parse(Trainee, {"name": name, "login": login, "cohort": cohort})
+    def add_trainee(self, name: str, *, login: str | None = None, cohort: str | None = None,
+                    manager: str | None = None) -> Trainee:
+        trainee = parse(Trainee, {"name": name, "login": login, "cohort": cohort,
+                                  "manager": manager})
         try:
             with self._write() as conn:
                 row = trainee.model_dump(exclude={"id"})
@@ -241,7 +246,8 @@ class Store:
     def remove_trainee(self, trainee_id: int) -> None:
         with self._write() as conn:
             ids = select(accounts.c.id).where(accounts.c.trainee_id == trainee_id)
-            conn.execute(documents.delete().where(documents.c.account_id.in_(ids)))
+            for table in (documents, reviews, figures):
+                conn.execute(table.delete().where(table.c.account_id.in_(ids)))
             conn.execute(accounts.delete().where(accounts.c.trainee_id == trainee_id))
             if not conn.execute(trainees.delete().where(trainees.c.id == trainee_id)).rowcount:
                 raise NotFound(f"No trainee with id {trainee_id}.")
@@ -285,7 +291,8 @@ class Store:
 
     def remove_account(self, account_id: int) -> None:
         with self._write() as conn:
-            conn.execute(documents.delete().where(documents.c.account_id == account_id))
+            for table in (documents, reviews, figures):
+                conn.execute(table.delete().where(table.c.account_id == account_id))
             if not conn.execute(accounts.delete().where(accounts.c.id == account_id)).rowcount:
                 raise NotFound(f"No account with id {account_id} here.")
 
@@ -379,7 +386,7 @@ class Store:
 
 def _trainee_cols() -> list[Any]:
     return [trainees.c.id, trainees.c.name, trainees.c.login, trainees.c.cohort,
-            trainees.c.created_at]
+            trainees.c.manager, trainees.c.created_at]
 
 
 def _trainee(row: Any) -> Trainee:

@@ -15,8 +15,8 @@ from kamkit.frameworks import GridContent
 from kamkit.models import Stakeholder, StakeholderMapDoc
 from kamkit.scoring.grid import place_person
 
-__all__ = ["Finding", "CoverageReport", "analyse", "LEVELS", "UNKNOWN_LEVEL", "peer_grid",
-           "level_gaps"]
+__all__ = ["Finding", "CoverageReport", "analyse", "without_action", "LEVELS", "UNKNOWN_LEVEL",
+           "peer_grid", "level_gaps"]
 
 LEVELS = ["board", "executive", "senior manager", "manager", "staff"]  # top first
 UNKNOWN_LEVEL = "level unknown"
@@ -60,6 +60,12 @@ def best_levels(doc: StakeholderMapDoc) -> dict[str, int]:
     return best
 
 
+def without_action(doc: StakeholderMapDoc, grid: GridContent, category: str) -> list[Stakeholder]:
+    """Rated people in `category` (e.g. "threat") with no next action written down."""
+    return [p for p in doc.people if p.influence is not None and p.support is not None
+            and not p.action.strip() and place_person(p, grid).id == category]
+
+
 def analyse(doc: StakeholderMapDoc, grid: GridContent,
             today: dt.date | None = None) -> CoverageReport:
     today = today or dt.date.today()
@@ -94,7 +100,7 @@ def analyse(doc: StakeholderMapDoc, grid: GridContent,
             f"{rules.high_influence_covered:.0%}.")
     for cid, title in (("threat", "Threats with no action planned"),
                        ("swing_vote", "Swing votes with no action planned")):
-        idle = [p for p in rated if place_person(p, grid).id == cid and not p.action.strip()]
+        idle = without_action(doc, grid, cid)
         if idle:
             add(f"{cid}_without_action", 1 if cid == "threat" else 2, title,
                 "Each needs a named next step, an owner and a date.", idle)

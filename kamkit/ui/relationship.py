@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from kamkit.charts import feeling_vs_evidence, indicator_bars, trend_chart
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.models import RelationshipDoc, parse
+from kamkit.report import breakdown_html
 from kamkit.scoring.relationship import (
     as_shown,
     biggest_changes,
@@ -245,21 +246,7 @@ class RelationshipApp(widgets.VBox):
             "<div class='kk-card'><b>Evidence score: "
             + ("not yet" if result.score is None else
                f"{as_shown(result.score)} / 100 · {esc(result.stage)}") + f"</b>{arrow}</div>")
-        carry = ", ".join(f"{esc(i.name)} (+{i.points:.0f})" for i in result.carriers)
-        drag = ", ".join(f"{esc(i.name)} (−{i.lost:.0f})" for i in result.draggers)
-        notes = []
-        if result.unproven:
-            notes.append("Unproven (a level, but no evidence written): "
-                         + esc(", ".join(result.unproven)))
-        stale = [i.name for i in result.items if i.stale]
-        if stale:
-            notes.append("Stale, counted at a reduced value: " + esc(", ".join(stale)))
-        if result.unknown:
-            notes.append("Don't know yet: " + esc(", ".join(result.unknown)))
-        self.breakdown.value = (
-            (f"<div><b>Carried by</b> {carry}</div>" if carry else "")
-            + (f"<div><b>Held down by</b> {drag}</div>" if drag else "")
-            + "".join(f'<div class="kk-hint kk-gap">{n}</div>' for n in notes))
+        self.breakdown.value = breakdown_html(result)
         self.bars.value = indicator_bars([(i.name, i.points, i.weight, i.unproven)
                                           for i in result.items])
         gap = feeling_gap(doc.gut_feeling, result.score, fw)

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.io.crm import CrmPreview, add_to_map, read_contacts
 from kamkit.models import Stakeholder, StakeholderMapDoc, TeamMember, parse, without_person
+from kamkit.report import coverage_html
 from kamkit.scoring.coverage import LEVELS, UNKNOWN_LEVEL, analyse, best_levels, peer_grid
 from kamkit.scoring.grid import dated_if_rerated, default_action, place_person
 from kamkit.session import Session
@@ -321,18 +322,7 @@ class StakeholdersApp(widgets.VBox):
             f'<span class="kk-muted">Next action: {esc(action)}</span></div>')
 
     def _render_coverage(self) -> None:
-        report = analyse(self.doc, self.framework.grid)
-        power = ("no strong contacts yet" if report.power_zone is None
-                 else f"{report.power_zone:.0%} of our strong contacts are with people of power")
-        items = "".join(
-            f'<div class="kk-hint kk-{"warning" if f.severity == 1 else "gap"}"><b>'
-            f"{esc(f.title)}</b> - {esc(f.reason)}"
-            + (f"<br><span class='kk-muted'>{esc(', '.join(f.people))}</span>" if f.people
-               else "") + "</div>" for f in report.findings)
-        self.findings.value = (
-            f"<div class='kk-card'><b>Map quality {report.quality}/3</b>: "
-            f"{esc(report.quality_text)}.<br><b>Power zone vs comfort zone</b>: {esc(power)}."
-            f"</div>{items or '<p>No findings: a well-covered map.</p>'}")
+        self.findings.value = coverage_html(analyse(self.doc, self.framework.grid))
         pgrid = peer_grid(self.doc)
         head = "".join(f"<th>{esc(t.name)}</th>" for t in self.doc.team)
         body = "".join(

@@ -1,0 +1,180 @@
+"""The manager's view of the store: a cohort's rows for the dashboard, one trainee's workbook for
+the drill-down and the report, and the manager's reviews. The counterpart of `kamkit.session`
+(the trainee's view); the review pages read and write only through it.
+
+Dashboard figures are scored once per save, not once per look: each account's figures are kept in
+the store with the save they came from, and only accounts saved since (or scored under other
+content) are scored again when the dashboard is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from kamkit.errors import InvalidInput
+from kamkit.frameworks import Framework, default_framework
+from kamkit.models import Cohort, Review, Trainee, document_model, parse
+from kamkit.report import Workbook, trainee_report
+from kamkit.scoring.figures import AccountFigures, account_figures
+from kamkit.scoring.review import ReviewState, review_state
+from kamkit.store import Store
+from kamkit.store_reviews import AccountRow
+
+__all__ = ["CohortRow", "ReviewSession", "refresh_figures"]
+
+log = logging.getLogger("kamkit.review")
+
+
+@dataclass
+class CohortRow:
+    """One trainee on the dashboard. Figures are those of their most recently worked account."""
+
+    trainee_id: int
+    name: str
+    cohort: str | None
+    manager: str | None
+    workshop_date: dt.date | None
+    account_id: int | None = None
+    account: str | None = None
+    accounts: list[str] = field(default_factory=list)
+    last_activity: dt.datetime | None = None
+    figures: AccountFigures | None = None
+    purposes: list[str] = field(default_factory=list)   # of all their placed accounts
+    state: ReviewState = "nothing yet"
+    reviews: dict[str, Review] = field(default_factory=dict)
+
+    @property
+    def steps_done(self) -> int:
+        return self.figures.steps_done if self.figures else 0
+
+
+def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
+                    today: dt.date | None = None) -> dict[int, AccountFigures]:
+    """Figures for every account in `rows`: kept ones when still current, the rest scored now
+    (and kept). Returns account id -> figures."""
+    fingerprint = framework.fingerprint
+    out: dict[int, AccountFigures] = {}
+    stale: dict[int, dt.datetime] = {}
+    for row in rows:
+        acc = row["account_id"]
+        if acc is None:
+            continue
+        if row["figures"] and row["stamp"] == row["updated_at"] \
+                and row["fingerprint"] == fingerprint:
+            out[acc] = AccountFigures.model_validate_json(row["figures"])
+        else:
+            stale[acc] = row["updated_at"]
+    if not stale:
+        return out
+    docs = store.latest_documents(stale)
+    fresh = []
+    for acc, stamp in stale.items():
+        saved = docs.get(acc, {})
+        parsed = {step: document_model(step).model_validate_json(saved[step][2])
+                  if step in saved else document_model(step)()
+                  for step in ("profile", "stakeholders", "relationship")}
+        figures = account_figures(parsed["profile"], parsed["stakeholders"],  # type: ignore
+                                  parsed["relationship"], framework, today)  # type: ignore
+        out[acc] = figures
+        fresh.append((acc, stamp, fingerprint, figures.model_dump_json()))
+    try:
+        store.save_figures(fresh)
+    except Exception:  # figures are a cache: showing them matters more than keeping them
+        log.exception("could not keep dashboard figures")
+    return out
+
+
+class ReviewSession:
+    """What a manager can see and do. `reviewer` is the name reviews are signed with."""
+
+    def __init__(self, store: Store, reviewer: str, framework: Framework | None = None) -> None:
+        self.store = store
+        self.reviewer = reviewer
+        self.framework = framework or default_framework()
+
+    # -- the cohort ------------------------------------------------------------------------------
+
+    def cohorts(self) -> list[Cohort]:
+        return self.store.list_cohorts()
+
+    def rows(self, *, cohort: str | None = None, manager: str | None = None,
+             workshop_date: dt.date | None = None, today: dt.date | None = None
+             ) -> list[CohortRow]:
+        """One row per trainee (filtered), with figures, last activity and review state."""
+        account_rows = self.store.list_account_rows(cohort=cohort, manager=manager)
+        if workshop_date is not None:
+            account_rows = [r for r in account_rows if r["workshop_date"] == workshop_date]
+        figures = refresh_figures(self.store, self.framework, account_rows, today)
+        ids = [r["account_id"] for r in account_rows if r["account_id"] is not None]
+        reviews = self.store.latest_reviews(ids)
+        saved_versions = self.store.latest_versions(ids) if ids else {}
+        rows: dict[int, CohortRow] = {}
+        for r in account_rows:  # most recently worked account first, per trainee
+            row = rows.get(r["trainee_id"])
+            if row is None:
+                row = rows[r["trainee_id"]] = CohortRow(
+                    r["trainee_id"], r["trainee"], r["cohort"], r["manager"],
+                    r["workshop_date"])
+            acc = r["account_id"]
+            if acc is None:
+                continue
+            fig = figures.get(acc)
+            row.accounts.append(r["account"])
+            if fig is not None and fig.purpose:
+                row.purposes.append(fig.purpose)
+            if row.account_id is None:
+                row.account_id, row.account = acc, r["account"]
+                row.last_activity, row.figures = r["updated_at"], fig
+                row.reviews = {step: rv for (a, step), rv in reviews.items() if a == acc}
+                row.state = review_state(saved_versions.get(acc, {}), row.reviews)
+        return list(rows.values())
+
+    # -- one trainee -------------------------------------------------------------------------------
+
+    def trainee(self, trainee_id: int) -> Trainee:
+        return self.store.get_trainee(trainee_id)
+
+    def workbook(self, trainee_id: int, account_id: int) -> Workbook:
+        """One account's workbook, with history and the latest reviews (NotFound if the
+        account is not this trainee's)."""
+        trainee = self.store.get_trainee(trainee_id)
+        account = self.store.get_account(account_id, trainee_id=trainee_id)
+        docs, versions = {}, {}
+        for step in self.framework.steps:
+            history = self.store.list_versions(account_id, step.id)
+            if history:
+                versions[step.id] = [(v.version, v.saved_at, v.data) for v in history]
+                docs[step.id] = document_model(step.id).model_validate(history[-1].data)
+        reviews = {step: rv for (_, step), rv in
+                   self.store.latest_reviews([account_id]).items()}
+        return Workbook(trainee.name, account.name, trainee.cohort, docs, versions, reviews)
+
+    def report(self, trainee_id: int, today: dt.date | None = None) -> str:
+        """The trainee's whole workbook, every account, with feedback: standalone HTML."""
+        trainee = self.store.get_trainee(trainee_id)
+        books = [self.workbook(trainee_id, a.id)  # type: ignore[arg-type]
+                 for a in self.store.list_accounts(trainee_id)]
+        return trainee_report(trainee.name, trainee.cohort, books, self.framework, today)
+
+    # -- reviewing ---------------------------------------------------------------------------------
+
+    def review(self, account_id: int, step: str, *, rating: int | None, comment: str,
+               status: str) -> Review:
+        """Sign a verdict on the latest saved version of the step. The trainee's work is not
+        touched: reviews are kept apart from it."""
+        if step not in {s.id for s in self.framework.steps}:
+            raise InvalidInput(f"There is no workbook step called '{step}'.", field="step")
+        saved = self.store.list_steps_saved(account_id)
+        if step not in saved:
+            raise InvalidInput("There is nothing to review: this step has not been saved yet.",
+                               field="step")
+        review = parse(Review, {"account_id": account_id, "step": step,
+                                "doc_version": saved[step][0], "rating": rating,
+                                "comment": comment, "status": status,
+                                "reviewer": self.reviewer})
+        return self.store.add_review(review)
+
+    def reviews(self, account_id: int, step: str) -> list[Review]:
+        return self.store.list_reviews(account_id, step)

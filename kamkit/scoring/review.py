@@ -1,0 +1,33 @@
+"""Where a trainee's work stands in review, from what they saved and what their manager said.
+
+Pure: the saved version of each step and the latest review of each step in, one status out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from kamkit.models import Review
+
+__all__ = ["ReviewState", "review_state", "STATES"]
+
+ReviewState = Literal["nothing yet", "to review", "needs rework", "reviewed"]
+#: in the order a manager works through them
+STATES: tuple[ReviewState, ...] = ("to review", "needs rework", "reviewed", "nothing yet")
+
+
+def review_state(saved: Mapping[str, int], latest: Mapping[str, Review]) -> ReviewState:
+    """- nothing yet: no step saved;
+    - to review: a saved step has no review, or changed after its review (the manager's move);
+    - needs rework: rework was asked on a step the trainee has not changed since (theirs);
+    - reviewed: every saved step is reviewed as it stands."""
+    if not saved:
+        return "nothing yet"
+    current = [latest.get(step) for step, version in saved.items()
+               if step in latest and version <= latest[step].doc_version]
+    if len(current) < len(saved):
+        return "to review"
+    if any(r is not None and r.status == "needs_rework" for r in current):
+        return "needs rework"
+    return "reviewed"

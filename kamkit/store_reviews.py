@@ -1,0 +1,239 @@
+"""The manager's side of the store: cohorts (workshop date, manager), reviews of each step, and
+each account's key figures kept for the cohort dashboard.
+
+A mixin of `kamkit.store.Store`, in its own module because it is a second noun. Reviews live in
+their own table and are only ever appended: a manager's verdict sits beside the trainee's work
+and can never change it. Figures are derived data - a cache the dashboard reads instead of
+re-scoring ten thousand workbooks; each row says which save (`stamp`) and which content
+(`fingerprint`) it was computed from, so an outdated row is recomputed, never trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    select,
+)
+
+from kamkit.errors import InvalidInput, NotFound
+from kamkit.models import Cohort, Review, parse
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from sqlalchemy import Connection
+
+__all__ = ["ReviewVerbs", "AccountRow", "cohorts", "reviews", "figures"]
+
+_md = MetaData()
+cohorts = Table("cohorts", _md,
+                Column("name", String(120), primary_key=True), Column("workshop_date", Date),
+                Column("manager", String(200)))
+reviews = Table("reviews", _md,
+                Column("id", Integer, primary_key=True), Column("account_id", Integer),
+                Column("step", String(40)), Column("doc_version", Integer),
+                Column("rating", Integer), Column("comment", Text), Column("status", String(20)),
+                Column("reviewer", String(120)), Column("reviewed_at", DateTime(timezone=True)))
+figures = Table("figures", _md,
+                Column("account_id", Integer, primary_key=True),
+                Column("stamp", DateTime(timezone=True)), Column("fingerprint", String(32)),
+                Column("data", Text))
+
+_CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for i in range(0, len(ids), _CHUNK):
+        yield ids[i:i + _CHUNK]
+
+
+class AccountRow(dict):  # type: ignore[type-arg]
+    """One row of the dashboard's query: a trainee, one of their accounts (or none), the
+    cohort's details, and the account's stored figures if any. A plain dict with names."""
+
+
+class ReviewVerbs:
+    """Cohorts, reviews and dashboard figures. Mixed into `Store`."""
+
+    _write: Any
+    _read: Any
+
+    if TYPE_CHECKING:
+        def _write(self) -> AbstractContextManager[Connection]: ...
+        def _read(self) -> AbstractContextManager[Connection]: ...
+
+    # -- cohorts ----------------------------------------------------------------------------
+
+    def save_cohort(self, cohort: Cohort) -> Cohort:
+        """Add the cohort, or update its date and manager."""
+        cohort = parse(Cohort, cohort.model_dump())
+        with self._write() as conn:
+            values = {"workshop_date": cohort.workshop_date, "manager": cohort.manager}
+            done = conn.execute(cohorts.update().where(cohorts.c.name == cohort.name)
+                                .values(**values)).rowcount
+            if not done:
+                conn.execute(cohorts.insert().values(name=cohort.name, **values))
+        return cohort
+
+    def get_cohort(self, name: str) -> Cohort:
+        with self._read() as conn:
+            row = conn.execute(select(cohorts).where(cohorts.c.name == name)).mappings().first()
+        if row is None:
+            raise NotFound(f"No cohort called '{name}'.")
+        return Cohort.model_validate(dict(row))
+
+    def list_cohorts(self) -> list[Cohort]:
+        """Every cohort: those with details, and those only named on a trainee."""
+        from kamkit.store import trainees
+
+        with self._read() as conn:
+            known = {r["name"]: Cohort.model_validate(dict(r))
+                     for r in conn.execute(select(cohorts)).mappings()}
+            named = conn.execute(select(trainees.c.cohort).distinct()
+                                 .where(trainees.c.cohort.is_not(None))).scalars().all()
+        for name in named:
+            known.setdefault(name, Cohort(name=name))
+        return sorted(known.values(), key=lambda c: (c.workshop_date or dt.date.max, c.name))
+
+    # -- the dashboard's rows -----------------------------------------------------------------
+
+    def list_account_rows(self, *, cohort: str | None = None,
+                          manager: str | None = None) -> list[AccountRow]:
+        """Trainees (filtered by cohort and/or manager - a trainee's own manager, else their
+        cohort's) with each of their accounts and its stored figures, in one query."""
+        from kamkit.store import accounts, trainees
+
+        mgr = func.coalesce(trainees.c.manager, cohorts.c.manager)
+        query = (select(trainees.c.id.label("trainee_id"), trainees.c.name.label("trainee"),
+                        trainees.c.login, trainees.c.cohort, mgr.label("manager"),
+                        cohorts.c.workshop_date, accounts.c.id.label("account_id"),
+                        accounts.c.name.label("account"), accounts.c.updated_at,
+                        figures.c.stamp, figures.c.fingerprint, figures.c.data.label("figures"))
+                 .select_from(trainees.outerjoin(cohorts, cohorts.c.name == trainees.c.cohort)
+                              .outerjoin(accounts, accounts.c.trainee_id == trainees.c.id)
+                              .outerjoin(figures, figures.c.account_id == accounts.c.id))
+                 .order_by(trainees.c.name, trainees.c.id, accounts.c.updated_at.desc()))
+        if cohort is not None:
+            query = query.where(trainees.c.cohort == cohort)
+        if manager is not None:
+            query = query.where(mgr == manager)
+        with self._read() as conn:
+            rows = []
+            for r in conn.execute(query).mappings():
+                row = AccountRow(r)
+                row["updated_at"] = _utc(row["updated_at"])
+                row["stamp"] = _utc(row["stamp"])
+                rows.append(row)
+            return rows
+
+    def latest_documents(self, account_ids: Iterable[int]
+                         ) -> dict[int, dict[str, tuple[int, dt.datetime, str]]]:
+        """account id -> step -> (latest version, saved at, JSON text), in bulk."""
+        from kamkit.store import documents
+
+        out: dict[int, dict[str, tuple[int, dt.datetime, str]]] = {}
+        with self._read() as conn:
+            for ids in _chunks(sorted(set(account_ids))):
+                last = (select(documents.c.account_id, documents.c.step,
+                               func.max(documents.c.version).label("version"))
+                        .where(documents.c.account_id.in_(ids))
+                        .group_by(documents.c.account_id, documents.c.step).subquery())
+                query = select(documents.c.account_id, documents.c.step, documents.c.version,
+                               documents.c.saved_at, documents.c.data).join(last, and_(
+                                   documents.c.account_id == last.c.account_id,
+                                   documents.c.step == last.c.step,
+                                   documents.c.version == last.c.version))
+                for acc, step, version, saved_at, data in conn.execute(query):
+                    out.setdefault(acc, {})[step] = (version, _utc(saved_at), data)
+        return out
+
+    def latest_versions(self, account_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+        """account id -> step -> latest saved version, in bulk (no document bodies)."""
+        from kamkit.store import documents
+
+        out: dict[int, dict[str, int]] = {}
+        with self._read() as conn:
+            for ids in _chunks(sorted(set(account_ids))):
+                query = (select(documents.c.account_id, documents.c.step,
+                                func.max(documents.c.version))
+                         .where(documents.c.account_id.in_(ids))
+                         .group_by(documents.c.account_id, documents.c.step))
+                for acc, step, version in conn.execute(query):
+                    out.setdefault(acc, {})[step] = version
+        return out
+
+    def save_figures(self, rows: list[tuple[int, dt.datetime, str, str]]) -> None:
+        """Keep (account id, stamp, fingerprint, figures JSON) rows, replacing older ones."""
+        if not rows:
+            return
+        with self._write() as conn:
+            for ids in _chunks([r[0] for r in rows]):
+                conn.execute(figures.delete().where(figures.c.account_id.in_(ids)))
+            conn.execute(figures.insert(), [
+                {"account_id": a, "stamp": s, "fingerprint": f, "data": d} for a, s, f, d in rows])
+
+    # -- reviews ------------------------------------------------------------------------------
+
+    def add_review(self, review: Review) -> Review:
+        """Keep a manager's verdict on a step. Refused for work that was never saved, or for a
+        version the trainee has not saved yet."""
+        from kamkit.store import documents
+
+        review = parse(Review, review.model_dump())
+        with self._write() as conn:
+            last = conn.execute(select(func.max(documents.c.version)).where(
+                documents.c.account_id == review.account_id,
+                documents.c.step == review.step)).scalar()
+            if last is None:
+                raise InvalidInput("There is nothing to review: this step has not been saved "
+                                   "yet.", field="step")
+            if review.doc_version > last:
+                raise InvalidInput(f"Version {review.doc_version} of this step does not exist "
+                                   f"(the latest is {last}).", field="doc_version")
+            row = review.model_dump(exclude={"id"})
+            new_id = conn.execute(reviews.insert().values(**row)).inserted_primary_key[0]
+        return review.model_copy(update={"id": new_id})
+
+    def list_reviews(self, account_id: int, step: str | None = None) -> list[Review]:
+        """Every review of the account (or of one step), oldest first."""
+        query = select(reviews).where(reviews.c.account_id == account_id)
+        if step is not None:
+            query = query.where(reviews.c.step == step)
+        with self._read() as conn:
+            return [_review(r) for r in conn.execute(query.order_by(reviews.c.id)).mappings()]
+
+    def latest_reviews(self, account_ids: Iterable[int]) -> dict[tuple[int, str], Review]:
+        """(account id, step) -> the latest review, in bulk."""
+        out: dict[tuple[int, str], Review] = {}
+        with self._read() as conn:
+            for ids in _chunks(sorted(set(account_ids))):
+                last = (select(func.max(reviews.c.id).label("id"))
+                        .where(reviews.c.account_id.in_(ids))
+                        .group_by(reviews.c.account_id, reviews.c.step).subquery())
+                query = select(reviews).join(last, reviews.c.id == last.c.id)
+                for r in conn.execute(query).mappings():
+                    out[(r["account_id"], r["step"])] = _review(r)
+        return out
+
+
+def _review(row: Any) -> Review:
+    return Review.model_validate({**row, "reviewed_at": _utc(row["reviewed_at"])})
