@@ -59,7 +59,13 @@ def _find_trainee(store: Store, ref: str) -> Trainee:
 # -- commands ------------------------------------------------------------------------------
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kamkit.server import NOTEBOOKS, is_loopback, voila_command, write_config
+    from kamkit.server import (
+        NOTEBOOKS,
+        is_loopback,
+        trainee_notebooks,
+        voila_command,
+        write_config,
+    )
     from kamkit.store import kamkit_home
 
     access = args.access or ("personal" if is_loopback(args.host) else "links")
@@ -69,14 +75,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _store(args).close()  # create / migrate the store before any kernel touches it
     run_dir = kamkit_home() / "run" / f"serve-{args.port}"
     config = write_config(run_dir, args.pool)
+    # the trainee server's root is a copy without the manager's pages: they cannot be reached
+    root = trainee_notebooks(Path(args.notebooks) if args.notebooks else NOTEBOOKS, run_dir)
     cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
-                        pool=args.pool, cull_idle=args.cull_idle,
-                        notebooks=Path(args.notebooks) if args.notebooks else NOTEBOOKS)
+                        pool=args.pool, cull_idle=args.cull_idle, notebooks=root)
     where = f"http://{args.host}:{args.port}/voila/render/00_workbook.ipynb"
     who = ("this machine's user opens it directly" if access == "personal"
            else "trainees open their personal links")
     print(f"kamkit: serving the workbook at {where} ({who}). Stop with Ctrl+C.", flush=True)
     os.execvpe(cmd[0], cmd, env)  # Voila takes over this process; signals reach it directly
+    return 0  # pragma: no cover
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    import getpass
+    import secrets
+
+    from kamkit.server import NOTEBOOKS, REVIEW, voila_command, write_review_config
+    from kamkit.store import kamkit_home
+
+    token = args.token or os.environ.get("KAMKIT_REVIEW_TOKEN") or secrets.token_urlsafe(24)
+    if len(token) < 16:
+        raise InvalidInput("A review token needs at least 16 characters; leave --token out to "
+                           "have one generated.")
+    env = dict(os.environ, KAMKIT_ROLE="review",
+               KAMKIT_REVIEWER=args.reviewer or getpass.getuser())
+    env.pop("KAMKIT_REVIEW_TOKEN", None)  # the kernels need not know it
+    if args.db:
+        env["KAMKIT_DB_URL"] = args.db
+    _store(args).close()
+    run_dir = kamkit_home() / "run" / f"review-{args.port}"
+    config = write_review_config(run_dir, token, args.pool)
+    notebooks = Path(args.notebooks) if args.notebooks else NOTEBOOKS / REVIEW
+    cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
+                        pool=args.pool, cull_idle=args.cull_idle, notebooks=notebooks)
+    print(f"kamkit: manager review at http://{args.host}:{args.port}/voila/render/"
+          f"00_dashboard.ipynb?token={token}\n(keep this link to yourself; without the token "
+          "nothing is shown). Stop with Ctrl+C.", flush=True)
+    os.execvpe(cmd[0], cmd, env)
     return 0  # pragma: no cover
 
 
@@ -124,12 +160,20 @@ def _names_from(args: argparse.Namespace) -> list[str]:
 
 def cmd_cohort_add(args: argparse.Namespace) -> int:
     from kamkit.identity import link_for
-    from kamkit.models import Trainee, parse
+    from kamkit.models import Cohort, Trainee, parse
 
     names = _names_from(args)
     for name in names:  # check all before adding any
-        parse(Trainee, {"name": name, "cohort": args.cohort})
+        parse(Trainee, {"name": name, "cohort": args.cohort, "manager": args.manager})
+    cohort = None
+    if args.date or args.manager:
+        if not args.cohort:
+            raise InvalidInput("--date and --manager describe a cohort: add --cohort NAME.")
+        cohort = parse(Cohort, {"name": args.cohort, "workshop_date": args.date,
+                                "manager": args.manager})
     with _store(args) as store:
+        if cohort is not None:
+            store.save_cohort(cohort)
         for name in names:
             trainee = store.add_trainee(name, cohort=args.cohort)
             token = store.issue_token(trainee.id)
@@ -157,22 +201,50 @@ def cmd_cohort_relink(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kamkit.io.workbook import dumps, export_trainee
-
+    if bool(args.trainee) == bool(args.cohort):
+        raise InvalidInput("Export one trainee (--trainee T) or one cohort (--cohort C).")
+    fmt = args.format or ("json" if args.trainee else "xlsx")
+    allowed = ("json", "html") if args.trainee else ("xlsx", "csv")
+    if fmt not in allowed:
+        raise InvalidInput(f"A {'trainee' if args.trainee else 'cohort'} exports as "
+                           f"{' or '.join(allowed)}, not {fmt}.")
+    if fmt == "xlsx" and args.output is None:
+        raise InvalidInput("An Excel file needs --output FILE.xlsx.")
     with _store(args) as store:
-        text = dumps(export_trainee(store, _find_trainee(store, args.trainee).id))
+        data = _export(store, args, fmt)
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
         return 0
     out = Path(args.output)
     if out.exists() and not _confirm(f"{out} exists and will be replaced.", args.yes):
         print("Nothing written.")
         return 1
     tmp = out.with_name(out.name + ".partial")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     tmp.replace(out)  # atomic: a reader never sees half a file
     print(f"kamkit: wrote {out}", file=sys.stderr)
     return 0
+
+
+def _export(store: Store, args: argparse.Namespace, fmt: str) -> str | bytes:
+    import getpass
+
+    from kamkit.review import ReviewSession
+
+    if args.trainee:
+        trainee = _find_trainee(store, args.trainee)
+        if fmt == "json":
+            from kamkit.io.workbook import dumps, export_trainee
+
+            return dumps(export_trainee(store, trainee.id))  # type: ignore[arg-type]
+        return ReviewSession(store, getpass.getuser()).report(trainee.id)  # type: ignore
+    from kamkit.io.cohort import cohort_csv, cohort_xlsx
+
+    session = ReviewSession(store, getpass.getuser())
+    if args.cohort not in {c.name for c in session.cohorts()}:
+        raise NotFound(f"No cohort called '{args.cohort}'.")
+    rows = session.rows(cohort=args.cohort)
+    return cohort_csv(rows) if fmt == "csv" else cohort_xlsx(session, rows)
 
 
 def _read_file(path: str) -> bytes:
@@ -264,6 +336,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="serve these trainee notebooks instead of kamkit's own")
     s.set_defaults(func=cmd_serve)
 
+    r = sub.add_parser("review", help="serve the manager's review pages, behind a token")
+    r.add_argument("--host", default="127.0.0.1")
+    r.add_argument("--port", type=int, default=8867)
+    r.add_argument("--token", help="the access token (default: KAMKIT_REVIEW_TOKEN, else a "
+                   "new random one, printed at start)")
+    r.add_argument("--reviewer", help="the name reviews are signed with (default: your user)")
+    r.add_argument("--pool", type=int, default=1, help="pre-heated dashboard kernels (default 1)")
+    r.add_argument("--cull-idle", type=int, default=3600, metavar="SECONDS",
+                   help="shut down kernels idle this long (default 3600)")
+    r.add_argument("--notebooks", metavar="DIR", help="serve these review notebooks instead")
+    r.set_defaults(func=cmd_review)
+
     d = sub.add_parser("demo", help="seed a demo cohort and a sample account")
     d.add_argument("--if-empty", action="store_true", help="only when the store has no trainees")
     d.add_argument("--base-url", **link_base)
@@ -275,6 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("names", nargs="*", metavar="NAME")
     ca.add_argument("--csv", help="a CSV file with a 'name' column")
     ca.add_argument("--cohort", help="workshop or group name")
+    ca.add_argument("--date", help="the cohort's workshop date, YYYY-MM-DD")
+    ca.add_argument("--manager", help="who reviews the cohort's work")
     ca.add_argument("--base-url", **link_base)
     ca.set_defaults(func=cmd_cohort_add)
     cl = csub.add_parser("list", help="list trainees")
@@ -286,9 +372,12 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("--base-url", **link_base)
     cr.set_defaults(func=cmd_cohort_relink)
 
-    e = sub.add_parser("export", help="one trainee's whole workbook as JSON")
-    e.add_argument("--trainee", required=True, help="id, login or name")
-    e.add_argument("--format", choices=["json"], default="json")
+    e = sub.add_parser("export", help="a trainee's workbook (JSON, or an HTML report with the "
+                       "manager's feedback) or a cohort's table (Excel or CSV)")
+    e.add_argument("--trainee", help="id, login or name")
+    e.add_argument("--cohort", help="cohort name")
+    e.add_argument("--format", choices=["json", "html", "xlsx", "csv"],
+                   help="trainee: json (default) or html; cohort: xlsx (default) or csv")
     e.add_argument("--output", help="file to write (default: standard output)")
     e.add_argument("--yes", action="store_true", help="replace an existing file")
     e.set_defaults(func=cmd_export)

@@ -255,7 +255,7 @@ def step_html(step: str, wb: Workbook, fw: Framework, today: dt.date | None = No
     return head + _STEP_HTML[step](wb, fw, today)
 
 
-# -- history and feedback -------------------------------------------------------------------------
+# -- history and feedback --------------------------------------------------------------------
 
 def _names(items: list[Mapping[str, Any]]) -> dict[str, str]:
     return {str(i.get("id")): str(i.get("name") or i.get("title") or "?") for i in items}
@@ -327,7 +327,7 @@ def feedback_html(review: Review | None, fw: Framework, latest_version: int | No
             f"{since}</div>")
 
 
-# -- the whole report ------------------------------------------------------------------------------
+# -- the whole report ------------------------------------------------------------------------
 
 REPORT_CSS = """
 body { font: 14px/1.45 system-ui, sans-serif; color: #1d2630; margin: 24px auto; max-width: 1040px;

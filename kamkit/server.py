@@ -1,20 +1,29 @@
-"""How `kamkit serve` runs Voila: the command line and config, built as data so tests can read
-them. Trainee notebooks only; no tracebacks; pre-heated kernels for the workbook page; idle
-kernels culled; and a file allow-list under which no database, JSON, YAML, Python or notebook
-file is ever served.
+"""How `kamkit serve` and `kamkit review` run Voila: the command lines and config, built as data
+so tests can read them.
+
+`kamkit serve` serves the trainee notebooks only - from a copy that leaves out `review/`, so no
+manager page exists on the trainee server at all - with no tracebacks, pre-heated kernels for the
+workbook page, idle kernels culled, and a file allow-list under which no database, JSON, YAML,
+Python or notebook file is ever served. `kamkit review` serves only `notebooks/review/`, on its
+own port, behind a token (kept in a private config file, not on the command line where `ps`
+would show it).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import shutil
 import sys
 from pathlib import Path
 
-__all__ = ["NOTEBOOKS", "WORKBOOK", "voila_command", "write_config", "is_loopback"]
+__all__ = ["NOTEBOOKS", "WORKBOOK", "DASHBOARD", "voila_command", "write_config", "is_loopback",
+           "trainee_notebooks", "write_review_config", "REVIEW"]
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 WORKBOOK = "00_workbook.ipynb"
+REVIEW = "review"
+DASHBOARD = "00_dashboard.ipynb"
 
 # Only pictures and stylesheets may be fetched as files; the deny-list repeats the rule for the
 # kinds that must never leave the server, in case someone widens the allow-list.
@@ -29,6 +38,18 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def trainee_notebooks(source: Path, run_dir: Path) -> Path:
+    """A fresh copy of the trainee notebooks (and their pictures) without the manager's pages;
+    the trainee server's root. Returns the folder."""
+    target = run_dir / "notebooks"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=lambda folder, names: [
+        n for n in names if (Path(folder) == source and n == REVIEW)
+        or n.startswith(".") or n == "__pycache__"])
+    return target
 
 
 def write_config(run_dir: Path, pool: int) -> Path:
@@ -52,7 +73,8 @@ def write_config(run_dir: Path, pool: int) -> Path:
 
 def voila_command(*, host: str, port: int, config_dir: Path, pool: int, cull_idle: int,
                   notebooks: Path = NOTEBOOKS) -> list[str]:
-    """The Voila command line for a trainee server."""
+    """The Voila command line for a trainee server, or (with `notebooks/review` and a review
+    config) the review server."""
     return [
         sys.executable, "-m", "voila", str(notebooks),
         "--no-browser",
@@ -67,3 +89,26 @@ def voila_command(*, host: str, port: int, config_dir: Path, pool: int, cull_idl
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",
     ]
+
+
+def write_review_config(run_dir: Path, token: str, pool: int = 1) -> Path:
+    """The review server's voila.json, readable by this user only: the token, one pre-heated
+    dashboard kernel, and the same file rules and silence about tracebacks."""
+    run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    config = {
+        "Voila": {"token": token},
+        "VoilaKernelManager": {
+            "kernel_pools_config": {DASHBOARD: {"pool_size": pool}, "default": {"pool_size": 0}},
+        },
+        "VoilaConfiguration": {
+            "file_allowlist": FILE_ALLOWLIST,
+            "file_denylist": FILE_DENYLIST,
+            "show_tracebacks": False,
+        },
+    }
+    path = run_dir / "voila.json"
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text(json.dumps(config, indent=2))
+    return path
+
