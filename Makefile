@@ -32,10 +32,11 @@ widget: $(STAMP)
 
 # Notebooks run against a throw-away store, never the developer's own ~/.kamkit; KAMKIT_STRICT
 # lets a bug in page start-up fail the cell instead of becoming a polite message. The demo gives
-# this user a filled-in sample account, so every step page is really built.
+# this user a filled-in sample account, so every step page is really built; KAMKIT_ROLE lets the
+# review dashboard (notebooks/review) open as it does under `kamkit review`.
 notebooks: $(STAMP)
 	tmp=$$(mktemp -d) && KAMKIT_HOME=$$tmp $(BIN)/kamkit demo >/dev/null && \
-	  KAMKIT_HOME=$$tmp KAMKIT_STRICT=1 $(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks; \
+	  KAMKIT_HOME=$$tmp KAMKIT_STRICT=1 KAMKIT_ROLE=review $(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks; \
 	  status=$$?; rm -rf $$tmp; exit $$status
 
 browser: $(STAMP)

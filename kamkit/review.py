@@ -18,11 +18,11 @@ from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Cohort, Review, Trainee, document_model, parse
 from kamkit.report import Workbook, trainee_report
 from kamkit.scoring.figures import AccountFigures, account_figures
-from kamkit.scoring.review import ReviewState, review_state
+from kamkit.scoring.review import STATES, ReviewState, review_state
 from kamkit.store import Store
 from kamkit.store_reviews import AccountRow
 
-__all__ = ["CohortRow", "ReviewSession", "refresh_figures"]
+__all__ = ["CohortRow", "ReviewSession", "refresh_figures", "SORTS", "filter_rows", "sort_rows"]
 
 log = logging.getLogger("kamkit.review")
 
@@ -178,3 +178,40 @@ class ReviewSession:
 
     def reviews(self, account_id: int, step: str) -> list[Review]:
         return self.store.list_reviews(account_id, step)
+
+
+# -- what the dashboard's search and sort do (pure, so tests can hold them to it) ----------------
+
+#: sort key id -> (label, key, largest first by default)
+SORTS: dict[str, tuple[str, object, bool]] = {
+    "name": ("Name", lambda r: r.name.casefold(), False),
+    "activity": ("Last activity", lambda r: r.last_activity or dt.datetime.min.replace(
+        tzinfo=dt.timezone.utc), True),
+    "steps": ("Steps done", lambda r: r.steps_done, True),
+    "score": ("Relationship score", lambda r: -1 if r.figures is None or r.figures.score is None
+              else r.figures.score, True),
+    "gap": ("Feeling vs evidence gap", lambda r: -1 if r.figures is None or r.figures.gap is None
+            else abs(r.figures.gap), True),
+    "threats": ("Threats without action", lambda r: r.figures.threats_without_action
+                if r.figures else -1, True),
+    "state": ("Review status", lambda r: STATES.index(r.state), False),
+}
+
+
+def filter_rows(rows: list[CohortRow], search: str = "", state: str | None = None
+                ) -> list[CohortRow]:
+    """Rows whose trainee or account name contains `search` (any case), in review `state`."""
+    needle = search.strip().casefold()
+    return [r for r in rows
+            if (not needle or needle in r.name.casefold()
+                or any(needle in a.casefold() for a in r.accounts))
+            and (state is None or r.state == state)]
+
+
+def sort_rows(rows: list[CohortRow], key: str = "name", descending: bool | None = None
+              ) -> list[CohortRow]:
+    """Sorted by one of SORTS (ties by name); `descending` defaults to the key's natural way."""
+    _, fn, natural = SORTS[key]
+    desc = natural if descending is None else descending
+    by_name = sorted(rows, key=lambda r: r.name.casefold())
+    return sorted(by_name, key=fn, reverse=desc)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from kamkit.errors import NotFound
 from kamkit.frameworks import Framework, default_framework
-from kamkit.models import Account, Trainee
+from kamkit.models import Account, Review, Trainee
 from kamkit.scoring.progress import StepProgress, resume_step, step_progress
 from kamkit.store import Store
 
@@ -65,6 +65,14 @@ class Session:
         saved = self.store.list_steps_saved(account.id)  # type: ignore[arg-type]
         last = max(saved, key=lambda step: saved[step][1]) if saved else None
         return resume_step(progress or self.progress(), last)
+
+    def feedback(self) -> dict[str, tuple[Review, int]]:
+        """step -> (the manager's latest review, the version the trainee has saved since), for
+        the current account. Reviews are read-only here."""
+        account = self._current()
+        saved = self.store.list_steps_saved(account.id)  # type: ignore[arg-type]
+        return {step: (review, saved.get(step, (review.doc_version,))[0])
+                for (_, step), review in self.store.latest_reviews([account.id]).items()}  # type: ignore
 
     @property
     def _tid(self) -> int:

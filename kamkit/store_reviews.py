@@ -114,6 +114,15 @@ class ReviewVerbs:
             known.setdefault(name, Cohort(name=name))
         return sorted(known.values(), key=lambda c: (c.workshop_date or dt.date.max, c.name))
 
+    def list_managers(self) -> list[str]:
+        """Everyone named as a cohort's or a trainee's manager, sorted."""
+        from kamkit.store import trainees
+
+        with self._read() as conn:
+            names = set(conn.execute(select(cohorts.c.manager).distinct()).scalars())
+            names |= set(conn.execute(select(trainees.c.manager).distinct()).scalars())
+        return sorted(n for n in names if n)
+
     # -- the dashboard's rows -----------------------------------------------------------------
 
     def list_account_rows(self, *, cohort: str | None = None,

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from kamkit.errors import InvalidInput, KamkitError
 
 __all__ = ["esc", "Message", "guarded", "STYLE", "Field", "TextField", "LinesField",
-           "NumberField", "DateField", "ChoiceField", "bar"]
+           "NumberField", "DateField", "ChoiceField", "bar", "download_link"]
 
 log = logging.getLogger("kamkit.ui")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,6 +80,16 @@ def bar(percent: int, width: int = 180) -> str:
     percent = max(0, min(100, percent))
     return (f'<span class="kk-bar" style="width:{width}px" title="{percent}% complete">'
             f'<span style="width:{percent}%"></span></span>')
+
+
+def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
+    """A link that saves `data` as `filename` - the file travels inside the page, so the server
+    never has to serve a file (and cannot be asked for anyone else's)."""
+    import base64
+
+    encoded = base64.b64encode(data).decode("ascii")
+    return (f'<a class="kk-download" download="{esc(filename)}" '
+            f'href="data:{esc(mime)};base64,{encoded}">⬇ {esc(label)}</a>')
 
 
 # --- form fields: an input, its label, and the message that belongs next to it ----------------
@@ -221,4 +231,19 @@ STYLE = widgets.HTML("""<style>
 .kk-table { border-collapse: collapse; font-size: 0.92em; }
 .kk-table td, .kk-table th { border-bottom: 1px solid #e3e7ec; padding: 3px 8px; text-align: left; }
 .kk-table tr.kk-bad td { background: #fdf0f0; }
+.kk-cols { display: flex; flex-wrap: wrap; gap: 18px; } .kk-cols > div { flex: 1 1 420px; }
+.kk-section { background: #f1f4f7; }
+.kk-feedback { border: 2px solid #2f9e44; border-radius: 8px; padding: 6px 12px; margin: 6px 0; }
+.kk-feedback.kk-warning { border-color: #d9480f; }
+.kk-comment { white-space: pre-wrap; margin: 4px 0; padding-left: 10px;
+              border-left: 3px solid #ccc; }
+.kk-row { display: grid; grid-template-columns: 190px 150px 64px 130px 84px 74px 78px 70px 74px
+          110px; align-items: center; font-size: 0.92em; }
+.kk-row > span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; padding: 0 4px; }
+.kk-row.kk-head { font-weight: 600; border-bottom: 2px solid #dde3ea; }
+.kk-state { border-radius: 10px; padding: 1px 8px; font-size: 0.85em; }
+.kk-state-to-review { background: #fff3bf; } .kk-state-needs-rework { background: #ffe3e3; }
+.kk-state-reviewed { background: #d3f9d8; } .kk-state-nothing-yet { background: #f1f3f5; }
+.kk-download { display: inline-block; margin: 4px 8px; font-weight: 600; }
+.kk-charts { display: flex; flex-wrap: wrap; gap: 16px; }
 </style>""")

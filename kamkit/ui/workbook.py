@@ -16,6 +16,8 @@ import ipywidgets as widgets
 
 from kamkit.errors import AccessDenied
 from kamkit.frameworks import Framework, default_framework
+from kamkit.models import Review
+from kamkit.report import feedback_html
 from kamkit.scoring.progress import StepProgress
 from kamkit.session import Session
 from kamkit.ui.components import STYLE, Message, esc, guarded
@@ -130,9 +132,12 @@ class WorkbookApp(widgets.VBox):
             self.resume_button,
         ])
         self.progress_box.add_class("kk-card")
+        # the manager's reviews of this account's steps; hidden until there is one
+        self.feedback = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.feedback.add_class("kk-card")
 
     def _create_tabs(self) -> None:
-        self.home = widgets.VBox([self.accounts_box, self.progress_box])
+        self.home = widgets.VBox([self.accounts_box, self.feedback, self.progress_box])
         self._slots = {s.id: widgets.VBox() for s in self.framework.steps}
         self.tabs = widgets.Tab(children=[self.home, *self._slots.values()],
                                 titles=["Home", *(f"{s.number}. {s.title}"
@@ -228,12 +233,24 @@ class WorkbookApp(widgets.VBox):
         progress = session.progress() if has_account else []
         for p in progress:
             self.progress_rows[p.step].show(p)
+        self._show_feedback(session.feedback() if has_account else {})
         for row in self.progress_rows.values():
             row.open_button.disabled = not has_account
         if has_account:
             step = self.framework.step(session.resume_step(progress))
             self.resume_button.description = (f"Resume where you left off: step {step.number}, "
                                               f"{step.title}")
+
+    def _show_feedback(self, feedback: Mapping[str, tuple[Review, int]]) -> None:
+        parts = []
+        for step in self.framework.steps:
+            if step.id in feedback:
+                review, latest = feedback[step.id]
+                parts.append(f"<h4>{step.number}. {esc(step.title)}</h4>"
+                             + feedback_html(review, self.framework, latest, for_trainee=True))
+        self.feedback.value = ("<h3>Feedback from your manager</h3>" + "".join(parts)
+                               if parts else "")
+        self.feedback.layout.display = None if parts else "none"
 
     # -- internals ----------------------------------------------------------------------------
 

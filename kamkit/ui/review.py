@@ -1,0 +1,331 @@
+"""The manager's cohort dashboard: filter by cohort, workshop date and manager; one row per trainee
+with their key figures and review status, searchable, sortable and paged; three charts of the
+cohort at a glance; the table as Excel or CSV; and a click on a trainee opens their workbook for
+review (kamkit.ui.review_trainee) in the same page.
+
+Served only by `kamkit review`, behind its token. The page is built before the request (so a
+pre-heated kernel does the slow part) and refuses to open anywhere but on the review server.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import ipywidgets as widgets
+
+from kamkit.charts import gap_bars, histogram, step_completion
+from kamkit.errors import AccessDenied, KamkitError
+from kamkit.frameworks import Framework, default_framework
+from kamkit.review import SORTS, CohortRow, ReviewSession, filter_rows, sort_rows
+from kamkit.scoring.review import STATES
+from kamkit.ui.components import STYLE, Message, download_link, esc, guarded
+from kamkit.ui.review_trainee import TraineeReview
+
+__all__ = ["ReviewApp", "app", "PAGE_SIZE"]
+
+log = logging.getLogger("kamkit.ui.review")
+PAGE_SIZE = 25
+ALL = "(all)"
+_COLUMNS = ["Trainee", "Account", "Steps", "Purpose", "People", "Threats*", "Score",
+            "Feeling", "Gap", "Review"]
+
+
+def _cell(value: object) -> str:
+    return f"<span>{'' if value is None else esc(value)}</span>"
+
+
+def row_html(row: CohortRow) -> str:
+    """One trainee's line of the table (every value escaped)."""
+    f = row.figures
+    gap = "" if f is None or f.gap is None else f"{f.gap:+d}"
+    more = f" +{len(row.accounts) - 1}" if len(row.accounts) > 1 else ""
+    state = row.state.replace(" ", "-")
+    return (f'<div class="kk-row" title="last activity: '
+            f'{row.last_activity.strftime("%Y-%m-%d %H:%M") if row.last_activity else "never"}">'
+            + _cell(row.name) + _cell((row.account or "no account") + more)
+            + _cell(f"{row.steps_done}/3" if f else "0/3")
+            + _cell(", ".join(sorted(set(row.purposes))) or "-")
+            + _cell(f.people if f else None) + _cell(f.threats_without_action if f else None)
+            + _cell(f.score if f else None) + _cell(f.feeling if f else None) + _cell(gap)
+            + f'<span><span class="kk-state kk-state-{state}">{esc(row.state)}</span></span>'
+            + "</div>")
+
+
+class TraineeLine(widgets.HBox):
+    """A table line: the button that opens the trainee, and their figures."""
+
+    def __init__(self) -> None:
+        self.open_button = widgets.Button(description="Open", layout=widgets.Layout(width="64px"))
+        self.cells = widgets.HTML()
+        self.trainee_id: int | None = None
+        super().__init__([self.open_button, self.cells])
+
+    def show(self, row: CohortRow | None) -> None:
+        self.trainee_id = row.trainee_id if row else None
+        self.cells.value = row_html(row) if row else ""
+        self.layout.display = None if row else "none"
+
+
+class ReviewApp(widgets.VBox):
+    """The review page. Public attributes are the widgets a manager (and a test) uses."""
+
+    def __init__(self, session: ReviewSession | None = None,
+                 framework: Framework | None = None) -> None:
+        self.framework = framework or (session.framework if session else default_framework())
+        self.session: ReviewSession | None = None
+        self.all_rows: list[CohortRow] = []
+        self.shown: list[CohortRow] = []
+        self.page_number = 0
+        self._loading = False
+        self._create_filters()
+        self._create_table()
+        self._create_exports()
+        self.trainee_view = TraineeReview(self.framework, on_reviewed=self._reviewed)
+        self.trainee_view.back_button.on_click(lambda _: self.show_cohort())
+        self.header = widgets.HTML('<div class="kk-header"><h1>Cohort review</h1>'
+                                   '<div class="kk-sub">Opening…</div></div>')
+        self.notice = Message()
+        self.cohort_box = widgets.VBox([self.filters, self.summary, self.charts, self.table_box,
+                                        self.exports])
+        self.tabs = widgets.Tab([self.cohort_box, self.trainee_view],
+                                titles=["Cohort", "Trainee"])
+        super().__init__([STYLE, self.header, self.notice, self.tabs])
+        self.add_class("kk-page")
+        if session is not None:
+            self.attach(session)
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _create_filters(self) -> None:
+        narrow = widgets.Layout(width="250px")
+        self.cohort = widgets.Dropdown(description="Cohort", options=[ALL], layout=narrow)
+        self.workshop_date = widgets.Dropdown(description="Workshop", options=[(ALL, None)],
+                                              layout=narrow)
+        self.manager = widgets.Dropdown(description="Manager", options=[ALL], layout=narrow)
+        self.state = widgets.Dropdown(description="Review", layout=narrow,
+                                      options=[(ALL, None)] + [(s, s) for s in STATES])
+        self.search = widgets.Text(description="Search", placeholder="trainee or account",
+                                   continuous_update=False, layout=narrow)
+        self.sort = widgets.Dropdown(description="Sort by", layout=narrow,
+                                     options=[(label, key) for key, (label, _, _) in
+                                              SORTS.items()])
+        self.reverse = widgets.Checkbox(description="reverse order", indent=False,
+                                        layout=widgets.Layout(width="140px"))
+        for w in (self.cohort, self.workshop_date, self.manager):
+            w.observe(lambda _: self._reload(), names="value")
+        for w in (self.state, self.search, self.sort, self.reverse):
+            w.observe(lambda _: self._refilter(), names="value")
+        self.filters = widgets.VBox([
+            widgets.HBox([self.cohort, self.workshop_date, self.manager]),
+            widgets.HBox([self.state, self.search, self.sort, self.reverse]),
+        ])
+        self.filters.add_class("kk-card")
+
+    def _create_table(self) -> None:
+        self.summary = widgets.HTML()
+        self.charts = widgets.HTML()
+        head = "".join(f"<span>{c}</span>" for c in _COLUMNS)
+        self.table_head = widgets.HTML(
+            f'<div style="margin-left:68px" class="kk-row kk-head">{head}</div>')
+        self.lines = [TraineeLine() for _ in range(PAGE_SIZE)]
+        for line in self.lines:
+            line.open_button.on_click(lambda _, ln=line: ln.trainee_id is not None
+                                      and self.open_trainee(ln.trainee_id))
+            line.show(None)
+        self.prev_button = widgets.Button(description="◀ Previous",
+                                          layout=widgets.Layout(width="110px"))
+        self.next_button = widgets.Button(description="Next ▶",
+                                          layout=widgets.Layout(width="110px"))
+        self.prev_button.on_click(lambda _: self.go_to_page(self.page_number - 1))
+        self.next_button.on_click(lambda _: self.go_to_page(self.page_number + 1))
+        self.page_label = widgets.HTML()
+        self.table_box = widgets.VBox([
+            self.table_head, *self.lines,
+            widgets.HBox([self.prev_button, self.page_label, self.next_button]),
+            widgets.HTML("<div class='kk-muted'>*Threats: high-influence opponents with no "
+                         "next action. Figures are those of each trainee's most recently worked "
+                         "account, as of their last save.</div>"),
+        ])
+        self.table_box.add_class("kk-card")
+
+    def _create_exports(self) -> None:
+        self.excel_button = widgets.Button(description="Prepare Excel file", icon="")
+        self.csv_button = widgets.Button(description="Prepare CSV file")
+        self.excel_button.on_click(lambda _: self.prepare_export("xlsx"))
+        self.csv_button.on_click(lambda _: self.prepare_export("csv"))
+        self.download = widgets.HTML()
+        self.export_message = Message()
+        self.exports = widgets.VBox([
+            widgets.HTML("<h3>Export the table shown</h3>"),
+            widgets.HBox([self.excel_button, self.csv_button, self.download]),
+            self.export_message])
+        self.exports.add_class("kk-card")
+
+    # -- who is looking --------------------------------------------------------------------------
+
+    def open_for_request(self, env: dict[str, str] | None = None) -> None:
+        """Wait for the page request (pre-heated kernel), check this is the review server,
+        load the cohort. Never raises: a problem becomes a message."""
+        try:
+            from voila.utils import wait_for_request
+
+            from kamkit.store import Store
+
+            wait_for_request()
+            env = dict(os.environ) if env is None else env
+            if env.get("KAMKIT_ROLE") != "review":
+                raise AccessDenied("This page belongs to the manager's review server "
+                                   "(`kamkit review`); it does not open here.")
+            self.attach(ReviewSession(Store(), env.get("KAMKIT_REVIEWER") or "Manager",
+                                      self.framework))
+        except KamkitError as exc:
+            self._deny(str(exc))
+        except Exception:
+            log.exception("review page failed to open")
+            if os.environ.get("KAMKIT_STRICT"):
+                raise
+            self._deny("The review page could not open because of a problem on the server.")
+
+    def _deny(self, text: str) -> None:
+        self.header.value = '<div class="kk-header"><h1>Cohort review</h1></div>'
+        self.notice.error(text)
+        self.tabs.layout.display = "none"
+
+    def attach(self, session: ReviewSession) -> None:
+        self.session = session
+        self.trainee_view.session = session
+        self.header.value = (
+            '<div class="kk-header"><h1>Cohort review</h1><div class="kk-sub">Signed in as '
+            f'<b>{esc(session.reviewer)}</b>. Open a trainee to see their workbook and give '
+            "feedback; they see it on their workbook page.</div></div>")
+        self._set_filter_options()
+        self.load()
+
+    # -- actions (handlers call these; tests call them too) ---------------------------------------
+
+    def _set_filter_options(self) -> None:
+        cohorts = self._session().cohorts()
+        self._loading = True
+        try:
+            self.cohort.options = [ALL] + [c.name for c in cohorts]
+            dates = sorted({c.workshop_date for c in cohorts if c.workshop_date})
+            self.workshop_date.options = [(ALL, None)] + [(d.isoformat(), d) for d in dates]
+            self.manager.options = [ALL] + self._session().store.list_managers()
+        finally:
+            self._loading = False
+
+    @guarded(lambda self: self.notice)
+    def load(self) -> None:
+        """Fetch the rows for the cohort / date / manager filters, then show them."""
+        self.notice.clear()
+        self.all_rows = self._session().rows(
+            cohort=None if self.cohort.value == ALL else self.cohort.value,
+            manager=None if self.manager.value == ALL else self.manager.value,
+            workshop_date=self.workshop_date.value)
+        self.page_number = 0
+        self.render()
+
+    def render(self) -> None:
+        """Search, sort, page and chart the loaded rows."""
+        rows = filter_rows(self.all_rows, self.search.value, self.state.value)
+        self.shown = sort_rows(rows, self.sort.value, None if not self.reverse.value else
+                               not SORTS[self.sort.value][2])
+        pages = max(1, -(-len(self.shown) // PAGE_SIZE))
+        self.page_number = max(0, min(self.page_number, pages - 1))
+        start = self.page_number * PAGE_SIZE
+        for line, row in zip(self.lines, self.shown[start:start + PAGE_SIZE] +
+                             [None] * PAGE_SIZE, strict=False):
+            line.show(row)
+        self.page_label.value = (f"<span style='padding:0 12px'>Page {self.page_number + 1} of "
+                                 f"{pages}</span>")
+        self.prev_button.disabled = self.page_number == 0
+        self.next_button.disabled = self.page_number >= pages - 1
+        counts = {s: sum(r.state == s for r in self.shown) for s in STATES}
+        self.summary.value = (
+            f"<div class='kk-card'><b>{len(self.shown)} trainee"
+            f"{'s' if len(self.shown) != 1 else ''}</b> · "
+            + " · ".join(f"{n} {s}" for s, n in counts.items() if n) + "</div>")
+        self._render_charts()
+
+    def _render_charts(self) -> None:
+        rows, fw = self.shown, self.framework
+        completion = []
+        for step in fw.steps:
+            states = [r.figures.status.get(step.id, "not started") if r.figures
+                      else "not started" for r in rows]
+            completion.append((f"{step.number}. {step.title}", states.count("done"),
+                               states.count("in progress"), states.count("not started")))
+        scores = [r.figures.score for r in rows if r.figures and r.figures.score is not None]
+        gaps = sorted(((r.name, r.figures.gap) for r in rows
+                       if r.figures and r.figures.gap is not None),
+                      key=lambda g: -abs(g[1]))[:8]
+        self.charts.value = (
+            "<div class='kk-charts'>"
+            f"<div><h3>Completion</h3>{step_completion(completion, width=400)}</div>"
+            f"<div><h3>Relationship scores</h3>"
+            + (histogram(scores, label="evidence score (0-100)", width=340) if scores else
+               "<p class='kk-muted'>No scores yet.</p>") + "</div>"
+            "<div><h3>Largest feeling-vs-evidence gaps</h3>"
+            + (gap_bars(gaps, width=380) if gaps else "<p class='kk-muted'>No gaps to show "
+               "yet: they need a gut feeling and evidence.</p>") + "</div></div>")
+
+    @guarded(lambda self: self.notice)
+    def go_to_page(self, number: int) -> None:
+        self.page_number = number
+        self.render()
+
+    @guarded(lambda self: self.notice)
+    def open_trainee(self, trainee_id: int) -> None:
+        self.trainee_view.show_trainee(trainee_id)
+        self.tabs.selected_index = 1
+
+    def show_cohort(self) -> None:
+        self.tabs.selected_index = 0
+
+    @guarded(lambda self: self.export_message)
+    def prepare_export(self, fmt: str) -> None:
+        from kamkit.io.cohort import cohort_csv, cohort_xlsx
+
+        self.export_message.clear()
+        if not self.shown:
+            self.export_message.note("No trainees in the table to export.")
+            self.download.value = ""
+            return
+        name = "cohort" if self.cohort.value == ALL else self.cohort.value
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)[:60]
+        if fmt == "xlsx":
+            data = cohort_xlsx(self._session(), self.shown)
+            mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            data = cohort_csv(self.shown).encode("utf-8")
+            mime = "text/csv"
+        self.download.value = download_link(f"{safe}.{fmt} ({len(self.shown)} trainees)",
+                                            f"{safe}.{fmt}", data, mime)
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _session(self) -> ReviewSession:
+        if self.session is None:
+            raise AccessDenied("The review page is still opening; try again in a moment.")
+        return self.session
+
+    def _reload(self) -> None:
+        if not self._loading and self.session is not None:
+            self.load()
+
+    @guarded(lambda self: self.notice)
+    def _refilter(self) -> None:
+        if self.session is not None:
+            self.page_number = 0
+            self.render()
+
+    def _reviewed(self) -> None:
+        """A review was saved in the trainee view: the table's status follows."""
+        self.load()
+
+
+def app(session: ReviewSession | None = None) -> ReviewApp:
+    """The review page. Without a session it waits for `open_for_request()`."""
+    return ReviewApp(session)
+
