@@ -9,7 +9,7 @@ kamkit ships its content in `kamkit/content/`; a trainer can point `KAMKIT_CONTE
 from __future__ import annotations
 
 import os
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -331,7 +331,7 @@ class Framework(_Content):
                 return s
         raise KeyError(step_id)  # a programming error: step ids come from this same content
 
-    @cached_property
+    @property
     def fingerprint(self) -> str:
         """A short hash of the content (not where it came from): figures computed under one
         framework are recomputed when a trainer changes a threshold or a weight."""

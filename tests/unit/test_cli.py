@@ -85,3 +85,46 @@ def test_import_of_a_damaged_file_exits_1_with_a_message(db, tmp_path, capsys):
 def test_unknown_trainee_is_a_message_not_a_traceback(db, capsys):
     assert main(["--db", db, "export", "--trainee", "nobody"]) == 1
     assert "No trainee signs in as 'nobody'" in capsys.readouterr().err
+
+
+def test_export_a_cohort_as_excel_and_csv(db, tmp_path, capsys):
+    assert main(["--db", db, "cohort", "add", "Ann", "Bob", "--cohort", "Nov",
+                 "--date", "2026-11-30", "--manager", "Mia"]) == 0
+    out = tmp_path / "nov.xlsx"
+    assert main(["--db", db, "export", "--cohort", "Nov", "--output", str(out)]) == 0
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(out)["Overview"]
+    assert [r[0].value for r in sheet.iter_rows(min_row=2)] == ["Ann", "Bob"]
+    capsys.readouterr()
+    assert main(["--db", db, "export", "--cohort", "Nov", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[1].startswith("Ann,Nov,2026-11-30,Mia,")
+
+
+def test_export_a_trainee_as_a_report(db, capsys):
+    main(["--db", db, "cohort", "add", "Ann <b>x</b>", "--cohort", "Nov"])
+    capsys.readouterr()
+    assert main(["--db", db, "export", "--trainee", "1", "--format", "html"]) == 0
+    report = capsys.readouterr().out
+    assert report.startswith("<!DOCTYPE html>") and "Ann &lt;b&gt;x&lt;/b&gt;" in report
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--trainee", "1", "--format", "csv"], "exports as json or html"),
+    (["--cohort", "Nov", "--format", "html"], "exports as xlsx or csv"),
+    (["--cohort", "Nov"], "needs --output"),
+    (["--cohort", "Nope", "--format", "csv"], "No cohort called 'Nope'"),
+    ([], "one trainee (--trainee T) or one cohort"),
+])
+def test_export_says_what_it_needs(db, capsys, args, message):
+    main(["--db", db, "cohort", "add", "Ann", "--cohort", "Nov"])
+    assert main(["--db", db, "export", *args]) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_cohort_details_need_a_cohort(db, capsys):
+    assert main(["--db", db, "cohort", "add", "Ann", "--date", "2026-11-30"]) == 1
+    assert "add --cohort" in capsys.readouterr().err
+    assert main(["--db", db, "cohort", "add", "Ann", "--cohort", "N", "--date", "30/11"]) == 1
+    assert "real date" in capsys.readouterr().err

@@ -1,0 +1,88 @@
+"""Injection payloads, and a workbook with one of them in every free-text field a trainee (or a
+manager) can type - found by walking the models, so a new text field is covered without
+anyone remembering to add it here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+
+from kamkit.models import (
+    IndicatorRating,
+    PlanItem,
+    ProfileDoc,
+    RelationshipDoc,
+    Stakeholder,
+    StakeholderMapDoc,
+    TeamMember,
+)
+
+PAYLOADS = [
+    "<script>window.__pwned=1;alert('x')</script>",
+    "<img src=x onerror=\"window.__pwned=1;alert('x')\">",
+    "\"><svg onload=\"window.__pwned=1\"><b id=injected>bold</b>",
+    "=HYPERLINK(\"http://evil.example\",\"click\")",
+    "</textarea><iframe src=javascript:alert(1)></iframe>",
+]
+SKIP = {"id", "currency", "reports_to", "influences", "ours", "theirs", "indicator", "level",
+        "size_band"}
+
+
+def _is_text(annotation: Any) -> bool:
+    return annotation is str or (typing.get_origin(annotation) is typing.Union
+                                 and str in typing.get_args(annotation))
+
+
+def _is_text_list(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is not list:
+        return False
+    (item,) = typing.get_args(annotation)
+    return item is str or typing.get_origin(item) is typing.Annotated \
+        and typing.get_args(item)[0] is str
+
+
+def texts(model: type[BaseModel], text: str, **fixed: Any) -> dict[str, Any]:
+    """`fixed` values, and `text` in every other free-text field of `model`."""
+    data: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if name in fixed or name in SKIP:
+            continue
+        if _is_text(field.annotation):
+            data[name] = text
+        elif _is_text_list(field.annotation):
+            data[name] = [text]
+    return {**data, **fixed}
+
+
+def poisoned_docs(text: str, today: dt.date | None = None) -> dict[str, BaseModel]:
+    """All three step documents, with `text` in every free-text field."""
+    today = today or dt.date.today()
+    from kamkit.frameworks import default_framework
+    from kamkit.models import Swot
+
+    ind = default_framework().relationship.indicators
+    profile = ProfileDoc(**texts(ProfileDoc, text, swot=Swot(**texts(Swot, text)),
+                                 total_category_spend=1000, spend_with_us=300))
+    people = [Stakeholder(**texts(Stakeholder, text, id="p1", influence=5, support=-2,
+                                  role="decision maker")),
+              Stakeholder(**texts(Stakeholder, text, id="p2", influence=2, support=1))]
+    smap = StakeholderMapDoc(people=people, team=[TeamMember(**texts(
+        TeamMember, text, id="t1", role="account manager"))])
+    rel = RelationshipDoc(**texts(
+        RelationshipDoc, text, gut_feeling=70, feeling_locked=True,
+        ratings={i.id: IndicatorRating(**texts(IndicatorRating, text, level=2, as_of=today))
+                 for i in ind},
+        plan=[PlanItem(**texts(PlanItem, text, indicator=ind[0].id))]))
+    return {"profile": profile, "stakeholders": smap, "relationship": rel}
+
+
+def seed_poisoned(store: Any, text: str, cohort: str = "Payloads") -> tuple[Any, Any]:
+    """A trainee (named with the payload) whose whole workbook carries it."""
+    trainee = store.add_trainee(f"Pat {text}"[:120], cohort=cohort)
+    account = store.add_account(trainee.id, f"Acme {text}"[:120])
+    for step, doc in poisoned_docs(text).items():
+        store.save_document(account.id, step, doc)
+    return trainee, account

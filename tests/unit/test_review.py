@@ -1,0 +1,193 @@
+"""The manager's side of the store and the review session: cohorts, reviews that never touch the
+trainee's work, dashboard rows with figures that are kept and recomputed only when stale, and
+the dashboard's search and sort. Store tests run on SQLite and, where configured, PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kamkit.demo import sample_map, sample_profile, sample_relationship
+from kamkit.errors import InvalidInput, NotFound
+from kamkit.models import Cohort, ProfileDoc, RelationshipDoc
+from kamkit.review import ReviewSession, filter_rows, sort_rows
+from kamkit.store import Store
+from tests.unit.test_store import url  # noqa: F401 - the SQLite / PostgreSQL fixture
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def store(url):  # noqa: F811
+    with Store(url) as s:
+        yield s
+
+
+@pytest.fixture
+def cohort(store):
+    """Three trainees in one workshop: Ann finished everything, Bob has a profile, Cy nothing."""
+    store.save_cohort(Cohort(name="Nov", workshop_date=dt.date(2026, 11, 30), manager="Mia"))
+    ann = store.add_trainee("Ann", cohort="Nov")
+    bob = store.add_trainee("Bob", cohort="Nov", manager="Raj")
+    store.add_trainee("Cy", cohort="Nov")
+    store.add_trainee("Dee", cohort="Other")
+    acc = store.add_account(ann.id, "Nordwind")
+    store.save_document(acc.id, "profile", sample_profile(TODAY))
+    store.save_document(acc.id, "stakeholders", sample_map(TODAY))
+    store.save_document(acc.id, "relationship", sample_relationship(TODAY))
+    bacc = store.add_account(bob.id, "Trivento")
+    store.save_document(bacc.id, "profile", ProfileDoc(industry="Food"))
+    return {"ann": ann, "bob": bob, "acc": acc, "bacc": bacc}
+
+
+@pytest.fixture
+def session(store):
+    return ReviewSession(store, "Mia")
+
+
+def test_cohorts_keep_their_workshop_date_and_manager(store):
+    store.save_cohort(Cohort(name="Nov", workshop_date=dt.date(2026, 11, 30)))
+    store.save_cohort(Cohort(name="Nov", workshop_date=dt.date(2026, 12, 1), manager="Mia"))
+    store.add_trainee("Zed", cohort="Only named")
+    assert store.get_cohort("Nov").workshop_date == dt.date(2026, 12, 1)
+    assert [c.name for c in store.list_cohorts()] == ["Nov", "Only named"]
+    with pytest.raises(NotFound):
+        store.get_cohort("Nope")
+
+
+def test_one_row_per_trainee_with_their_figures(session, cohort):
+    rows = {r.name: r for r in session.rows(cohort="Nov")}
+    assert sorted(rows) == ["Ann", "Bob", "Cy"]
+    ann, bob, cy = rows["Ann"], rows["Bob"], rows["Cy"]
+    assert ann.steps_done == 2 and ann.figures.people == 8 and ann.figures.purpose == "Grow"
+    assert ann.figures.feeling == 75 and ann.figures.gap == 75 - ann.figures.score
+    assert ann.figures.threats_without_action == 1
+    assert ann.state == "to review" and ann.workshop_date == dt.date(2026, 11, 30)
+    assert bob.figures.status["profile"] == "in progress" and bob.figures.score is None
+    assert cy.account is None and cy.figures is None and cy.state == "nothing yet"
+
+
+def test_a_trainees_own_manager_wins_over_the_cohorts(session, cohort):
+    assert {r.name: r.manager for r in session.rows(cohort="Nov")} == {
+        "Ann": "Mia", "Bob": "Raj", "Cy": "Mia"}
+    assert [r.name for r in session.rows(manager="Raj")] == ["Bob"]
+    assert [r.name for r in session.rows(workshop_date=dt.date(2026, 11, 30))] == [
+        "Ann", "Bob", "Cy"]
+    assert session.store.list_managers() == ["Mia", "Raj"]
+
+
+def test_figures_are_kept_and_only_recomputed_after_a_save(session, cohort, monkeypatch):
+    import kamkit.review as review
+
+    session.rows()
+    calls = []
+    real = review.account_figures
+    monkeypatch.setattr(review, "account_figures",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    session.rows()
+    assert calls == []  # nothing changed: all kept
+    session.store.save_document(cohort["bacc"].id, "profile", ProfileDoc(industry="Dairy"))
+    session.rows()
+    assert len(calls) == 1  # only Bob's account
+
+
+def test_other_content_means_the_figures_are_computed_again(session, cohort, monkeypatch):
+    import kamkit.review as review
+
+    session.rows()
+    calls = []
+    real = review.account_figures
+    monkeypatch.setattr(review, "account_figures",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    seg = session.framework.segmentation.model_copy(update={"threshold": 60})
+    session.framework = session.framework.model_copy(update={"segmentation": seg})
+    session.rows()
+    assert len(calls) == 2
+
+
+def test_a_review_is_kept_beside_the_work_and_never_changes_it(session, cohort):
+    store, acc = session.store, cohort["acc"].id
+    before = store.list_versions(acc, "profile")
+    review = session.review(acc, "profile", rating=4, comment="Strong SWOT.", status="reviewed")
+    assert review.doc_version == before[-1].version and review.reviewer == "Mia"
+    assert store.list_versions(acc, "profile") == before
+    assert store.list_reviews(acc) == [review]
+    row = next(r for r in session.rows() if r.name == "Ann")
+    assert row.reviews["profile"] == review and row.state == "to review"  # two steps wait
+
+
+def test_the_latest_review_counts_and_earlier_ones_stay_on_record(session, cohort):
+    acc = cohort["acc"].id
+    first = session.review(acc, "profile", rating=2, comment="Add sources.",
+                           status="needs_rework")
+    second = session.review(acc, "profile", rating=4, comment="Better.", status="reviewed")
+    assert session.reviews(acc, "profile") == [first, second]
+    assert session.store.latest_reviews([acc]) == {(acc, "profile"): second}
+
+
+def test_a_step_never_saved_cannot_be_reviewed(session, cohort):
+    with pytest.raises(InvalidInput, match="nothing to review"):
+        session.review(cohort["bacc"].id, "relationship", rating=3, comment="",
+                       status="reviewed")
+    with pytest.raises(InvalidInput, match="no workbook step"):
+        session.review(cohort["bacc"].id, "bogus", rating=3, comment="", status="reviewed")
+
+
+def test_the_store_refuses_a_review_of_a_version_not_yet_saved(store, cohort):
+    from kamkit.models import Review
+
+    with pytest.raises(InvalidInput, match="does not exist"):
+        store.add_review(Review(account_id=cohort["bacc"].id, step="profile", doc_version=9,
+                                rating=3, status="reviewed", reviewer="Mia"))
+
+
+def test_removing_a_trainee_removes_their_reviews_and_figures(session, cohort):
+    store = session.store
+    session.review(cohort["acc"].id, "profile", rating=4, comment="", status="reviewed")
+    session.rows()
+    store.remove_trainee(cohort["ann"].id)
+    assert store.latest_reviews([cohort["acc"].id]) == {}
+    assert all(r["account_id"] != cohort["acc"].id for r in store.list_account_rows())
+
+
+def test_the_drill_down_workbook_has_every_version_and_the_reviews(session, cohort):
+    acc = cohort["acc"]
+    session.store.save_document(acc.id, "relationship", RelationshipDoc(gut_feeling=60))
+    wb = session.workbook(cohort["ann"].id, acc.id)
+    assert [v[0] for v in wb.versions["relationship"]] == [1, 2]
+    assert wb.relationship.gut_feeling == 60
+    with pytest.raises(NotFound):  # an account of someone else is not a way in
+        session.workbook(cohort["bob"].id, acc.id)
+
+
+def test_search_and_sort_do_what_the_dashboard_says(session, cohort):
+    rows = session.rows()
+    assert [r.name for r in filter_rows(rows, "trIV")] == ["Bob"]  # account names too
+    assert [r.name for r in filter_rows(rows, state="nothing yet")] == ["Cy", "Dee"]
+    assert [r.name for r in sort_rows(rows, "steps")][:2] == ["Ann", "Bob"]
+    assert [r.name for r in sort_rows(rows, "name", descending=True)] == [
+        "Dee", "Cy", "Bob", "Ann"]
+    # rows without a score go last when sorting by score, largest first
+    assert [r.name for r in sort_rows(rows, "score")][0] == "Ann"
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_trainees(tmp_path):
+    from sqlalchemy import create_engine
+
+    from kamkit import migrations
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        migrations._v1(conn)
+        migrations.set_version(conn, 1)
+        conn.exec_driver_sql("INSERT INTO trainees (name, cohort, created_at) "
+                             "VALUES ('Old Timer', 'Spring', '2026-01-01 00:00:00')")
+    engine.dispose()
+    with Store(f"sqlite:///{path}") as store:
+        assert store.schema_version == migrations.LATEST == 2
+        (old,) = store.list_trainees()
+        assert old.name == "Old Timer" and old.manager is None
+        session = ReviewSession(store, "Mia")
+        assert [r.name for r in session.rows(cohort="Spring")] == ["Old Timer"]

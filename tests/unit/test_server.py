@@ -1,0 +1,36 @@
+"""The two servers: the trainee server has no review page to serve, and the review server's
+token is kept in a private file, never on a command line."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+from kamkit import server
+
+
+def test_the_trainee_server_root_leaves_the_review_pages_out(tmp_path):
+    root = server.trainee_notebooks(server.NOTEBOOKS, tmp_path)
+    assert (root / server.WORKBOOK).exists()
+    assert (server.NOTEBOOKS / server.REVIEW / server.DASHBOARD).exists()
+    assert not (root / server.REVIEW).exists()
+    assert not list(root.rglob("*dashboard*"))
+
+
+def test_the_review_token_lives_in_a_private_config_file(tmp_path):
+    path = server.write_review_config(tmp_path, "s3cret-token-0123456789")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    config = json.loads(path.read_text())
+    assert config["Voila"]["token"] == "s3cret-token-0123456789"
+    assert config["VoilaConfiguration"]["show_tracebacks"] is False
+    cmd = server.voila_command(host="127.0.0.1", port=9, config_dir=tmp_path, pool=1,
+                               cull_idle=60, notebooks=server.NOTEBOOKS / server.REVIEW)
+    assert not any("s3cret" in part for part in cmd)
+    assert cmd[3].endswith("notebooks/review")
+
+
+def test_a_short_review_token_is_refused(capsys):
+    from kamkit.cli import main
+
+    assert main(["review", "--token", "short"]) == 1
+    assert "at least 16 characters" in capsys.readouterr().err
