@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import typing
+from html.parser import HTMLParser
 from typing import Any
 
 from pydantic import BaseModel
@@ -86,3 +87,28 @@ def seed_poisoned(store: Any, text: str, cohort: str = "Payloads") -> tuple[Any,
     for step, doc in poisoned_docs(text).items():
         store.save_document(account.id, step, doc)
     return trainee, account
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def live_markup(document: str) -> list[str]:
+    """Anything in `document` that would run or render as markup from trainee text."""
+    parser = _Tags()
+    parser.feed(document)
+    found = []
+    for tag, attrs in parser.tags:
+        if tag in ("script", "img", "iframe", "textarea", "object", "embed"):
+            found.append(tag)
+        found += [f"{tag}[{a}]" for a in attrs if a.startswith("on")]
+        if attrs.get("id") == "injected":
+            found.append(f"{tag}#injected")
+        if any((v or "").strip().lower().startswith("javascript:") for v in attrs.values()):
+            found.append(f"{tag} javascript:")
+    return found

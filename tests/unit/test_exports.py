@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from html.parser import HTMLParser
 
 import openpyxl
 import pandas as pd
@@ -16,7 +15,7 @@ from kamkit.demo import seed_demo
 from kamkit.io.cohort import OVERVIEW_COLUMNS, cohort_csv, cohort_xlsx, safe_text
 from kamkit.models import Cohort
 from kamkit.review import ReviewSession
-from tests.payloads import PAYLOADS, seed_poisoned
+from tests.payloads import PAYLOADS, live_markup, seed_poisoned
 
 
 @pytest.fixture
@@ -79,38 +78,13 @@ def test_text_a_spreadsheet_would_run_is_kept_as_text(text):
     assert safe_text("plain") == "plain"
 
 
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def _live_markup(document: str) -> list[str]:
-    """Anything in `document` that would run or render as markup from trainee text."""
-    parser = _Tags()
-    parser.feed(document)
-    found = []
-    for tag, attrs in parser.tags:
-        if tag in ("script", "img", "iframe", "textarea", "object", "embed"):
-            found.append(tag)
-        found += [f"{tag}[{a}]" for a in attrs if a.startswith("on")]
-        if attrs.get("id") == "injected":
-            found.append(f"{tag}#injected")
-        if any((v or "").strip().lower().startswith("javascript:") for v in attrs.values()):
-            found.append(f"{tag} javascript:")
-    return found
-
-
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_payloads_in_every_field_stay_text_in_the_report(store, payload):
     trainee, account = seed_poisoned(store, payload)
     session = ReviewSession(store, payload[:100])
     session.review(account.id, "profile", rating=2, comment=payload, status="needs_rework")
     report = session.report(trainee.id)
-    assert _live_markup(report) == []
+    assert live_markup(report) == []
     assert "Content-Security-Policy" in report
     # the payload is there, as text: the test would see it if it rendered
     from kamkit.report import e

@@ -1,0 +1,157 @@
+"""The manager's review page on an in-memory store, used as a manager would - without a browser:
+filter, search, page, open a trainee, rate and comment, export; and the trainee then sees the
+feedback on their workbook page."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import ipywidgets as widgets
+import pytest
+
+from kamkit.demo import seed_demo
+from kamkit.models import Cohort, ProfileDoc
+from kamkit.review import ReviewSession
+from kamkit.session import Session
+from kamkit.ui.components import esc
+from kamkit.ui.review import PAGE_SIZE, ReviewApp
+from kamkit.ui.workbook import WorkbookApp
+from tests.payloads import PAYLOADS, live_markup, seed_poisoned
+
+
+@pytest.fixture
+def page(store):
+    seed_demo(store)
+    store.save_cohort(Cohort(name="Demo workshop", workshop_date=dt.date(2026, 11, 30),
+                             manager="Mia"))
+    return ReviewApp(ReviewSession(store, "Mia Berg"))
+
+
+def _names(page):
+    return [page.session.trainee(line.trainee_id).name for line in page.lines
+            if line.trainee_id is not None]
+
+
+def _html_values(widget):
+    """Every HTML a widget tree shows."""
+    out = []
+    if isinstance(widget, widgets.HTML):
+        out.append(widget.value)
+    for child in getattr(widget, "children", ()):
+        out += _html_values(child)
+    return out
+
+
+def test_the_dashboard_lists_every_trainee_with_filters_from_the_store(page):
+    assert len(_names(page)) == 5
+    assert page.cohort.options == ("(all)", "Demo workshop")
+    assert [label for label, _ in page.workshop_date.options] == ["(all)", "2026-11-30"]
+    assert page.manager.options == ("(all)", "Mia")
+    assert "5 trainees" in page.summary.value
+    for chart in ("kk-completion", "kk-histogram", "kk-gaps"):
+        assert chart in page.charts.value
+
+
+def test_filter_by_cohort_then_search_then_sort(page):
+    page.cohort.value = "Demo workshop"
+    assert len(_names(page)) == 4
+    page.search.value = "solara"
+    assert _names(page) == ["Chloé Martin"]
+    page.search.value = ""
+    page.sort.value = "steps"
+    assert _names(page)[0] == "Chloé Martin"
+    page.state.value = "nothing yet"
+    assert _names(page) == ["Dev Patel"]
+
+
+def test_a_large_cohort_is_paged_not_rendered_at_once(store):
+    for n in range(60):
+        t = store.add_trainee(f"Trainee {n:02d}", cohort="Big")
+        store.save_document(store.add_account(t.id, f"Acct {n}").id, "profile",
+                            ProfileDoc(industry="x"))
+    page = ReviewApp(ReviewSession(store, "Mia"))
+    assert len(page.lines) == PAGE_SIZE and len(_names(page)) == PAGE_SIZE
+    assert "Page 1 of 3" in page.page_label.value and page.prev_button.disabled
+    page.go_to_page(2)
+    assert len(_names(page)) == 10 and page.next_button.disabled
+    assert _names(page)[0] == "Trainee 50"
+
+
+def test_drill_down_rate_and_comment_then_the_trainee_sees_it(page, store):
+    chloe = next(r for r in page.all_rows if r.name == "Chloé Martin")
+    page.open_trainee(chloe.trainee_id)
+    view = page.trainee_view
+    assert page.tabs.selected_index == 1 and "Chloé Martin" in view.header.value
+    step = view.steps["stakeholders"]
+    assert "kk-grid-chart" in step.work.value and "History of changes" in step.history.value
+    assert "Not reviewed yet" in step.feedback.value
+    before = store.list_versions(chloe.account_id, "stakeholders")
+
+    step.rating.value, step.status.value = None, "reviewed"
+    assert view.save_review(step) is None
+    assert "rating from 1 to 5" in step.message.text  # form kept, nothing saved
+    step.rating.value, step.comment.value = 2, "Map the CFO and give the threat an owner."
+    step.status.value = "needs_rework"
+    review = view.save_review(step)
+    assert review is not None and "Saved" in step.message.text
+    assert "Needs rework" in step.feedback.value and "2/5 Developing" in step.feedback.value
+    assert store.list_versions(chloe.account_id, "stakeholders") == before
+    assert next(r for r in page.all_rows if r.name == "Chloé Martin").state == "to review"
+
+    trainee = store.get_trainee(chloe.trainee_id)
+    workbook = WorkbookApp(Session(store, trainee))
+    assert workbook.feedback.layout.display is None
+    assert "Feedback from your manager" in workbook.feedback.value
+    assert "Map the CFO and give the threat an owner." in workbook.feedback.value
+    assert "Mia Berg" in workbook.feedback.value
+
+
+def test_a_step_not_saved_cannot_be_reviewed_from_the_page(page):
+    dev = next(r for r in page.all_rows if r.name == "Ben Okafor")
+    page.open_trainee(dev.trainee_id)
+    step = page.trainee_view.steps["relationship"]
+    assert step.save_button.disabled and "not saved this step" in step.message.text
+
+
+def test_exports_come_as_links_inside_the_page(page):
+    page.prepare_export("csv")
+    link = page.download.value
+    assert 'download="cohort.csv"' in link
+    data = base64.b64decode(link.split("base64,")[1].split('"')[0]).decode()
+    assert data.startswith("Trainee,Cohort")
+    page.prepare_export("xlsx")
+    assert 'download="cohort.xlsx"' in page.download.value
+    page.open_trainee(page.lines[0].trainee_id)
+    page.trainee_view.prepare_report()
+    assert "text/html;base64," in page.trainee_view.download.value
+
+
+def test_a_trainee_without_feedback_sees_no_feedback_card(store):
+    seed_demo(store)
+    ben = next(t for t in store.list_trainees() if t.name == "Ben Okafor")
+    workbook = WorkbookApp(Session(store, ben))
+    assert workbook.feedback.layout.display == "none"
+
+
+def test_the_page_refuses_to_open_off_the_review_server(store):
+    page = ReviewApp()
+    page.open_for_request(env={"KAMKIT_ROLE": "trainee"})
+    assert "review server" in page.notice.text and page.tabs.layout.display == "none"
+    assert page.session is None
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_in_every_field_are_shown_as_text(store, payload):
+    trainee, account = seed_poisoned(store, payload)
+    page = ReviewApp(ReviewSession(store, "Mia"))
+    page.open_trainee(trainee.id)
+    view = page.trainee_view.steps["profile"]
+    view.rating.value, view.comment.value, view.status.value = 1, payload, "needs_rework"
+    assert page.trainee_view.save_review(view) is not None
+    shown = "".join(_html_values(page))
+    assert live_markup(shown) == []
+    assert shown.count(esc(payload)) >= 20  # it is there - as text
+    workbook = WorkbookApp(Session(store, trainee))
+    assert live_markup("".join(_html_values(workbook))) == []
+    assert esc(payload) in workbook.feedback.value
