@@ -38,16 +38,25 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ, KAMKIT_HOME=str(home), KAMKIT_DB_URL=self.db)
         self.proc: subprocess.Popen | None = None
+        self.log_path = home / "server.log"
+
+    @property
+    def served_root(self) -> Path:
+        """The folder Voila really serves: kamkit serve's copy of the trainee notebooks."""
+        return self.home / "run" / f"serve-{self.port}" / "notebooks"
 
     def kamkit(self, *args: str) -> str:
         return subprocess.run([sys.executable, "-m", "kamkit.cli", *args], env=self.env,
                               capture_output=True, text=True, check=True, timeout=120).stdout
 
+    def command(self) -> list[str]:
+        return ["serve", "--port", str(self.port), "--pool", "1", "--notebooks",
+                str(self.notebooks)]
+
     def start(self) -> None:
-        self.log = open(self.home / "server.log", "w")  # noqa: SIM115 - closed in stop()
+        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kamkit.cli", "serve", "--port", str(self.port),
-             "--pool", "1", "--notebooks", str(self.notebooks)],
+            [sys.executable, "-m", "kamkit.cli", *self.command()],
             env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -61,11 +70,11 @@ class Server:
         raise RuntimeError(f"kamkit serve did not answer in 120 s: {self.logs()}")
 
     def logs(self) -> str:
-        return (self.home / "server.log").read_text()[-4000:]
+        return self.log_path.read_text()[-4000:]
 
     def stop(self) -> None:
         # what the server said while serving; kernels torn down at shutdown may complain after
-        self.served_log = (self.home / "server.log").read_text()
+        self.served_log = self.log_path.read_text()
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
@@ -76,17 +85,25 @@ class Server:
         self.log.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    home = tmp_path_factory.mktemp("served-home")
-    notebooks = tmp_path_factory.mktemp("served-notebooks")
-    for nb in (ROOT / "notebooks").glob("*.ipynb"):
-        shutil.copy(nb, notebooks)
-    srv = Server(home, notebooks)
-    srv.kamkit("--db", srv.db, "demo")  # creates the store
-    srv.start()
-    yield srv
-    srv.stop()
+class ReviewServer(Server):
+    """`kamkit review` on the same store as a trainee server, with a known token."""
+
+    token = "review-token-for-tests-0123456789"
+
+    def __init__(self, trainee_server: Server) -> None:
+        super().__init__(trainee_server.home, trainee_server.notebooks)
+        self.log_path = self.home / "review.log"
+
+    def command(self) -> list[str]:
+        return ["review", "--port", str(self.port), "--token", self.token,
+                "--reviewer", "Mia Berg"]
+
+    @property
+    def dashboard(self) -> str:
+        return f"{self.url}/voila/render/00_dashboard.ipynb"
+
+
+def _check_logs(srv: Server) -> None:
     # A handler's exception is only logged by ipywidgets - here it fails the layer, as does any
     # traceback through kamkit's code. (Kernels whose page closed are shut down by Voila while
     # blocked in zmq; their "Socket operation on non-socket" tracebacks are Voila's, not ours.)
@@ -95,6 +112,29 @@ def server(tmp_path_factory):
     ours = [block for block in logs.split("Traceback (most recent call last)")[1:]
             if package in block.split("\n[")[0]]
     assert "Exception in callback" not in logs and not ours, logs[-4000:]
+
+
+@pytest.fixture(scope="module")
+def review_server(server):
+    srv = ReviewServer(server)
+    srv.start()
+    yield srv
+    srv.stop()
+    _check_logs(srv)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("served-home")
+    notebooks = tmp_path_factory.mktemp("served-notebooks")
+    # the whole folder, manager pages included: kamkit serve must leave those out by itself
+    shutil.copytree(ROOT / "notebooks", notebooks, dirs_exist_ok=True)
+    srv = Server(home, notebooks)
+    srv.kamkit("--db", srv.db, "demo")  # creates the store
+    srv.start()
+    yield srv
+    srv.stop()
+    _check_logs(srv)
 
 
 @pytest.fixture(scope="module")

@@ -61,7 +61,7 @@ def test_data_and_source_files_are_refused(server, path):
     # decoys inside the served folder: even there, the server must not hand them out
     for name, text in [("kamkit.db", "SECRET-DB"), ("workbook.json", "SECRET-JSON"),
                        ("grid.yaml", "SECRET-YAML"), ("helper.py", "SECRET-PY")]:
-        (server.notebooks / name).write_text(text)
+        (server.served_root / name).write_text(text)
     try:
         with urllib.request.urlopen(server.url + path, timeout=30) as resp:
             body = resp.read().decode("utf-8", "replace")
