@@ -13,6 +13,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel, ValidationError
+
 from kamkit.errors import InvalidInput
 from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Cohort, Review, Trainee, document_model, parse
@@ -50,12 +52,20 @@ class CohortRow:
         return self.figures.steps_done if self.figures else 0
 
 
+class Kept(BaseModel):
+    """What the figures cache keeps per account: the figures, and the version of each step they
+    were computed from (so the review state needs no second look at the documents)."""
+
+    figures: AccountFigures
+    versions: dict[str, int]
+
+
 def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
-                    today: dt.date | None = None) -> dict[int, AccountFigures]:
+                    today: dt.date | None = None) -> dict[int, Kept]:
     """Figures for every account in `rows`: kept ones when still current, the rest scored now
-    (and kept). Returns account id -> figures."""
+    (and kept). Returns account id -> figures and versions."""
     fingerprint = framework.fingerprint
-    out: dict[int, AccountFigures] = {}
+    out: dict[int, Kept] = {}
     stale: dict[int, dt.datetime] = {}
     for row in rows:
         acc = row["account_id"]
@@ -63,9 +73,12 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
             continue
         if row["figures"] and row["stamp"] == row["updated_at"] \
                 and row["fingerprint"] == fingerprint:
-            out[acc] = AccountFigures.model_validate_json(row["figures"])
-        else:
-            stale[acc] = row["updated_at"]
+            try:
+                out[acc] = Kept.model_validate_json(row["figures"])
+                continue
+            except ValidationError:  # kept by another kamkit version: score it again
+                pass
+        stale[acc] = row["updated_at"]
     if not stale:
         return out
     docs = store.latest_documents(stale)
@@ -77,8 +90,9 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
                   for step in ("profile", "stakeholders", "relationship")}
         figures = account_figures(parsed["profile"], parsed["stakeholders"],  # type: ignore
                                   parsed["relationship"], framework, today)  # type: ignore
-        out[acc] = figures
-        fresh.append((acc, stamp, fingerprint, figures.model_dump_json()))
+        kept = Kept(figures=figures, versions={step: v[0] for step, v in saved.items()})
+        out[acc] = kept
+        fresh.append((acc, stamp, fingerprint, kept.model_dump_json()))
     try:
         store.save_figures(fresh)
     except Exception:  # figures are a cache: showing them matters more than keeping them
@@ -106,10 +120,11 @@ class ReviewSession:
         account_rows = self.store.list_account_rows(cohort=cohort, manager=manager)
         if workshop_date is not None:
             account_rows = [r for r in account_rows if r["workshop_date"] == workshop_date]
-        figures = refresh_figures(self.store, self.framework, account_rows, today)
+        kept = refresh_figures(self.store, self.framework, account_rows, today)
         ids = [r["account_id"] for r in account_rows if r["account_id"] is not None]
-        reviews = self.store.latest_reviews(ids)
-        saved_versions = self.store.latest_versions(ids) if ids else {}
+        by_account: dict[int, dict[str, Review]] = {}
+        for (acc, step), review in self.store.latest_reviews(ids).items():
+            by_account.setdefault(acc, {})[step] = review
         rows: dict[int, CohortRow] = {}
         for r in account_rows:  # most recently worked account first, per trainee
             row = rows.get(r["trainee_id"])
@@ -120,15 +135,15 @@ class ReviewSession:
             acc = r["account_id"]
             if acc is None:
                 continue
-            fig = figures.get(acc)
+            fig = kept[acc].figures
             row.accounts.append(r["account"])
-            if fig is not None and fig.purpose:
+            if fig.purpose:
                 row.purposes.append(fig.purpose)
             if row.account_id is None:
                 row.account_id, row.account = acc, r["account"]
                 row.last_activity, row.figures = r["updated_at"], fig
-                row.reviews = {step: rv for (a, step), rv in reviews.items() if a == acc}
-                row.state = review_state(saved_versions.get(acc, {}), row.reviews)
+                row.reviews = by_account.get(acc, {})
+                row.state = review_state(kept[acc].versions, row.reviews)
         return list(rows.values())
 
     # -- one trainee -------------------------------------------------------------------------------

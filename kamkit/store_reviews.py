@@ -175,21 +175,6 @@ class ReviewVerbs:
                     out.setdefault(acc, {})[step] = (version, _utc(saved_at), data)
         return out
 
-    def latest_versions(self, account_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-        """account id -> step -> latest saved version, in bulk (no document bodies)."""
-        from kamkit.store import documents
-
-        out: dict[int, dict[str, int]] = {}
-        with self._read() as conn:
-            for ids in _chunks(sorted(set(account_ids))):
-                query = (select(documents.c.account_id, documents.c.step,
-                                func.max(documents.c.version))
-                         .where(documents.c.account_id.in_(ids))
-                         .group_by(documents.c.account_id, documents.c.step))
-                for acc, step, version in conn.execute(query):
-                    out.setdefault(acc, {})[step] = version
-        return out
-
     def save_figures(self, rows: list[tuple[int, dt.datetime, str, str]]) -> None:
         """Keep (account id, stamp, fingerprint, figures JSON) rows, replacing older ones."""
         if not rows:
@@ -232,17 +217,21 @@ class ReviewVerbs:
 
     def latest_reviews(self, account_ids: Iterable[int]) -> dict[tuple[int, str], Review]:
         """(account id, step) -> the latest review, in bulk."""
+        wanted = set(account_ids)
+        # many accounts: one pass over the reviews beats thousands of bound parameters
+        groups = [None] if len(wanted) > 4 * _CHUNK else list(_chunks(sorted(wanted)))
         out: dict[tuple[int, str], Review] = {}
         with self._read() as conn:
-            for ids in _chunks(sorted(set(account_ids))):
-                last = (select(func.max(reviews.c.id).label("id"))
-                        .where(reviews.c.account_id.in_(ids))
-                        .group_by(reviews.c.account_id, reviews.c.step).subquery())
+            for ids in groups:
+                last = select(func.max(reviews.c.id).label("id"))
+                if ids is not None:
+                    last = last.where(reviews.c.account_id.in_(ids))
+                last = last.group_by(reviews.c.account_id, reviews.c.step).subquery()
                 query = select(reviews).join(last, reviews.c.id == last.c.id)
                 for r in conn.execute(query).mappings():
-                    out[(r["account_id"], r["step"])] = _review(r)
+                    if r["account_id"] in wanted:
+                        out[(r["account_id"], r["step"])] = _review(r)
         return out
-
 
 def _review(row: Any) -> Review:
     return Review.model_validate({**row, "reviewed_at": _utc(row["reviewed_at"])})

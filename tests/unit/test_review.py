@@ -191,3 +191,13 @@ def test_a_version_1_database_is_migrated_and_keeps_its_trainees(tmp_path):
         assert old.name == "Old Timer" and old.manager is None
         session = ReviewSession(store, "Mia")
         assert [r.name for r in session.rows(cohort="Spring")] == ["Old Timer"]
+
+
+def test_figures_kept_in_an_unreadable_form_are_scored_again(session, cohort):
+    from kamkit.store_reviews import figures
+
+    session.rows()
+    with session.store._write() as conn:
+        conn.execute(figures.update().values(data='{"old": "shape"}'))
+    rows = {r.name: r for r in session.rows(cohort="Nov")}
+    assert rows["Ann"].figures.people == 8 and rows["Ann"].state == "to review"

@@ -1,0 +1,235 @@
+"""How fast is the manager's dashboard over a big store?
+
+1. Building the dashboard's data (`ReviewSession.rows()`: every trainee's row with figures, last
+   activity and review state) over N trainees x all three steps, N = 100, 1,000, 10,000
+   assessments - cold (nothing scored yet: right after an import), warm (figures kept from the
+   last saves: the steady state, since every save is scored once), and with 1 % of accounts saved
+   since. Floor: the bare SQL join of trainees and accounts, measured in the same run.
+   Target: 10,000 assessments in under 1 s.
+2. The dashboard page's time-to-interactive under `kamkit review` with 1,000 trainees against
+   10 (two stores, two servers, opens interleaved so the machine's noise hits both alike): from
+   navigation to the cohort summary and the first table line on screen. Target: within 1.5x.
+
+    .venv/bin/python benchmarks/review_dashboard.py [--sizes 100 1000 10000] [--opens 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from _figures import pct, report  # noqa: I001 - benchmarks/ is on sys.path when run
+
+from sqlalchemy import select
+
+from kamkit.demo import sample_map, sample_profile, sample_relationship
+from kamkit.models import IndicatorRating
+from kamkit.review import ReviewSession
+from kamkit.store import Store, accounts, documents, trainees
+from kamkit.store_reviews import figures
+
+CHROMIUM = os.environ.get("KAMKIT_CHROMIUM", "/usr/bin/chromium")
+
+
+def seed(store: Store, n: int, rng: random.Random) -> None:
+    """n trainees in cohorts of 25, one account each with all three steps saved (varied)."""
+    today = dt.date.today()
+    profile, smap, rel = sample_profile(today), sample_map(today), sample_relationship(today)
+    now = dt.datetime.now(dt.timezone.utc)
+    with store._write() as conn:
+        conn.execute(trainees.insert(), [
+            {"name": f"Trainee {i:05d}", "cohort": f"Cohort {i // 25:03d}", "created_at": now}
+            for i in range(n)])
+        ids = conn.execute(select(trainees.c.id).order_by(trainees.c.id)).scalars().all()
+        conn.execute(accounts.insert(), [
+            {"trainee_id": t, "name": f"Account of {t}", "created_at": now, "updated_at": now}
+            for t in ids])
+        acc_ids = conn.execute(select(accounts.c.id).order_by(accounts.c.id)).scalars().all()
+        rows = []
+        for acc in acc_ids:
+            ratings = {k: IndicatorRating(level=rng.randint(0, 4), evidence=r.evidence,
+                                          as_of=r.as_of) for k, r in rel.ratings.items()}
+            varied = rel.model_copy(update={"gut_feeling": rng.randint(20, 95),
+                                            "ratings": ratings})
+            people = [p.model_copy(update={"support": rng.randint(-2, 2)})
+                      for p in smap.people]
+            for step, doc in (("profile", profile),
+                              ("stakeholders", smap.model_copy(update={"people": people})),
+                              ("relationship", varied)):
+                rows.append({"account_id": acc, "step": step, "version": 1,
+                             "data": doc.model_dump_json(), "saved_at": now})
+        conn.execute(documents.insert(), rows)
+
+
+def timed(fn, repeats: int) -> list[float]:
+    out = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def data_benchmark(sizes: list[int]) -> None:
+    print("Building the dashboard's data (ReviewSession.rows), figures per trainee:")
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            with Store(f"sqlite:///{Path(tmp) / f'bench-{n}.db'}") as store:
+                t = time.perf_counter()
+                seed(store, n, rng)
+                seeded = time.perf_counter() - t
+                session = ReviewSession(store, "bench")
+
+                def floor() -> None:
+                    with store._read() as conn:
+                        conn.execute(select(trainees.c.id, trainees.c.name, accounts.c.id,
+                                            accounts.c.updated_at).join(
+                            accounts, accounts.c.trainee_id == trainees.c.id)).all()
+
+                def cold() -> None:
+                    with store._write() as conn:
+                        conn.execute(figures.delete())
+                    t0 = time.perf_counter()
+                    session.rows()
+                    cold_times.append(time.perf_counter() - t0)
+
+                floor_times = timed(floor, 7)
+                floor_ms = sorted(floor_times)[len(floor_times) // 2] * 1000
+                cold_times: list[float] = []
+                for _ in range(3 if n >= 10_000 else 5):
+                    cold()
+                session.rows()
+                warm = timed(session.rows, 7)
+                changed = []
+                for _ in range(5):
+                    picked = rng.sample(range(1, n + 1), max(1, n // 100))
+                    with store._write() as conn:  # a save moves the account's stamp
+                        conn.execute(accounts.update().where(accounts.c.id.in_(picked))
+                                     .values(updated_at=dt.datetime.now(dt.timezone.utc)))
+                    t0 = time.perf_counter()
+                    rows = session.rows()
+                    changed.append(time.perf_counter() - t0)
+                assert len(rows) == n and all(r.figures is not None for r in rows)
+                print(f"  {n:>6} assessments (seeded in {seeded:.1f} s)")
+                report(f"    floor: SQL join of {n} rows", floor_times)
+                report("    cold: score every account", cold_times, floor_ms)
+                warm_ms = report("    warm: figures kept (steady state)", warm, floor_ms)
+                report("    1 % of accounts saved since", changed, floor_ms)
+                if n >= 10_000:
+                    verdict = "meets" if warm_ms < 1000 else "MISSES"
+                    print(f"    -> warm build of {n} in {warm_ms:.0f} ms: {verdict} the 1 s target")
+
+
+# -- time-to-interactive of the dashboard page -------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ReviewServer:
+    token = "benchmark-token-0123456789abcdef"
+
+    def __init__(self, home: Path, n: int) -> None:
+        self.home, self.n = home, n
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, KAMKIT_HOME=str(home),
+                        KAMKIT_DB_URL=f"sqlite:///{home / 'kamkit.db'}")
+        with Store(self.env["KAMKIT_DB_URL"]) as store:
+            seed(store, n, random.Random(n))
+            ReviewSession(store, "bench").rows()  # figures kept, as after the trainees' saves
+        self.log = open(home / "review.log", "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kamkit.cli", "review", "--port", str(self.port),
+             "--token", self.token, "--pool", "1"], env=self.env, stdout=self.log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("review server did not start")
+
+    def stop(self) -> None:
+        import signal
+
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=30)
+        self.log.close()
+
+
+def open_dashboard(browser, server: ReviewServer) -> float:
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    t = time.perf_counter()
+    page.goto(f"{server.url}/voila/render/00_dashboard.ipynb?token={server.token}")
+    page.get_by_text(f"{server.n} trainees").wait_for()
+    page.locator(".kk-row:not(.kk-head)").first.wait_for()
+    elapsed = time.perf_counter() - t
+    context.close()
+    return elapsed
+
+
+def tti_benchmark(opens: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print(f"\nDashboard time-to-interactive under kamkit review (pool 1), {opens} opens each:")
+    with tempfile.TemporaryDirectory() as tmp:
+        servers = []
+        for n in (10, 1000):
+            home = Path(tmp) / f"home-{n}"
+            home.mkdir()
+            servers.append(ReviewServer(home, n))
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+                    "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run"])
+                times: dict[int, list[float]] = {s.n: [] for s in servers}
+                for s in servers:  # first opens warm the OS caches; not counted
+                    open_dashboard(browser, s)
+                for _ in range(opens):
+                    for s in servers:
+                        time.sleep(8)  # let the pre-heated pool refill, as between managers
+                        times[s.n].append(open_dashboard(browser, s))
+                browser.close()
+        finally:
+            for s in servers:
+                s.stop()
+    small = report("  10 trainees", times[10]) / 1000
+    large = report("  1,000 trainees", times[1000]) / 1000
+    ratio = large / small
+    print(f"  p95: {pct(times[10], 0.95):.2f} s vs {pct(times[1000], 0.95):.2f} s")
+    verdict = "meets" if ratio <= 1.5 else "MISSES"
+    print(f"  -> 1,000 / 10 median ratio {ratio:.2f}: {verdict} the 1.5x target")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10_000])
+    ap.add_argument("--opens", type=int, default=10)
+    ap.add_argument("--skip-tti", action="store_true")
+    args = ap.parse_args()
+    data_benchmark(args.sizes)
+    if not args.skip_tti:
+        tti_benchmark(args.opens)
+
+
+if __name__ == "__main__":
+    main()
