@@ -45,6 +45,7 @@ browser: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/store_writes.py
 	$(BIN)/python benchmarks/step_edits.py
+	$(BIN)/python benchmarks/review_dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -27,8 +27,8 @@ __all__ = ["ReviewApp", "app", "PAGE_SIZE"]
 log = logging.getLogger("kamkit.ui.review")
 PAGE_SIZE = 25
 ALL = "(all)"
-_COLUMNS = ["Trainee", "Account", "Steps", "Purpose", "People", "Threats*", "Score",
-            "Feeling", "Gap", "Review"]
+_COLUMNS = ["Trainee", "Account", "Steps", "Last active", "Purpose", "People", "Threats*",
+            "Score", "Feeling", "Gap", "Review"]
 
 
 def _cell(value: object) -> str:
@@ -41,10 +41,10 @@ def row_html(row: CohortRow) -> str:
     gap = "" if f is None or f.gap is None else f"{f.gap:+d}"
     more = f" +{len(row.accounts) - 1}" if len(row.accounts) > 1 else ""
     state = row.state.replace(" ", "-")
-    return (f'<div class="kk-row" title="last activity: '
-            f'{row.last_activity.strftime("%Y-%m-%d %H:%M") if row.last_activity else "never"}">'
+    last = row.last_activity.strftime("%d %b %H:%M") if row.last_activity else "never"
+    return ('<div class="kk-row">'
             + _cell(row.name) + _cell((row.account or "no account") + more)
-            + _cell(f"{row.steps_done}/3" if f else "0/3")
+            + _cell(f"{row.steps_done}/{len(f.status)}" if f else "-") + _cell(last)
             + _cell(", ".join(sorted(set(row.purposes))) or "-")
             + _cell(f.people if f else None) + _cell(f.threats_without_action if f else None)
             + _cell(f.score if f else None) + _cell(f.feeling if f else None) + _cell(gap)
