@@ -150,8 +150,9 @@ class ReviewApp(widgets.VBox):
         self.table_box.add_class("kk-card")
 
     def _create_exports(self) -> None:
-        self.excel_button = widgets.Button(description="Prepare Excel file", icon="")
-        self.csv_button = widgets.Button(description="Prepare CSV file")
+        auto = widgets.Layout(width="auto")
+        self.excel_button = widgets.Button(description="Prepare Excel file", layout=auto)
+        self.csv_button = widgets.Button(description="Prepare CSV file", layout=auto)
         self.excel_button.on_click(lambda _: self.prepare_export("xlsx"))
         self.csv_button.on_click(lambda _: self.prepare_export("csv"))
         self.download = widgets.HTML()
@@ -262,12 +263,12 @@ class ReviewApp(widgets.VBox):
                       key=lambda g: -abs(g[1]))[:8]
         self.charts.value = (
             "<div class='kk-charts'>"
-            f"<div><h3>Completion</h3>{step_completion(completion, width=400)}</div>"
+            f"<div><h3>Completion</h3>{step_completion(completion, width=380)}</div>"
             f"<div><h3>Relationship scores</h3>"
-            + (histogram(scores, label="evidence score (0-100)", width=340) if scores else
+            + (histogram(scores, label="evidence score (0-100)", width=300) if scores else
                "<p class='kk-muted'>No scores yet.</p>") + "</div>"
             "<div><h3>Largest feeling-vs-evidence gaps</h3>"
-            + (gap_bars(gaps, width=380) if gaps else "<p class='kk-muted'>No gaps to show "
+            + (gap_bars(gaps, width=340) if gaps else "<p class='kk-muted'>No gaps to show "
                "yet: they need a gut feeling and evidence.</p>") + "</div></div>")
 
     @guarded(lambda self: self.notice)

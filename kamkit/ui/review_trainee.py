@@ -96,8 +96,9 @@ class TraineeReview(widgets.VBox):
         self.account = widgets.Dropdown(description="Account", options=[],
                                         layout=widgets.Layout(width="420px"))
         self.account.observe(self._on_account, names="value")
-        self.report_button = widgets.Button(description="Prepare report (HTML)")
-        self.json_button = widgets.Button(description="Prepare workbook (JSON)")
+        auto = widgets.Layout(width="auto")
+        self.report_button = widgets.Button(description="Prepare report (HTML)", layout=auto)
+        self.json_button = widgets.Button(description="Prepare workbook (JSON)", layout=auto)
         self.report_button.on_click(lambda _: self.prepare_report())
         self.json_button.on_click(lambda _: self.prepare_json())
         self.download = widgets.HTML()
