@@ -34,6 +34,7 @@ __all__ = [
     "StepsContent",
     "ProfileContent",
     "ReviewContent",
+    "ExercisesContent",
     "CONTENT_DIR",
     "load_framework",
     "default_framework",
@@ -47,6 +48,7 @@ FILES = {
     "steps": "steps.yaml",
     "profile": "profile.yaml",
     "review": "review.yaml",
+    "exercises": "exercises.yaml",
 }
 
 
@@ -314,6 +316,21 @@ class ReviewContent(_Content):
         return self
 
 
+# --- practising on case studies --------------------------------------------------------------
+
+class Tolerances(_Content):
+    influence: int = Field(ge=0, le=4)
+    support: int = Field(ge=0, le=4)
+    rating: float = Field(ge=0, le=100)
+    level: int = Field(ge=0, le=4)
+
+
+class ExercisesContent(_Content):
+    pass_mark: float = Field(gt=0, le=100, description="% of a step's answers to match the key")
+    hints_first: bool = True
+    tolerance: Tolerances
+
+
 class Framework(_Content):
     """Everything a page needs to know about the method being taught."""
 
@@ -323,6 +340,7 @@ class Framework(_Content):
     steps: tuple[Step, ...]
     profile: ProfileContent
     review: ReviewContent
+    exercises: ExercisesContent
     source: str = Field(description="the folder the content was loaded from")
 
     def step(self, step_id: str) -> Step:
@@ -355,6 +373,7 @@ _MODELS: dict[str, type[_Content]] = {
     "steps": StepsContent,
     "profile": ProfileContent,
     "review": ReviewContent,
+    "exercises": ExercisesContent,
 }
 
 
@@ -416,6 +435,7 @@ def _framework(parts: dict[str, _Content], folder: Path) -> Framework:
         steps=tuple(sorted(parts["steps"].steps, key=lambda s: s.number)),
         profile=parts["profile"],
         review=parts["review"],
+        exercises=parts["exercises"],
         source=str(folder),
     )
 
