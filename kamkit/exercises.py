@@ -265,8 +265,8 @@ class Feedback:
         out = []
         for item in self.wrong:
             if self.explains:
-                out.append((item, f"You said {item.yours} for {item.label}; the key says "
-                                  f"{item.expected}. {item.clue.why}"))
+                out.append((item, f"{item.label[:1].upper()}{item.label[1:]}: you said "
+                                  f"{item.yours}; the key says {item.expected}. {item.clue.why}"))
             else:
                 out.append((item, f"Look again at {item.label}: {item.clue.where}"))
         return out

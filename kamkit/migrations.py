@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -92,9 +94,31 @@ def _v2(conn: Connection) -> None:
                                 md.tables["figures"]])
 
 
+def _v3(conn: Connection) -> None:
+    """Practice on case studies: an account may be a case study's, and every check of a step
+    against the case's key is kept as an attempt."""
+    conn.exec_driver_sql("ALTER TABLE accounts ADD COLUMN case_id VARCHAR(60)")
+    md = MetaData()
+    Table("accounts", md, Column("id", Integer, primary_key=True))
+    Table("attempts", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"),
+                 nullable=False, index=True),
+          Column("case_id", String(60), nullable=False, index=True),
+          Column("step", String(40), nullable=False),
+          Column("attempt", Integer, nullable=False),
+          Column("score", Float, nullable=False),
+          Column("passed", Boolean, nullable=False),
+          Column("hints", Integer, nullable=False),
+          Column("wrong", Text, nullable=False),
+          Column("at", DateTime(timezone=True), nullable=False))
+    md.create_all(conn, tables=[md.tables["attempts"]])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "trainees, accounts, versioned documents", _v1),
     (2, "cohorts, managers, reviews, dashboard figures", _v2),
+    (3, "case-study accounts and practice attempts", _v3),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -30,7 +30,7 @@ __all__ = [
     "Trainee", "Cohort", "Account", "ProfileDoc", "Stakeholder", "TeamMember", "PeerLink",
     "StakeholderMapDoc", "without_person",
     "IndicatorRating", "PlanItem", "Assessment", "RelationshipDoc",
-    "Review", "ReviewStatus", "DOCUMENTS", "parse",
+    "Review", "ReviewStatus", "Attempt", "DOCUMENTS", "parse",
     "document_model",
 ]
 
@@ -79,6 +79,8 @@ class Account(_Model):
     id: int | None = None
     trainee_id: int
     name: Name = Field(description="the customer's name as the trainee knows it")
+    case_id: str | None = Field(default=None, pattern=r"^[a-z0-9_-]{1,60}$",
+                                description="set when the account is a case study's")
     created_at: dt.datetime = Field(default_factory=_now)
     updated_at: dt.datetime = Field(default_factory=_now)
 
@@ -314,6 +316,22 @@ class Review(_Model):
         if self.status == "needs_rework" and not self.comment.strip():
             raise ValueError("say what to rework: a comment is needed for 'needs rework'")
         return self
+
+
+class Attempt(_Model):
+    """One "Check my answers" on a case study's step: the score, whether it passed, how many
+    hints were shown, and which answers were wrong (by the key's item ids)."""
+
+    id: int | None = None
+    account_id: int
+    case_id: str
+    step: str
+    attempt: int = Field(ge=1)
+    score: float = Field(ge=0, le=100)
+    passed: bool
+    hints: int = Field(ge=0, description="hints shown (not explanations)")
+    wrong: list[str] = Field(default_factory=list)
+    at: dt.datetime = Field(default_factory=_now)
 
 
 DOCUMENTS: dict[str, type[_Model]] = {

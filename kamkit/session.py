@@ -4,13 +4,18 @@ framework. Views receive it and read and write only through it, never the databa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
-from kamkit.errors import NotFound
+from kamkit.errors import InvalidInput, NotFound
 from kamkit.frameworks import Framework, default_framework
-from kamkit.models import Account, Review, Trainee
+from kamkit.models import Account, Attempt, Review, Trainee
 from kamkit.scoring.progress import StepProgress, resume_step, step_progress
 from kamkit.store import Store
+
+if TYPE_CHECKING:
+    from kamkit.exercises import Feedback
 
 __all__ = ["Session"]
 
@@ -73,6 +78,55 @@ class Session:
         saved = self.store.list_steps_saved(account.id)  # type: ignore[arg-type]
         return {step: (review, saved.get(step, (review.doc_version,))[0])
                 for (_, step), review in self.store.latest_reviews([account.id]).items()}  # type: ignore
+
+    # -- practising on a case study ------------------------------------------------------------
+
+    def start_case(self, case_id: str, fresh: bool = False) -> Account:
+        """Open the trainee's practice account for the case, or (first time, or `fresh`) a new
+        one holding the case's facts."""
+        from kamkit.exercises import load_case
+
+        case = load_case(case_id)
+        if not fresh:
+            for account in self.accounts():
+                if account.case_id == case.id:
+                    self.account = account
+                    return account
+        self.account = self.store.add_practice_account(
+            self._tid, case.account, case.id,
+            {"profile": case.profile, "stakeholders": case.stakeholders})
+        return self.account
+
+    def check_answers(self, step: str) -> Feedback:
+        """Compare this step's saved work with the case's key, keep the attempt, and return
+        the feedback (a hint first, explanations from the second attempt)."""
+        from kamkit.exercises import check, load_case, load_key
+        from kamkit.scoring.relationship import prefills, relationship_score
+
+        account = self._current()
+        if account.case_id is None:
+            raise InvalidInput("This account is not a case study: there is no key to check "
+                               "against.")
+        case = load_case(account.case_id)
+        key = load_key(case.id, self.framework)
+        docs = {s: self.load(s) for s in ("profile", "stakeholders", "relationship")}
+        rel = docs["relationship"]
+        started = rel.gut_feeling is not None or bool(rel.ratings)  # type: ignore[attr-defined]
+        score = relationship_score(rel, self.framework, known=prefills(  # type: ignore[arg-type]
+            self.framework, docs["profile"], docs["stakeholders"])).score  # type: ignore
+        attempt = self.store.count_attempts(account.id, step) + 1  # type: ignore[arg-type]
+        feedback = check(step, docs, case, key, self.framework, attempt,  # type: ignore[arg-type]
+                         score if started else None)
+        self.store.add_attempt(Attempt(
+            account_id=account.id, case_id=case.id, step=step, attempt=attempt,  # type: ignore
+            score=feedback.score, passed=feedback.passed,
+            hints=0 if feedback.explains else len(feedback.wrong),
+            wrong=[i.id for i in feedback.wrong]))
+        return feedback
+
+    def attempts(self, step: str) -> list[Attempt]:
+        return [a for a in self.store.list_attempts(account_id=self._current().id)
+                if a.step == step]
 
     @property
     def _tid(self) -> int:

@@ -42,6 +42,7 @@ from sqlalchemy.pool import StaticPool
 from kamkit import migrations
 from kamkit.errors import InvalidInput, NotFound, SaveFailed
 from kamkit.models import Account, Trainee, document_model, parse
+from kamkit.store_practice import PracticeVerbs, attempts
 from kamkit.store_reviews import ReviewVerbs, figures, reviews
 
 __all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token", "trainees",
@@ -55,7 +56,8 @@ trainees = Table("trainees", _md,
                  Column("created_at", DateTime(timezone=True)))
 accounts = Table("accounts", _md,
                  Column("id", Integer, primary_key=True), Column("trainee_id", Integer),
-                 Column("name", String(120)), Column("created_at", DateTime(timezone=True)),
+                 Column("name", String(120)), Column("case_id", String(60)),
+                 Column("created_at", DateTime(timezone=True)),
                  Column("updated_at", DateTime(timezone=True)))
 documents = Table("documents", _md,
                   Column("id", Integer, primary_key=True), Column("account_id", Integer),
@@ -130,9 +132,10 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
-class Store(ReviewVerbs):
+class Store(ReviewVerbs, PracticeVerbs):
     """The kamkit database. Use as a context manager, or call `close()`. The manager's verbs
-    (cohorts, reviews, dashboard figures) come from `kamkit.store_reviews`."""
+    (cohorts, reviews, dashboard figures) come from `kamkit.store_reviews`, the case studies'
+    (practice accounts, attempts) from `kamkit.store_practice`."""
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
@@ -246,7 +249,7 @@ class Store(ReviewVerbs):
     def remove_trainee(self, trainee_id: int) -> None:
         with self._write() as conn:
             ids = select(accounts.c.id).where(accounts.c.trainee_id == trainee_id)
-            for table in (documents, reviews, figures):
+            for table in (documents, reviews, figures, attempts):
                 conn.execute(table.delete().where(table.c.account_id.in_(ids)))
             conn.execute(accounts.delete().where(accounts.c.trainee_id == trainee_id))
             if not conn.execute(trainees.delete().where(trainees.c.id == trainee_id)).rowcount:
@@ -291,7 +294,7 @@ class Store(ReviewVerbs):
 
     def remove_account(self, account_id: int) -> None:
         with self._write() as conn:
-            for table in (documents, reviews, figures):
+            for table in (documents, reviews, figures, attempts):
                 conn.execute(table.delete().where(table.c.account_id == account_id))
             if not conn.execute(accounts.delete().where(accounts.c.id == account_id)).rowcount:
                 raise NotFound(f"No account with id {account_id} here.")

@@ -59,6 +59,7 @@ def dumps(bundle: dict[str, Any]) -> str:
 class _Book(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
+    case_id: str | None = None  # files written before case studies have none
     created_at: dt.datetime
     updated_at: dt.datetime
     documents: dict[str, list[DocumentVersion]]
@@ -107,6 +108,7 @@ def _validated(body: dict[str, Any]) -> tuple[Trainee, list[tuple[Account, dict[
             except ValidationError as exc:
                 raise InvalidInput(exc.errors()[0]["msg"]) from None
             account = parse(Account, {"trainee_id": 0, "name": book.name,
+                                      "case_id": book.case_id,
                                       "created_at": book.created_at,
                                       "updated_at": book.updated_at})
             for step, versions in book.documents.items():

@@ -40,7 +40,12 @@ def request_session(store: object = None, env: Mapping[str, str] | None = None,
     store = store or Store()
     query = env.get("QUERY_STRING") or ""
     session = Session(store, resolve_trainee(store, query, env), framework)  # type: ignore[arg-type]
-    wanted = parse_qs(query).get("account", [""])[0]
+    params = parse_qs(query)
+    case = params.get("case", [""])[0]
+    if case:  # a link from an exercise notebook: practise that case
+        session.start_case(case)
+        return session
+    wanted = params.get("account", [""])[0]
     if wanted.isdigit():
         try:
             session.open_account(int(wanted))
@@ -73,8 +78,9 @@ class StepPage(widgets.VBox):
     """A step's own page (deep link / JupyterLab): waits for the request, then shows the step
     for the trainee's current account."""
 
-    def __init__(self, factory: Callable[[Session], widgets.Widget]) -> None:
+    def __init__(self, factory: Callable[[Session], widgets.Widget], step: str) -> None:
         self._factory = factory
+        self.step = step
         self.notice = Message()
         self.notice.note("Opening your workbook…")
         self.view: widgets.Widget | None = None
@@ -89,6 +95,8 @@ class StepPage(widgets.VBox):
             self.notice.note("You have no account yet: create one on the workbook page "
                              "(00_workbook), then come back.")
             return
+        from kamkit.ui.practice import with_practice
+
         self.notice.clear()
-        self.view = self._factory(session)
+        self.view = with_practice(session, self.step, self._factory(session))
         self.children = [STYLE, self.notice, self.view]

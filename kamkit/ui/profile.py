@@ -278,4 +278,6 @@ class ProfileApp(widgets.VBox):
 
 def app(session: Session | None = None) -> widgets.Widget:
     """The profile step; without a session, a page that opens for whoever requests it."""
-    return ProfileApp(session) if session is not None else StepPage(ProfileApp)
+    if session is not None:
+        return ProfileApp(session)
+    return StepPage(ProfileApp, "profile")

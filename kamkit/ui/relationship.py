@@ -277,4 +277,6 @@ class RelationshipApp(widgets.VBox):
 
 def app(session: Session | None = None) -> widgets.Widget:
     """The relationship step; without a session, a page that opens for whoever asks."""
-    return RelationshipApp(session) if session is not None else StepPage(RelationshipApp)
+    if session is not None:
+        return RelationshipApp(session)
+    return StepPage(RelationshipApp, "relationship")

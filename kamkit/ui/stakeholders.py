@@ -385,4 +385,6 @@ def _new_id(doc: StakeholderMapDoc) -> str:
 
 def app(session: Session | None = None) -> widgets.Widget:
     """The stakeholder map step; without a session, a page that opens for whoever asks."""
-    return StakeholdersApp(session) if session is not None else StepPage(StakeholdersApp)
+    if session is not None:
+        return StakeholdersApp(session)
+    return StepPage(StakeholdersApp, "stakeholders")

@@ -77,6 +77,7 @@ class WorkbookApp(widgets.VBox):
         self._picking = False  # True while refresh() sets the dropdown (not the trainee)
         self._create_header()
         self._create_accounts()
+        self._create_practice()
         self._create_progress()
         self._create_tabs()
         super().__init__([STYLE, self.header, self.notice, self.tabs])
@@ -117,6 +118,28 @@ class WorkbookApp(widgets.VBox):
         ])
         self.accounts_box.add_class("kk-card")
 
+    def _create_practice(self) -> None:
+        from kamkit.exercises import list_cases
+
+        cases = list_cases()
+        self.case_choice = widgets.Dropdown(
+            description="Case", options=[(f"{c.title} - {c.summary}", c.id) for c in cases],
+            style=_WIDE, layout=widgets.Layout(width="640px"))
+        self.practise_button = widgets.Button(description="Practise this case",
+                                              button_style="info",
+                                              layout=widgets.Layout(width="auto"))
+        self.practise_button.on_click(lambda _: self.start_case(self.case_choice.value))
+        self.practice_message = Message()
+        self.practice_box = widgets.VBox([
+            widgets.HTML("<h3>Practise on a case study</h3><div class='kk-muted'>No real account "
+                         "yet, or want to try the method first? Work on a realistic, invented "
+                         "customer and check your answers against an expert's - with hints, "
+                         "then explanations.</div>"),
+            widgets.HBox([self.case_choice, self.practise_button]), self.practice_message])
+        self.practice_box.add_class("kk-card")
+        if not cases:
+            self.practice_box.layout.display = "none"
+
     def _create_progress(self) -> None:
         self.progress_rows: dict[str, StepRow] = {}
         for step in self.framework.steps:
@@ -137,7 +160,8 @@ class WorkbookApp(widgets.VBox):
         self.feedback.add_class("kk-card")
 
     def _create_tabs(self) -> None:
-        self.home = widgets.VBox([self.accounts_box, self.feedback, self.progress_box])
+        self.home = widgets.VBox([self.accounts_box, self.feedback, self.progress_box,
+                                  self.practice_box])
         self._slots = {s.id: widgets.VBox() for s in self.framework.steps}
         self.tabs = widgets.Tab(children=[self.home, *self._slots.values()],
                                 titles=["Home", *(f"{s.number}. {s.title}"
@@ -188,6 +212,16 @@ class WorkbookApp(widgets.VBox):
         account = self._session().rename_account(name)
         self.rename_message.ok(f"Renamed to “{account.name}”.")
         self.refresh()
+
+    @guarded(lambda self: self.practice_message)
+    def start_case(self, case_id: str) -> None:
+        """Open (or create) the trainee's practice account for the case, at step 1."""
+        self.practice_message.clear()
+        account = self._session().start_case(case_id)
+        self._forget_steps()
+        self.refresh()
+        self.practice_message.ok(f"Practising on “{account.name}”: read the brief in step 1.")
+        self.open_step(self.framework.steps[0].id)
 
     @guarded(lambda self: self.notice)
     def open_account(self, account_id: int) -> None:
@@ -289,7 +323,9 @@ class WorkbookApp(widgets.VBox):
                 f"<div class='kk-card'><h3>{esc(step.title)}</h3><p>{esc(step.summary)}</p>"
                 "<p class='kk-muted'>This step is not in this version of kamkit yet.</p></div>")
         else:
-            view = factory(session)
+            from kamkit.ui.practice import with_practice
+
+            view = with_practice(session, step_id, factory(session))
         self._step_views[step_id] = view
         slot.children = [view]
 

@@ -18,10 +18,12 @@ PG_URL = os.environ.get("KAMKIT_TEST_PG_URL")
 
 
 def _wipe(url: str) -> None:
+    from kamkit.store_practice import _md as practice_md
     from kamkit.store_reviews import _md as review_md
 
     with Store(url) as s:
         review_md.drop_all(s.engine)  # first: they refer to accounts
+        practice_md.drop_all(s.engine)
         _md.drop_all(s.engine)
         with s.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS kamkit_meta")

@@ -1,0 +1,101 @@
+"""The case studies' side of the store: a practice account seeded with a case's facts, and every
+check of a step against the case's key (an attempt). A mixin of `kamkit.store.Store`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+)
+
+from kamkit.models import Account, Attempt, parse
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from pydantic import BaseModel
+    from sqlalchemy import Connection
+
+__all__ = ["PracticeVerbs", "attempts"]
+
+_md = MetaData()
+attempts = Table("attempts", _md,
+                 Column("id", Integer, primary_key=True), Column("account_id", Integer),
+                 Column("case_id", String(60)), Column("step", String(40)),
+                 Column("attempt", Integer), Column("score", Float), Column("passed", Boolean),
+                 Column("hints", Integer), Column("wrong", Text),
+                 Column("at", DateTime(timezone=True)))
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+class PracticeVerbs:
+    """Practice accounts and attempts. Mixed into `Store`."""
+
+    if TYPE_CHECKING:
+        def _write(self) -> AbstractContextManager[Connection]: ...
+        def _read(self) -> AbstractContextManager[Connection]: ...
+        def get_trainee(self, trainee_id: int) -> Any: ...
+        def _append(self, conn: Connection, account_id: int, step: str, payload: str,
+                    saved_at: dt.datetime) -> int: ...
+
+    def add_practice_account(self, trainee_id: int, name: str, case_id: str,
+                             docs: dict[str, BaseModel]) -> Account:
+        """A new account for practising `case_id`, with the case's facts saved as the first
+        version of each step - in one transaction."""
+        from kamkit.models import document_model
+        from kamkit.store import accounts
+
+        account = parse(Account, {"trainee_id": trainee_id, "name": name, "case_id": case_id})
+        self.get_trainee(trainee_id)
+        payloads = {step: document_model(step).model_validate(doc.model_dump()).model_dump_json()
+                    for step, doc in docs.items()}
+        with self._write() as conn:
+            row = account.model_dump(exclude={"id"})
+            new_id = conn.execute(accounts.insert().values(**row)).inserted_primary_key[0]
+            for step, payload in payloads.items():
+                self._append(conn, new_id, step, payload, account.created_at)
+        return account.model_copy(update={"id": new_id})
+
+    def add_attempt(self, attempt: Attempt) -> Attempt:
+        attempt = parse(Attempt, attempt.model_dump())
+        with self._write() as conn:
+            row = attempt.model_dump(exclude={"id"}) | {"wrong": json.dumps(attempt.wrong)}
+            new_id = conn.execute(attempts.insert().values(**row)).inserted_primary_key[0]
+        return attempt.model_copy(update={"id": new_id})
+
+    def count_attempts(self, account_id: int, step: str) -> int:
+        with self._read() as conn:
+            return conn.execute(select(func.count()).select_from(attempts).where(
+                attempts.c.account_id == account_id, attempts.c.step == step)).scalar() or 0
+
+    def list_attempts(self, *, account_id: int | None = None, case_id: str | None = None,
+                      account_ids: list[int] | None = None) -> list[Attempt]:
+        """Attempts, oldest first: of one account, of one case, or of some accounts."""
+        query = select(attempts).order_by(attempts.c.id)
+        if account_id is not None:
+            query = query.where(attempts.c.account_id == account_id)
+        if case_id is not None:
+            query = query.where(attempts.c.case_id == case_id)
+        if account_ids is not None:
+            query = query.where(attempts.c.account_id.in_(account_ids))
+        with self._read() as conn:
+            return [Attempt.model_validate({**r, "wrong": json.loads(r["wrong"]),
+                                            "at": _utc(r["at"])})
+                    for r in conn.execute(query).mappings()]

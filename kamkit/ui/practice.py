@@ -1,0 +1,91 @@
+"""Practice mode on a step: the case brief beside the work, and "Check my answers" - a hint for
+each difference on the first check, the explanation with its clue from the second, the score
+against the pass mark, and the expert's summary once passed. The key stays in the kernel: only
+these sentences reach the page.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from kamkit.exercises import Feedback, brief_html, load_case
+from kamkit.session import Session
+from kamkit.ui.components import Message, esc, guarded
+
+__all__ = ["PracticePanel", "with_practice"]
+
+
+class PracticePanel(widgets.VBox):
+    """Shown above a step's view while the trainee practises a case study."""
+
+    def __init__(self, session: Session, step: str, open_brief: bool = False) -> None:
+        self.session = session
+        self.step = step
+        case = load_case(session.account.case_id)  # type: ignore[arg-type, union-attr]
+        self.brief = widgets.HTML(f"<div class='kk-brief'>{brief_html(case.id)}</div>")
+        self.brief_box = widgets.Accordion([self.brief], titles=[f"The case: {case.title}"],
+                                           selected_index=0 if open_brief else None)
+        self.check_button = widgets.Button(description="Check my answers",
+                                           button_style="warning",
+                                           layout=widgets.Layout(width="auto"))
+        self.check_button.on_click(lambda _: self.check())
+        self.status = widgets.HTML()
+        self.feedback = widgets.HTML()
+        self.message = Message()
+        intro = widgets.HTML(
+            "<div class='kk-muted'>Practice on a case study: work from the brief, then check "
+            "your answers. The first check gives hints on where to look; later checks explain "
+            "each difference.</div>")
+        box = widgets.VBox([intro, widgets.HBox([self.check_button, self.status]),
+                            self.message, self.feedback])
+        box.add_class("kk-card")
+        super().__init__([self.brief_box, box])
+        self._show_status()
+
+    @guarded(lambda self: self.message)
+    def check(self) -> Feedback:
+        self.message.clear()
+        feedback = self.session.check_answers(self.step)
+        self.feedback.value = feedback_html(feedback)
+        self._show_status()
+        return feedback
+
+    def _show_status(self) -> None:
+        attempts = self.session.attempts(self.step)
+        mark = self.session.framework.exercises.pass_mark
+        if not attempts:
+            self.status.value = (f"<span class='kk-muted' style='padding:0 10px'>pass mark "
+                                 f"{mark:g} %</span>")
+            return
+        best = max(a.score for a in attempts)
+        passed = any(a.passed for a in attempts)
+        self.status.value = (
+            f"<span style='padding:0 10px'>{len(attempts)} attempt"
+            f"{'s' if len(attempts) != 1 else ''} · best {best:g} % · pass mark {mark:g} %"
+            + (" · <b class='kk-ok'>passed ✓</b>" if passed else "") + "</span>")
+
+
+def feedback_html(feedback: Feedback) -> str:
+    """The result of one check, in words (the key's own words only where explained)."""
+    verdict = ("<b class='kk-ok'>Passed</b>" if feedback.passed else
+               "<b class='kk-error'>Not yet</b>")
+    head = (f"<div class='kk-card'>{verdict}: {feedback.score:g} % of your answers match the "
+            f"key (pass mark {feedback.pass_mark:g} %).</div>")
+    kind = "gap" if not feedback.explains else "warning"
+    lines = "".join(f'<div class="kk-hint kk-{kind}">{esc(text)}</div>'
+                    for _, text in feedback.lines())
+    if not feedback.wrong:
+        lines = "<p>Every answer matches the key.</p>"
+    elif not feedback.explains:
+        lines = ("<p class='kk-muted'>Hints - look again, change your answers, and check "
+                 "again:</p>" + lines)
+    summary = (f"<div class='kk-explain'><b>The expert's view:</b> {esc(feedback.summary)}</div>"
+               if feedback.summary else "")
+    return head + lines + summary
+
+
+def with_practice(session: Session, step: str, view: widgets.Widget) -> widgets.Widget:
+    """The step's view, with the practice panel above it when the account is a case study."""
+    if session.account is None or session.account.case_id is None:
+        return view
+    return widgets.VBox([PracticePanel(session, step, open_brief=step == "profile"), view])
