@@ -36,7 +36,7 @@ widget: $(STAMP)
 # review dashboard (notebooks/review) open as it does under `kamkit review`.
 notebooks: $(STAMP)
 	tmp=$$(mktemp -d) && KAMKIT_HOME=$$tmp $(BIN)/kamkit demo >/dev/null && \
-	  KAMKIT_HOME=$$tmp KAMKIT_STRICT=1 KAMKIT_ROLE=review $(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks; \
+	  KAMKIT_HOME=$$tmp KAMKIT_STRICT=1 KAMKIT_ROLE=review $(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks exercises; \
 	  status=$$?; rm -rf $$tmp; exit $$status
 
 browser: $(STAMP)

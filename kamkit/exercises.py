@@ -26,7 +26,8 @@ from kamkit.scoring.grid import place_person
 from kamkit.scoring.segmentation import place
 
 __all__ = ["CASES_DIR", "Case", "CaseKey", "Item", "Feedback", "list_cases", "load_case",
-           "load_key", "check", "brief_html", "STEPS", "model_answers"]
+           "load_key", "check", "brief_html", "STEPS", "model_answers", "Mistake",
+           "item_label", "common_mistakes"]
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "exercises" / "cases"
 STEPS = ("profile", "stakeholders", "relationship")
@@ -408,3 +409,60 @@ def model_answers(case: Case, key: CaseKey, today: object = None) -> dict[str, o
         plan=[PlanItem(indicator=key.relationship.plan.any_of[0], action="As the key says",
                        owner="You")] if key.relationship.plan else [])
     return {"profile": profile, "stakeholders": smap, "relationship": rel}
+
+
+# -- the room: a facilitator's view of everyone's attempts -------------------------------------
+
+@dataclass(frozen=True)
+class Mistake:
+    item_id: str
+    step: str
+    label: str                 # what was judged, in words
+    count: int                 # trainees whose latest check got it wrong
+    out_of: int                # trainees who have checked this step
+    why: str                   # the key's explanation, for the discussion
+
+
+def item_label(item_id: str, case: Case, framework: Framework) -> str:
+    """What a key item is about, in words: "Ingrid Sæther (placement)", "Revenue potential"."""
+    kind, _, ref = item_id.partition(":")
+    people = {p.id: p.name or p.title for p in case.stakeholders.people}
+    criteria = {c.id: c.name for c in (*framework.segmentation.attractiveness,
+                                       *framework.segmentation.strength)}
+    indicators = {i.id: i.name for i in framework.relationship.indicators}
+    return {
+        "person": lambda: f"{people.get(ref, ref)} (placement)",
+        "role": lambda: f"{people.get(ref, ref)} (role)",
+        "rating": lambda: criteria.get(ref, ref),
+        "purpose": lambda: "The account's purpose",
+        "finding": lambda: f"Coverage finding: {ref.replace('_', ' ')}",
+        "level": lambda: indicators.get(ref, ref),
+        "plan": lambda: "The improvement plan",
+    }.get(kind, lambda: item_id)()
+
+
+def _why(item_id: str, key: CaseKey) -> str:
+    kind, _, ref = item_id.partition(":")
+    found: Clue | None = {
+        "person": key.stakeholders.people.get(ref),
+        "role": key.stakeholders.people.get(ref),
+        "rating": key.profile.ratings.get(ref),
+        "purpose": key.profile.purpose,
+        "finding": next((f for f in key.stakeholders.findings if f.id == ref), None),
+        "level": key.relationship.indicators.get(ref),
+        "plan": key.relationship.plan,
+    }.get(kind)
+    return found.why if found is not None else ""
+
+
+def common_mistakes(latest: list[tuple[str, list[str]]], case: Case, key: CaseKey,
+                    framework: Framework, top: int = 8) -> list[Mistake]:
+    """The answers most often wrong across a room. `latest` holds, for each trainee and step,
+    (step, wrong item ids) of their latest check."""
+    from collections import Counter
+
+    checked = Counter(step for step, _ in latest)
+    wrong = Counter((step, item) for step, items in latest for item in items)
+    return [Mistake(item, step, item_label(item, case, framework), n, checked[step],
+                    _why(item, key))
+            for (step, item), n in wrong.most_common(top)]

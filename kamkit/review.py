@@ -12,19 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
 from kamkit.errors import InvalidInput
 from kamkit.frameworks import Framework, default_framework
-from kamkit.models import Cohort, Review, Trainee, document_model, parse
+from kamkit.models import Attempt, Cohort, Review, Trainee, document_model, parse
 from kamkit.report import Workbook, trainee_report
 from kamkit.scoring.figures import AccountFigures, account_figures
 from kamkit.scoring.review import STATES, ReviewState, review_state
 from kamkit.store import Store
 from kamkit.store_reviews import AccountRow
 
-__all__ = ["CohortRow", "ReviewSession", "refresh_figures", "SORTS", "filter_rows", "sort_rows"]
+if TYPE_CHECKING:
+    from kamkit.exercises import Mistake
+
+__all__ = ["CohortRow", "ReviewSession", "refresh_figures", "SORTS", "filter_rows", "sort_rows",
+           "RoomRow"]
 
 log = logging.getLogger("kamkit.review")
 
@@ -100,6 +105,23 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
     return out
 
 
+@dataclass
+class RoomRow:
+    """One trainee in a workshop case: their latest check of each step."""
+
+    trainee_id: int
+    name: str
+    account_id: int | None
+    last_activity: dt.datetime | None
+    steps: dict[str, Attempt] = field(default_factory=dict)   # step -> latest attempt
+    attempts: int = 0
+    hints: int = 0
+
+    @property
+    def passed(self) -> int:
+        return sum(a.passed for a in self.steps.values())
+
+
 class ReviewSession:
     """What a manager can see and do. `reviewer` is the name reviews are signed with."""
 
@@ -172,6 +194,33 @@ class ReviewSession:
         books = [self.workbook(trainee_id, a.id)  # type: ignore[arg-type]
                  for a in self.store.list_accounts(trainee_id)]
         return trainee_report(trainee.name, trainee.cohort, books, self.framework, today)
+
+    # -- a workshop case --------------------------------------------------------------------------
+
+    def room(self, case_id: str, cohort: str | None = None
+             ) -> tuple[list[RoomRow], list[Mistake]]:
+        """Everyone (in the cohort) and how far they are in the case, and the room's most
+        common mistakes in their latest checks."""
+        from kamkit.exercises import common_mistakes, load_case, load_key
+
+        case, key = load_case(case_id), load_key(case_id, self.framework)
+        rows: dict[int, RoomRow] = {}
+        for r in self.store.list_account_rows(cohort=cohort):
+            row = rows.setdefault(r["trainee_id"], RoomRow(r["trainee_id"], r["trainee"], None,
+                                                          None))
+            if r["account_id"] is not None and r["case_id"] == case_id \
+                    and row.account_id is None:  # their most recent practice of this case
+                row.account_id, row.last_activity = r["account_id"], r["updated_at"]
+        by_account = {row.account_id: row for row in rows.values() if row.account_id}
+        for attempt in self.store.list_attempts(case_id=case_id,
+                                                account_ids=list(by_account)):
+            row = by_account[attempt.account_id]
+            row.steps[attempt.step] = attempt  # oldest first: the last one stays
+            row.attempts += 1
+            row.hints += attempt.hints
+        latest = [(a.step, a.wrong) for row in rows.values() for a in row.steps.values()]
+        return (sorted(rows.values(), key=lambda r: r.name.casefold()),
+                common_mistakes(latest, case, key, self.framework))
 
     # -- reviewing ---------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ __all__ = ["NOTEBOOKS", "WORKBOOK", "DASHBOARD", "voila_command", "write_config"
            "trainee_notebooks", "write_review_config", "REVIEW"]
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+EXERCISES = NOTEBOOKS.parent / "exercises"
 WORKBOOK = "00_workbook.ipynb"
 REVIEW = "review"
 DASHBOARD = "00_dashboard.ipynb"
@@ -40,15 +41,20 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def trainee_notebooks(source: Path, run_dir: Path) -> Path:
-    """A fresh copy of the trainee notebooks (and their pictures) without the manager's pages;
-    the trainee server's root. Returns the folder."""
+def trainee_notebooks(source: Path, run_dir: Path, exercises: Path | None = EXERCISES) -> Path:
+    """A fresh copy of the trainee notebooks (and their pictures) without the manager's pages,
+    plus the exercise notebooks - never the case folders, whose keys stay unserved. The
+    trainee server's root. Returns the folder."""
     target = run_dir / "notebooks"
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target, ignore=lambda folder, names: [
         n for n in names if (Path(folder) == source and n == REVIEW)
         or n.startswith(".") or n == "__pycache__"])
+    if exercises is not None and exercises.is_dir():
+        (target / "exercises").mkdir(exist_ok=True)
+        for nb in exercises.glob("*.ipynb"):
+            shutil.copy(nb, target / "exercises" / nb.name)
     return target
 
 

@@ -135,7 +135,8 @@ class ReviewVerbs:
         query = (select(trainees.c.id.label("trainee_id"), trainees.c.name.label("trainee"),
                         trainees.c.login, trainees.c.cohort, mgr.label("manager"),
                         cohorts.c.workshop_date, accounts.c.id.label("account_id"),
-                        accounts.c.name.label("account"), accounts.c.updated_at,
+                        accounts.c.name.label("account"), accounts.c.case_id,
+                        accounts.c.updated_at,
                         figures.c.stamp, figures.c.fingerprint, figures.c.data.label("figures"))
                  .select_from(trainees.outerjoin(cohorts, cohorts.c.name == trainees.c.cohort)
                               .outerjoin(accounts, accounts.c.trainee_id == trainees.c.id)

@@ -10,9 +10,9 @@ import ipywidgets as widgets
 
 from kamkit.exercises import Feedback, brief_html, load_case
 from kamkit.session import Session
-from kamkit.ui.components import Message, esc, guarded
+from kamkit.ui.components import STYLE, Message, esc, guarded
 
-__all__ = ["PracticePanel", "with_practice"]
+__all__ = ["PracticePanel", "with_practice", "case_intro", "feedback_html"]
 
 
 class PracticePanel(widgets.VBox):
@@ -89,3 +89,15 @@ def with_practice(session: Session, step: str, view: widgets.Widget) -> widgets.
     if session.account is None or session.account.case_id is None:
         return view
     return widgets.VBox([PracticePanel(session, step, open_brief=step == "profile"), view])
+
+
+def case_intro(case_id: str, workbook: str = "../00_workbook.ipynb") -> widgets.Widget:
+    """An exercise notebook's page: the case, its brief, and the way into practice mode."""
+    case = load_case(case_id)
+    link = f"{workbook}?case={case.id}"
+    return widgets.VBox([STYLE, widgets.HTML(
+        f"<div class='kk-card'><h2>{esc(case.title)}</h2><p>{esc(case.summary)}</p>"
+        f"<p><a class='kk-download' href='{esc(link)}' target='_blank'>▶ Practise this case in "
+        "your workbook</a> <span class='kk-muted'>(opens the three steps with the case's facts "
+        "filled in; check your answers on each step)</span></p></div>"
+        f"<div class='kk-brief'>{brief_html(case.id)}</div>")])

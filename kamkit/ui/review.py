@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 
 import ipywidgets as widgets
 
@@ -22,7 +23,7 @@ from kamkit.scoring.review import STATES
 from kamkit.ui.components import STYLE, Message, download_link, esc, guarded
 from kamkit.ui.review_trainee import TraineeReview
 
-__all__ = ["ReviewApp", "app", "PAGE_SIZE"]
+__all__ = ["ReviewApp", "app", "PAGE_SIZE", "open_review_page"]
 
 log = logging.getLogger("kamkit.ui.review")
 PAGE_SIZE = 25
@@ -168,25 +169,7 @@ class ReviewApp(widgets.VBox):
     def open_for_request(self, env: dict[str, str] | None = None) -> None:
         """Wait for the page request (pre-heated kernel), check this is the review server,
         load the cohort. Never raises: a problem becomes a message."""
-        try:
-            from voila.utils import wait_for_request
-
-            from kamkit.store import Store
-
-            wait_for_request()
-            env = dict(os.environ) if env is None else env
-            if env.get("KAMKIT_ROLE") != "review":
-                raise AccessDenied("This page belongs to the manager's review server "
-                                   "(`kamkit review`); it does not open here.")
-            self.attach(ReviewSession(Store(), env.get("KAMKIT_REVIEWER") or "Manager",
-                                      self.framework))
-        except KamkitError as exc:
-            self._deny(str(exc))
-        except Exception:
-            log.exception("review page failed to open")
-            if os.environ.get("KAMKIT_STRICT"):
-                raise
-            self._deny("The review page could not open because of a problem on the server.")
+        open_review_page(self.attach, self._deny, self.framework, env)
 
     def _deny(self, text: str) -> None:
         self.header.value = '<div class="kk-header"><h1>Cohort review</h1></div>'
@@ -324,6 +307,30 @@ class ReviewApp(widgets.VBox):
     def _reviewed(self) -> None:
         """A review was saved in the trainee view: the table's status follows."""
         self.load()
+
+
+def open_review_page(attach: Callable[[ReviewSession], None], deny: Callable[[str], None],
+                     framework: Framework, env: dict[str, str] | None = None) -> None:
+    """For every review-server page: wait for the request, refuse anywhere but under
+    `kamkit review`, then hand the page a manager's session. Problems become a message."""
+    try:
+        from voila.utils import wait_for_request
+
+        from kamkit.store import Store
+
+        wait_for_request()
+        env = dict(os.environ) if env is None else env
+        if env.get("KAMKIT_ROLE") != "review":
+            raise AccessDenied("This page belongs to the manager's review server "
+                               "(`kamkit review`); it does not open here.")
+        attach(ReviewSession(Store(), env.get("KAMKIT_REVIEWER") or "Manager", framework))
+    except KamkitError as exc:
+        deny(str(exc))
+    except Exception:
+        log.exception("review page failed to open")
+        if os.environ.get("KAMKIT_STRICT"):
+            raise
+        deny("The page could not open because of a problem on the server.")
 
 
 def app(session: ReviewSession | None = None) -> ReviewApp:

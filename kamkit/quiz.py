@@ -1,0 +1,81 @@
+"""A short quiz on the ideas behind the workbook, with feedback on every option.
+
+The questions live in `exercises/quiz.yaml`. Which option is right, and why each one is right or
+wrong, stay here in Python: a page only ever receives the question, the options' texts, and the
+feedback for the option the trainee chose.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kamkit.errors import ContentError, InvalidInput
+
+__all__ = ["QUIZ_FILE", "Quiz", "Question", "load_quiz", "answer", "quiz_score"]
+
+QUIZ_FILE = Path(__file__).resolve().parent.parent / "exercises" / "quiz.yaml"
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Option(_Data):
+    text: str
+    correct: bool = False
+    feedback: str
+
+
+class Question(_Data):
+    id: str
+    text: str
+    options: tuple[Option, ...] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _one_right_answer(self) -> Question:
+        if sum(o.correct for o in self.options) != 1:
+            raise ValueError(f"question '{self.id}' needs exactly one correct option")
+        return self
+
+
+class Quiz(_Data):
+    title: str
+    pass_mark: float = Field(gt=0, le=100)
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+@lru_cache(maxsize=4)
+def load_quiz(path: str = str(QUIZ_FILE)) -> Quiz:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return Quiz.model_validate(data)
+    except FileNotFoundError:
+        raise ContentError(path, "(file)", "file not found") from None
+    except yaml.YAMLError as exc:
+        raise ContentError(path, "(file)", f"not valid YAML: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ContentError(path, ".".join(str(p) for p in first["loc"]),
+                           first["msg"].removeprefix("Value error, ")) from None
+
+
+def answer(quiz: Quiz, question_id: str, choice: int | None) -> tuple[bool, str]:
+    """(right?, the feedback for the chosen option)."""
+    question = next((q for q in quiz.questions if q.id == question_id), None)
+    if question is None:
+        raise InvalidInput(f"There is no question '{question_id}'.")
+    if choice is None or not 0 <= choice < len(question.options):
+        raise InvalidInput("Pick one of the options first.", field=question_id)
+    option = question.options[choice]
+    return option.correct, option.feedback
+
+
+def quiz_score(quiz: Quiz, choices: dict[str, int | None]) -> float:
+    """Percentage of questions answered right."""
+    right = sum(1 for q in quiz.questions
+                if choices.get(q.id) is not None and q.options[choices[q.id]].correct)  # type: ignore
+    return round(100 * right / len(quiz.questions), 1)

@@ -1,0 +1,115 @@
+"""The facilitator's view of a workshop case, on the review server: how far each trainee in the
+room is (their latest check of each step), and the answers the room most often gets wrong - with
+the expert's explanation, ready to discuss live. Refresh to follow the room.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from kamkit.errors import AccessDenied
+from kamkit.exercises import list_cases, load_key
+from kamkit.frameworks import Framework, default_framework
+from kamkit.review import ReviewSession, RoomRow
+from kamkit.ui.components import STYLE, Message, esc, guarded
+from kamkit.ui.review import ALL, open_review_page
+
+__all__ = ["WorkshopApp", "app"]
+
+
+def _cell(row: RoomRow, step: str) -> str:
+    attempt = row.steps.get(step)
+    if attempt is None:
+        return "<td class='kk-muted'>-</td>"
+    mark = "✓" if attempt.passed else "✗"
+    style = "kk-ok" if attempt.passed else "kk-error"
+    return (f"<td><span class='{style}'>{mark}</span> {attempt.score:g} % "
+            f"<span class='kk-muted'>(try {attempt.attempt})</span></td>")
+
+
+class WorkshopApp(widgets.VBox):
+    def __init__(self, session: ReviewSession | None = None,
+                 framework: Framework | None = None) -> None:
+        self.framework = framework or (session.framework if session else default_framework())
+        self.session: ReviewSession | None = None
+        cases = list_cases()
+        self.case = widgets.Dropdown(description="Case", options=[(c.title, c.id) for c in cases],
+                                     layout=widgets.Layout(width="360px"))
+        self.cohort = widgets.Dropdown(description="Cohort", options=[ALL],
+                                       layout=widgets.Layout(width="300px"))
+        self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        for w in (self.case, self.cohort):
+            w.observe(lambda _: self.session is not None and self.refresh(), names="value")
+        self.header = widgets.HTML('<div class="kk-header"><h1>Workshop case</h1>'
+                                   '<div class="kk-sub">Opening…</div></div>')
+        self.notice = Message()
+        self.note = widgets.HTML()
+        self.summary = widgets.HTML()
+        self.table = widgets.HTML()
+        self.mistakes = widgets.HTML()
+        self.body = widgets.VBox([
+            widgets.HBox([self.case, self.cohort, self.refresh_button]), self.note,
+            self.summary, self.table, self.mistakes])
+        super().__init__([STYLE, self.header, self.notice, self.body])
+        self.add_class("kk-page")
+        if session is not None:
+            self.attach(session)
+
+    def open_for_request(self, env: dict[str, str] | None = None) -> None:
+        open_review_page(self.attach, self._deny, self.framework, env)
+
+    def _deny(self, text: str) -> None:
+        self.header.value = '<div class="kk-header"><h1>Workshop case</h1></div>'
+        self.notice.error(text)
+        self.body.layout.display = "none"
+
+    def attach(self, session: ReviewSession) -> None:
+        self.session = session
+        self.header.value = ('<div class="kk-header"><h1>Workshop case</h1><div class="kk-sub">'
+                             "Who is where in the case, and what the room gets wrong most - to "
+                             "discuss together. Press Refresh to follow the room.</div></div>")
+        self.cohort.options = [ALL] + [c.name for c in session.cohorts()]
+        self.refresh()
+
+    @guarded(lambda self: self.notice)
+    def refresh(self) -> None:
+        session = self._session()
+        if not self.case.value:
+            self.notice.note("There are no case studies to follow.")
+            return
+        self.notice.clear()
+        rows, mistakes = session.room(self.case.value,
+                                      None if self.cohort.value == ALL else self.cohort.value)
+        steps = self.framework.steps
+        key = load_key(self.case.value, self.framework)
+        self.note.value = (f"<div class='kk-hint'><b>Facilitator's note:</b> "
+                           f"{esc(key.facilitator_note)}</div>" if key.facilitator_note else "")
+        started = [r for r in rows if r.account_id is not None]
+        done = [r for r in started if r.passed == len(steps)]
+        self.summary.value = (f"<div class='kk-card'><b>{len(started)} of {len(rows)}</b> "
+                              f"trainees have started this case · <b>{len(done)}</b> passed every "
+                              "step</div>")
+        head = "".join(f"<th>{s.number}. {esc(s.title)}</th>" for s in steps)
+        body = "".join(
+            f"<tr><td>{esc(r.name)}</td>"
+            + ("".join(_cell(r, s.id) for s in steps) if r.account_id is not None else
+               f"<td colspan='{len(steps)}' class='kk-muted'>not started</td>")
+            + f"<td>{r.attempts}</td><td>{r.hints}</td></tr>" for r in rows)
+        self.table.value = (f"<table class='kk-table kk-room'><tr><th>Trainee</th>{head}"
+                            f"<th>Checks</th><th>Hints</th></tr>{body}</table>")
+        items = "".join(
+            f"<div class='kk-hint kk-warning'><b>{esc(m.label)}</b> "
+            f"<span class='kk-muted'>(step {self.framework.step(m.step).number}: wrong for "
+            f"{m.count} of {m.out_of})</span><br>{esc(m.why)}</div>" for m in mistakes)
+        self.mistakes.value = ("<h3>Most common mistakes</h3>"
+                               + (items or "<p class='kk-muted'>No checks yet.</p>"))
+
+    def _session(self) -> ReviewSession:
+        if self.session is None:
+            raise AccessDenied("The page is still opening; try again in a moment.")
+        return self.session
+
+
+def app(session: ReviewSession | None = None) -> WorkshopApp:
+    return WorkshopApp(session)
