@@ -182,7 +182,8 @@ class ReviewApp(widgets.VBox):
         self.header.value = (
             '<div class="kk-header"><h1>Cohort review</h1><div class="kk-sub">Signed in as '
             f'<b>{esc(session.reviewer)}</b>. Open a trainee to see their workbook and give '
-            "feedback; they see it on their workbook page.</div></div>")
+            "feedback; they see it on their workbook page. Running a case study in a workshop? "
+            "<a href='01_workshop.ipynb'>Follow the room</a>.</div></div>")
         self._set_filter_options()
         self.load()
 

@@ -68,7 +68,9 @@ class WorkshopApp(widgets.VBox):
         self.session = session
         self.header.value = ('<div class="kk-header"><h1>Workshop case</h1><div class="kk-sub">'
                              "Who is where in the case, and what the room gets wrong most - to "
-                             "discuss together. Press Refresh to follow the room.</div></div>")
+                             "discuss together. Press Refresh to follow the room. "
+                             "<a href='00_dashboard.ipynb'>Back to the cohort review</a>."
+                             "</div></div>")
         self.cohort.options = [ALL] + [c.name for c in session.cohorts()]
         self.refresh()
 

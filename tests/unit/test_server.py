@@ -17,6 +17,12 @@ def test_the_trainee_server_root_leaves_the_review_pages_out(tmp_path):
     assert not list(root.rglob("*dashboard*"))
 
 
+def test_the_trainee_server_root_has_the_exercise_notebooks_but_no_case_keys(tmp_path):
+    root = server.trainee_notebooks(server.NOTEBOOKS, tmp_path)
+    assert (root / "exercises" / "01_halden.ipynb").exists()
+    assert not list(root.rglob("*.yaml")) and not list(root.rglob("brief.md"))
+
+
 def test_the_review_token_lives_in_a_private_config_file(tmp_path):
     path = server.write_review_config(tmp_path, "s3cret-token-0123456789")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -1,0 +1,74 @@
+"""A case study in a real browser: a trainee practises, makes a known mistake, gets a hint, fixes
+it and passes - and the expert key never reaches the browser (neither the page nor any message
+on its websocket carries a key-only phrase)."""
+
+from __future__ import annotations
+
+from helpers import field
+
+
+def _trainee_link(server, name: str) -> str:
+    out = server.kamkit("--db", server.db, "cohort", "add", name, "--cohort", "Practice room",
+                        "--base-url", server.url)
+    return out.strip().split("\t")[1]
+
+
+KEY_ONLY = "the Brno tender is the whole game"       # the key's facilitator note
+EXPLANATION = "the owners plan to double revenue"   # shown only from the second check on
+
+
+def test_a_trainee_practises_a_case_gets_a_hint_fixes_it_and_passes(server, page):
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda payload: frames.append(
+            payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))
+    page.goto(_trainee_link(server, "Pia Lund"))
+    page.get_by_text("Hello, Pia Lund").wait_for()
+    cases = page.locator(".widget-dropdown:has(label:text-is('Case')) select")
+    halden = cases.locator("option", has_text="Halden Medical Devices").text_content()
+    cases.select_option(label=halden)
+    page.get_by_role("button", name="Practise this case").click()
+    # straight to step 1, with the brief open above the profile
+    page.get_by_text("Lena Holt is our best friend there").first.wait_for()
+    page.get_by_text("Profile complete").wait_for()
+
+    page.get_by_text("Segmentation ·").click()
+    for label, value in [("Revenue potential (weight 40)", "30"),       # the mistake
+                         ("Strategic importance (weight 35)", "70"),
+                         ("Market influence (weight 25)", "70")]:
+        field(page, label, "select").select_option(label=value)
+    strength = "Relationship strength (weight 50) - your rating, used until the facts are in"
+    field(page, strength, "select").select_option(label="20")
+    page.get_by_text("is a Grow account").wait_for()
+
+    page.get_by_role("button", name="Check my answers").first.click()
+    page.get_by_text("Look again at Revenue potential").wait_for()
+    page.get_by_text("75 % of your answers match the key").wait_for()
+    assert page.get_by_text(EXPLANATION).count() == 0
+
+    field(page, "Revenue potential (weight 40)", "select").select_option(label="80")
+    page.get_by_role("button", name="Check my answers").first.click()
+    page.get_by_text("100 % of your answers match the key").wait_for()
+    page.get_by_text("The expert's view").wait_for()
+    page.get_by_text("passed ✓").wait_for()
+
+    shown = page.content()
+    assert KEY_ONLY not in shown and EXPLANATION not in shown
+    assert frames and not any(KEY_ONLY in f or EXPLANATION in f for f in frames)
+
+
+def test_case_files_and_keys_are_not_served(server):
+    import urllib.error
+    import urllib.request
+
+    for path in ("/voila/files/exercises/cases/halden/key.yaml",
+                 "/voila/files/cases/halden/key.yaml",
+                 "/voila/render/exercises/cases/halden/key.yaml",
+                 "/voila/files/exercises/quiz.yaml"):
+        try:
+            with urllib.request.urlopen(server.url + path, timeout=30) as resp:
+                status, body = resp.status, resp.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            status, body = exc.code, ""
+        assert status in (403, 404), (path, status)
+        assert "facilitator_note" not in body
