@@ -36,7 +36,8 @@ def test_a_trainee_creates_an_account_and_finds_it_after_reload(server, page):
     _open(page, links["Jonas Berg"], "Jonas Berg")
     page.get_by_text("Create your first account").wait_for()
     assert page.get_by_text("Acme Robotics").count() == 0
-    assert page.locator("select option").count() == 0
+    accounts = page.locator(".widget-dropdown:has(label:text-is('Working on')) select")
+    assert accounts.count() == 1 and accounts.locator("option").count() == 0
 
 
 def test_an_edited_link_opens_nobody(server, page):
