@@ -62,6 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kamkit.server import (
         NOTEBOOKS,
         is_loopback,
+        offline_templates,
         trainee_notebooks,
         voila_command,
         write_config,
@@ -75,6 +76,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _store(args).close()  # create / migrate the store before any kernel touches it
     run_dir = kamkit_home() / "run" / f"serve-{args.port}"
     config = write_config(run_dir, args.pool)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(offline_templates(run_dir)), env.get("JUPYTER_PATH")) if p)
     # the trainee server's root is a copy without the manager's pages: they cannot be reached
     root = trainee_notebooks(Path(args.notebooks) if args.notebooks else NOTEBOOKS, run_dir)
     cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
@@ -91,7 +94,13 @@ def cmd_review(args: argparse.Namespace) -> int:
     import getpass
     import secrets
 
-    from kamkit.server import NOTEBOOKS, REVIEW, voila_command, write_review_config
+    from kamkit.server import (
+        NOTEBOOKS,
+        REVIEW,
+        offline_templates,
+        voila_command,
+        write_review_config,
+    )
     from kamkit.store import kamkit_home
 
     token = args.token or os.environ.get("KAMKIT_REVIEW_TOKEN") or secrets.token_urlsafe(24)
@@ -106,6 +115,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     _store(args).close()
     run_dir = kamkit_home() / "run" / f"review-{args.port}"
     config = write_review_config(run_dir, token, args.pool)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(offline_templates(run_dir)), env.get("JUPYTER_PATH")) if p)
     notebooks = Path(args.notebooks) if args.notebooks else NOTEBOOKS / REVIEW
     cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
                         pool=args.pool, cull_idle=args.cull_idle, notebooks=notebooks)

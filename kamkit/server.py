@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
 
 __all__ = ["NOTEBOOKS", "WORKBOOK", "DASHBOARD", "voila_command", "write_config", "is_loopback",
-           "trainee_notebooks", "write_review_config", "REVIEW"]
+           "trainee_notebooks", "write_review_config", "REVIEW", "offline_templates"]
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 EXERCISES = NOTEBOOKS.parent / "exercises"
@@ -39,6 +40,32 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+# Voila's page templates ask public CDNs for icon fonts; a workshop room is often offline, and a
+# page should not wait on (or tell) the internet. These are the files that do, patched per run
+# from the installed Voila (so they follow its version) and put first on Jupyter's data path.
+_CDN_TEMPLATES = ("voila/templates/base/page.html", "voila/templates/lab/index.html.j2")
+_REMOTE_LINK = re.compile(r'^[^\n]*<link[^>]*href="https?://[^"]*"[^>]*>[^\n]*\n', re.M)
+
+
+def offline_templates(run_dir: Path) -> Path:
+    """Copies of Voila's templates without their CDN stylesheets, under `run_dir/jupyter`.
+    Returns that folder, for JUPYTER_PATH."""
+    from jupyter_core.paths import jupyter_path
+
+    root = run_dir / "jupyter"
+    for rel in _CDN_TEMPLATES:
+        source = next((Path(p) / rel for p in jupyter_path()
+                       if not Path(p).resolve().is_relative_to(root.resolve())
+                       and (Path(p) / rel).exists()), None)
+        if source is None:  # a Voila without this file: nothing to patch
+            continue
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_REMOTE_LINK.sub("", source.read_text(encoding="utf-8")),
+                          encoding="utf-8")
+    return root
 
 
 def trainee_notebooks(source: Path, run_dir: Path, exercises: Path | None = EXERCISES) -> Path:

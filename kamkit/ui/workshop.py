@@ -37,7 +37,7 @@ class WorkshopApp(widgets.VBox):
                                      layout=widgets.Layout(width="360px"))
         self.cohort = widgets.Dropdown(description="Cohort", options=[ALL],
                                        layout=widgets.Layout(width="300px"))
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self.refresh_button = widgets.Button(description="↻ Refresh")  # no icon font: offline
         self.refresh_button.on_click(lambda _: self.refresh())
         for w in (self.case, self.cohort):
             w.observe(lambda _: self.session is not None and self.refresh(), names="value")

@@ -23,6 +23,14 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in ("127.0.0.1",
+                                                                          "localhost")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -157,6 +165,10 @@ def page(browser):
     p.set_default_timeout(90_000)  # kernel start-up on a busy 2-core machine
     errors: list[str] = []
     p.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Offline rooms: nothing a page loads may leave the machine (fonts, scripts, anything).
+    remote: list[str] = []
+    context.on("request", lambda r: None if _loopback(r.url) else remote.append(r.url))
     yield p
     context.close()
     assert errors == [], errors
+    assert remote == [], f"requests beyond this machine: {remote}"

@@ -40,3 +40,14 @@ def test_a_short_review_token_is_refused(capsys):
 
     assert main(["review", "--token", "short"]) == 1
     assert "at least 16 characters" in capsys.readouterr().err
+
+
+def test_the_served_templates_ask_no_cdn_for_anything(tmp_path):
+    root = server.offline_templates(tmp_path)
+    patched = list(root.rglob("*.html*")) + list(root.rglob("*.j2"))
+    assert {p.name for p in patched} >= {"page.html", "index.html.j2"}
+    for path in patched:
+        text = path.read_text()
+        assert "cdn.jsdelivr" not in text
+        assert not any(line.strip().startswith("<link") and "https://" in line
+                       for line in text.splitlines())
