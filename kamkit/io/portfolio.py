@@ -83,7 +83,12 @@ def _table(filename: str, content: bytes) -> list[list[object]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        return [list(r) for r in reader]
+    except csv.Error as exc:  # stray line breaks or control characters inside a field
+        raise ImportRefused(f"{filename} could not be read as CSV near line {reader.line_num} "
+                            f"({exc}). Save it again as CSV (UTF-8) or as .xlsx.") from None
 
 
 def numbered_rows(filename: str, content: bytes, max_rows: int
