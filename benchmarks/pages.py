@@ -1,0 +1,242 @@
+"""How fast are the trainee's pages in a real browser, against a one-button Voila notebook served
+with the same settings (the floor, measured in the same run)?
+
+- time-to-interactive: from navigation until a person can act - the floor's button; the workbook
+  greeting the trainee with their resume button enabled; each step's own page (deep link) with
+  its first field - median and p95 over --opens opens each (pre-heated pool as `kamkit serve`);
+- step switch inside the workbook: a tab click until that step's content is on screen, p95 over
+  --switches switches (the first opening of each step builds it; later ones are cached);
+- edit -> visible recomputed result: choose an evidence level on step 3 until the new score
+  shows, p95 over --edits edits.
+
+Targets (issue #8): workbook TTI <= 1.25x the floor's; step switch <= 200 ms p95; edit -> result
+<= 100 ms p95.
+
+    .venv/bin/python benchmarks/pages.py [--opens 10] [--switches 60] [--edits 60] [--pool 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from _figures import pct, report  # noqa: I001 - benchmarks/ is on sys.path when run
+
+from kamkit.demo import sample_map, sample_profile, sample_relationship
+from kamkit.server import NOTEBOOKS, WORKBOOK, offline_templates, trainee_notebooks, voila_command
+from kamkit.store import Store
+
+CHROMIUM = os.environ.get("KAMKIT_CHROMIUM", "/usr/bin/chromium")
+FLOOR = "floor.ipynb"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _floor_notebook(path: Path) -> None:
+    path.write_text(json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "id": "f1", "metadata": {},
+                   "outputs": [], "source": ["import ipywidgets as w\n",
+                                             "w.Button(description='Floor button')"]}],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                    "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5}))
+
+
+class Served:
+    """`kamkit serve`'s own Voila command and config, plus a pool for the floor notebook."""
+
+    def __init__(self, home: Path, pool: int) -> None:
+        self.home = home
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, KAMKIT_HOME=str(home), KAMKIT_ACCESS="links",
+                   KAMKIT_DB_URL=f"sqlite:///{home / 'kamkit.db'}")
+        self.name = "Bench Trainee"
+        with Store(env["KAMKIT_DB_URL"]) as store:  # a trainee with every step filled in
+            trainee = store.add_trainee(self.name, cohort="Benchmark")
+            account = store.add_account(trainee.id, "Nordwind Logistics")
+            today = dt.date.today()
+            for step, doc in (("profile", sample_profile(today)),
+                              ("stakeholders", sample_map(today)),
+                              ("relationship", sample_relationship(today))):
+                store.save_document(account.id, step, doc)
+            self.token = store.issue_token(trainee.id)
+        run = home / "run"
+        root = trainee_notebooks(NOTEBOOKS, run)
+        _floor_notebook(root / FLOOR)
+        config = {
+            "VoilaKernelManager": {"kernel_pools_config": {
+                WORKBOOK: {"pool_size": pool}, FLOOR: {"pool_size": pool},
+                "default": {"pool_size": 0}}},
+            "VoilaConfiguration": {"show_tracebacks": False},
+        }
+        (run / "voila.json").write_text(json.dumps(config))
+        env["JUPYTER_PATH"] = str(offline_templates(run))
+        cmd = voila_command(host="127.0.0.1", port=self.port, config_dir=run, pool=pool,
+                            cull_idle=1800, notebooks=root)
+        self.log = open(home / "voila.log", "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        time.sleep(15)  # let both pools fill before the first measured open
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=30)
+        self.log.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _open(browser, url: str, ready) -> float:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    t = time.perf_counter()
+    page.goto(url)
+    ready(page)
+    elapsed = time.perf_counter() - t
+    context.close()
+    return elapsed
+
+
+def tti(browser, srv: Served, opens: int) -> None:
+    link = f"{srv.url}/voila/render/{WORKBOOK}?t={srv.token}"
+    pages = {
+        "floor: one-button notebook": (f"{srv.url}/voila/render/{FLOOR}", lambda p: p.get_by_role(
+            "button", name="Floor button").wait_for()),
+        "workbook page": (link, lambda p: (p.get_by_text(f"Hello, {srv.name}").wait_for(),
+                                           p.locator("button:has-text('Resume where you left "
+                                                     "off'):enabled").wait_for())),
+        "step 1 page (deep link)": (f"{srv.url}/voila/render/01_account_profile.ipynb?t="
+                                    f"{srv.token}", lambda p: p.get_by_text(
+                                        "Profile complete").wait_for()),
+        "step 2 page (deep link)": (f"{srv.url}/voila/render/02_stakeholder_map.ipynb?t="
+                                    f"{srv.token}", lambda p: p.locator(
+                                        ".kk-page svg").first.wait_for()),
+        "step 3 page (deep link)": (f"{srv.url}/voila/render/03_relationship.ipynb?t="
+                                    f"{srv.token}", lambda p: p.get_by_text(
+                                        "Evidence score").first.wait_for()),
+    }
+    times: dict[str, list[float]] = {k: [] for k in pages}
+    for url, ready in pages.values():  # warm-up, not counted
+        _open(browser, url, ready)
+    for _ in range(opens):
+        for name, (url, ready) in pages.items():
+            time.sleep(6)  # the pre-heated pools refill between trainees
+            times[name].append(_open(browser, url, ready))
+    print(f"Time-to-interactive, {opens} opens each (pool as kamkit serve):")
+    floor = report("  " + "floor: one-button notebook", times["floor: one-button notebook"])
+    for name in list(pages)[1:]:
+        med = report("  " + name, times[name], floor)
+        if name == "workbook page":
+            ratio = med / floor
+            print(f"  -> workbook / floor median {ratio:.2f}x: "
+                  f"{'meets' if ratio <= 1.25 else 'MISSES'} the 1.25x target "
+                  f"(p95 {pct(times[name], 0.95):.2f} s)")
+
+
+def interactions(browser, srv: Served, switches: int, edits: int) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(f"{srv.url}/voila/render/{WORKBOOK}?t={srv.token}")
+    page.get_by_text(f"Hello, {srv.name}").wait_for()
+    tabs = [("1. Account profile", "text=Profile complete"),
+            ("2. Stakeholder map", ".kk-page .widget-tab-contents svg"),
+            ("3. Relationship score", "text=Evidence score"), ("Home", "text=Your progress")]
+    first_times, switch_times = [], []
+    for i in range(switches + len(tabs)):
+        tab, ready = tabs[i % len(tabs)]
+        t = time.perf_counter()
+        page.get_by_role("tab", name=tab).click()
+        page.locator(ready).locator("visible=true").first.wait_for()
+        (first_times if i < len(tabs) else switch_times).append(time.perf_counter() - t)
+    print(f"\nStep switch inside the workbook ({switches} switches after the first visits):")
+    report("  first visit of a step (view built)", first_times)
+    report("  switch to a step already visited", switch_times)
+    everything = first_times + switch_times
+    print(f"  -> p95 {pct(switch_times, 0.95) * 1000:.0f} ms between visited steps: "
+          f"{'meets' if pct(switch_times, 0.95) <= 0.2 else 'MISSES'} the 200 ms target; "
+          f"p95 over all {len(everything)} switches, first visits included: "
+          f"{pct(everything, 0.95) * 1000:.0f} ms")
+
+    page.get_by_role("tab", name="3. Relationship score").click()
+    select = page.locator('.kk-field:has(b:text-is("They pay us promptly (weight 10)")) select')
+    select.wait_for()
+    page.get_by_text("Evidence score").first.wait_for()
+    edit_times = []
+    for i in range(edits):
+        # timed inside the page, as a person sees it: from the choice to the new score painted
+        # (so Playwright's own clicking overhead is not counted)
+        ms = select.evaluate(_EDIT_JS, 1 if i % 2 else 5)
+        edit_times.append(ms / 1000)
+    context.close()
+    print(f"\nEdit -> visible recomputed score (step 3), {edits} edits:")
+    report("  level chosen -> new score on screen", edit_times)
+    print(f"  -> p95 {pct(edit_times, 0.95) * 1000:.0f} ms: "
+          f"{'meets' if pct(edit_times, 0.95) <= 0.1 else 'MISSES'} the 100 ms target")
+
+
+_EDIT_JS = """(sel, index) => new Promise(resolve => {
+    const score = () => [...document.querySelectorAll('.kk-card b')]
+        .find(b => b.offsetParent && b.textContent.startsWith('Evidence score'));
+    const before = score().textContent;
+    const t0 = performance.now();
+    const observer = new MutationObserver(() => {
+        const now = score();
+        if (now && now.textContent !== before) {
+            observer.disconnect();
+            requestAnimationFrame(() => resolve(performance.now() - t0));  // painted
+        }
+    });
+    observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+    sel.selectedIndex = index;
+    sel.dispatchEvent(new Event('change', {bubbles: true}));
+})"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--opens", type=int, default=10)
+    ap.add_argument("--switches", type=int, default=60)
+    ap.add_argument("--edits", type=int, default=60)
+    ap.add_argument("--pool", type=int, default=2)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        srv = Served(Path(tmp), args.pool)
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                tti(browser, srv, args.opens) if args.opens else None
+                interactions(browser, srv, args.switches, args.edits)
+                browser.close()
+        finally:
+            srv.stop()
+            shutil.rmtree(Path(tmp) / "run", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
