@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/store_writes.py
 	$(BIN)/python benchmarks/step_edits.py
 	$(BIN)/python benchmarks/review_dashboard.py
+	$(BIN)/python benchmarks/pages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
