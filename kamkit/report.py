@@ -38,9 +38,10 @@ from kamkit.scoring.relationship import (
     relationship_score,
     trend,
 )
-from kamkit.scoring.segmentation import place
+from kamkit.scoring.segmentation import Placement, place
 
 __all__ = ["e", "Workbook", "step_html", "coverage_html", "breakdown_html", "feedback_html",
+           "axes_html",
            "history_html", "changes", "trainee_report", "REPORT_CSS"]
 
 
@@ -111,16 +112,6 @@ def profile_html(wb: Workbook, fw: Framework, today: dt.date) -> str:
             rows.append(f"<tr><td>{e(label)}</td>"
                         f"<td>{_show_value(kind, field_value(doc, name), doc.currency)}</td></tr>")
     sow = doc.share_of_wallet
-    seg = []
-    for axis, title in ((placed.attractiveness, "Attractiveness"),
-                        (placed.strength, "Our strength")):
-        shown = "not scored yet" if axis.score is None else f"{axis.score:.0f} / 100"
-        seg.append(f"<tr><th>{title}</th><th>{shown}</th></tr>")
-        for v in axis.values:
-            value = "not rated" if v.value is None else f"{v.value:.0f}"
-            origin = f" ({e(v.origin)})" if v.origin and v.origin != "your rating" else ""
-            seg.append(f"<tr><td>{e(v.criterion.name)} × {v.criterion.weight:g} %</td>"
-                       f"<td>{value}{origin}</td></tr>")
     points = ([MatrixPoint(wb.account, placed.strength.score, placed.attractiveness.score,
                            current=True)] if placed.purpose is not None else [])
     return (
@@ -129,7 +120,22 @@ def profile_html(wb: Workbook, fw: Framework, today: dt.date) -> str:
         f'<div class="kk-explain">{e(placed.explanation)}</div>'
         + (f"<p>Share of wallet: <b>{sow:.0f} %</b></p>" if sow is not None else "")
         + portfolio_matrix(points, fw.segmentation, size=260)
-        + f'<table class="kk-table">{"".join(seg)}</table></div></div>')
+        + axes_html(placed) + "</div></div>")
+
+
+def axes_html(placed: Placement) -> str:
+    """Both segmentation axes: each criterion's value, where it came from, and its weight."""
+    rows = []
+    for axis, title in ((placed.attractiveness, "Attractiveness"),
+                        (placed.strength, "Our strength")):
+        score = "not scored yet" if axis.score is None else f"{axis.score:.0f} / 100"
+        rows.append(f"<tr><th>{title}</th><th>{score}</th><th>weight</th></tr>")
+        for v in axis.values:
+            shown = "not rated" if v.value is None else f"{v.value:.0f}"
+            origin = f" ({e(v.origin)})" if v.origin and v.origin != "your rating" else ""
+            rows.append(f"<tr><td>{e(v.criterion.name)}</td><td>{shown}{origin}</td>"
+                        f"<td>× {v.criterion.weight:g} %</td></tr>")
+    return f'<table class="kk-table">{"".join(rows)}</table>'
 
 
 # -- step 2 ------------------------------------------------------------------------------------

@@ -85,13 +85,13 @@ def trainee_notebooks(source: Path, run_dir: Path, exercises: Path | None = EXER
     return target
 
 
-def write_config(run_dir: Path, pool: int) -> Path:
-    """A voila.json that pre-heats `pool` kernels for the workbook page only (step notebooks are
-    deep links, opened rarely; their kernels start on demand)."""
-    run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    config = {
+def _config(notebook: str, pool: int, **extra: object) -> dict[str, object]:
+    """Pre-heat `pool` kernels for `notebook` only (other pages are deep links, opened rarely;
+    their kernels start on demand), with the file rules and tracebacks off."""
+    return {
+        **extra,
         "VoilaKernelManager": {
-            "kernel_pools_config": {WORKBOOK: {"pool_size": pool}, "default": {"pool_size": 0}},
+            "kernel_pools_config": {notebook: {"pool_size": pool}, "default": {"pool_size": 0}},
         },
         "VoilaConfiguration": {
             "file_allowlist": FILE_ALLOWLIST,
@@ -99,8 +99,13 @@ def write_config(run_dir: Path, pool: int) -> Path:
             "show_tracebacks": False,
         },
     }
+
+
+def write_config(run_dir: Path, pool: int) -> Path:
+    """The trainee server's voila.json: the pool is for the workbook page."""
+    run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = run_dir / "voila.json"
-    path.write_text(json.dumps(config, indent=2))
+    path.write_text(json.dumps(_config(WORKBOOK, pool), indent=2))
     return path
 
 
@@ -125,23 +130,11 @@ def voila_command(*, host: str, port: int, config_dir: Path, pool: int, cull_idl
 
 
 def write_review_config(run_dir: Path, token: str, pool: int = 1) -> Path:
-    """The review server's voila.json, readable by this user only: the token, one pre-heated
-    dashboard kernel, and the same file rules and silence about tracebacks."""
+    """The review server's voila.json, readable by this user only: the token, and a pool for
+    the dashboard page."""
     run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    config = {
-        "Voila": {"token": token},
-        "VoilaKernelManager": {
-            "kernel_pools_config": {DASHBOARD: {"pool_size": pool}, "default": {"pool_size": 0}},
-        },
-        "VoilaConfiguration": {
-            "file_allowlist": FILE_ALLOWLIST,
-            "file_denylist": FILE_DENYLIST,
-            "show_tracebacks": False,
-        },
-    }
     path = run_dir / "voila.json"
     path.touch(mode=0o600)
     path.chmod(0o600)
-    path.write_text(json.dumps(config, indent=2))
+    path.write_text(json.dumps(_config(DASHBOARD, pool, Voila={"token": token}), indent=2))
     return path
-

@@ -15,6 +15,7 @@ from kamkit.charts import MatrixPoint, portfolio_matrix
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.models import ProfileDoc, parse
 from kamkit.profile_fields import FIELDS
+from kamkit.report import axes_html
 from kamkit.scoring.profile import coach_hints, section_progress
 from kamkit.scoring.relationship import relationship_score
 from kamkit.scoring.segmentation import Placement, place
@@ -257,16 +258,7 @@ class ProfileApp(widgets.VBox):
             name = esc(placed.purpose.name)
             text = text.replace(f"a {name} account", f"a <b>{name}</b> account", 1)
         self.purpose.value = f'<div class="kk-explain">{text}</div>'
-        rows = []
-        for axis, title in ((a, "Attractiveness"), (s, "Our strength")):
-            score = "not scored yet" if axis.score is None else f"{axis.score:.0f} / 100"
-            rows.append(f"<tr><th>{title}</th><th>{score}</th><th>weight</th></tr>")
-            for v in axis.values:
-                shown = "not rated" if v.value is None else f"{v.value:.0f}"
-                origin = f" ({esc(v.origin)})" if v.origin and v.origin != "your rating" else ""
-                rows.append(f"<tr><td>{esc(v.criterion.name)}</td><td>{shown}{origin}</td>"
-                            f"<td>× {v.criterion.weight:g} %</td></tr>")
-        self.breakdown.value = f'<table class="kk-table">{"".join(rows)}</table>'
+        self.breakdown.value = axes_html(placed)
         for cid, html_widget in self.derived.items():
             value = next(v for v in s.values if v.criterion.id == cid)
             html_widget.value = (
