@@ -122,6 +122,9 @@ def voila_command(*, host: str, port: int, config_dir: Path, pool: int, cull_idl
         "--VoilaConfiguration.show_tracebacks=False",
         f"--VoilaConfiguration.preheat_kernel={pool > 0}",
         f"--VoilaConfiguration.default_pool_size={pool}",
+        # Kernels talk over local sockets (files), not TCP ports: forty kernels starting at once
+        # cannot collide on a port.
+        "--KernelManager.transport=ipc",
         # A closed tab's kernel is never shut down by the page; cull it when idle.
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         "--MappingKernelManager.cull_interval=60",

@@ -70,6 +70,7 @@ def test_serve_command_keeps_tracebacks_off_and_culls_idle_kernels(tmp_path):
                                cull_idle=600)
     assert "--VoilaConfiguration.show_tracebacks=False" in cmd
     assert "--MappingKernelManager.cull_idle_timeout=600" in cmd
+    assert "--KernelManager.transport=ipc" in cmd  # no TCP ports to collide on
     config = json.loads(server.write_config(tmp_path, 3).read_text())
     pools = config["VoilaKernelManager"]["kernel_pools_config"]
     assert pools[server.WORKBOOK]["pool_size"] == 3 and pools["default"]["pool_size"] == 0
