@@ -273,6 +273,11 @@ class Assessment(_Model):
     ratings: dict[str, IndicatorRating] = Field(default_factory=dict)
     plan: list[PlanItem] = Field(default_factory=list, max_length=3)
 
+    @property
+    def started(self) -> bool:
+        """Has the trainee begun it (a feeling or any rating)? Pre-fills alone do not count."""
+        return self.gut_feeling is not None or bool(self.ratings)
+
     @model_validator(mode="after")
     def _feeling_before_evidence(self) -> Assessment:
         if self.feeling_locked and self.gut_feeling is None:

@@ -34,6 +34,7 @@ from kamkit.scoring.relationship import (
     RelationshipScore,
     as_shown,
     feeling_gap,
+    placement_score,
     prefills,
     relationship_score,
     trend,
@@ -98,8 +99,7 @@ def _show_value(kind: str, value: Any, currency: str) -> str:
 
 def profile_html(wb: Workbook, fw: Framework, today: dt.date) -> str:
     doc = wb.profile
-    score = relationship_score(wb.relationship, fw, today,
-                               prefills(fw, doc, wb.stakeholders)).score
+    score = placement_score(wb.relationship, fw, doc, wb.stakeholders, today)
     placed = place(doc, fw, score, wb.account)
     rows = []
     for section in fw.profile.sections:

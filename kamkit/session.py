@@ -101,7 +101,7 @@ class Session:
         """Compare this step's saved work with the case's key, keep the attempt, and return
         the feedback (a hint first, explanations from the second attempt)."""
         from kamkit.exercises import check, load_case, load_key
-        from kamkit.scoring.relationship import prefills, relationship_score
+        from kamkit.scoring.relationship import placement_score
 
         account = self._current()
         if account.case_id is None:
@@ -110,13 +110,11 @@ class Session:
         case = load_case(account.case_id)
         key = load_key(case.id, self.framework)
         docs = {s: self.load(s) for s in ("profile", "stakeholders", "relationship")}
-        rel = docs["relationship"]
-        started = rel.gut_feeling is not None or bool(rel.ratings)  # type: ignore[attr-defined]
-        score = relationship_score(rel, self.framework, known=prefills(  # type: ignore[arg-type]
-            self.framework, docs["profile"], docs["stakeholders"])).score  # type: ignore
+        score = placement_score(docs["relationship"], self.framework,  # type: ignore[arg-type]
+                                docs["profile"], docs["stakeholders"])  # type: ignore[arg-type]
         attempt = self.store.count_attempts(account.id, step) + 1  # type: ignore[arg-type]
         feedback = check(step, docs, case, key, self.framework, attempt,  # type: ignore[arg-type]
-                         score if started else None)
+                         score)
         self.store.add_attempt(Attempt(
             account_id=account.id, case_id=case.id, step=step, attempt=attempt,  # type: ignore
             score=feedback.score, passed=feedback.passed,

@@ -16,7 +16,7 @@ from kamkit.frameworks import Framework
 from kamkit.models import ProfileDoc, RelationshipDoc, StakeholderMapDoc
 from kamkit.scoring.coverage import without_action
 from kamkit.scoring.progress import step_progress
-from kamkit.scoring.relationship import as_shown, prefills, relationship_score
+from kamkit.scoring.relationship import as_shown, placement_score
 from kamkit.scoring.segmentation import place
 
 __all__ = ["AccountFigures", "account_figures"]
@@ -50,12 +50,11 @@ def account_figures(profile: ProfileDoc, stakeholders: StakeholderMapDoc,
     docs = {"profile": profile, "stakeholders": stakeholders, "relationship": relationship}
     progress = [step_progress(s.id, docs[s.id], framework) for s in framework.steps
                 if s.id in docs]
-    known = prefills(framework, profile, stakeholders)
-    result = relationship_score(relationship, framework, today, known)
-    started = relationship.gut_feeling is not None or bool(relationship.ratings)
+    score_value = placement_score(relationship, framework, profile, stakeholders, today)
     # pre-fills alone are not an assessment: no score until the trainee has begun step 3
-    score = as_shown(result.score) if started and result.score is not None else None
-    placed = place(profile, framework, result.score)
+    score = as_shown(score_value) if score_value is not None else None
+    stage = framework.relationship.stage_for(score_value) if score_value is not None else None
+    placed = place(profile, framework, score_value)
     feeling = relationship.gut_feeling
     return AccountFigures(
         percent={p.step: p.percent for p in progress},
@@ -64,7 +63,7 @@ def account_figures(profile: ProfileDoc, stakeholders: StakeholderMapDoc,
         people=len(stakeholders.people),
         threats_without_action=len(without_action(stakeholders, framework.grid, "threat")),
         score=score,
-        stage=result.stage if score is not None else None,
+        stage=stage,
         feeling=feeling,
         gap=feeling - score if feeling is not None and score is not None else None,
         as_of=today,

@@ -25,7 +25,8 @@ from kamkit.models import (
 from kamkit.scoring.coverage import level_gaps
 
 __all__ = ["IndicatorResult", "RelationshipScore", "relationship_score", "prefills", "as_shown",
-           "feeling_gap", "lock_feeling", "new_assessment", "trend", "biggest_changes"]
+           "feeling_gap", "lock_feeling", "new_assessment", "trend", "biggest_changes",
+           "placement_score"]
 
 TOP = 4  # the highest anchored level
 
@@ -117,6 +118,18 @@ def relationship_score(doc: Assessment, framework: Framework, today: dt.date | N
         return RelationshipScore(None, None, tuple(items))
     score = round(sum(i.points for i in items), 1)
     return RelationshipScore(score, content.stage_for(score), tuple(items))
+
+
+def placement_score(doc: Assessment, framework: Framework, profile: ProfileDoc | None,
+                    stakeholders: StakeholderMapDoc | None,
+                    today: dt.date | None = None) -> float | None:
+    """The relationship score segmentation uses for "relationship strength": the score the
+    trainee sees on step 3 (pre-fills included) once they have begun it, else None - so the
+    trainee's own rating is used, not a score made of pre-fills alone."""
+    if not doc.started:
+        return None
+    return relationship_score(doc, framework, today,
+                              prefills(framework, profile, stakeholders)).score
 
 
 def as_shown(score: float) -> int:

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 from kamkit.charts import MatrixPoint, pareto_chart, portfolio_matrix
 from kamkit.io.portfolio import PortfolioRow, add_portfolio, read_portfolio
 from kamkit.scoring.portfolio import overload_warning, pareto
-from kamkit.scoring.relationship import relationship_score
+from kamkit.scoring.relationship import placement_score
 from kamkit.scoring.segmentation import place
 from kamkit.session import Session
 from kamkit.ui.components import Message, esc, guarded
@@ -64,10 +64,11 @@ class PortfolioView(widgets.VBox):
         points, unplaced, revenue, currencies = [], [], [], set()
         current = self.session.account.id if self.session.account else None
         for account in accounts:
-            profile = self.session.store.load_document(account.id, "profile")
-            rel = relationship_score(self.session.store.load_document(account.id,
-                                                                      "relationship"), fw)
-            placed = place(profile, fw, rel.score, account.name)  # type: ignore[arg-type]
+            load = self.session.store.load_document
+            profile = load(account.id, "profile")  # type: ignore[arg-type]
+            score = placement_score(load(account.id, "relationship"), fw,  # type: ignore
+                                    profile, load(account.id, "stakeholders"))  # type: ignore
+            placed = place(profile, fw, score, account.name)  # type: ignore[arg-type]
             if placed.purpose is None:
                 unplaced.append(account.name)
             else:

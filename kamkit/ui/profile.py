@@ -17,7 +17,7 @@ from kamkit.models import ProfileDoc, parse
 from kamkit.profile_fields import FIELDS
 from kamkit.report import axes_html
 from kamkit.scoring.profile import coach_hints, section_progress
-from kamkit.scoring.relationship import relationship_score
+from kamkit.scoring.relationship import placement_score
 from kamkit.scoring.segmentation import Placement, place
 from kamkit.session import Session
 from kamkit.ui.components import (
@@ -219,8 +219,9 @@ class ProfileApp(widgets.VBox):
     # -- what the facts say ---------------------------------------------------------------------
 
     def placement(self) -> Placement:
-        rel = relationship_score(self.session.load("relationship"), self.framework)  # type: ignore
-        return place(self.doc, self.framework, rel.score, self.session.account.name)  # type: ignore
+        score = placement_score(self.session.load("relationship"), self.framework,  # type: ignore
+                                self.doc, self.session.load("stakeholders"))  # type: ignore
+        return place(self.doc, self.framework, score, self.session.account.name)  # type: ignore
 
     def render(self) -> None:
         doc, fw = self.doc, self.framework

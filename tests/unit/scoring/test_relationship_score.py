@@ -18,6 +18,7 @@ from kamkit.scoring.relationship import (
     feeling_gap,
     lock_feeling,
     new_assessment,
+    placement_score,
     prefills,
     relationship_score,
     trend,
@@ -159,3 +160,18 @@ def test_an_indicator_appears_once_in_the_plan():
     with pytest.raises(InvalidInput, match="Each indicator once in the plan"):
         parse(RelationshipDoc, {"plan": [{"indicator": "testimonial"},
                                          {"indicator": "testimonial"}]})
+
+
+def test_placement_uses_no_score_made_of_prefills_alone():
+    """Segmentation's relationship strength: the trainee's own rating until step 3 is begun."""
+    fw = default_framework()
+    profile = ProfileDoc(total_category_spend=1000, spend_with_us=900)  # a pre-fill of level 4
+    assert placement_score(RelationshipDoc(), fw, profile, None) is None
+
+
+def test_placement_uses_the_score_the_trainee_sees_once_begun():
+    fw, today = default_framework(), dt.date(2026, 11, 23)
+    profile = ProfileDoc(total_category_spend=1000, spend_with_us=900)
+    begun = RelationshipDoc(gut_feeling=60)
+    seen = relationship_score(begun, fw, today, prefills(fw, profile, None)).score
+    assert seen and placement_score(begun, fw, profile, None, today) == seen
