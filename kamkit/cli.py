@@ -62,9 +62,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kamkit.server import (
         NOTEBOOKS,
         is_loopback,
-        offline_templates,
         trainee_notebooks,
         voila_command,
+        with_offline_templates,
         write_config,
     )
     from kamkit.store import kamkit_home
@@ -76,8 +76,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _store(args).close()  # create / migrate the store before any kernel touches it
     run_dir = kamkit_home() / "run" / f"serve-{args.port}"
     config = write_config(run_dir, args.pool)
-    env["JUPYTER_PATH"] = os.pathsep.join(
-        p for p in (str(offline_templates(run_dir)), env.get("JUPYTER_PATH")) if p)
+    env = with_offline_templates(env, run_dir)
     # the trainee server's root is a copy without the manager's pages: they cannot be reached
     root = trainee_notebooks(Path(args.notebooks) if args.notebooks else NOTEBOOKS, run_dir)
     cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
@@ -97,8 +96,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     from kamkit.server import (
         NOTEBOOKS,
         REVIEW,
-        offline_templates,
         voila_command,
+        with_offline_templates,
         write_review_config,
     )
     from kamkit.store import kamkit_home
@@ -115,8 +114,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     _store(args).close()
     run_dir = kamkit_home() / "run" / f"review-{args.port}"
     config = write_review_config(run_dir, token, args.pool)
-    env["JUPYTER_PATH"] = os.pathsep.join(
-        p for p in (str(offline_templates(run_dir)), env.get("JUPYTER_PATH")) if p)
+    env = with_offline_templates(env, run_dir)
     notebooks = Path(args.notebooks) if args.notebooks else NOTEBOOKS / REVIEW
     cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
                         pool=args.pool, cull_idle=args.cull_idle, notebooks=notebooks)

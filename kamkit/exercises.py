@@ -15,11 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from kamkit.errors import ContentError, NotFound
-from kamkit.frameworks import Framework
+from kamkit.frameworks import Framework, load_yaml
 from kamkit.models import ProfileDoc, RelationshipDoc, StakeholderMapDoc
 from kamkit.scoring.coverage import analyse
 from kamkit.scoring.grid import place_person
@@ -121,21 +120,6 @@ class CaseKey(_Data):
     relationship: RelationshipKey
 
 
-def _load(path: Path, model: type[_Data]) -> _Data:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ContentError(str(path), "(file)", "file not found") from None
-    except yaml.YAMLError as exc:
-        raise ContentError(str(path), "(file)", f"not valid YAML: {exc}") from None
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ContentError(str(path), ".".join(str(p) for p in first["loc"]) or "(file)",
-                           first["msg"].removeprefix("Value error, ")) from None
-
-
 def list_cases() -> list[Case]:
     """Every case study, by title."""
     folder = cases_dir()
@@ -166,8 +150,7 @@ def _case_folder(folder: str, case_id: str) -> Path:
 
 @lru_cache(maxsize=32)
 def _cached_case(folder: str, case_id: str) -> Case:
-    case = _load(_case_folder(folder, case_id) / "case.yaml", Case)
-    assert isinstance(case, Case)
+    case = load_yaml(_case_folder(folder, case_id) / "case.yaml", Case)
     if case.id != case_id:
         raise ContentError(str(Path(folder) / case_id / "case.yaml"), "id",
                            f"must be the folder's name '{case_id}'")
@@ -176,9 +159,7 @@ def _cached_case(folder: str, case_id: str) -> Case:
 
 @lru_cache(maxsize=32)
 def _cached_key(folder: str, case_id: str) -> CaseKey:
-    key = _load(_case_folder(folder, case_id) / "key.yaml", CaseKey)
-    assert isinstance(key, CaseKey)
-    return key
+    return load_yaml(_case_folder(folder, case_id) / "key.yaml", CaseKey)
 
 
 def _check_key(key: CaseKey, case: Case, fw: Framework, path: Path) -> None:

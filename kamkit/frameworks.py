@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -37,6 +37,7 @@ __all__ = [
     "ExercisesContent",
     "CONTENT_DIR",
     "load_framework",
+    "load_yaml",
     "default_framework",
 ]
 
@@ -54,6 +55,9 @@ FILES = {
 
 class _Content(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 # --- the Decision-Making Grid -------------------------------------------------------------
@@ -393,17 +397,23 @@ def _read_yaml(path: Path) -> object:
         raise ContentError(str(path), where, reason) from None
 
 
-def load_part(path: Path, part: str) -> _Content:
-    """Load and validate one content file as `part` (grid, segmentation, relationship, steps)."""
+def load_yaml(path: Path, model: type[_M]) -> _M:
+    """A YAML file validated as `model`; any problem is a ContentError naming the file, the
+    field and the reason. Used for every file a trainer may write: content, cases, keys, quiz."""
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(str(path), "(file)", "must be a mapping of fields, e.g. 'threshold: 50'")
     try:
-        return _MODELS[part].model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "(file)"
         raise ContentError(str(path), field, first["msg"].removeprefix("Value error, ")) from None
+
+
+def load_part(path: Path, part: str) -> _Content:
+    """Load and validate one content file as `part` (grid, segmentation, relationship, steps)."""
+    return load_yaml(path, _MODELS[part])
 
 
 def load_framework(folder: str | os.PathLike[str] | None = None) -> Framework:

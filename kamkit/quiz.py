@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kamkit.errors import ContentError, InvalidInput
+from kamkit.errors import InvalidInput
+from kamkit.frameworks import load_yaml
 
 __all__ = ["QUIZ_FILE", "Quiz", "Question", "load_quiz", "answer", "quiz_score"]
 
@@ -50,17 +50,7 @@ class Quiz(_Data):
 
 @lru_cache(maxsize=4)
 def load_quiz(path: str = str(QUIZ_FILE)) -> Quiz:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return Quiz.model_validate(data)
-    except FileNotFoundError:
-        raise ContentError(path, "(file)", "file not found") from None
-    except yaml.YAMLError as exc:
-        raise ContentError(path, "(file)", f"not valid YAML: {exc}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ContentError(path, ".".join(str(p) for p in first["loc"]),
-                           first["msg"].removeprefix("Value error, ")) from None
+    return load_yaml(Path(path), Quiz)
 
 
 def answer(quiz: Quiz, question_id: str, choice: int | None) -> tuple[bool, str]:

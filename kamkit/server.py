@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import re
 import shutil
 import sys
 from pathlib import Path
 
 __all__ = ["NOTEBOOKS", "WORKBOOK", "DASHBOARD", "voila_command", "write_config", "is_loopback",
-           "trainee_notebooks", "write_review_config", "REVIEW", "offline_templates"]
+           "trainee_notebooks", "write_review_config", "REVIEW", "offline_templates",
+           "with_offline_templates"]
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 EXERCISES = NOTEBOOKS.parent / "exercises"
@@ -66,6 +68,12 @@ def offline_templates(run_dir: Path) -> Path:
         target.write_text(_REMOTE_LINK.sub("", source.read_text(encoding="utf-8")),
                           encoding="utf-8")
     return root
+
+
+def with_offline_templates(env: dict[str, str], run_dir: Path) -> dict[str, str]:
+    """`env` with the offline templates first on JUPYTER_PATH (for the Voila process)."""
+    paths = [str(offline_templates(run_dir)), env.get("JUPYTER_PATH", "")]
+    return env | {"JUPYTER_PATH": os.pathsep.join(p for p in paths if p)}
 
 
 def trainee_notebooks(source: Path, run_dir: Path, exercises: Path | None = EXERCISES) -> Path:

@@ -44,6 +44,7 @@ from kamkit.errors import InvalidInput, NotFound, SaveFailed
 from kamkit.models import Account, Trainee, document_model, parse
 from kamkit.store_practice import PracticeVerbs, attempts
 from kamkit.store_reviews import ReviewVerbs, figures, reviews
+from kamkit.store_reviews import utc as _utc
 
 __all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token", "trainees",
            "accounts", "documents"]
@@ -79,11 +80,6 @@ def hash_token(token: str) -> str:
     """Links carry a random token; the store keeps only its SHA-256, so a stolen database
     file does not hand out working links."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything we write is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 def _now() -> dt.datetime:

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from kamkit.models import Account, Attempt, parse
+from kamkit.store_reviews import utc
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -39,10 +40,6 @@ attempts = Table("attempts", _md,
                  Column("attempt", Integer), Column("score", Float), Column("passed", Boolean),
                  Column("hints", Integer), Column("wrong", Text),
                  Column("at", DateTime(timezone=True)))
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 class PracticeVerbs:
@@ -97,5 +94,5 @@ class PracticeVerbs:
             query = query.where(attempts.c.account_id.in_(account_ids))
         with self._read() as conn:
             return [Attempt.model_validate({**r, "wrong": json.loads(r["wrong"]),
-                                            "at": _utc(r["at"])})
+                                            "at": utc(r["at"])})
                     for r in conn.execute(query).mappings()]

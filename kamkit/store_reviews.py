@@ -55,7 +55,8 @@ figures = Table("figures", _md,
 _CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; everything kamkit writes is UTC."""
     if value is None:
         return None
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
@@ -150,8 +151,8 @@ class ReviewVerbs:
             rows = []
             for r in conn.execute(query).mappings():
                 row = AccountRow(r)
-                row["updated_at"] = _utc(row["updated_at"])
-                row["stamp"] = _utc(row["stamp"])
+                row["updated_at"] = utc(row["updated_at"])
+                row["stamp"] = utc(row["stamp"])
                 rows.append(row)
             return rows
 
@@ -173,7 +174,7 @@ class ReviewVerbs:
                                    documents.c.step == last.c.step,
                                    documents.c.version == last.c.version))
                 for acc, step, version, saved_at, data in conn.execute(query):
-                    out.setdefault(acc, {})[step] = (version, _utc(saved_at), data)
+                    out.setdefault(acc, {})[step] = (version, utc(saved_at), data)
         return out
 
     def save_figures(self, rows: list[tuple[int, dt.datetime, str, str]]) -> None:
@@ -235,4 +236,4 @@ class ReviewVerbs:
         return out
 
 def _review(row: Any) -> Review:
-    return Review.model_validate({**row, "reviewed_at": _utc(row["reviewed_at"])})
+    return Review.model_validate({**row, "reviewed_at": utc(row["reviewed_at"])})

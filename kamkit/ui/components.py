@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from kamkit.errors import InvalidInput, KamkitError
 
 __all__ = ["esc", "Message", "guarded", "STYLE", "Field", "TextField", "LinesField",
-           "NumberField", "DateField", "ChoiceField", "bar", "download_link"]
+           "NumberField", "DateField", "ChoiceField", "bar", "download_link", "safe_filename"]
 
 log = logging.getLogger("kamkit.ui")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,6 +80,12 @@ def bar(percent: int, width: int = 180) -> str:
     percent = max(0, min(100, percent))
     return (f'<span class="kk-bar" style="width:{width}px" title="{percent}% complete">'
             f'<span style="width:{percent}%"></span></span>')
+
+
+def safe_filename(name: str, ext: str, fallback: str = "kamkit") -> str:
+    """A file name made from a person's text: letters, digits, - and _ only."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name).strip("-")[:60]
+    return f"{safe or fallback}.{ext}"
 
 
 def download_link(label: str, filename: str, data: bytes, mime: str) -> str:

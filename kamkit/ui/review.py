@@ -20,7 +20,7 @@ from kamkit.errors import AccessDenied, KamkitError
 from kamkit.frameworks import Framework, default_framework
 from kamkit.review import SORTS, CohortRow, ReviewSession, filter_rows, sort_rows
 from kamkit.scoring.review import STATES
-from kamkit.ui.components import STYLE, Message, download_link, esc, guarded
+from kamkit.ui.components import STYLE, Message, download_link, esc, guarded, safe_filename
 from kamkit.ui.review_trainee import TraineeReview
 
 __all__ = ["ReviewApp", "app", "PAGE_SIZE", "open_review_page"]
@@ -277,16 +277,16 @@ class ReviewApp(widgets.VBox):
             self.export_message.note("No trainees in the table to export.")
             self.download.value = ""
             return
-        name = "cohort" if self.cohort.value == ALL else self.cohort.value
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)[:60]
+        filename = safe_filename("cohort" if self.cohort.value == ALL else self.cohort.value,
+                                 fmt, fallback="cohort")
         if fmt == "xlsx":
             data = cohort_xlsx(self._session(), self.shown)
             mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
             data = cohort_csv(self.shown).encode("utf-8")
             mime = "text/csv"
-        self.download.value = download_link(f"{safe}.{fmt} ({len(self.shown)} trainees)",
-                                            f"{safe}.{fmt}", data, mime)
+        self.download.value = download_link(f"{filename} ({len(self.shown)} trainees)",
+                                            filename, data, mime)
 
     # -- internals ---------------------------------------------------------------------------------
 

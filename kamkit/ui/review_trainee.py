@@ -18,7 +18,7 @@ from kamkit.frameworks import Framework
 from kamkit.models import Review
 from kamkit.report import Workbook, feedback_html, history_html, step_html
 from kamkit.review import ReviewSession
-from kamkit.ui.components import Message, download_link, esc, guarded
+from kamkit.ui.components import Message, download_link, esc, guarded, safe_filename
 
 __all__ = ["TraineeReview", "StepReview"]
 
@@ -177,8 +177,8 @@ class TraineeReview(widgets.VBox):
         session = self._session()
         trainee = session.trainee(self.trainee_id)  # type: ignore[arg-type]
         data = session.report(trainee.id).encode("utf-8")  # type: ignore[arg-type]
-        self.download.value = download_link("report.html", _filename(trainee.name, "html"),
-                                            data, "text/html")
+        name = safe_filename(f"kamkit-{trainee.name}", "html")
+        self.download.value = download_link("report.html", name, data, "text/html")
 
     @guarded(lambda self: self.message)
     def prepare_json(self) -> None:
@@ -187,15 +187,11 @@ class TraineeReview(widgets.VBox):
         session = self._session()
         trainee = session.trainee(self.trainee_id)  # type: ignore[arg-type]
         data = dumps(export_trainee(session.store, trainee.id)).encode("utf-8")  # type: ignore
-        self.download.value = download_link("workbook.json", _filename(trainee.name, "json"),
-                                            data, "application/json")
+        name = safe_filename(f"kamkit-{trainee.name}", "json")
+        self.download.value = download_link("workbook.json", name, data, "application/json")
 
     def _session(self) -> ReviewSession:
         if self.session is None:
             raise AccessDenied("The review page is still opening; try again in a moment.")
         return self.session
 
-
-def _filename(name: str, ext: str) -> str:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name).strip("-")
-    return f"kamkit-{safe[:60] or 'trainee'}.{ext}"
