@@ -10,7 +10,7 @@ explanation. Tolerances (content, or per answer in the key) let judgement differ
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -221,8 +221,12 @@ class Feedback:
     pass_mark: float
     attempt: int               # 1 for the first check
     hints_first: bool = True
-    summary: str = ""          # the expert's qualification, shown once passed
-    messages: list[str] = field(default_factory=list)
+    expert_view: str = ""      # the expert's qualification of the case
+
+    @property
+    def summary(self) -> str:
+        """The expert's view - shown only once the step is passed."""
+        return self.expert_view if self.passed else ""
 
     @property
     def score(self) -> float:
@@ -357,10 +361,8 @@ def check(step: Literal["profile", "stakeholders", "relationship"], docs: dict[s
                                     framework)
     else:
         raise NotFound(f"There is no workbook step called '{step}'.")
-    fb = Feedback(step, tuple(items), framework.exercises.pass_mark, attempt,
-                  framework.exercises.hints_first)
-    return fb if not fb.passed else Feedback(step, fb.items, fb.pass_mark, attempt,
-                                             fb.hints_first, key.summary)
+    return Feedback(step, tuple(items), framework.exercises.pass_mark, attempt,
+                    framework.exercises.hints_first, key.summary)
 
 
 def model_answers(case: Case, key: CaseKey, today: object = None) -> dict[str, object]:

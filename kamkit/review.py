@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from kamkit.exercises import Mistake
 
 __all__ = ["CohortRow", "ReviewSession", "refresh_figures", "SORTS", "filter_rows", "sort_rows",
-           "RoomRow"]
+           "RoomRow", "room_counts", "Overview", "overview", "page_of"]
 
 log = logging.getLogger("kamkit.review")
 
@@ -120,6 +120,12 @@ class RoomRow:
     @property
     def passed(self) -> int:
         return sum(a.passed for a in self.steps.values())
+
+
+def room_counts(rows: list[RoomRow], steps: int) -> tuple[int, int]:
+    """(trainees who have started the case, trainees who passed all `steps` steps)."""
+    started = [r for r in rows if r.account_id is not None]
+    return len(started), sum(r.passed == steps for r in started)
 
 
 class ReviewSession:
@@ -272,10 +278,42 @@ def filter_rows(rows: list[CohortRow], search: str = "", state: str | None = Non
             and (state is None or r.state == state)]
 
 
-def sort_rows(rows: list[CohortRow], key: str = "name", descending: bool | None = None
+def sort_rows(rows: list[CohortRow], key: str = "name", reverse: bool = False
               ) -> list[CohortRow]:
-    """Sorted by one of SORTS (ties by name); `descending` defaults to the key's natural way."""
+    """Sorted by one of SORTS in its natural direction (or the other way), ties by name."""
     _, fn, natural = SORTS[key]
-    desc = natural if descending is None else descending
     by_name = sorted(rows, key=lambda r: r.name.casefold())
-    return sorted(by_name, key=fn, reverse=desc)  # type: ignore[arg-type]
+    return sorted(by_name, key=fn, reverse=natural != reverse)  # type: ignore[arg-type]
+
+
+def page_of(rows: list[CohortRow], number: int, size: int) -> tuple[list[CohortRow], int, int]:
+    """(the rows on page `number`, clamped to the pages there are, that page, how many pages)."""
+    pages = max(1, -(-len(rows) // size))
+    number = max(0, min(number, pages - 1))
+    return rows[number * size:(number + 1) * size], number, pages
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The cohort at a glance, for the dashboard's summary and charts."""
+
+    states: dict[str, int]                              # review state -> trainees
+    completion: list[tuple[str, int, int, int]]         # step title, done, in progress, not yet
+    scores: list[int]                                   # relationship scores given
+    gaps: list[tuple[str, int]]                         # largest feeling-minus-evidence first
+
+
+def overview(rows: list[CohortRow], framework: Framework, top_gaps: int = 8) -> Overview:
+    completion = []
+    for step in framework.steps:
+        states = [r.figures.status.get(step.id, "not started") if r.figures else "not started"
+                  for r in rows]
+        completion.append((f"{step.number}. {step.title}", states.count("done"),
+                           states.count("in progress"), states.count("not started")))
+    figures = [(r.name, r.figures) for r in rows if r.figures is not None]
+    gaps = sorted(((name, f.gap) for name, f in figures if f.gap is not None),
+                  key=lambda g: -abs(g[1]))
+    return Overview(states={s: sum(r.state == s for r in rows) for s in STATES},
+                    completion=completion,
+                    scores=[f.score for _, f in figures if f.score is not None],
+                    gaps=gaps[:top_gaps])

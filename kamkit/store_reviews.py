@@ -75,9 +75,6 @@ class AccountRow(dict):  # type: ignore[type-arg]
 class ReviewVerbs:
     """Cohorts, reviews and dashboard figures. Mixed into `Store`."""
 
-    _write: Any
-    _read: Any
-
     if TYPE_CHECKING:
         def _write(self) -> AbstractContextManager[Connection]: ...
         def _read(self) -> AbstractContextManager[Connection]: ...

@@ -112,3 +112,11 @@ def live_markup(document: str) -> list[str]:
         if any((v or "").strip().lower().startswith("javascript:") for v in attrs.values()):
             found.append(f"{tag} javascript:")
     return found
+
+
+def html_of(widget: Any) -> str:
+    """Every HTML a widget tree shows, joined - what a page would render as markup."""
+    import ipywidgets as widgets
+
+    own = widget.value if isinstance(widget, widgets.HTML) else ""
+    return own + "".join(html_of(child) for child in getattr(widget, "children", ()))

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 
 from kamkit.errors import InvalidInput
 from kamkit.quiz import Quiz, answer, load_quiz, quiz_score
-from kamkit.ui.components import STYLE, Message, esc
+from kamkit.ui.components import STYLE, Message, esc, guarded
 
 __all__ = ["QuizApp", "app"]
 
@@ -32,11 +32,13 @@ class QuizApp(widgets.VBox):
         for card in self.cards:
             card.check_button.on_click(lambda _, c=card: self.check(c))
         self.score = widgets.HTML()
+        self.message = Message()
         self.checked: set[str] = set()
         super().__init__([STYLE, widgets.HTML(f"<h2>{esc(self.quiz.title)}</h2>"), *self.cards,
-                          self.score])
+                          self.score, self.message])
         self.add_class("kk-page")
 
+    @guarded(lambda self: self.message)
     def check(self, card: QuestionCard) -> None:
         """Feedback on the chosen option; the score once every question has been checked."""
         try:

@@ -18,7 +18,15 @@ import ipywidgets as widgets
 from kamkit.charts import gap_bars, histogram, step_completion
 from kamkit.errors import AccessDenied, KamkitError
 from kamkit.frameworks import Framework, default_framework
-from kamkit.review import SORTS, CohortRow, ReviewSession, filter_rows, sort_rows
+from kamkit.review import (
+    SORTS,
+    CohortRow,
+    ReviewSession,
+    filter_rows,
+    overview,
+    page_of,
+    sort_rows,
+)
 from kamkit.scoring.review import STATES
 from kamkit.ui.components import STYLE, Message, download_link, esc, guarded, safe_filename
 from kamkit.ui.review_trainee import TraineeReview
@@ -214,46 +222,28 @@ class ReviewApp(widgets.VBox):
     def render(self) -> None:
         """Search, sort, page and chart the loaded rows."""
         rows = filter_rows(self.all_rows, self.search.value, self.state.value)
-        self.shown = sort_rows(rows, self.sort.value, None if not self.reverse.value else
-                               not SORTS[self.sort.value][2])
-        pages = max(1, -(-len(self.shown) // PAGE_SIZE))
-        self.page_number = max(0, min(self.page_number, pages - 1))
-        start = self.page_number * PAGE_SIZE
-        for line, row in zip(self.lines, self.shown[start:start + PAGE_SIZE] +
-                             [None] * PAGE_SIZE, strict=False):
+        self.shown = sort_rows(rows, self.sort.value, self.reverse.value)
+        on_page, self.page_number, pages = page_of(self.shown, self.page_number, PAGE_SIZE)
+        for line, row in zip(self.lines, on_page + [None] * PAGE_SIZE, strict=False):
             line.show(row)
         self.page_label.value = (f"<span style='padding:0 12px'>Page {self.page_number + 1} of "
                                  f"{pages}</span>")
         self.prev_button.disabled = self.page_number == 0
         self.next_button.disabled = self.page_number >= pages - 1
-        counts = {s: sum(r.state == s for r in self.shown) for s in STATES}
+        glance = overview(self.shown, self.framework)
         self.summary.value = (
             f"<div class='kk-card'><b>{len(self.shown)} trainee"
             f"{'s' if len(self.shown) != 1 else ''}</b> · "
-            + " · ".join(f"{n} {s}" for s, n in counts.items() if n) + "</div>")
-        self._render_charts()
-
-    def _render_charts(self) -> None:
-        rows, fw = self.shown, self.framework
-        completion = []
-        for step in fw.steps:
-            states = [r.figures.status.get(step.id, "not started") if r.figures
-                      else "not started" for r in rows]
-            completion.append((f"{step.number}. {step.title}", states.count("done"),
-                               states.count("in progress"), states.count("not started")))
-        scores = [r.figures.score for r in rows if r.figures and r.figures.score is not None]
-        gaps = sorted(((r.name, r.figures.gap) for r in rows
-                       if r.figures and r.figures.gap is not None),
-                      key=lambda g: -abs(g[1]))[:8]
+            + " · ".join(f"{n} {s}" for s, n in glance.states.items() if n) + "</div>")
         self.charts.value = (
             "<div class='kk-charts'>"
-            f"<div><h3>Completion</h3>{step_completion(completion, width=380)}</div>"
+            f"<div><h3>Completion</h3>{step_completion(glance.completion, width=380)}</div>"
             f"<div><h3>Relationship scores</h3>"
-            + (histogram(scores, label="evidence score (0-100)", width=300) if scores else
-               "<p class='kk-muted'>No scores yet.</p>") + "</div>"
+            + (histogram(glance.scores, label="evidence score (0-100)", width=300)
+               if glance.scores else "<p class='kk-muted'>No scores yet.</p>") + "</div>"
             "<div><h3>Largest feeling-vs-evidence gaps</h3>"
-            + (gap_bars(gaps, width=340) if gaps else "<p class='kk-muted'>No gaps to show "
-               "yet: they need a gut feeling and evidence.</p>") + "</div></div>")
+            + (gap_bars(glance.gaps, width=340) if glance.gaps else "<p class='kk-muted'>No "
+               "gaps to show yet: they need a gut feeling and evidence.</p>") + "</div></div>")
 
     @guarded(lambda self: self.notice)
     def go_to_page(self, number: int) -> None:

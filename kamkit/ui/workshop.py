@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from kamkit.errors import AccessDenied
 from kamkit.exercises import list_cases, load_key
 from kamkit.frameworks import Framework, default_framework
-from kamkit.review import ReviewSession, RoomRow
+from kamkit.review import ReviewSession, RoomRow, room_counts
 from kamkit.ui.components import STYLE, Message, esc, guarded
 from kamkit.ui.review import ALL, open_review_page
 
@@ -87,10 +87,9 @@ class WorkshopApp(widgets.VBox):
         key = load_key(self.case.value, self.framework)
         self.note.value = (f"<div class='kk-hint'><b>Facilitator's note:</b> "
                            f"{esc(key.facilitator_note)}</div>" if key.facilitator_note else "")
-        started = [r for r in rows if r.account_id is not None]
-        done = [r for r in started if r.passed == len(steps)]
-        self.summary.value = (f"<div class='kk-card'><b>{len(started)} of {len(rows)}</b> "
-                              f"trainees have started this case · <b>{len(done)}</b> passed every "
+        started, done = room_counts(rows, len(steps))
+        self.summary.value = (f"<div class='kk-card'><b>{started} of {len(rows)}</b> "
+                              f"trainees have started this case · <b>{done}</b> passed every "
                               "step</div>")
         head = "".join(f"<th>{s.number}. {esc(s.title)}</th>" for s in steps)
         body = "".join(

@@ -20,11 +20,17 @@ def open_step(page, link: str, name: str, tab: str, ready_text: str | None = Non
         page.get_by_role("button", name=ready_button).wait_for()
 
 
+def personal_links(server, *names: str, cohort: str = "Browser test") -> dict[str, str]:
+    """New workshop trainees, as a facilitator adds them: name -> personal link."""
+    out = server.kamkit("--db", server.db, "cohort", "add", *names, "--cohort", cohort,
+                        "--base-url", server.url)
+    return dict(line.split("\t") for line in out.strip().splitlines())
+
+
 def trainee_with_account(server, page, name: str, account: str) -> str:
     """A new workshop trainee (their personal link is returned) who opens the workbook and
     creates `account`, as they would on their first visit."""
-    out = server.kamkit("--db", server.db, "cohort", "add", name, "--base-url", server.url)
-    link = out.strip().split("\t")[1]
+    link = personal_links(server, name)[name]
     page.goto(link)
     page.get_by_text(f"Hello, {name}").wait_for()
     page.get_by_placeholder("Customer name").fill(account)

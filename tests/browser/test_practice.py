@@ -4,14 +4,7 @@ on its websocket carries a key-only phrase)."""
 
 from __future__ import annotations
 
-from helpers import field
-
-
-def _trainee_link(server, name: str) -> str:
-    out = server.kamkit("--db", server.db, "cohort", "add", name, "--cohort", "Practice room",
-                        "--base-url", server.url)
-    return out.strip().split("\t")[1]
-
+from helpers import field, personal_links
 
 KEY_ONLY = "the Brno tender is the whole game"       # the key's facilitator note
 EXPLANATION = "the owners plan to double revenue"   # shown only from the second check on
@@ -22,7 +15,7 @@ def test_a_trainee_practises_a_case_gets_a_hint_fixes_it_and_passes(server, page
     page.on("websocket", lambda ws: ws.on(
         "framereceived", lambda payload: frames.append(
             payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))
-    page.goto(_trainee_link(server, "Pia Lund"))
+    page.goto(personal_links(server, "Pia Lund", cohort="Practice room")["Pia Lund"])
     page.get_by_text("Hello, Pia Lund").wait_for()
     cases = page.locator(".widget-dropdown:has(label:text-is('Case')) select")
     halden = cases.locator("option", has_text="Halden Medical Devices").text_content()

@@ -7,12 +7,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-
-
-def _links(server, *names: str) -> dict[str, str]:
-    out = server.kamkit("--db", server.db, "cohort", "add", *names, "--cohort", "Browser test",
-                        "--base-url", server.url)
-    return dict(line.split("\t") for line in out.strip().splitlines())
+from helpers import personal_links
 
 
 def _open(page, link: str, name: str) -> None:
@@ -21,7 +16,7 @@ def _open(page, link: str, name: str) -> None:
 
 
 def test_a_trainee_creates_an_account_and_finds_it_after_reload(server, page):
-    links = _links(server, "Ines Alvarez", "Jonas Berg")
+    links = personal_links(server, "Ines Alvarez", "Jonas Berg")
     _open(page, links["Ines Alvarez"], "Ines Alvarez")
     page.get_by_placeholder("Customer name").fill("Acme Robotics")
     page.get_by_role("button", name="Create").click()
@@ -41,7 +36,7 @@ def test_a_trainee_creates_an_account_and_finds_it_after_reload(server, page):
 
 
 def test_an_edited_link_opens_nobody(server, page):
-    links = _links(server, "Kai Chen")
+    links = personal_links(server, "Kai Chen")
     _open(page, links["Kai Chen"], "Kai Chen")
     page.goto(links["Kai Chen"][:-3] + "abc")
     page.get_by_text("This personal link is not valid").wait_for()

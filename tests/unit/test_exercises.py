@@ -195,3 +195,11 @@ def test_the_brief_is_rendered_with_its_tables_and_no_raw_html():
 
     html = brief_html("halden")
     assert "<table>" in html and "<h1>" in html and "<script" not in html
+
+
+def test_the_expert_view_waits_until_the_step_is_passed():
+    case = load_case("halden")
+    feedback = _check("halden", "profile", {"profile": case.profile,
+                                            "stakeholders": case.stakeholders,
+                                            "relationship": _answers("halden")["relationship"]})
+    assert not feedback.passed and feedback.summary == ""

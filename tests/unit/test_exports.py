@@ -94,15 +94,19 @@ def test_payloads_in_every_field_stay_text_in_the_report(store, payload):
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_payloads_stay_text_in_the_excel_and_csv(store, payload):
     seed_poisoned(store, payload)
+    store.add_trainee(payload, cohort="Payloads")  # a cell that starts with the payload
     session = ReviewSession(store, "Mia")
     rows = session.rows(cohort="Payloads")
     book = openpyxl.load_workbook(io.BytesIO(cohort_xlsx(session, rows)))
     cells = [c for sheet in book for row in sheet.iter_rows() for c in row
              if isinstance(c.value, str) and payload[1:12] in c.value]
     assert len(cells) >= 10
-    assert all(c.data_type == "s" for c in cells)
-    for line in csv.reader(io.StringIO(cohort_csv(rows))):
-        assert not any(v.startswith(("=", "+", "@")) for v in line)
+    assert all(c.data_type == "s" for c in cells)  # a formula would load as data_type "f"
+    assert payload in [c.value for c in book["Overview"]["A"]]
+    names = [line[0] for line in csv.reader(io.StringIO(cohort_csv(rows)))]
+    assert safe_text(payload) in names
+    assert not any(v.startswith(("=", "+", "@", "-")) for line in
+                   csv.reader(io.StringIO(cohort_csv(rows))) for v in line)
 
 
 def test_the_report_shows_every_step_feedback_and_history(session):

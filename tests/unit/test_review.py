@@ -166,7 +166,7 @@ def test_search_and_sort_do_what_the_dashboard_says(session, cohort):
     assert [r.name for r in filter_rows(rows, "trIV")] == ["Bob"]  # account names too
     assert [r.name for r in filter_rows(rows, state="nothing yet")] == ["Cy", "Dee"]
     assert [r.name for r in sort_rows(rows, "steps")][:2] == ["Ann", "Bob"]
-    assert [r.name for r in sort_rows(rows, "name", descending=True)] == [
+    assert [r.name for r in sort_rows(rows, "name", reverse=True)] == [
         "Dee", "Cy", "Bob", "Ann"]
     # rows without a score go last when sorting by score, largest first
     assert [r.name for r in sort_rows(rows, "score")][0] == "Ann"
@@ -201,3 +201,38 @@ def test_figures_kept_in_an_unreadable_form_are_scored_again(session, cohort):
         conn.execute(figures.update().values(data='{"old": "shape"}'))
     rows = {r.name: r for r in session.rows(cohort="Nov")}
     assert rows["Ann"].figures.people == 8 and rows["Ann"].state == "to review"
+
+
+
+def test_pages_are_clamped_to_the_pages_there_are(session, cohort):
+    from kamkit.review import page_of
+
+    rows = session.rows()
+    assert page_of(rows, 0, 3) == (rows[:3], 0, 2)
+    assert page_of(rows, 7, 3) == (rows[3:], 1, 2)
+    assert page_of([], 2, 25) == ([], 0, 1)
+
+
+def test_the_overview_counts_states_completion_scores_and_gaps(session, cohort):
+    from kamkit.review import overview
+
+    glance = overview(session.rows(), session.framework)
+    assert glance.states == {"to review": 2, "needs rework": 0, "reviewed": 0,
+                             "nothing yet": 2}
+    assert glance.completion[0] == ("1. Account profile", 1, 1, 2)
+    ann = next(r for r in session.rows() if r.name == "Ann")
+    assert glance.scores == [ann.figures.score] and glance.gaps == [("Ann", ann.figures.gap)]
+
+
+def test_room_counts_who_started_and_who_passed_everything():
+    from kamkit.models import Attempt
+    from kamkit.review import RoomRow, room_counts
+
+    def attempt(step, passed):
+        return Attempt(account_id=1, case_id="c", step=step, attempt=1, score=90 if passed
+                       else 10, passed=passed, hints=0)
+
+    done = RoomRow(1, "A", 1, None, {s: attempt(s, True) for s in ("a", "b", "c")})
+    half = RoomRow(2, "B", 2, None, {"a": attempt("a", True), "b": attempt("b", False)})
+    idle = RoomRow(3, "C", None, None)
+    assert room_counts([done, half, idle], 3) == (2, 1)

@@ -4,7 +4,6 @@ The quiz gives feedback per option."""
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import pytest
 
 from kamkit.exercises import load_key
@@ -14,6 +13,7 @@ from kamkit.ui.practice import PracticePanel, case_intro
 from kamkit.ui.quiz import QuizApp
 from kamkit.ui.workbook import WorkbookApp
 from kamkit.ui.workshop import WorkshopApp
+from tests.payloads import html_of
 
 
 @pytest.fixture
@@ -24,16 +24,6 @@ def trainee(store):
 @pytest.fixture
 def page(store, trainee):
     return WorkbookApp(Session(store, trainee))
-
-
-def _texts(widget) -> str:
-    out = []
-    if isinstance(widget, widgets.HTML):
-        out.append(widget.value)
-    for attr in ("children",):
-        for child in getattr(widget, attr, ()):
-            out.append(_texts(child))
-    return "".join(out)
 
 
 def _panel(page, step) -> PracticePanel:
@@ -101,7 +91,7 @@ def test_the_page_never_holds_the_facilitators_note(page):
         _panel(page, step).check()
         _panel(page, step).check()
     note = load_key("halden", page.framework).facilitator_note
-    assert note[:30] not in _texts(page)
+    assert note[:30] not in html_of(page)
 
 
 def test_an_ordinary_account_has_no_practice_panel(page):
@@ -149,5 +139,5 @@ def test_the_quiz_gives_feedback_on_the_chosen_option_and_a_score():
 
 def test_the_quiz_page_does_not_hold_the_answers():
     quiz = QuizApp()
-    shown = _texts(quiz) + "".join(str(c.choice.options) for c in quiz.cards)
+    shown = html_of(quiz) + "".join(str(c.choice.options) for c in quiz.cards)
     assert "correct" not in shown and "Yes - attractive and weak" not in shown

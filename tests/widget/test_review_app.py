@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
-import ipywidgets as widgets
 import pytest
 
 from kamkit.demo import seed_demo
@@ -17,7 +16,7 @@ from kamkit.session import Session
 from kamkit.ui.components import esc
 from kamkit.ui.review import PAGE_SIZE, ReviewApp
 from kamkit.ui.workbook import WorkbookApp
-from tests.payloads import PAYLOADS, live_markup, seed_poisoned
+from tests.payloads import PAYLOADS, html_of, live_markup, seed_poisoned
 
 
 @pytest.fixture
@@ -31,16 +30,6 @@ def page(store):
 def _names(page):
     return [page.session.trainee(line.trainee_id).name for line in page.lines
             if line.trainee_id is not None]
-
-
-def _html_values(widget):
-    """Every HTML a widget tree shows."""
-    out = []
-    if isinstance(widget, widgets.HTML):
-        out.append(widget.value)
-    for child in getattr(widget, "children", ()):
-        out += _html_values(child)
-    return out
 
 
 def test_the_dashboard_lists_every_trainee_with_filters_from_the_store(page):
@@ -149,9 +138,9 @@ def test_payloads_in_every_field_are_shown_as_text(store, payload):
     view = page.trainee_view.steps["profile"]
     view.rating.value, view.comment.value, view.status.value = 1, payload, "needs_rework"
     assert page.trainee_view.save_review(view) is not None
-    shown = "".join(_html_values(page))
+    shown = html_of(page)
     assert live_markup(shown) == []
     assert shown.count(esc(payload)) >= 20  # it is there - as text
     workbook = WorkbookApp(Session(store, trainee))
-    assert live_markup("".join(_html_values(workbook))) == []
+    assert live_markup(html_of(workbook)) == []
     assert esc(payload) in workbook.feedback.value
