@@ -59,6 +59,7 @@ def _find_trainee(store: Store, ref: str) -> Trainee:
 # -- commands ------------------------------------------------------------------------------
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from kamkit.room import RoomPlan, room_plan
     from kamkit.server import (
         NOTEBOOKS,
         is_loopback,
@@ -69,22 +70,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     from kamkit.store import kamkit_home
 
+    room: RoomPlan | None = None
+    if args.room is not None or args.max_kernels:
+        try:
+            room = (room_plan(args.room, args.max_kernels) if args.room is not None
+                    else RoomPlan(trainees=0, pool=args.pool, max_kernels=args.max_kernels))
+        except ValueError as err:
+            print(f"kamkit: {err}", file=sys.stderr)
+            return 2
+    pool = room.pool if room else args.pool
     access = args.access or ("personal" if is_loopback(args.host) else "links")
     env = dict(os.environ, KAMKIT_ACCESS=access)
     if args.db:
         env["KAMKIT_DB_URL"] = args.db
     _store(args).close()  # create / migrate the store before any kernel touches it
     run_dir = kamkit_home() / "run" / f"serve-{args.port}"
-    config = write_config(run_dir, args.pool)
+    config = write_config(run_dir, pool, room)
     env = with_offline_templates(env, run_dir)
     # the trainee server's root is a copy without the manager's pages: they cannot be reached
     root = trainee_notebooks(Path(args.notebooks) if args.notebooks else NOTEBOOKS, run_dir)
     cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
-                        pool=args.pool, cull_idle=args.cull_idle, notebooks=root)
+                        pool=pool, cull_idle=args.cull_idle, notebooks=root)
     where = f"http://{args.host}:{args.port}/voila/render/00_workbook.ipynb"
     who = ("this machine's user opens it directly" if access == "personal"
            else "trainees open their personal links")
     print(f"kamkit: serving the workbook at {where} ({who}). Stop with Ctrl+C.", flush=True)
+    if room and room.trainees:
+        print(f"kamkit: {room.summary}; the pages take a minute or so to pre-heat.", flush=True)
     os.execvpe(cmd[0], cmd, env)  # Voila takes over this process; signals reach it directly
     return 0  # pragma: no cover
 
@@ -341,6 +353,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "'links' = personal links only (default: personal on loopback, else links)")
     s.add_argument("--cull-idle", type=int, default=1800, metavar="SECONDS",
                    help="shut down kernels idle this long (default 1800)")
+    s.add_argument("--room", type=int, metavar="N",
+                   help="workshop mode for N trainees: N pages pre-heated (instead of --pool), "
+                        "kernels capped, a 'room is full, retrying' page beyond the cap")
+    s.add_argument("--max-kernels", type=int, metavar="K",
+                   help="most kernels at once (default with --room: N plus a quarter, at least "
+                        "N+2; without --room: no cap)")
     s.add_argument("--notebooks", metavar="DIR",
                    help="serve these trainee notebooks instead of kamkit's own")
     s.set_defaults(func=cmd_serve)

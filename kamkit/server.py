@@ -19,6 +19,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from kamkit.room import ROOM_FILL_DELAY, ROOM_FULL_PAGE, RoomPlan
+
 __all__ = ["NOTEBOOKS", "WORKBOOK", "DASHBOARD", "voila_command", "write_config", "is_loopback",
            "trainee_notebooks", "write_review_config", "REVIEW", "offline_templates",
            "with_offline_templates"]
@@ -52,8 +54,8 @@ _REMOTE_LINK = re.compile(r'^[^\n]*<link[^>]*href="https?://[^"]*"[^>]*>[^\n]*\n
 
 
 def offline_templates(run_dir: Path) -> Path:
-    """Copies of Voila's templates without their CDN stylesheets, under `run_dir/jupyter`.
-    Returns that folder, for JUPYTER_PATH."""
+    """Copies of Voila's templates without their CDN stylesheets, and the "room is full" page,
+    under `run_dir/jupyter`. Returns that folder, for JUPYTER_PATH."""
     from jupyter_core.paths import jupyter_path
 
     root = run_dir / "jupyter"
@@ -67,6 +69,10 @@ def offline_templates(run_dir: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_REMOTE_LINK.sub("", source.read_text(encoding="utf-8")),
                           encoding="utf-8")
+    # Voila renders `<status>.html` for an error: a full room gets a page that retries itself.
+    full = root / "voila/templates/base/503.html"
+    full.parent.mkdir(parents=True, exist_ok=True)
+    full.write_text(ROOM_FULL_PAGE, encoding="utf-8")
     return root
 
 
@@ -93,14 +99,21 @@ def trainee_notebooks(source: Path, run_dir: Path, exercises: Path | None = EXER
     return target
 
 
-def _config(notebook: str, pool: int, **extra: object) -> dict[str, object]:
+def _config(notebook: str, pool: int, room: RoomPlan | None = None,
+            **extra: object) -> dict[str, object]:
     """Pre-heat `pool` kernels for `notebook` only (other pages are deep links, opened rarely;
-    their kernels start on demand), with the file rules and tracebacks off."""
+    their kernels start on demand), with the file rules and tracebacks off. A room plan sets
+    the pool and the cap on kernels, and holds refills back until a burst has passed."""
+    pools: dict[str, object] = {
+        "kernel_pools_config": {notebook: {"pool_size": room.pool if room else pool},
+                                "default": {"pool_size": 0}},
+    }
+    if room:
+        pools["fill_delay"] = ROOM_FILL_DELAY
     return {
         **extra,
-        "VoilaKernelManager": {
-            "kernel_pools_config": {notebook: {"pool_size": pool}, "default": {"pool_size": 0}},
-        },
+        "VoilaKernelManager": pools,
+        "RoomKernelManager": {"max_kernels": room.max_kernels if room else 0},
         "VoilaConfiguration": {
             "file_allowlist": FILE_ALLOWLIST,
             "file_denylist": FILE_DENYLIST,
@@ -109,11 +122,11 @@ def _config(notebook: str, pool: int, **extra: object) -> dict[str, object]:
     }
 
 
-def write_config(run_dir: Path, pool: int) -> Path:
+def write_config(run_dir: Path, pool: int, room: RoomPlan | None = None) -> Path:
     """The trainee server's voila.json: the pool is for the workbook page."""
     run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = run_dir / "voila.json"
-    path.write_text(json.dumps(_config(WORKBOOK, pool), indent=2))
+    path.write_text(json.dumps(_config(WORKBOOK, pool, room), indent=2))
     return path
 
 
@@ -122,7 +135,8 @@ def voila_command(*, host: str, port: int, config_dir: Path, pool: int, cull_idl
     """The Voila command line for a trainee server, or (with `notebooks/review` and a review
     config) the review server."""
     return [
-        sys.executable, "-m", "voila", str(notebooks),
+        # Voila, with kamkit's room-aware kernel manager (kamkit/room.py)
+        sys.executable, "-m", "kamkit.room", str(notebooks),
         "--no-browser",
         f"--Voila.ip={host}",
         f"--Voila.port={port}",

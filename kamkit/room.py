@@ -1,0 +1,294 @@
+"""Room mode: a workshop of N trainees opening their links in the same ten seconds.
+
+`kamkit serve --room N` pre-heats N workbook pages (kernels started, the notebook run, heavy
+imports done; each trainee's own data is loaded only once their request arrives) and caps the
+kernels the server will run at once. The cap is kept by the kernel manager below, which Voila
+builds around its own pooling manager:
+
+- the pool never grows past the cap, and refills one kernel at a time, staggered and after a
+  delay, so a burst of starts does not starve the pages being served (a refill only joins the
+  pool when it starts, so no page ever waits out its delay);
+- when a page needs a kernel and the cap is reached, tabs that were closed (their page
+  connected once, has no connection now and has been quiet for `reclaim_after` seconds) are
+  shut down to make room; if there is none, the request gets the friendly "the room is full,
+  retrying..." page (503), which reloads itself;
+- closed tabs are reclaimed the same way whenever the pool is short, and the culler (idle
+  kernels) runs as before.
+
+`python -m kamkit.room ...` runs Voila with this manager; `kamkit serve` always starts Voila
+this way (with no cap unless `--room` or `--max-kernels` asks for one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+__all__ = ["RoomPlan", "room_plan", "capped", "ROOM_FULL_PAGE", "main"]
+
+# Voila refills its pool one second after a kernel is used; in a room that would start kernels
+# in the middle of the burst it is serving. Refills wait until the burst has passed.
+ROOM_FILL_DELAY = 15.0
+KERNEL_MB = 110  # what one workbook kernel holds, rounded up from benchmarks/room_burst.py
+
+
+@dataclass(frozen=True)
+class RoomPlan:
+    """How a room of `trainees` is served: `pool` pages pre-heated, at most `max_kernels`."""
+
+    trainees: int
+    pool: int
+    max_kernels: int
+
+    @property
+    def summary(self) -> str:
+        gb = self.max_kernels * KERNEL_MB / 1024
+        return (f"room for {self.trainees}: {self.pool} workbook pages pre-heated, at most "
+                f"{self.max_kernels} kernels (about {gb:.1f} GB)")
+
+
+def room_plan(trainees: int, max_kernels: int | None = None) -> RoomPlan:
+    """A page per trainee ready before they arrive, plus a quarter again (at least two) for
+    reloads and the odd second tab. Raises ValueError for a plan that cannot work."""
+    if trainees < 1:
+        raise ValueError("--room needs the number of trainees, 1 or more")
+    cap = max_kernels if max_kernels else trainees + max(2, math.ceil(trainees / 4))
+    if cap < trainees:
+        raise ValueError(f"--max-kernels {cap} is fewer than the {trainees} trainees in the room")
+    return RoomPlan(trainees=trainees, pool=trainees, max_kernels=cap)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def capped(voila_class: type) -> type:
+    """Voila's kernel manager class (pooling or not) with the room's cap and reclaiming."""
+    from tornado.web import HTTPError
+    from traitlets import Float, Integer
+
+    class RoomKernelManager(voila_class):  # type: ignore[misc, valid-type]
+        max_kernels = Integer(0, config=True,
+                              help="Most kernels running at once (0: no cap).")
+        reclaim_after = Float(30.0, config=True,
+                              help="Seconds a closed tab's kernel is kept before its seat "
+                                   "may be given to someone else.")
+        start_stagger = Float(0.5, config=True,
+                              help="Seconds between pool kernels starting.")
+
+        def __init__(self, **kwargs: Any) -> None:
+            self._handed: set[str] = set()   # kernels given to a page
+            self._seen: set[str] = set()     # ... whose page connected at least once
+            self._starting = 0
+            self._scheduled: dict[str | None, int] = {}
+            self._closing = False
+            super().__init__(**kwargs)
+
+        # -- counting -----------------------------------------------------------------------
+        def _pool_entries(self) -> int:
+            return sum(len(p) for p in getattr(self, "_pools", {}).values())
+
+        def committed(self) -> int:
+            """Kernels given to pages, being started for one, or held (or coming) in a pool."""
+            return (len(self._handed & set(self._kernels)) + self._starting
+                    + self._pool_entries())
+
+        def _full(self) -> bool:
+            return bool(self.max_kernels) and self.committed() >= self.max_kernels
+
+        # -- pages asking for a kernel ----------------------------------------------------------
+        async def start_kernel(self, **kwargs: Any) -> str:
+            # Only pages come here; pool kernels are started below Voila's own manager.
+            if self._full():
+                await self.reclaim(1)
+                if self._full():
+                    self.log.warning("kamkit room: full (%d kernels); a page was asked to retry",
+                                     self.committed())
+                    raise HTTPError(503, reason="The room is full")
+            self._starting += 1
+            try:
+                kernel_id = await super().start_kernel(**kwargs)
+            finally:
+                self._starting -= 1
+            self._handed.add(kernel_id)
+            return kernel_id
+
+        def _healthy(self, notebook_name: str) -> list[Any]:
+            pool = getattr(self, "_pools", {}).get(notebook_name, [])
+            failed = [t for t in pool if t.done() and (t.cancelled() or t.exception())]
+            for task in failed:
+                pool.remove(task)
+            return pool
+
+        def get_pool_size(self, notebook_name: str) -> int:
+            return len(self._healthy(notebook_name))
+
+        async def get_rendered_notebook(self, notebook_name: str, *args: Any,
+                                        **kwargs: Any) -> Any:
+            self._healthy(notebook_name)
+            self._starting += 1  # the kernel leaves the pool before it is counted as handed
+            try:
+                result = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+                self._handed.add(result[2])
+            finally:
+                self._starting -= 1
+            return result
+
+        def notify_connect(self, kernel_id: str) -> None:
+            self._seen.add(kernel_id)
+            super().notify_connect(kernel_id)
+
+        # -- keeping the pool full, within the cap ---------------------------------------------
+        def _wanted(self, notebook_name: str | None) -> int:
+            config = self.kernel_pools_config
+            entry = config.get(notebook_name, config.get("default", {}))
+            return int(entry.get("pool_size", 0))
+
+        @contextlib.contextmanager
+        def _pool_size_limit(self, notebook_name: str | None, size: int):
+            config = self.kernel_pools_config
+            entry = config.get(notebook_name, config.get("default", {}))
+            self.kernel_pools_config = {**config, notebook_name: {**entry, "pool_size": size}}
+            try:
+                yield
+            finally:
+                self.kernel_pools_config = config
+
+        def fill_if_needed(self, delay: float | None = None, notebook_name: str | None = None,
+                           **kwargs: Any) -> None:
+            # Voila would put `pool_size - len(pool)` kernels in the pool at once, each waiting
+            # out the delay there - where a page would wait for it too. Here each one is
+            # scheduled, staggered, and only enters the pool when it starts, if the cap allows.
+            if self._closing:
+                return
+            first = delay if delay is not None else self.fill_delay
+            pool = getattr(self, "_pools", {}).get(notebook_name, [])
+            missing = (self._wanted(notebook_name) - len(pool)
+                       - self._scheduled.get(notebook_name, 0))
+            loop = asyncio.get_event_loop()
+            for i in range(max(missing, 0)):
+                self._scheduled[notebook_name] = self._scheduled.get(notebook_name, 0) + 1
+                loop.call_later(first + i * self.start_stagger, self._start_one,
+                                notebook_name, kwargs)
+
+        def _start_one(self, notebook_name: str | None, kwargs: dict[str, Any]) -> None:
+            self._scheduled[notebook_name] -= 1
+            pool = getattr(self, "_pools", {}).get(notebook_name, [])
+            if self._closing or len(pool) >= self._wanted(notebook_name):
+                return
+            if self._full():
+                asyncio.ensure_future(self.reclaim(1))  # a reclaimed seat tops the pool up
+                return
+            before = len(pool)
+            with self._pool_size_limit(notebook_name, before + 1):
+                super().fill_if_needed(delay=0, notebook_name=notebook_name, **kwargs)
+            for task in self._pools.get(notebook_name, [])[before:]:
+                task.add_done_callback(lambda _: self._say_ready(notebook_name))
+
+        def _say_ready(self, notebook_name: str | None) -> None:
+            pool = self._healthy(notebook_name)
+            ready = sum(1 for t in pool if t.done())
+            if ready == len(pool) == self._wanted(notebook_name):
+                self.log.info("kamkit room: %d of %d %s pages started; each finishes building "
+                              "in its kernel within a minute", ready, ready, notebook_name)
+
+        def top_up(self) -> None:
+            for name in list(self.kernel_pools_config):
+                if name != "default" and self._wanted(name) > 0:
+                    self.fill_if_needed(notebook_name=name)
+
+        # -- giving closed tabs' seats back ---------------------------------------------------
+        def closed_tabs(self) -> list[str]:
+            """Kernels whose page connected once, has no connection now, and has been quiet for
+            `reclaim_after` seconds: oldest first."""
+            now = _now()
+            found = []
+            for kernel_id in self._handed & self._seen & set(self._kernels):
+                if self._kernel_connections.get(kernel_id, 0):
+                    continue
+                last = getattr(self._kernels[kernel_id], "last_activity", None)
+                if last is None or (now - last).total_seconds() < self.reclaim_after:
+                    continue
+                found.append((last, kernel_id))
+            return [kernel_id for _, kernel_id in sorted(found)]
+
+        async def reclaim(self, wanted: int) -> int:
+            """Shut down up to `wanted` closed tabs' kernels; how many were."""
+            done = 0
+            for kernel_id in self.closed_tabs()[:wanted]:
+                self.log.info("kamkit room: reclaiming closed tab's kernel %s", kernel_id)
+                with contextlib.suppress(Exception):
+                    await self.shutdown_kernel(kernel_id)
+                    done += 1
+            return done
+
+        async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+            finally:
+                self._handed.discard(kernel_id)
+                self._seen.discard(kernel_id)
+                if not self._closing and hasattr(self, "_pools"):
+                    self.top_up()
+
+        async def shutdown_all(self, *args: Any, **kwargs: Any) -> Any:
+            self._closing = True
+            return await super().shutdown_all(*args, **kwargs)
+
+        async def cull_kernels(self) -> None:
+            await super().cull_kernels()
+            if hasattr(self, "_pools"):
+                self.top_up()
+
+    return RoomKernelManager
+
+
+ROOM_FULL_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="5">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>The room is full - retrying</title>
+<style>
+  body { font-family: system-ui, sans-serif; background: #f6f7f9; color: #1f2933; margin: 0; }
+  main { max-width: 34rem; margin: 12vh auto; background: #fff; border-radius: 8px;
+         padding: 2rem 2.2rem; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
+  h1 { font-size: 1.4rem; margin-top: 0; }
+  .small { color: #52606d; font-size: .9rem; }
+</style>
+</head>
+<body>
+<main id="kamkit-room-full">
+  <h1>The room is full - retrying&hellip;</h1>
+  <p>Every seat on this workbook server is taken at the moment. This page tries again by
+  itself every five seconds: keep it open and it will open your workbook as soon as a seat
+  is free.</p>
+  <p>Your work is saved on the server and will be there when the page opens.</p>
+  <p class="small">Facilitator: pages left open in other tabs hold seats; closing them frees
+  one within a minute. A larger room is started with <code>kamkit serve --room N</code>.</p>
+</main>
+</body>
+</html>
+"""
+
+
+def main() -> None:
+    """Voila, with its kernel manager wrapped by `capped`."""
+    import voila.app
+
+    factory = voila.app.voila_kernel_manager_factory
+
+    def room_factory(*args: Any, **kwargs: Any) -> type:
+        return capped(factory(*args, **kwargs))
+
+    voila.app.voila_kernel_manager_factory = room_factory
+    voila.app.main()
+
+
+if __name__ == "__main__":
+    main()
