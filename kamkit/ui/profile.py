@@ -12,7 +12,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from kamkit.charts import MatrixPoint, portfolio_matrix
-from kamkit.errors import InvalidInput, KamkitError
+from kamkit.errors import InvalidInput
 from kamkit.models import ProfileDoc, parse
 from kamkit.profile_fields import FIELDS
 from kamkit.report import axes_html
@@ -34,6 +34,7 @@ from kamkit.ui.components import (
     guarded,
 )
 from kamkit.ui.page import StepPage
+from kamkit.ui.saving import Keeper
 
 __all__ = ["ProfileApp", "app"]
 
@@ -130,6 +131,7 @@ class ProfileApp(widgets.VBox):
 
     def _create_results(self) -> None:
         self.save_status = Message()
+        self.keeper = Keeper(self.session.save, STEP, self.save_status)
         self.completeness = widgets.HTML()
         self.hints = widgets.HTML()
         self.matrix = widgets.HTML()
@@ -190,14 +192,9 @@ class ProfileApp(widgets.VBox):
             self.save_status.error("Not saved yet: please fix the field marked in red. What "
                                    "you typed stays on screen.")
             return
-        if doc != self.doc:
-            try:
-                version = self.session.save(STEP, doc)  # type: ignore[arg-type]
-            except KamkitError as exc:
-                self.save_status.error(str(exc))
-                return
-            self.doc = doc  # type: ignore[assignment]
-            self.save_status.ok(f"All changes saved (version {version}).")
+        if self.keeper.needs_saving(doc, self.doc):  # type: ignore[arg-type]
+            self.keeper.keep(doc)  # type: ignore[arg-type]
+        self.doc = doc  # type: ignore[assignment]  # what was typed, saved or held to retry
         self.render()
 
     def _show_problems(self, problems: list[tuple[str, str]]) -> None:

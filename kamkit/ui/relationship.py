@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from kamkit.charts import feeling_vs_evidence, indicator_bars, trend_chart
-from kamkit.errors import InvalidInput, KamkitError
+from kamkit.errors import InvalidInput
 from kamkit.models import RelationshipDoc, parse
 from kamkit.report import breakdown_html
 from kamkit.scoring.relationship import (
@@ -33,6 +33,7 @@ from kamkit.ui.components import (
     guarded,
 )
 from kamkit.ui.page import StepPage
+from kamkit.ui.saving import Keeper
 
 __all__ = ["RelationshipApp", "app"]
 
@@ -69,6 +70,7 @@ class RelationshipApp(widgets.VBox):
                               session.load("stakeholders"))  # type: ignore[arg-type]
         self._loading = False
         self.save_status = Message()
+        self.keeper = Keeper(session.save, STEP, self.save_status)
         self._create_feeling()
         self.cards = {i.id: EvidenceCard(i) for i in self.framework.relationship.indicators}
         for card in self.cards.values():
@@ -188,13 +190,8 @@ class RelationshipApp(widgets.VBox):
         self._commit(doc)
 
     def _commit(self, doc: RelationshipDoc) -> None:
-        if doc != self.doc:
-            try:
-                version = self.session.save(STEP, doc)
-            except KamkitError as exc:
-                self.save_status.error(str(exc))
-                return
-            self.save_status.ok(f"All changes saved (version {version}).")
+        if self.keeper.needs_saving(doc, self.doc):
+            self.keeper.keep(doc)  # held and retried if the store refuses it
         self.doc = doc
         self.render()
 

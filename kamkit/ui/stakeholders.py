@@ -24,6 +24,7 @@ from kamkit.ui.components import STYLE, ChoiceField, Message, TextField, esc, gu
 from kamkit.ui.grid_widget import CONTACT_COLOURS, GridWidget, grid_config
 from kamkit.ui.page import StepPage
 from kamkit.ui.person_form import PersonForm
+from kamkit.ui.saving import Keeper
 
 __all__ = ["StakeholdersApp", "app"]
 
@@ -44,6 +45,7 @@ class StakeholdersApp(widgets.VBox):
         self.doc: StakeholderMapDoc = session.load(STEP)  # type: ignore[assignment]
         self.selected: str | None = self.doc.people[0].id if self.doc.people else None
         self.save_status = Message()
+        self.keeper = Keeper(session.save, STEP, self.save_status)
         self._create_map_tab()
         self._create_team_tab()
         self._create_crm_tab()
@@ -127,9 +129,8 @@ class StakeholdersApp(widgets.VBox):
         """Validate and save a new version of the map; returns whether it was kept."""
         data = doc.model_dump() if isinstance(doc, StakeholderMapDoc) else doc
         new = parse(StakeholderMapDoc, data)
-        if new != self.doc:
-            version = self.session.save(STEP, new)
-            self.save_status.ok(f"All changes saved (version {version}).")
+        if self.keeper.needs_saving(new, self.doc):
+            self.keeper.keep(new)  # held and retried if the store refuses it
         self.doc = new
         self.render()
         return True

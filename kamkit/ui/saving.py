@@ -1,0 +1,87 @@
+"""Nothing typed is lost when the store cannot write: a step's views save through a `Keeper`.
+
+When a save fails (disk full, database read-only, locked too long), the keeper holds the
+document the trainee typed, says so next to the step's save status - what went wrong, that their
+answers stay on screen, and that kamkit tries again - and retries in the background every few
+seconds until the store takes it. The view keeps showing (and working from) what was typed; a
+later edit saves everything at once, including what had not been saved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from pydantic import BaseModel
+
+from kamkit.errors import SaveFailed
+from kamkit.ui.components import Message
+
+__all__ = ["Keeper", "RETRY_SECONDS"]
+
+log = logging.getLogger(__name__)
+RETRY_SECONDS = 5.0
+
+
+class Keeper:
+    """Saves one step's documents for a view, holding any the store refused until it takes them.
+
+    `save(step, doc) -> version` is the session's save; `message` is the view's save status.
+    """
+
+    def __init__(self, save: Callable[[str, BaseModel], int], step: str,
+                 message: Message) -> None:
+        self._save = save
+        self.step = step
+        self.message = message
+        self.unsaved: BaseModel | None = None   # what the store does not have yet
+        self._timer: asyncio.TimerHandle | None = None
+
+    def needs_saving(self, doc: BaseModel, last: BaseModel | None) -> bool:
+        return doc != last or self.unsaved is not None
+
+    def keep(self, doc: BaseModel) -> int | None:
+        """Save `doc`: its version, or None when the store refused it (then it is held, the
+        person told, and a retry scheduled)."""
+        try:
+            version = self._save(self.step, doc)
+        except SaveFailed as exc:
+            self.unsaved = doc
+            self.message.error(f"{exc} kamkit tries again every {RETRY_SECONDS:.0f} seconds; "
+                               f"keep working, nothing you type is thrown away.")
+            self._schedule()
+            return None
+        self.unsaved = None
+        self._cancel()
+        self.message.ok(f"All changes saved (version {version}).")
+        return version
+
+    def retry(self) -> int | None:
+        """Try the held document again (the scheduled retry calls this)."""
+        self._timer = None
+        if self.unsaved is None:
+            return None
+        try:
+            return self.keep(self.unsaved)
+        except Exception:  # a retry runs outside any handler: nothing may escape it
+            log.exception("retrying a save of %s failed", self.step)
+            self._schedule()
+            return None
+
+    def _schedule(self) -> None:
+        if self._timer is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no kernel loop (a test drives `retry()` itself)
+            return
+        self._timer = loop.call_later(RETRY_SECONDS, self.retry)
+
+    def _cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Keeper({self.step!r}, unsaved={self.unsaved is not None})"

@@ -1,0 +1,140 @@
+"""A store that cannot write (database read-only, disk full) never costs a trainee what they typed:
+each step says saving failed, keeps the text on screen, and saves it once the store can write
+again - by its own retry, or with the next edit. The faults are real SQLite ones, raised on a
+file-backed store: `PRAGMA query_only` (read-only) and `PRAGMA max_page_count` (the disk full)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from kamkit.session import Session
+from kamkit.store import Store
+from kamkit.ui import profile, relationship, stakeholders
+
+FAULTS = {"read-only": "the database is read-only", "disk full": "the disk is full"}
+
+
+@pytest.fixture
+def filed(tmp_path):
+    with Store(f"sqlite:///{tmp_path / 'kamkit.db'}") as s:
+        yield s
+
+
+@pytest.fixture
+def session(filed):
+    s = Session(filed, filed.add_trainee("Ann"))
+    s.create_account("Nordwind Logistics")
+    return s
+
+
+@contextmanager
+def failing(store: Store, kind: str):
+    """Every new connection to `store` refuses to write, the way `kind` would."""
+    def refuse(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        if kind == "read-only":
+            cur.execute("PRAGMA query_only=1")
+        else:
+            pages = cur.execute("PRAGMA page_count").fetchone()[0]
+            cur.execute(f"PRAGMA max_page_count={pages}")
+        cur.close()
+
+    store.engine.dispose()
+    event.listen(store.engine, "connect", refuse)
+    try:
+        yield
+    finally:
+        event.remove(store.engine, "connect", refuse)
+        store.engine.dispose()
+
+
+# Each step: how a trainee types a long answer into it, and where it is read back.
+def _type_profile(view, text):
+    target = view.fields["strategy"]
+    (getattr(target, "box", None) or target.input).value = text
+
+
+def _read_profile(doc):
+    return doc.strategy
+
+
+def _type_stakeholders(view, text):
+    if not view.doc.people:
+        view.add_person("Greta Lind")
+    view.form.needs.input.value = text
+
+
+def _read_stakeholders(doc):
+    return doc.people[0].needs if doc.people else None
+
+
+def _type_relationship(view, text):
+    card = view.cards["plan_sharing"]
+    card.level.input.value = 4
+    card.evidence.input.value = text
+
+
+def _read_relationship(doc):
+    rating = doc.ratings.get("plan_sharing")
+    return rating.evidence if rating else None
+
+
+STEPS = {
+    "profile": (profile.app, _type_profile, _read_profile, 5000),
+    "stakeholders": (stakeholders.app, _type_stakeholders, _read_stakeholders, 5000),
+    "relationship": (relationship.app, _type_relationship, _read_relationship, 5000),
+}
+
+
+def _words(n: int, seed: str) -> str:
+    return " ".join(f"{seed}{i}" for i in range(n))
+
+
+@pytest.mark.parametrize("kind", list(FAULTS))
+@pytest.mark.parametrize("step", list(STEPS))
+def test_a_refused_save_is_said_kept_on_screen_and_saved_when_possible(session, filed, step,
+                                                                        kind):
+    build, type_, read, limit = STEPS[step]
+    view = build(session)
+    type_(view, "first answer")
+    assert "All changes saved" in view.save_status.text
+
+    typed = _words(900, "held")[:limit].strip()  # longer than a page: it needs new ones
+    with failing(filed, kind):
+        type_(view, typed)
+        status = view.save_status.text
+        assert f"Saving failed: {FAULTS[kind]}" in status, status
+        assert "tries again" in status
+        assert view.keeper.unsaved is not None
+        assert read(filed.get_document(session.account.id, step)) != typed  # not in the store
+        view.keeper.retry()  # still refused: still held, still said
+        assert "Saving failed" in view.save_status.text and view.keeper.unsaved is not None
+    # what was typed is still on screen, in the view's working copy
+    assert read(view.doc) == typed
+
+    view.keeper.retry()  # the background retry, once the store can write again
+    assert "All changes saved" in view.save_status.text
+    assert view.keeper.unsaved is None
+    assert read(filed.get_document(session.account.id, step)) == typed
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+def test_the_next_edit_saves_what_a_refused_save_held(session, filed, step):
+    build, type_, read, limit = STEPS[step]
+    view = build(session)
+    with failing(filed, "read-only"):
+        type_(view, "typed while read-only")
+        assert "Saving failed" in view.save_status.text
+    type_(view, "typed after")
+    assert "All changes saved" in view.save_status.text
+    assert read(filed.get_document(session.account.id, step)) == "typed after"
+    assert view.keeper.unsaved is None
+
+
+def test_a_retry_with_nothing_held_does_nothing(session, filed):
+    view = profile.app(session)
+    assert view.keeper.retry() is None
+    assert view.save_status.text == ""
