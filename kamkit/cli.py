@@ -85,7 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env["KAMKIT_DB_URL"] = args.db
     _store(args).close()  # create / migrate the store before any kernel touches it
     run_dir = kamkit_home() / "run" / f"serve-{args.port}"
-    config = write_config(run_dir, pool, room)
+    config = write_config(run_dir, pool, room, reclaim_after=args.reclaim_after)
     env = with_offline_templates(env, run_dir)
     # the trainee server's root is a copy without the manager's pages: they cannot be reached
     root = trainee_notebooks(Path(args.notebooks) if args.notebooks else NOTEBOOKS, run_dir)
@@ -359,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-kernels", type=int, metavar="K",
                    help="most kernels at once (default with --room: N plus a quarter, at least "
                         "N+2; without --room: no cap)")
+    s.add_argument("--reclaim-after", type=float, default=30.0, metavar="SECONDS",
+                   help="with a cap: a closed tab's kernel is given to the next page after this "
+                        "long (default 30)")
     s.add_argument("--notebooks", metavar="DIR",
                    help="serve these trainee notebooks instead of kamkit's own")
     s.set_defaults(func=cmd_serve)

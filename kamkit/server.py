@@ -50,12 +50,15 @@ def is_loopback(host: str) -> bool:
 # page should not wait on (or tell) the internet. These are the files that do, patched per run
 # from the installed Voila (so they follow its version) and put first on Jupyter's data path.
 _CDN_TEMPLATES = ("voila/templates/base/page.html", "voila/templates/lab/index.html.j2")
+_LOG_JS = "{{ log.js() }}"
+WATCHDOG = Path(__file__).resolve().parent / "ui" / "static" / "watchdog.js"
 _REMOTE_LINK = re.compile(r'^[^\n]*<link[^>]*href="https?://[^"]*"[^>]*>[^\n]*\n', re.M)
 
 
 def offline_templates(run_dir: Path) -> Path:
-    """Copies of Voila's templates without their CDN stylesheets, and the "room is full" page,
-    under `run_dir/jupyter`. Returns that folder, for JUPYTER_PATH."""
+    """Copies of Voila's templates without their CDN stylesheets (the notebook page with the
+    connection watchdog, `ui/static/watchdog.js`), and the "room is full" page, under
+    `run_dir/jupyter`. Returns that folder, for JUPYTER_PATH."""
     from jupyter_core.paths import jupyter_path
 
     root = run_dir / "jupyter"
@@ -67,8 +70,11 @@ def offline_templates(run_dir: Path) -> Path:
             continue
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(_REMOTE_LINK.sub("", source.read_text(encoding="utf-8")),
-                          encoding="utf-8")
+        text = _REMOTE_LINK.sub("", source.read_text(encoding="utf-8"))
+        if rel.endswith("index.html.j2"):  # every notebook page gets the connection watchdog
+            text = text.replace(_LOG_JS, _LOG_JS + "\n<script>{% raw %}" + WATCHDOG.read_text(
+                encoding="utf-8") + "{% endraw %}</script>", 1)
+        target.write_text(text, encoding="utf-8")
     # Voila renders `<status>.html` for an error: a full room gets a page that retries itself.
     full = root / "voila/templates/base/503.html"
     full.parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +106,7 @@ def trainee_notebooks(source: Path, run_dir: Path, exercises: Path | None = EXER
 
 
 def _config(notebook: str, pool: int, room: RoomPlan | None = None,
-            **extra: object) -> dict[str, object]:
+            reclaim_after: float = 30.0, **extra: object) -> dict[str, object]:
     """Pre-heat `pool` kernels for `notebook` only (other pages are deep links, opened rarely;
     their kernels start on demand), with the file rules and tracebacks off. A room plan sets
     the pool and the cap on kernels, and holds refills back until a burst has passed."""
@@ -113,7 +119,8 @@ def _config(notebook: str, pool: int, room: RoomPlan | None = None,
     return {
         **extra,
         "VoilaKernelManager": pools,
-        "RoomKernelManager": {"max_kernels": room.max_kernels if room else 0},
+        "RoomKernelManager": {"max_kernels": room.max_kernels if room else 0,
+                              "reclaim_after": reclaim_after},
         "VoilaConfiguration": {
             "file_allowlist": FILE_ALLOWLIST,
             "file_denylist": FILE_DENYLIST,
@@ -122,11 +129,12 @@ def _config(notebook: str, pool: int, room: RoomPlan | None = None,
     }
 
 
-def write_config(run_dir: Path, pool: int, room: RoomPlan | None = None) -> Path:
+def write_config(run_dir: Path, pool: int, room: RoomPlan | None = None,
+                 reclaim_after: float = 30.0) -> Path:
     """The trainee server's voila.json: the pool is for the workbook page."""
     run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = run_dir / "voila.json"
-    path.write_text(json.dumps(_config(WORKBOOK, pool, room), indent=2))
+    path.write_text(json.dumps(_config(WORKBOOK, pool, room, reclaim_after), indent=2))
     return path
 
 

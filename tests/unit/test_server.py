@@ -51,3 +51,10 @@ def test_the_served_templates_ask_no_cdn_for_anything(tmp_path):
         assert "cdn.jsdelivr" not in text
         assert not any(line.strip().startswith("<link") and "https://" in line
                        for line in text.splitlines())
+
+
+def test_every_notebook_page_carries_the_connection_watchdog(tmp_path):
+    page = (server.offline_templates(tmp_path) / "voila/templates/lab/index.html.j2").read_text()
+    assert "{{ log.js() }}" in page
+    assert "kamkit-connection-lost" in page and "{% raw %}" in page
+    assert page.index("kamkit-connection-lost") > page.index("{{ log.js() }}")

@@ -1,0 +1,78 @@
+// kamkit: tell the trainee when the page has lost its kernel, so nobody types into a page that
+// can no longer save. Put into every served page by kamkit's patched Voila template.
+//
+// The page talks to its kernel over one websocket. The kernel is gone when that socket reports
+// the kernel restarting or dead (it was killed, or crashed: a restarted kernel has none of the
+// page's state), or when the socket closes and is not reopened within a few seconds (the server
+// stopped). Then a banner says what happened: changes after the last "All changes saved" may not
+// have been saved, and reloading the page carries on from what was.
+(function () {
+  "use strict";
+  var NativeSocket = window.WebSocket;
+  if (!NativeSocket || window.__kamkitWatchdog) { return; }
+  window.__kamkitWatchdog = true;
+  var open = 0;
+  var lostTimer = null;
+  var decoder = window.TextDecoder ? new TextDecoder() : null;
+
+  function banner(reason) {
+    if (document.getElementById("kamkit-connection-lost")) { return; }
+    var box = document.createElement("div");
+    box.id = "kamkit-connection-lost";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:10000;padding:14px 20px;" +
+      "background:#fff4e5;border-bottom:3px solid #c05621;color:#1f2933;" +
+      "font:15px/1.45 system-ui,sans-serif;box-shadow:0 2px 6px rgba(0,0,0,.15)";
+    var title = document.createElement("strong");
+    title.textContent = "This page has lost its connection to the workbook server (" + reason +
+      "). ";
+    var text = document.createElement("span");
+    text.textContent = "Anything you changed after the last \u201cAll changes saved\u201d " +
+      "message was not saved. Reload the page to carry on: your saved work will be there. ";
+    var button = document.createElement("button");
+    button.textContent = "Reload the page";
+    button.style.cssText = "margin-left:8px;padding:4px 12px;font:inherit;cursor:pointer";
+    button.addEventListener("click", function () { window.location.reload(); });
+    box.appendChild(title);
+    box.appendChild(text);
+    box.appendChild(button);
+    (document.body || document.documentElement).appendChild(box);
+  }
+
+  function textOf(data) {
+    if (typeof data === "string") { return data; }
+    if (decoder && data instanceof ArrayBuffer) {
+      return decoder.decode(new Uint8Array(data, 0, Math.min(data.byteLength, 4096)));
+    }
+    return "";
+  }
+
+  function KamkitSocket(url, protocols) {
+    var socket = protocols === undefined ? new NativeSocket(url)
+      : new NativeSocket(url, protocols);
+    if (String(url).indexOf("/api/kernels/") === -1) { return socket; }
+    socket.addEventListener("open", function () {
+      open += 1;
+      if (lostTimer) { clearTimeout(lostTimer); lostTimer = null; }
+    });
+    socket.addEventListener("message", function (event) {
+      var text = textOf(event.data);
+      if (text.indexOf('"status"') !== -1 && /"execution_state":\s*"(restarting|dead)"/.test(text)) {
+        banner("the page's kernel stopped");
+      }
+    });
+    socket.addEventListener("close", function () {
+      open = Math.max(0, open - 1);
+      if (lostTimer) { clearTimeout(lostTimer); }
+      lostTimer = setTimeout(function () {
+        if (open === 0) { banner("the server does not answer"); }
+      }, 4000);
+    });
+    return socket;
+  }
+  KamkitSocket.prototype = NativeSocket.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (name) {
+    KamkitSocket[name] = NativeSocket[name];
+  });
+  window.WebSocket = KamkitSocket;
+}());
