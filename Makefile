@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/step_edits.py
 	$(BIN)/python benchmarks/review_dashboard.py
 	$(BIN)/python benchmarks/pages.py
+	$(BIN)/python benchmarks/room_burst.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
