@@ -13,7 +13,7 @@ import shutil
 import psutil
 import pytest
 from conftest import ROOT, Server, _check_logs
-from helpers import field, open_step, personal_links
+from helpers import field, open_step, personal_links, trainee_with_account
 
 from kamkit.store import Store
 
@@ -68,12 +68,7 @@ def _open_profile(page, link: str, name: str) -> None:
 
 def test_killing_the_kernel_while_typing_never_loses_an_acknowledged_answer(faulty, page):
     name = "Kim Kill"
-    link = personal_links(faulty, name)[name]
-    page.goto(link)
-    page.get_by_text(f"Hello, {name}").wait_for()
-    page.get_by_placeholder("Customer name").fill("Killjoy Ltd")
-    page.get_by_role("button", name="Create").click()
-    page.get_by_text("Created “Killjoy Ltd”").wait_for()
+    link = trainee_with_account(faulty, page, name, "Killjoy Ltd")
 
     rng = random.Random(20)
     possible = {""}  # what the field may show after a reload: the acknowledged value, or a
@@ -107,12 +102,7 @@ def test_killing_the_kernel_while_typing_never_loses_an_acknowledged_answer(faul
 
 def test_a_restarted_server_lets_trainees_reload_and_carry_on(faulty, page):
     name = "Rory Restart"
-    link = personal_links(faulty, name)[name]
-    page.goto(link)
-    page.get_by_text(f"Hello, {name}").wait_for()
-    page.get_by_placeholder("Customer name").fill("Phoenix plc")
-    page.get_by_role("button", name="Create").click()
-    page.get_by_text("Created “Phoenix plc”").wait_for()
+    link = trainee_with_account(faulty, page, name, "Phoenix plc")
     page.get_by_role("tab", name="1. Account profile").click()
     field(page, "Industry").fill("Before the restart")
     field(page, "Industry").press("Tab")

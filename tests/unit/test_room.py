@@ -192,6 +192,17 @@ def test_a_page_beyond_the_cap_is_told_the_room_is_full():
     asyncio.run(scenario())
 
 
+async def two_pages_in_a_room_of_two():
+    """A room capped at two, both seats taken by pages: (manager, first, second kernel)."""
+    km = manager(pool=1, cap=2, reclaim_after=30)
+    await settle(km)
+    _, _, first = await km.get_rendered_notebook(NB)
+    await settle(km)
+    _, _, second = await km.get_rendered_notebook(NB)
+    await settle(km)
+    return km, first, second
+
+
 def _close_tab(km, kernel_id, quiet_for: float) -> None:
     km.notify_connect(kernel_id)
     km.notify_disconnect(kernel_id)
@@ -200,12 +211,7 @@ def _close_tab(km, kernel_id, quiet_for: float) -> None:
 
 def test_a_closed_tab_gives_its_seat_to_the_next_page():
     async def scenario():
-        km = manager(pool=1, cap=2, reclaim_after=30)
-        await settle(km)
-        _, _, first = await km.get_rendered_notebook(NB)
-        await settle(km)
-        _, _, second = await km.get_rendered_notebook(NB)
-        await settle(km)
+        km, first, second = await two_pages_in_a_room_of_two()
         _close_tab(km, first, quiet_for=31)
         km.notify_connect(second)  # an open page keeps its seat
         km._kernels[second].last_activity -= timedelta(seconds=300)
@@ -253,12 +259,7 @@ def test_a_pool_kernel_that_failed_to_start_is_never_handed_to_a_page():
 
 def test_a_reclaimed_seat_tops_the_pool_up_again():
     async def scenario():
-        km = manager(pool=1, cap=2, reclaim_after=30)
-        await settle(km)
-        _, _, first = await km.get_rendered_notebook(NB)
-        await settle(km)
-        _, _, second = await km.get_rendered_notebook(NB)
-        await settle(km)
+        km, first, second = await two_pages_in_a_room_of_two()
         assert km.get_pool_size(NB) == 0
         _close_tab(km, first, quiet_for=60)
         await km.cull_kernels()   # the culler's tick notices the short pool
