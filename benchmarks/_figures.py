@@ -1,9 +1,26 @@
 """Printing benchmark figures the same way everywhere: median and p95, and the ratio to a floor
-measured in the same run (this machine is noisy; only same-run comparisons mean anything)."""
+measured in the same run (this machine is noisy; only same-run comparisons mean anything) - and
+the floor page itself, a one-button Voila notebook."""
 
 from __future__ import annotations
 
+import json
 import statistics
+from pathlib import Path
+
+FLOOR_BUTTON = "Floor button"
+
+
+def floor_notebook(path: Path) -> Path:
+    """Write the floor: a notebook that shows one button, nothing else. Returns `path`."""
+    path.write_text(json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "id": "f1", "metadata": {},
+                   "outputs": [], "source": ["import ipywidgets as w\n",
+                                             f"w.Button(description='{FLOOR_BUTTON}')"]}],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                    "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5}))
+    return path
 
 
 def pct(values: list[float], q: float) -> float:

@@ -30,7 +30,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _figures import pct, report  # noqa: I001 - benchmarks/ is on sys.path when run
+from _figures import FLOOR_BUTTON, floor_notebook, pct, report  # noqa: I001 - benchmarks/ is on sys.path when run
 
 from kamkit.demo import sample_map, sample_profile, sample_relationship
 from kamkit.server import NOTEBOOKS, WORKBOOK, offline_templates, trainee_notebooks, voila_command
@@ -40,16 +40,6 @@ CHROMIUM = os.environ.get("KAMKIT_CHROMIUM", "/usr/bin/chromium")
 FLOOR = "floor.ipynb"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _floor_notebook(path: Path) -> None:
-    path.write_text(json.dumps({
-        "cells": [{"cell_type": "code", "execution_count": None, "id": "f1", "metadata": {},
-                   "outputs": [], "source": ["import ipywidgets as w\n",
-                                             "w.Button(description='Floor button')"]}],
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                    "name": "python3"}},
-        "nbformat": 4, "nbformat_minor": 5}))
 
 
 class Served:
@@ -73,7 +63,7 @@ class Served:
             self.token = store.issue_token(trainee.id)
         run = home / "run"
         root = trainee_notebooks(NOTEBOOKS, run)
-        _floor_notebook(root / FLOOR)
+        floor_notebook(root / FLOOR)
         config = {
             "VoilaKernelManager": {"kernel_pools_config": {
                 WORKBOOK: {"pool_size": pool}, FLOOR: {"pool_size": pool},
@@ -124,7 +114,7 @@ def tti(browser, srv: Served, opens: int) -> None:
     link = f"{srv.url}/voila/render/{WORKBOOK}?t={srv.token}"
     pages = {
         "floor: one-button notebook": (f"{srv.url}/voila/render/{FLOOR}", lambda p: p.get_by_role(
-            "button", name="Floor button").wait_for()),
+            "button", name=FLOOR_BUTTON).wait_for()),
         "workbook page": (link, lambda p: (p.get_by_text(f"Hello, {srv.name}").wait_for(),
                                            p.locator("button:has-text('Resume where you left "
                                                      "off'):enabled").wait_for())),

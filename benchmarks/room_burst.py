@@ -37,7 +37,7 @@ import uuid
 from pathlib import Path
 
 import psutil
-from _figures import pct  # noqa: I001 - benchmarks/ is on sys.path when run
+from _figures import FLOOR_BUTTON, floor_notebook, pct  # noqa: I001 - benchmarks/ is on sys.path when run
 from ipywidgets._version import __control_protocol_version__ as CONTROL_VERSION
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from tornado.websocket import websocket_connect
@@ -46,7 +46,6 @@ from kamkit.demo import sample_map, sample_profile, sample_relationship
 from kamkit.server import WORKBOOK
 from kamkit.store import Store
 
-FLOOR_NAME = "Floor button"
 READY = re.compile(r"kamkit room: (\d+) of \d+ 00_workbook.ipynb pages started")
 
 
@@ -57,15 +56,9 @@ def _free_port() -> int:
 
 
 def _floor_notebooks(folder: Path) -> Path:
-    """A one-button notebook under the workbook's name, so the same room settings apply."""
+    """The floor page under the workbook's name, so the same room settings apply to it."""
     folder.mkdir(parents=True)
-    (folder / WORKBOOK).write_text(json.dumps({
-        "cells": [{"cell_type": "code", "execution_count": None, "id": "f1", "metadata": {},
-                   "outputs": [], "source": ["import ipywidgets as w\n",
-                                             f"w.Button(description='{FLOOR_NAME}')"]}],
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                    "name": "python3"}},
-        "nbformat": 4, "nbformat_minor": 5}))
+    floor_notebook(folder / WORKBOOK)
     return folder
 
 
@@ -236,7 +229,7 @@ def run_size(n: int, spread: float, work: Path) -> None:
         home.mkdir()
         people = _seed(home, n)
         if floor:
-            people = [(FLOOR_NAME, token) for _, token in people]
+            people = [(FLOOR_BUTTON, token) for _, token in people]
         room = Room(home, n, _floor_notebooks(home / "floor") if floor else None)
         try:
             ready = room.wait_ready()

@@ -59,7 +59,7 @@ def _find_trainee(store: Store, ref: str) -> Trainee:
 # -- commands ------------------------------------------------------------------------------
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kamkit.room import RoomPlan, room_plan
+    from kamkit.room import RoomPlan, cap_only, room_plan
     from kamkit.server import (
         NOTEBOOKS,
         is_loopback,
@@ -71,10 +71,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kamkit.store import kamkit_home
 
     room: RoomPlan | None = None
-    if args.room is not None or args.max_kernels:
+    if args.room is not None or args.max_kernels is not None:
         try:
             room = (room_plan(args.room, args.max_kernels) if args.room is not None
-                    else RoomPlan(trainees=0, pool=args.pool, max_kernels=args.max_kernels))
+                    else cap_only(args.pool, args.max_kernels))
         except ValueError as err:
             print(f"kamkit: {err}", file=sys.stderr)
             return 2

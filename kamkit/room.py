@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ["RoomPlan", "room_plan", "capped", "ROOM_FULL_PAGE", "main"]
+__all__ = ["RoomPlan", "room_plan", "cap_only", "capped", "ROOM_FULL_PAGE", "main"]
 
 # Voila refills its pool one second after a kernel is used; in a room that would start kernels
 # in the middle of the burst it is serving. Refills wait until the burst has passed.
 ROOM_FILL_DELAY = 15.0
-KERNEL_MB = 110  # what one workbook kernel holds, rounded up from benchmarks/room_burst.py
+KERNEL_MB = 125  # one workbook kernel: 124 MB RSS measured by benchmarks/room_burst.py
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,15 @@ def room_plan(trainees: int, max_kernels: int | None = None) -> RoomPlan:
     if cap < trainees:
         raise ValueError(f"--max-kernels {cap} is fewer than the {trainees} trainees in the room")
     return RoomPlan(trainees=trainees, pool=trainees, max_kernels=cap)
+
+
+def cap_only(pool: int, max_kernels: int) -> RoomPlan:
+    """`--max-kernels` without `--room`: the usual pool, under a cap. Raises ValueError for a
+    cap that would refuse every page."""
+    if max_kernels < max(pool, 1):
+        raise ValueError(f"--max-kernels {max_kernels} leaves no seat beside the {pool} "
+                         "pre-heated pages; give at least that many")
+    return RoomPlan(trainees=0, pool=pool, max_kernels=max_kernels)
 
 
 def _now() -> datetime:

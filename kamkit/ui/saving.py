@@ -82,6 +82,3 @@ class Keeper:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-
-    def __repr__(self) -> str:  # pragma: no cover - debugging aid
-        return f"Keeper({self.step!r}, unsaved={self.unsaved is not None})"

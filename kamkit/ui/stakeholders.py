@@ -125,15 +125,15 @@ class StakeholdersApp(widgets.VBox):
 
     # -- changing the map ---------------------------------------------------------------------
 
-    def _commit(self, doc: StakeholderMapDoc | dict[str, Any]) -> bool:
-        """Validate and save a new version of the map; returns whether it was kept."""
+    def _commit(self, doc: StakeholderMapDoc | dict[str, Any]) -> None:
+        """Validate the new map and show it; save it (the keeper holds and retries it if the
+        store refuses)."""
         data = doc.model_dump() if isinstance(doc, StakeholderMapDoc) else doc
         new = parse(StakeholderMapDoc, data)
         if self.keeper.needs_saving(new, self.doc):
             self.keeper.keep(new)  # held and retried if the store refuses it
         self.doc = new
         self.render()
-        return True
 
     @guarded(lambda self: self.save_status)
     def add_person(self, name: str = "") -> str:

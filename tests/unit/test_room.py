@@ -16,7 +16,7 @@ from traitlets import Dict, Float
 from traitlets.config import LoggingConfigurable
 
 from kamkit import server
-from kamkit.room import ROOM_FULL_PAGE, RoomPlan, capped, room_plan
+from kamkit.room import ROOM_FULL_PAGE, RoomPlan, cap_only, capped, room_plan
 
 NB = "00_workbook.ipynb"
 
@@ -62,11 +62,20 @@ def test_a_full_room_has_a_page_that_retries_by_itself(tmp_path):
     assert "http" not in ROOM_FULL_PAGE.replace('http-equiv', '')  # nothing fetched from afar
 
 
-def test_the_cli_refuses_an_impossible_room(capsys):
+@pytest.mark.parametrize(("args", "says"), [
+    (["--room", "10", "--max-kernels", "4"], "fewer than the 10 trainees"),
+    (["--max-kernels", "0"], "leaves no seat"),
+    (["--pool", "3", "--max-kernels", "2"], "leaves no seat"),
+])
+def test_the_cli_refuses_an_impossible_room(capsys, args, says):
     from kamkit.cli import main
 
-    assert main(["serve", "--room", "10", "--max-kernels", "4"]) == 2
-    assert "fewer than the 10 trainees" in capsys.readouterr().err
+    assert main(["serve", *args]) == 2
+    assert says in capsys.readouterr().err
+
+
+def test_a_cap_without_a_room_keeps_the_usual_pool():
+    assert cap_only(2, 6) == RoomPlan(trainees=0, pool=2, max_kernels=6)
 
 
 # -- the kernel manager, around a stand-in for Voila's pooling manager -----------------------
@@ -177,13 +186,8 @@ def test_the_pool_never_takes_the_room_past_its_cap():
 
 def test_a_page_beyond_the_cap_is_told_the_room_is_full():
     async def scenario():
-        km = manager(pool=1, cap=2)
-        await settle(km)
-        await km.get_rendered_notebook(NB)
-        await settle(km)
-        await km.get_rendered_notebook(NB)   # the spare seat
-        await settle(km)
-        assert km.get_pool_size(NB) == 0
+        km, _, _ = await two_pages_in_a_room_of_two()
+        assert km.get_pool_size(NB) == 0  # the spare seat taken too
         with pytest.raises(HTTPError) as refused:
             await km.start_kernel(kernel_name="python3")
         assert refused.value.status_code == 503

@@ -123,7 +123,7 @@ def test_a_refused_save_is_said_kept_on_screen_and_saved_when_possible(session, 
 
 @pytest.mark.parametrize("step", list(STEPS))
 def test_the_next_edit_saves_what_a_refused_save_held(session, filed, step):
-    build, type_, read, limit = STEPS[step]
+    build, type_, read, _ = STEPS[step]
     view = build(session)
     with failing(filed, "read-only"):
         type_(view, "typed while read-only")
