@@ -161,6 +161,7 @@ class NumberField(Field):
                            layout=widgets.Layout(width="180px"))
         self.unit = widgets.HTML(f'<span class="kk-muted">{esc(unit)}</span>')
         super().__init__(label, widgets.HBox([box, self.unit]), help)
+        self.add_class("kk-number")  # text that must read as a number, refused next to itself
         self.box = box
 
     @property

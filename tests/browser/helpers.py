@@ -20,6 +20,11 @@ def open_step(page, link: str, name: str, tab: str, ready_text: str | None = Non
         page.get_by_role("button", name=ready_button).wait_for()
 
 
+def dropdown(page, label: str):
+    """The visible drop-down list labelled `label`."""
+    return page.locator(f'.widget-dropdown:has(label:text-is("{label}")) select:visible').first
+
+
 def personal_links(server, *names: str, cohort: str = "Browser test") -> dict[str, str]:
     """New workshop trainees, as a facilitator adds them: name -> personal link."""
     out = server.kamkit("--db", server.db, "cohort", "add", *names, "--cohort", cohort,

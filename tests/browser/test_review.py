@@ -9,6 +9,8 @@ import datetime as dt
 import urllib.error
 import urllib.request
 
+from helpers import dropdown
+
 from kamkit.demo import sample_map, sample_profile
 from kamkit.store import Store
 from tests.payloads import seed_poisoned
@@ -33,10 +35,6 @@ def _trainee(server, name: str, cohort: str) -> str:
     return f"{server.url}/voila/render/00_workbook.ipynb?t={token}"
 
 
-def _dropdown(page, label: str):
-    return page.locator(f'.widget-dropdown:has(label:text-is("{label}")) select:visible').first
-
-
 def test_without_the_token_there_is_no_page_and_no_data(review_server):
     _trainee(review_server, "Secret Sam", "Locked")
     for path in ("/voila/render/00_dashboard.ipynb", "/api/kernels", "/voila/tree",
@@ -59,7 +57,7 @@ def test_a_manager_reviews_and_the_trainee_sees_the_feedback(server, review_serv
 
     page.goto(f"{review_server.dashboard}?token={review_server.token}")
     page.get_by_text("Signed in as").wait_for()
-    _dropdown(page, "Cohort").select_option(label="Review cohort")
+    dropdown(page, "Cohort").select_option(label="Review cohort")
     page.get_by_text("1 trainee").wait_for()
     assert page.get_by_text("Other Person").count() == 0
     row = page.locator(".widget-hbox", has=page.locator(".kk-row", has_text="Rosa Quint"))
@@ -67,7 +65,7 @@ def test_a_manager_reviews_and_the_trainee_sees_the_feedback(server, review_serv
     page.get_by_role("heading", name="Rosa Quint").wait_for()
     page.get_by_role("tab", name="2. Stakeholder map").click()
     page.locator(".kk-grid-chart:visible").wait_for()
-    _dropdown(page, "Rating").select_option(label="2 · Developing")
+    dropdown(page, "Rating").select_option(label="2 · Developing")
     page.locator("textarea:visible").fill("Map the CFO, and give the threat an owner.")
     page.get_by_role("button", name="Needs rework").locator("visible=true").click()
     page.get_by_role("button", name="Save review").locator("visible=true").click()
@@ -94,7 +92,7 @@ def test_payloads_typed_by_a_trainee_do_not_run_in_the_review_pages(server, revi
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{review_server.dashboard}?token={review_server.token}")
     page.get_by_text("Signed in as").wait_for()
-    _dropdown(page, "Cohort").select_option(label="Payload cohort")
+    dropdown(page, "Cohort").select_option(label="Payload cohort")
     page.get_by_text("3 trainees").wait_for()
     for n in range(len(payloads)):
         page.get_by_role("tab", name="Cohort").click()

@@ -1,0 +1,139 @@
+"""The usual injection payloads typed, as a trainee would type them, into every free-text field of
+every step - then read back in the trainee's pages after a reload, in the manager's review pages,
+and in the exports (report, spreadsheet, table). Nothing runs (no dialog, no `window.__pwned`),
+nothing renders as markup (no `#injected`, no image, frame or script from trainee text), no
+spreadsheet cell is a formula; the text is shown as text."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+from helpers import dropdown, open_step, personal_links
+
+from tests.payloads import PAYLOADS, live_markup
+
+NAME = "Tess Typed"
+STEPS = ("1. Account profile", "2. Stakeholder map", "3. Relationship score")
+READY = dict(zip(STEPS, ("Profile complete", "Add person", "Gut feeling"), strict=True))
+FIELDS = ".kk-field input[type=text]:visible, .kk-field textarea:visible"
+
+
+def _safe(page, dialogs: list[str]) -> None:
+    assert dialogs == []
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#injected").count() == 0
+    assert page.locator("img, iframe, svg[onload]").count() == 0
+
+
+def _fill(page, payloads, dialogs: list[str]) -> int:
+    """Type a payload into each visible field of the part shown. Free text is kept as typed;
+    a number field refuses it next to itself, echoing the text (as text), and is cleared again
+    so the part can save."""
+    filled = 0
+    for box in page.locator(FIELDS).all():
+        if not box.is_editable():
+            continue
+        box.fill(next(payloads))
+        box.press("Tab")
+        own = box.locator("xpath=ancestor::*[contains(@class,'kk-field')][1]")
+        if "kk-number" in (own.get_attribute("class") or ""):
+            own.locator(".kk-error").wait_for()  # refused, the payload quoted back
+            _safe(page, dialogs)
+            box.fill("")
+            box.press("Tab")
+            own.locator(".kk-error").wait_for(state="detached")
+        else:
+            filled += 1
+    return filled
+
+
+def _each_part(page, tab: str):
+    """Show each part of a step in turn (a profile section, the person form, the evidence)."""
+    page.get_by_text(READY[tab]).first.wait_for()  # the step's view is built and shown
+    if tab == STEPS[1] and page.locator(FIELDS).count() == 0:
+        page.get_by_role("button", name="Add person").click()
+        page.locator(FIELDS).first.wait_for()
+    if tab == STEPS[2]:
+        lock = page.get_by_role("button", name="Record my feeling and open the evidence")
+        if lock.is_visible():
+            lock.click()
+            page.get_by_text("You felt").wait_for()
+    if tab != STEPS[0]:
+        yield
+        return
+    headers = page.locator(".jupyter-widget-Collapse-header:visible")
+    for n in range(headers.count()):
+        title = headers.nth(n).inner_text()
+        shown = page.locator(".jupyter-widget-Collapse-open > .jupyter-widget-Collapse-header",
+                             has_text=title)
+        if not shown.count():
+            headers.nth(n).click()
+            shown.wait_for()
+        yield
+
+
+def test_payloads_typed_into_every_field_never_run_anywhere(server, review_server, page,
+                                                            tmp_path):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    link = personal_links(server, NAME, cohort="Typed payloads")[NAME]
+    page.goto(link)
+    page.get_by_text(f"Hello, {NAME}").wait_for()
+    page.get_by_placeholder("Customer name").fill(PAYLOADS[2][:100])
+    page.get_by_role("button", name="Create").click()
+    page.get_by_text("Created").wait_for()
+
+    payloads = itertools.cycle(PAYLOADS)
+    filled = {}
+    for tab in STEPS:
+        page.get_by_role("tab", name=tab).click()
+        filled[tab] = sum(_fill(page, payloads, dialogs) for _ in _each_part(page, tab))
+        page.locator(".kk-ok:visible", has_text="All changes saved").wait_for()
+        _safe(page, dialogs)
+    assert all(n >= 2 for n in filled.values()), filled
+
+    # back from the store: the trainee's own pages after a reload
+    shown = []
+    for tab in STEPS:
+        open_step(page, link, NAME, tab)
+        for _ in _each_part(page, tab):
+            shown += [box.input_value() for box in page.locator(FIELDS).all()]
+            _safe(page, dialogs)
+    assert sum("__pwned" in value for value in shown) >= 3, shown  # kept, as text
+
+    # the manager's review pages
+    page.goto(f"{review_server.dashboard}?token={review_server.token}")
+    page.get_by_text("Signed in as").wait_for()
+    dropdown(page, "Cohort").select_option(label="Typed payloads")
+    page.get_by_text("1 trainee").wait_for()
+    row = page.locator(".widget-hbox", has=page.locator(".kk-row", has_text=NAME))
+    row.get_by_role("button", name="Open").click()
+    page.get_by_role("button", name="◀ Back to the cohort").wait_for()
+    for tab in STEPS:
+        page.get_by_role("tab", name=tab).click()
+        page.locator(".kk-history:visible").first.wait_for()
+        _safe(page, dialogs)
+
+    # the exports: the trainee's report and the cohort's spreadsheet and table
+    def export(*args: str) -> Path:
+        out = tmp_path / f"export.{args[-1]}"
+        subprocess.run([sys.executable, "-m", "kamkit.cli", "--db", server.db, "export", *args,
+                        "--output", str(out), "--yes"],
+                       env=server.env, check=True, capture_output=True, timeout=120)
+        return out
+
+    html = export("--trainee", NAME, "--format", "html").read_text()
+    assert "__pwned" in html and live_markup(html) == []
+    book = openpyxl.load_workbook(export("--cohort", "Typed payloads", "--format", "xlsx"))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value]
+    assert sum("HYPERLINK" in str(c.value) for c in cells) >= 2
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []  # no formula, only text
+    table = list(csv.reader(export("--cohort", "Typed payloads", "--format", "csv")
+                            .read_text().splitlines()))
+    assert NAME in [line[0] for line in table]
+    assert not any(v.startswith(("=", "+", "@", "-")) for line in table for v in line)
