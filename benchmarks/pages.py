@@ -4,8 +4,10 @@ with the same settings (the floor, measured in the same run)?
 - time-to-interactive: from navigation until a person can act - the floor's button; the workbook
   greeting the trainee with their resume button enabled; each step's own page (deep link) with
   its first field - median and p95 over --opens opens each (pre-heated pool as `kamkit serve`);
-- step switch inside the workbook: a tab click until that step's content is on screen, p95 over
-  --switches switches (the first opening of each step builds it; later ones are cached);
+- step switch inside the workbook: a tab pressed until that step's content is painted, timed in
+  the page from the mouse event's own timestamp, p95 over --switches switches; first visits
+  counted apart (the page is open 3 s first, while the steps build in the background); the
+  driver's own view (with its round trips) is printed alongside;
 - edit -> visible recomputed result: choose an evidence level on step 3 until the new score
   shows, p95 over --edits edits.
 
@@ -146,25 +148,47 @@ def tti(browser, srv: Served, opens: int) -> None:
                   f"(p95 {pct(times[name], 0.95):.2f} s)")
 
 
+# Each step's own content, as a person recognises it: (selector, text it must contain)
+STEP_SHOWN = [("1. Account profile", ".widget-html", "Profile complete"),
+              ("2. Stakeholder map", "svg.kk-grid", ""),
+              ("3. Relationship score", ".kk-card b", "Evidence score"),
+              ("Home", "h3", "Your progress")]
+
+
 def interactions(browser, srv: Served, switches: int, edits: int) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(120_000)
     page.goto(f"{srv.url}/voila/render/{WORKBOOK}?t={srv.token}")
     page.get_by_text(f"Hello, {srv.name}").wait_for()
-    tabs = [("1. Account profile", "text=Profile complete"),
-            ("2. Stakeholder map", ".kk-page .widget-tab-contents svg"),
-            ("3. Relationship score", "text=Evidence score"), ("Home", "text=Your progress")]
-    first_times, switch_times = [], []
-    for i in range(switches + len(tabs)):
-        tab, ready = tabs[i % len(tabs)]
+    time.sleep(3)  # a person reads the Home tab; the steps build in the background meanwhile
+    first_times, switch_times, driver_times = [], [], []
+    for i in range(switches + len(STEP_SHOWN)):
+        tab, selector, text = STEP_SHOWN[i % len(STEP_SHOWN)]
+        target = page.get_by_role("tab", name=tab)
+        box = target.bounding_box()
+        # timed inside the page, as a person sees it: from pressing the tab (a real mouse
+        # event's own timestamp) until the step's content is painted - not counting the
+        # driver's actionability checks and polling, which are timed separately below
+        page.evaluate(_ARM_SWITCH_JS, [selector, text])
         t = time.perf_counter()
-        page.get_by_role("tab", name=tab).click()
-        page.locator(ready).locator("visible=true").first.wait_for()
-        (first_times if i < len(tabs) else switch_times).append(time.perf_counter() - t)
-    print(f"\nStep switch inside the workbook ({switches} switches after the first visits):")
-    report("  first visit of a step (view built)", first_times)
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        try:
+            ms = page.evaluate("() => Promise.race([window.__kkSwitched, new Promise((_, no) => "
+                               "setTimeout(() => no(new Error('not shown in 60 s')), 60000))])")
+        except Exception:
+            page.screenshot(path="/tmp/switch-failed.png")
+            raise RuntimeError(f"switch {i} to {tab!r}: not shown") from None
+        page.locator(selector, has_text=text or None).locator("visible=true").first.wait_for()
+        driver = time.perf_counter() - t
+        (first_times if i < len(STEP_SHOWN) else switch_times).append(ms / 1000)
+        driver_times.append(driver)
+        time.sleep(0.2)  # a person's pause between clicks
+    print(f"\nStep switch inside the workbook ({switches} switches after the first visits; "
+          "the page open 3 s first, as a person reads the Home tab):")
+    report("  first visit of a step", first_times)
     report("  switch to a step already visited", switch_times)
+    report("  (driver's view, its round trips included)", driver_times)
     everything = first_times + switch_times
     print(f"  -> p95 {pct(switch_times, 0.95) * 1000:.0f} ms between visited steps: "
           f"{'meets' if pct(switch_times, 0.95) <= 0.2 else 'MISSES'} the 200 ms target; "
@@ -187,6 +211,20 @@ def interactions(browser, srv: Served, switches: int, edits: int) -> None:
     print(f"  -> p95 {pct(edit_times, 0.95) * 1000:.0f} ms: "
           f"{'meets' if pct(edit_times, 0.95) <= 0.1 else 'MISSES'} the 100 ms target")
 
+
+_ARM_SWITCH_JS = """([selector, text]) => {
+    window.__kkSwitched = new Promise(resolve => {
+        document.addEventListener('pointerdown', event => {
+            const t0 = event.timeStamp;
+            const shown = () => [...document.querySelectorAll(selector)]
+                .some(el => el.getClientRects().length && el.textContent.includes(text));
+            const check = () => shown()
+                ? requestAnimationFrame(() => resolve(performance.now() - t0))  // painted
+                : requestAnimationFrame(check);
+            requestAnimationFrame(check);  // after the tab bar has handled the press
+        }, {capture: true, once: true});
+    });
+}"""
 
 _EDIT_JS = """(sel, index) => new Promise(resolve => {
     const score = () => [...document.querySelectorAll('.kk-card b')]

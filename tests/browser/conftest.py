@@ -158,6 +158,9 @@ def browser():
         b.close()
 
 
+BROKEN_VIEW = ("widget model not found", "Could not create a view")
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
@@ -165,6 +168,9 @@ def page(browser):
     p.set_default_timeout(90_000)  # kernel start-up on a busy 2-core machine
     errors: list[str] = []
     p.on("pageerror", lambda exc: errors.append(str(exc)))
+    # a widget view that could not be built (a model the page never received) is only logged
+    p.on("console", lambda m: errors.append(m.text) if m.type == "error" and any(
+        sign in m.text for sign in BROKEN_VIEW) else None)
     # Offline rooms: nothing a page loads may leave the machine (fonts, scripts, anything).
     remote: list[str] = []
     context.on("request", lambda r: None if _loopback(r.url) else remote.append(r.url))

@@ -7,7 +7,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from helpers import personal_links
+from helpers import personal_links, trainee_with_account
 
 
 def _open(page, link: str, name: str) -> None:
@@ -33,6 +33,20 @@ def test_a_trainee_creates_an_account_and_finds_it_after_reload(server, page):
     assert page.get_by_text("Acme Robotics").count() == 0
     accounts = page.locator(".widget-dropdown:has(label:text-is('Working on')) select")
     assert accounts.count() == 1 and accounts.locator("option").count() == 0
+
+
+def test_the_steps_are_built_while_the_trainee_reads_the_home_tab(server, page):
+    """Once the page is on screen and connected, every step's view is built in the background
+    (hidden tabs), so the first click on a step shows it at once - and nothing the kernel
+    builds is lost on the way (the page fixture fails on a broken widget view)."""
+    trainee_with_account(server, page, "Pia Vogel", "Acme Robotics")
+    page.reload()
+    page.get_by_text("Hello, Pia Vogel").wait_for()
+    page.locator("svg.kk-grid").wait_for(state="attached")  # step 2, never opened
+    page.get_by_text("Gut feeling").first.wait_for(state="attached")  # step 3, never opened
+    assert page.get_by_text("Gut feeling").first.is_hidden()
+    page.get_by_role("tab", name="3. Relationship score").click()
+    page.get_by_text("Gut feeling").first.wait_for()
 
 
 def test_an_edited_link_opens_nobody(server, page):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import ipywidgets as widgets
 import pytest
 
 from kamkit.demo import seed_demo
 from kamkit.session import Session
+from kamkit.ui import workbook
 from kamkit.ui.workbook import WorkbookApp, app
 
 
@@ -85,6 +88,51 @@ def test_steps_open_inside_the_page_and_are_built_once(store, ann):
     assert built == ["Acme"]  # switching back costs nothing
     page.create_account("Beta")  # a different account rebuilds the open step for it
     assert built == ["Acme", "Beta"]
+
+
+def _fake_steps(built: list[tuple[str, str]]):
+    def factory(step_id):
+        def build(session):
+            built.append((step_id, session.account.name))
+            return widgets.Label(f"{step_id} of {session.account.name}")
+        return build
+
+    return {s: factory(s) for s in ("profile", "stakeholders", "relationship")}
+
+
+def test_once_the_page_shows_every_step_is_built_in_the_background(store, ann, monkeypatch):
+    """With the kernel's loop running (as in a served page) the steps are ready before the
+    first click - but only once the page says it is on screen (a widget made before its
+    connection opens would be lost); a trainee who moves to another account stops the old
+    account's build."""
+    monkeypatch.setattr(workbook, "PREBUILD_AFTER", 0.01)
+    monkeypatch.setattr(workbook, "PREBUILD_GAP", 0.01)
+    acme = store.add_account(ann.id, "Acme")
+    built: list[tuple[str, str]] = []
+
+    async def serve():
+        page = WorkbookApp(Session(store, ann), factories=_fake_steps(built))
+        await asyncio.sleep(0.1)
+        assert built == []  # no page on screen yet
+        page.shown._received(page.shown, {"shown": True}, [])  # as the page's view sends it
+        assert built == []  # the Home tab paints first
+        await asyncio.sleep(0.2)
+        assert built == [("profile", "Acme"), ("stakeholders", "Acme"),
+                         ("relationship", "Acme")]
+        built.clear()
+        page.create_account("Beta")
+        await asyncio.sleep(0.015)  # Beta's build may have begun...
+        beta = len(built)
+        page.accounts.value = acme.id  # ...when the trainee goes back to Acme
+        await asyncio.sleep(0.2)
+        return page, beta
+
+    page, beta = asyncio.run(serve())
+    assert all(name == "Acme" for _, name in built[beta:])  # Beta's build stopped there
+    assert built[-3:] == [("profile", "Acme"), ("stakeholders", "Acme"), ("relationship", "Acme")]
+    page.open_step("stakeholders")
+    assert len(built) == beta + 3  # opening a pre-built step builds nothing more
+    assert page._slots["stakeholders"].children[0].value == "stakeholders of Acme"
 
 
 def test_a_step_not_in_this_version_says_so(store, ann):
