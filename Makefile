@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/review_dashboard.py
 	$(BIN)/python benchmarks/pages.py
 	$(BIN)/python benchmarks/room_burst.py
+	$(BIN)/python benchmarks/browser_burst.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

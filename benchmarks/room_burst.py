@@ -82,7 +82,8 @@ def _seed(home: Path, n: int) -> list[tuple[str, str]]:
 class Room:
     """`kamkit serve --room N` on a free port, with its own home; stopped by `stop()`."""
 
-    def __init__(self, home: Path, n: int, notebooks: Path | None) -> None:
+    def __init__(self, home: Path, n: int, notebooks: Path | None,
+                 extra: tuple[str, ...] = ()) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.n = n
@@ -91,6 +92,7 @@ class Room:
                "--port", str(self.port), "--access", "links", "--room", str(n)]
         if notebooks:
             cmd += ["--notebooks", str(notebooks)]
+        cmd += extra
         self.log_path = home / "serve.log"
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
@@ -108,13 +110,17 @@ class Room:
         time.sleep(1.0)
         return sum(p.cpu_percent() for p in kernels) < 5
 
-    def wait_ready(self, timeout: float = 600) -> float:
-        """Until the room's pool is full and every pre-heated page is built (the kernels
-        quiet); the seconds it took."""
+    def times_full(self) -> int:
+        """How often the room's pool has been full so far (the server logs each time)."""
+        return sum(int(m.group(1)) == self.n
+                   for m in READY.finditer(self.log_path.read_text(errors="replace")))
+
+    def wait_ready(self, timeout: float = 600, seen: int = 0) -> float:
+        """Until the room's pool is full (again: more than `seen` times) and every pre-heated
+        page is built (the kernels quiet); the seconds it took."""
         t = time.monotonic()
         while time.monotonic() - t < timeout:
-            if any(int(m.group(1)) == self.n
-                   for m in READY.finditer(self.log_path.read_text(errors="replace"))):
+            if self.times_full() > seen:
                 while not self._quiet() and time.monotonic() - t < timeout:
                     pass
                 return time.monotonic() - t
