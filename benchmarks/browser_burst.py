@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
 import statistics
 import tempfile
@@ -27,13 +26,10 @@ import time
 from pathlib import Path
 
 from _figures import FLOOR_BUTTON, pct  # noqa: I001 - benchmarks/ is on sys.path when run
+from pages import ARGS, CHROMIUM
 from room_burst import Room, _floor_notebooks, _seed
 
 from kamkit.server import WORKBOOK
-
-CHROMIUM = os.environ.get("KAMKIT_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 async def _open(browser, url: str, name: str) -> float:

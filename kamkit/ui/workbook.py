@@ -369,18 +369,14 @@ class WorkbookApp(widgets.VBox):
 
     def _prebuild(self, generation: int, index: int) -> None:
         """Build step `index` unless the trainee has moved to another account since; then
-        schedule the next. Runs outside any handler, so nothing may escape it."""
+        schedule the next. `_show_step` is guarded: a failure is said on the page, never raised
+        into the loop."""
         steps = self.framework.steps
         if (generation != self._prebuilding or index >= len(steps) or self.session is None
                 or self.session.account is None):
             return
-        try:
-            if steps[index].id not in self._step_views:
-                self._show_step(steps[index].id)  # guarded: a failure is said on the page
-        finally:
-            if index + 1 < len(steps):
-                asyncio.get_running_loop().call_later(PREBUILD_GAP, self._prebuild, generation,
-                                                      index + 1)
+        self._show_step(steps[index].id)  # a step already built is kept as it is
+        asyncio.get_running_loop().call_later(PREBUILD_GAP, self._prebuild, generation, index + 1)
 
 
 def app(session: Session | None = None) -> WorkbookApp:
