@@ -99,6 +99,13 @@ def test_killing_the_kernel_while_typing_never_loses_an_acknowledged_answer(faul
     _open_profile(page, link, name)
     assert field(page, "Industry").input_value() in possible
 
+    # Voila's kernel connection, given up (reconnection attempts spent, or disposed while a
+    # reconnection after a restart still waited), rejects a promise nobody awaits: the watchdog
+    # turns that into the banner, never an uncaught page error (the page fixture fails on those)
+    page.evaluate("setTimeout(() => Promise.reject(new Error('Kernel connection disconnected')))")
+    page.locator(BANNER).wait_for(state="visible")
+    assert "could not reconnect" in page.locator(BANNER).inner_text()
+
 
 def test_a_restarted_server_lets_trainees_reload_and_carry_on(faulty, page):
     name = "Rory Restart"

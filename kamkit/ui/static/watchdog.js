@@ -3,9 +3,10 @@
 //
 // The page talks to its kernel over one websocket. The kernel is gone when that socket reports
 // the kernel restarting or dead (it was killed, or crashed: a restarted kernel has none of the
-// page's state), or when the socket closes and is not reopened within a few seconds (the server
-// stopped). Then a banner says what happened: changes after the last "All changes saved" may not
-// have been saved, and reloading the page carries on from what was.
+// page's state), when the socket closes and is not reopened within a few seconds (the server
+// stopped), or when the page's own kernel connection gives up. Then a banner says what happened:
+// changes after the last "All changes saved" may not have been saved, and reloading the page
+// carries on from what was.
 (function () {
   "use strict";
   var NativeSocket = window.WebSocket;
@@ -70,6 +71,22 @@
     });
     return socket;
   }
+  // When the page's kernel connection gives up (its reconnection attempts ran out, or the page
+  // disposed of it while a reconnection after a kernel restart was still waiting), Voila's bundle
+  // rejects a promise nobody awaits. That is this watchdog's news, not an error: say so in the
+  // banner, unless the page is being left anyway, and keep it out of the console.
+  var leaving = false;
+  window.addEventListener("pagehide", function () { leaving = true; });
+  window.addEventListener("unhandledrejection", function (event) {
+    var reason = event.reason;
+    var message = reason && typeof reason.message === "string" ? reason.message : "";
+    if (message !== "Kernel connection disconnected" && message !== "Kernel connection is disposed") {
+      return;
+    }
+    event.preventDefault();
+    if (!leaving) { banner("the page could not reconnect to its kernel"); }
+  });
+
   KamkitSocket.prototype = NativeSocket.prototype;
   ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (name) {
     KamkitSocket[name] = NativeSocket[name];
