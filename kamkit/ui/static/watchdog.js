@@ -80,9 +80,9 @@
   window.addEventListener("unhandledrejection", function (event) {
     var reason = event.reason;
     var message = reason && typeof reason.message === "string" ? reason.message : "";
-    if (message !== "Kernel connection disconnected" && message !== "Kernel connection is disposed") {
-      return;
-    }
+    var givenUp = message === "Kernel connection disconnected" ||
+      message === "Kernel connection is disposed";
+    if (!givenUp) { return; }
     event.preventDefault();
     if (!leaving) { banner("the page could not reconnect to its kernel"); }
   });
