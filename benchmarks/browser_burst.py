@@ -32,16 +32,16 @@ from room_burst import Room, _floor_notebooks, _seed
 from kamkit.server import WORKBOOK
 
 
-async def _open(browser, url: str, name: str) -> float:
+async def _open(browser, url: str, name: str, floor: bool) -> float:
     """Seconds from navigation until `name` is greeted and can resume - or, on the floor page,
-    until its button shows (the page then closes)."""
+    until its button shows; then the page closes."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(180_000)
     try:
         t = time.perf_counter()
         await page.goto(url)
-        if name == FLOOR_BUTTON:
+        if floor:
             await page.get_by_role("button", name=FLOOR_BUTTON).wait_for()
         else:
             await page.get_by_text(f"Hello, {name}").wait_for()
@@ -51,17 +51,18 @@ async def _open(browser, url: str, name: str) -> float:
         await context.close()
 
 
-async def measure(room: Room, people: list[tuple[str, str]], pages: int,
-                  singles: int) -> tuple[list[float], list[float], list[str]]:
+async def measure(room: Room, people: list[tuple[str, str]], pages: int, singles: int,
+                  floor: bool) -> tuple[list[float], list[float], list[str]]:
     from playwright.async_api import async_playwright
 
     link = f"{room.url}/voila/render/{WORKBOOK}?t={{}}".format
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        alone = [await _open(browser, link(token), name) for name, token in people[:singles]]
+        alone = [await _open(browser, link(token), name, floor)
+                 for name, token in people[:singles]]
         # the room refills its pool (and rebuilds those pages) before the burst
         await asyncio.to_thread(room.wait_ready, 600, room.times_full())
-        results = await asyncio.gather(*(_open(browser, link(token), name)
+        results = await asyncio.gather(*(_open(browser, link(token), name, floor)
                                          for name, token in people[singles:singles + pages]),
                                        return_exceptions=True)
         await browser.close()
@@ -76,14 +77,12 @@ def run(label: str, floor: bool, work: Path, pages: int, singles: int) -> tuple[
     home = work / label.split(":")[0]
     home.mkdir()
     people = _seed(home, singles + pages)
-    if floor:
-        people = [(FLOOR_BUTTON, token) for _, token in people]
     # seats for the single opens' closed tabs too, so the pool can refill before the burst
     room = Room(home, pages, _floor_notebooks(home / "floor") if floor else None,
                 ("--max-kernels", str(pages + singles + 2)))
     try:
         ready = room.wait_ready()
-        alone, burst, failures = asyncio.run(measure(room, people, pages, singles))
+        alone, burst, failures = asyncio.run(measure(room, people, pages, singles, floor))
     finally:
         room.stop()
     single = statistics.median(alone)
