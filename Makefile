@@ -12,7 +12,7 @@ PORT   ?= 8866
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,postgres]"
+	$(BIN)/python -m pip install --quiet -e ".[lab,test,postgres]"
 	@touch $(STAMP)
 
 serve: $(STAMP)

@@ -33,8 +33,8 @@ from sqlalchemy import select
 from kamkit.demo import sample_map, sample_profile, sample_relationship
 from kamkit.models import IndicatorRating
 from kamkit.review import ReviewSession
-from kamkit.store import Store, accounts, documents, trainees
-from kamkit.store_reviews import figures
+from kamkit.store import Store
+from kamkit.store_tables import accounts, documents, figures, trainees
 
 CHROMIUM = os.environ.get("KAMKIT_CHROMIUM", "/usr/bin/chromium")
 

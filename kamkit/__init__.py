@@ -23,6 +23,9 @@ _LAZY = {
     # models
     "Trainee": "kamkit.models", "Account": "kamkit.models", "ProfileDoc": "kamkit.models",
     "StakeholderMapDoc": "kamkit.models", "RelationshipDoc": "kamkit.models",
+    # steps and settings
+    "Step": "kamkit.steps", "Docs": "kamkit.steps", "registered": "kamkit.steps",
+    "Settings": "kamkit.settings",
     # store and session
     "Store": "kamkit.store", "Session": "kamkit.session",
     # workbook files

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kamkit.errors import InvalidInput, KamkitError, NotFound
+from kamkit.settings import child_env, current
 
 if TYPE_CHECKING:  # imported lazily at run time: `kamkit --help` stays instant
     from kamkit.models import Trainee
@@ -29,6 +30,15 @@ def _store(args: argparse.Namespace) -> Store:
     from kamkit.store import Store
 
     return Store(args.db)
+
+
+def _check_content() -> None:
+    """Before serving: the content loads and fits the installed steps (else a message, no
+    server that fails on every page)."""
+    from kamkit.frameworks import default_framework
+    from kamkit.steps import check_framework
+
+    check_framework(default_framework())
 
 
 def _confirm(question: str, yes: bool) -> bool:
@@ -80,9 +90,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 2
     pool = room.pool if room else args.pool
     access = args.access or ("personal" if is_loopback(args.host) else "links")
-    env = dict(os.environ, KAMKIT_ACCESS=access)
-    if args.db:
-        env["KAMKIT_DB_URL"] = args.db
+    env = child_env(os.environ, access=access, **({"db_url": args.db} if args.db else {}))
+    _check_content()
     _store(args).close()  # create / migrate the store before any kernel touches it
     run_dir = kamkit_home() / "run" / f"serve-{args.port}"
     config = write_config(run_dir, pool, room, reclaim_after=args.reclaim_after)
@@ -114,15 +123,14 @@ def cmd_review(args: argparse.Namespace) -> int:
     )
     from kamkit.store import kamkit_home
 
-    token = args.token or os.environ.get("KAMKIT_REVIEW_TOKEN") or secrets.token_urlsafe(24)
+    token = args.token or current().review_token or secrets.token_urlsafe(24)
     if len(token) < 16:
         raise InvalidInput("A review token needs at least 16 characters; leave --token out to "
                            "have one generated.")
-    env = dict(os.environ, KAMKIT_ROLE="review",
-               KAMKIT_REVIEWER=args.reviewer or getpass.getuser())
-    env.pop("KAMKIT_REVIEW_TOKEN", None)  # the kernels need not know it
-    if args.db:
-        env["KAMKIT_DB_URL"] = args.db
+    env = child_env(os.environ, role="review", reviewer=args.reviewer or getpass.getuser(),
+                    review_token=None,  # the kernels need not know it
+                    **({"db_url": args.db} if args.db else {}))
+    _check_content()
     _store(args).close()
     run_dir = kamkit_home() / "run" / f"review-{args.port}"
     config = write_review_config(run_dir, token, args.pool)
@@ -265,7 +273,7 @@ def _export(store: Store, args: argparse.Namespace, fmt: str) -> str | bytes:
     if args.cohort not in {c.name for c in session.cohorts()}:
         raise NotFound(f"No cohort called '{args.cohort}'.")
     rows = session.rows(cohort=args.cohort)
-    return cohort_csv(rows) if fmt == "csv" else cohort_xlsx(session, rows)
+    return cohort_csv(rows, session.framework) if fmt == "csv" else cohort_xlsx(session, rows)
 
 
 def _read_file(path: str) -> bytes:
@@ -290,6 +298,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_import_crm(args: argparse.Namespace) -> int:
     from kamkit.io.crm import add_to_map, read_contacts
+    from kamkit.steps.stakeholders import ID as MAP
 
     content = _read_file(args.file)
     with _store(args) as store:
@@ -299,7 +308,7 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
                         or a.name == args.account), None)
         if account is None:
             raise NotFound(f"{trainee.name} has no account '{args.account}'.")
-        doc = store.load_document(account.id, "stakeholders")  # type: ignore[arg-type]
+        doc = store.load_document(account.id, MAP)  # type: ignore[arg-type]
         preview = read_contacts(Path(args.file).name, content, doc, company=account.name)
         print(f"{args.file}: {preview.flavour}; columns: "
               + ", ".join(f"{theirs} -> {ours}" for theirs, ours in preview.mapping))
@@ -319,7 +328,7 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
             print("Nothing written.")
             return 0
         new_doc, added = add_to_map(doc, preview)  # type: ignore[arg-type]
-        version = store.save_document(account.id, "stakeholders", new_doc)  # type: ignore
+        version = store.save_document(account.id, MAP, new_doc)  # type: ignore
         print(f"kamkit: added {added} people to {account.name} (map version {version}); set "
               "their influence and support on the stakeholder map.")
     return 0
@@ -327,12 +336,37 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
 
 def cmd_validate_content(args: argparse.Namespace) -> int:
     from kamkit.frameworks import load_framework
+    from kamkit.steps import check_framework
 
     fw = load_framework(args.path)
+    check_framework(fw)  # every step it lists is installed, with a rubric
     print(f"kamkit: content in {args.path} is valid: {len(fw.grid.categories)} grid categories, "
           f"{len(fw.segmentation.attractiveness) + len(fw.segmentation.strength)} segmentation "
           f"criteria, {len(fw.relationship.indicators)} relationship indicators, "
           f"{len(fw.steps)} steps.")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from kamkit.settings import Settings
+
+    settings = Settings.from_env()
+    for variable, value, default, text in settings.shown():
+        print(f"{variable}={value}\n    {text} (default: {default})")
+    return 0
+
+
+def cmd_steps(args: argparse.Namespace) -> int:
+    from kamkit.frameworks import default_framework
+    from kamkit.steps import for_framework, origin, registered
+
+    framework = default_framework()
+    shown = {text.id: text for text, _ in for_framework(framework)}
+    order = [*shown, *sorted(set(registered()) - set(shown))]  # the workbook's, then the rest
+    for sid in order:
+        text = shown.get(sid)
+        where = f"{text.number}. {text.title}" if text else "not in this workbook (steps.yaml)"
+        print(f"{sid}\t{where}\t{origin(sid)}")
     return 0
 
 
@@ -423,6 +457,12 @@ def build_parser() -> argparse.ArgumentParser:
     ic.add_argument("--account", required=True, help="account id or exact name")
     ic.add_argument("--yes", action="store_true", help="add the ready rows without asking")
     ic.set_defaults(func=cmd_import_crm)
+
+    st = sub.add_parser("settings", help="the effective KAMKIT_* settings (secrets masked)")
+    st.set_defaults(func=cmd_settings)
+
+    sp = sub.add_parser("steps", help="the registered workbook steps, and where they come from")
+    sp.set_defaults(func=cmd_steps)
 
     v = sub.add_parser("validate-content", help="check a folder of framework content files")
     v.add_argument("path")

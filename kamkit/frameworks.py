@@ -25,6 +25,7 @@ from kamkit.models import (
     ProfileDoc,
     Swot,
 )
+from kamkit.settings import current
 
 __all__ = [
     "Framework",
@@ -32,6 +33,7 @@ __all__ = [
     "SegmentationContent",
     "RelationshipContent",
     "StepsContent",
+    "StepText",
     "ProfileContent",
     "ReviewContent",
     "ExercisesContent",
@@ -278,7 +280,9 @@ class ProfileContent(_Content):
 
 # --- workbook steps ---------------------------------------------------------------------
 
-class Step(_Content):
+class StepText(_Content):
+    """What content says about a step: which one, where in the workbook, and its words."""
+
     id: str = Field(pattern=r"^[a-z_]+$")
     number: int = Field(ge=1)
     title: str
@@ -286,7 +290,7 @@ class Step(_Content):
 
 
 class StepsContent(_Content):
-    steps: tuple[Step, ...] = Field(min_length=1)
+    steps: tuple[StepText, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique(self) -> StepsContent:
@@ -341,13 +345,13 @@ class Framework(_Content):
     grid: GridContent
     segmentation: SegmentationContent
     relationship: RelationshipContent
-    steps: tuple[Step, ...]
+    steps: tuple[StepText, ...]
     profile: ProfileContent
     review: ReviewContent
     exercises: ExercisesContent
     source: str = Field(description="the folder the content was loaded from")
 
-    def step(self, step_id: str) -> Step:
+    def step(self, step_id: str) -> StepText:
         for s in self.steps:
             if s.id == step_id:
                 return s
@@ -361,13 +365,6 @@ class Framework(_Content):
 
         text = self.model_dump_json(exclude={"source"})
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-    @model_validator(mode="after")
-    def _a_rubric_per_step(self) -> Framework:
-        missing = [s.id for s in self.steps if s.id not in self.review.rubrics]
-        if missing:
-            raise ValueError(f"review.yaml has no rubric for step(s) {', '.join(missing)}")
-        return self
 
 
 _MODELS: dict[str, type[_Content]] = {
@@ -417,11 +414,13 @@ def load_part(path: Path, part: str) -> _Content:
 
 
 def load_framework(folder: str | os.PathLike[str] | None = None) -> Framework:
-    """Load the framework from `folder` (default: `KAMKIT_CONTENT`, else kamkit's own content).
+    """Load the framework from `folder` (default: the `content` setting, else kamkit's own).
 
     A trainer's folder may hold only some of the files; the rest come from kamkit's defaults.
+    Whether the steps it lists are installed is the step registry's check
+    (`kamkit.steps.check_framework`).
     """
-    folder = Path(folder or os.environ.get("KAMKIT_CONTENT") or CONTENT_DIR)
+    folder = Path(folder or current().content or CONTENT_DIR)
     if not folder.is_dir():
         raise ContentError(str(folder), "(folder)", "is not a folder")
     parts = {}
@@ -430,11 +429,7 @@ def load_framework(folder: str | os.PathLike[str] | None = None) -> Framework:
         if not path.exists():
             path = CONTENT_DIR / name
         parts[part] = load_part(path, part)
-    try:
-        return _framework(parts, folder)
-    except ValidationError as exc:
-        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        raise ContentError(str(folder / FILES["review"]), "rubrics", reason) from None
+    return _framework(parts, folder)
 
 
 def _framework(parts: dict[str, _Content], folder: Path) -> Framework:
@@ -451,8 +446,8 @@ def _framework(parts: dict[str, _Content], folder: Path) -> Framework:
 
 
 def default_framework() -> Framework:
-    """The framework pages use: `KAMKIT_CONTENT` if set, else kamkit's own (cached per folder)."""
-    return _cached(os.environ.get("KAMKIT_CONTENT") or str(CONTENT_DIR))
+    """The framework pages use: the `content` setting, else kamkit's own (cached per folder)."""
+    return _cached(current().content or str(CONTENT_DIR))
 
 
 @lru_cache(maxsize=4)

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 
 from kamkit.errors import AccessDenied, InvalidInput, NotFound
 from kamkit.models import Trainee
+from kamkit.settings import Settings
 from kamkit.store import Store
 
 __all__ = ["TOKEN_PARAM", "resolve_trainee", "link_for"]
@@ -50,7 +51,7 @@ def resolve_trainee(store: Store, query: str | None, env: Mapping[str, str]) -> 
                                "facilitator for your link.") from None
     if env.get("JUPYTERHUB_USER"):
         return _by_login(store, env["JUPYTERHUB_USER"])
-    if env.get("KAMKIT_ACCESS", "personal") == "links":
+    if Settings.from_env(env).access == "links":
         raise AccessDenied("Please open the personal link your facilitator gave you - it "
                            "takes you straight to your own workbook.")
     return _by_login(store, getpass.getuser())

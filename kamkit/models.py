@@ -4,7 +4,7 @@ Pydantic v2 models. Every value a person enters passes through one of these befo
 and `parse()` turns pydantic's complaints into one `InvalidInput` whose message a trainee can read
 ("Influence: must be at most 5 (got 7)") and whose `problems` name every field concerned.
 Documents are versioned in the store; their fields all have defaults, so a half-finished step is a
-valid document - completeness is measured (`kamkit.scoring.progress`), not enforced.
+valid document - completeness is measured (each step's `progress`, `kamkit.steps`), not enforced.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from kamkit.errors import InvalidInput
 __all__ = [
     "INFLUENCE_MIN", "INFLUENCE_MAX", "SUPPORT_MIN", "SUPPORT_MAX",
     "Trainee", "Cohort", "Account", "ProfileDoc", "Stakeholder", "TeamMember", "PeerLink",
-    "StakeholderMapDoc", "without_person",
+    "StakeholderMapDoc", "without_person", "with_person", "copy_of_person", "new_id",
+    "with_team_member", "without_team_member",
     "IndicatorRating", "PlanItem", "Assessment", "RelationshipDoc",
-    "Review", "ReviewStatus", "Attempt", "DOCUMENTS", "parse",
-    "document_model",
+    "Review", "ReviewStatus", "Attempt", "parse",
 ]
 
 # The two rating scales of the Decision-Making Grid are part of the data model: saved maps depend on
@@ -218,6 +218,50 @@ class StakeholderMapDoc(_Model):
         return self
 
 
+def new_id(used: set[str], prefix: str) -> str:
+    """The first free id `<prefix><n>`, counting on from how many are used (p1, p2 … / t1 …)."""
+    n = len(used) + 1
+    while f"{prefix}{n}" in used:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def with_person(doc: StakeholderMapDoc, person: Stakeholder,
+                links: list[PeerLink] | None = None) -> StakeholderMapDoc:
+    """The map with `person` added or (same id) replaced; with `links`, the links to them are
+    replaced by these. Validated as a whole: a reports-to loop is an InvalidInput."""
+    people = [p for p in doc.people if p.id != person.id]
+    at = next((i for i, p in enumerate(doc.people) if p.id == person.id), len(people))
+    people.insert(at, person)
+    kept = doc.links if links is None else [lk for lk in doc.links if lk.theirs != person.id]
+    return parse(StakeholderMapDoc, {
+        **doc.model_dump(), "people": [p.model_dump() for p in people],
+        "links": [lk.model_dump() for lk in [*kept, *(links or [])]]})
+
+
+def copy_of_person(doc: StakeholderMapDoc, pid: str) -> StakeholderMapDoc:
+    """The map with a copy of one person (a new id, "(copy)" after the name) at the end."""
+    source = next(p for p in doc.people if p.id == pid)
+    copy = source.model_copy(update={"id": new_id({p.id for p in doc.people}, "p"),
+                                     "name": f"{source.name} (copy)" if source.name else ""})
+    return with_person(doc, copy)
+
+
+def with_team_member(doc: StakeholderMapDoc, name: str, role: str,
+                     level: str | None) -> StakeholderMapDoc:
+    """The map with one more of ours on the account team."""
+    member = parse(TeamMember, {"id": new_id({t.id for t in doc.team}, "t"), "name": name,
+                                "role": role, "level": level})
+    return parse(StakeholderMapDoc, {**doc.model_dump(),
+                                     "team": [*doc.model_dump()["team"], member.model_dump()]})
+
+
+def without_team_member(doc: StakeholderMapDoc, tid: str) -> StakeholderMapDoc:
+    """The map without one of ours, and without the links that were theirs."""
+    return doc.model_copy(update={"team": [t for t in doc.team if t.id != tid],
+                                  "links": [lk for lk in doc.links if lk.ours != tid]})
+
+
 def without_person(doc: StakeholderMapDoc, pid: str) -> StakeholderMapDoc:
     """The map without one person, and without every line and link that pointed at them."""
     people = [p.model_copy(update={"reports_to": None if p.reports_to == pid else p.reports_to,
@@ -337,21 +381,6 @@ class Attempt(_Model):
     hints: int = Field(ge=0, description="hints shown (not explanations)")
     wrong: list[str] = Field(default_factory=list)
     at: dt.datetime = Field(default_factory=_now)
-
-
-DOCUMENTS: dict[str, type[_Model]] = {
-    "profile": ProfileDoc,
-    "stakeholders": StakeholderMapDoc,
-    "relationship": RelationshipDoc,
-}
-
-
-def document_model(step: str) -> type[_Model]:
-    """The model of the document a workbook step saves."""
-    try:
-        return DOCUMENTS[step]
-    except KeyError:
-        raise InvalidInput(f"There is no workbook step called '{step}'.", field="step") from None
 
 
 # --- readable validation ---------------------------------------------------------------------

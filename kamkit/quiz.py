@@ -14,10 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kamkit.errors import InvalidInput
 from kamkit.frameworks import load_yaml
+from kamkit.resources import exercises_dir
 
-__all__ = ["QUIZ_FILE", "Quiz", "Question", "load_quiz", "answer", "quiz_score"]
+__all__ = ["QUIZ_FILE", "Quiz", "Question", "load_quiz", "answer", "quiz_score", "quiz_result"]
 
-QUIZ_FILE = Path(__file__).resolve().parent.parent / "exercises" / "quiz.yaml"
+QUIZ_FILE = exercises_dir() / "quiz.yaml"
 
 
 class _Data(BaseModel):
@@ -69,3 +70,13 @@ def quiz_score(quiz: Quiz, choices: dict[str, int | None]) -> float:
     right = sum(1 for q in quiz.questions
                 if choices.get(q.id) is not None and q.options[choices[q.id]].correct)  # type: ignore
     return round(100 * right / len(quiz.questions), 1)
+
+
+def quiz_result(quiz: Quiz, choices: dict[str, int | None],
+                checked: set[str]) -> tuple[float, bool] | None:
+    """(score, passed?) once every question has been checked, else None (no verdict on half a
+    quiz)."""
+    if not {q.id for q in quiz.questions} <= checked:
+        return None
+    score = quiz_score(quiz, choices)
+    return score, score >= quiz.pass_mark

@@ -10,45 +10,18 @@ so even a slip would not run.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kamkit.charts import (
-    GridPoint,
-    MatrixPoint,
-    decision_grid,
-    feeling_vs_evidence,
-    indicator_bars,
-    portfolio_matrix,
-    trend_chart,
-)
+from kamkit.errors import KamkitError
 from kamkit.frameworks import Framework
-from kamkit.models import ProfileDoc, RelationshipDoc, Review, StakeholderMapDoc
-from kamkit.profile_fields import FIELDS, field_value
-from kamkit.scoring.coverage import CoverageReport, analyse, best_levels
-from kamkit.scoring.grid import default_action, place_person
-from kamkit.scoring.progress import step_progress
-from kamkit.scoring.relationship import (
-    RelationshipScore,
-    as_shown,
-    feeling_gap,
-    placement_score,
-    prefills,
-    relationship_score,
-    trend,
-)
-from kamkit.scoring.segmentation import Placement, place
+from kamkit.html import e
+from kamkit.models import Review
+from kamkit.steps import Docs, for_framework, rubric, step
 
-__all__ = ["e", "Workbook", "step_html", "coverage_html", "breakdown_html", "feedback_html",
-           "axes_html",
-           "history_html", "changes", "trainee_report", "REPORT_CSS"]
-
-
-def e(text: object) -> str:
-    """Text from a person, made safe to place in HTML (element content or attribute)."""
-    return html.escape(str(text), quote=True)
+__all__ = ["Workbook", "step_html", "feedback_html", "history_html", "changes",
+           "trainee_report", "REPORT_CSS"]
 
 
 @dataclass
@@ -59,206 +32,28 @@ class Workbook:
     trainee: str
     account: str
     cohort: str | None
-    docs: dict[str, Any]                                   # step -> latest document
+    docs: Docs                                             # step -> latest document
     versions: dict[str, list[tuple[int, dt.datetime, dict[str, Any]]]] = field(
         default_factory=dict)
     reviews: dict[str, Review] = field(default_factory=dict)
-
-    @property
-    def profile(self) -> ProfileDoc:
-        return self.docs.get("profile") or ProfileDoc()
-
-    @property
-    def stakeholders(self) -> StakeholderMapDoc:
-        return self.docs.get("stakeholders") or StakeholderMapDoc()
-
-    @property
-    def relationship(self) -> RelationshipDoc:
-        return self.docs.get("relationship") or RelationshipDoc()
 
     def latest_version(self, step: str) -> int | None:
         v = self.versions.get(step)
         return v[-1][0] if v else None
 
 
-# -- step 1 ------------------------------------------------------------------------------------
+# -- one step -----------------------------------------------------------------------------------
 
-def _show_value(kind: str, value: Any, currency: str) -> str:
-    if value in (None, "", []):
-        return '<span class="kk-muted">-</span>'
-    if isinstance(value, list):
-        return "<br>".join(e(v) for v in value)
-    if kind == "money":
-        return f"{value:,.0f} {e(currency)}"
-    if kind == "pct":
-        return f"{value:g} %"
-    if kind == "date":
-        return e(value.isoformat())
-    return e(value).replace("\n", "<br>")
-
-
-def profile_html(wb: Workbook, fw: Framework, today: dt.date) -> str:
-    doc = wb.profile
-    score = placement_score(wb.relationship, fw, doc, wb.stakeholders, today)
-    placed = place(doc, fw, score, wb.account)
-    rows = []
-    for section in fw.profile.sections:
-        names = [n for n in section.fields if n in FIELDS]
-        if not names:
-            continue
-        rows.append(f'<tr><th colspan="2" class="kk-section">{e(section.title)}</th></tr>')
-        for name in names:
-            kind, label, _ = FIELDS[name]
-            rows.append(f"<tr><td>{e(label)}</td>"
-                        f"<td>{_show_value(kind, field_value(doc, name), doc.currency)}</td></tr>")
-    sow = doc.share_of_wallet
-    points = ([MatrixPoint(wb.account, placed.strength.score, placed.attractiveness.score,
-                           current=True)] if placed.purpose is not None else [])
-    return (
-        '<div class="kk-cols"><div>'
-        f'<table class="kk-table">{"".join(rows)}</table></div><div>'
-        f'<div class="kk-explain">{e(placed.explanation)}</div>'
-        + (f"<p>Share of wallet: <b>{sow:.0f} %</b></p>" if sow is not None else "")
-        + portfolio_matrix(points, fw.segmentation, size=260)
-        + axes_html(placed) + "</div></div>")
-
-
-def axes_html(placed: Placement) -> str:
-    """Both segmentation axes: each criterion's value, where it came from, and its weight."""
-    rows = []
-    for axis, title in ((placed.attractiveness, "Attractiveness"),
-                        (placed.strength, "Our strength")):
-        score = "not scored yet" if axis.score is None else f"{axis.score:.0f} / 100"
-        rows.append(f"<tr><th>{title}</th><th>{score}</th><th>weight</th></tr>")
-        for v in axis.values:
-            shown = "not rated" if v.value is None else f"{v.value:.0f}"
-            origin = f" ({e(v.origin)})" if v.origin and v.origin != "your rating" else ""
-            rows.append(f"<tr><td>{e(v.criterion.name)}</td><td>{shown}{origin}</td>"
-                        f"<td>× {v.criterion.weight:g} %</td></tr>")
-    return f'<table class="kk-table">{"".join(rows)}</table>'
-
-
-# -- step 2 ------------------------------------------------------------------------------------
-
-def coverage_html(report: CoverageReport) -> str:
-    """Map quality, power zone and every finding - as the trainee's coverage tab shows them."""
-    power = ("no strong contacts yet" if report.power_zone is None
-             else f"{report.power_zone:.0%} of our strong contacts are with people of power")
-    items = "".join(
-        f'<div class="kk-hint kk-{"warning" if f.severity == 1 else "gap"}"><b>'
-        f"{e(f.title)}</b> - {e(f.reason)}"
-        + (f"<br><span class='kk-muted'>{e(', '.join(f.people))}</span>" if f.people else "")
-        + "</div>" for f in report.findings)
-    return (f"<div class='kk-card'><b>Map quality {report.quality}/3</b>: "
-            f"{e(report.quality_text)}.<br><b>Power zone vs comfort zone</b>: {e(power)}."
-            f"</div>{items or '<p>No findings: a well-covered map.</p>'}")
-
-
-def stakeholders_html(wb: Workbook, fw: Framework, today: dt.date) -> str:
-    doc, grid = wb.stakeholders, fw.grid
-    best = best_levels(doc)
-    points = [GridPoint(p.name or p.title or "?", p.influence, p.support, min(4, best.get(p.id, 0)))
-              for p in doc.people if p.influence is not None and p.support is not None]
-    rows = []
-    for p in doc.people:
-        cat = place_person(p, grid)
-        action = p.action or f"({default_action(p, grid)} - proposed, not written)"
-        due = p.action_due.isoformat() if p.action_due else ""
-        rows.append(
-            f"<tr><td><b>{e(p.name or '(unnamed)')}</b><br><span class='kk-muted'>"
-            f"{e(p.title)}</span></td><td>{e(p.role or '')}</td>"
-            f"<td>{'' if p.influence is None else p.influence}</td>"
-            f"<td>{'' if p.support is None else f'{p.support:+d}'}</td><td>{e(cat.name)}</td>"
-            f"<td>{e(action)}<br><span class='kk-muted'>{e(p.action_owner)} {e(due)}</span></td>"
-            f"<td>{e(p.evidence)}</td></tr>")
-    team = ", ".join(f"{t.name} ({t.role})" if t.role else t.name for t in doc.team)
-    table = ('<table class="kk-table"><tr><th>Person</th><th>Role</th><th>Influence</th>'
-             "<th>Support</th><th>Category</th><th>Next action</th><th>Evidence</th></tr>"
-             f"{''.join(rows)}</table>" if rows else "<p>No one mapped yet.</p>")
-    return (f'<div class="kk-cols"><div>{decision_grid(points, grid, width=460, height=320)}'
-            f"<p class='kk-muted'>Our team: {e(team) or 'nobody yet'}</p></div>"
-            f"<div>{coverage_html(analyse(doc, grid, today))}</div></div>{table}")
-
-
-# -- step 3 ------------------------------------------------------------------------------------
-
-def breakdown_html(result: RelationshipScore) -> str:
-    """What carries the score, what holds it down, and what is unproven, stale or unknown."""
-    carry = ", ".join(f"{e(i.name)} (+{i.points:.0f})" for i in result.carriers)
-    drag = ", ".join(f"{e(i.name)} (−{i.lost:.0f})" for i in result.draggers)
-    notes = []
-    if result.unproven:
-        notes.append("Unproven (a level, but no evidence written): "
-                     + e(", ".join(result.unproven)))
-    stale = [i.name for i in result.items if i.stale]
-    if stale:
-        notes.append("Stale, counted at a reduced value: " + e(", ".join(stale)))
-    if result.unknown:
-        notes.append("Don't know yet: " + e(", ".join(result.unknown)))
-    return ((f"<div><b>Carried by</b> {carry}</div>" if carry else "")
-            + (f"<div><b>Held down by</b> {drag}</div>" if drag else "")
-            + "".join(f'<div class="kk-hint kk-gap">{n}</div>' for n in notes))
-
-
-def relationship_html(wb: Workbook, fw: Framework, today: dt.date) -> str:
-    doc = wb.relationship
-    known = prefills(fw, wb.profile, wb.stakeholders)
-    result = relationship_score(doc, fw, today, known)
-    if doc.gut_feeling is None and result.score is None:
-        return "<p>Not started yet.</p>"
-    score = ("not yet" if result.score is None
-             else f"{as_shown(result.score)} / 100 · {e(result.stage)}")
-    feeling = ("" if doc.gut_feeling is None else
-               f"<div>Gut feeling first: <b>{doc.gut_feeling}</b>"
-               + (f" - “{e(doc.feeling_reason)}”" if doc.feeling_reason else "") + "</div>")
-    gap = feeling_gap(doc.gut_feeling, result.score, fw)
-    gap_html = "" if gap is None else (
-        f"<div class='kk-explain'>{e(gap[1])}</div>"
-        + feeling_vs_evidence(doc.gut_feeling, result.score)  # type: ignore[arg-type]
-        + (f'<div class="kk-hint kk-warning">{e(gap[2])}</div>' if gap[2] else ""))
-    rows = []
-    for item in result.items:
-        rating = doc.ratings.get(item.id)
-        evidence = rating.evidence if rating else ""
-        as_of = rating.as_of.isoformat() if rating and rating.as_of else ""
-        level = ("don't know" if item.level is None else f"{item.level} - {item.label}")
-        origin = f"<br><span class='kk-muted'>pre-filled from {e(item.prefilled)}</span>" \
-            if item.prefilled else ""
-        flags = " (stale)" if item.stale else " (unproven)" if item.unproven else ""
-        rows.append(f"<tr><td>{e(item.name)}</td><td>{e(level)}{origin}</td>"
-                    f"<td>{e(evidence)}</td><td>{e(as_of)}{flags}</td>"
-                    f"<td>{item.points:.1f} / {item.weight:g}</td></tr>")
-    plan = "".join(f"<li>{e(p.action)} <span class='kk-muted'>({e(p.owner)}"
-                   f"{', by ' + p.due.isoformat() if p.due else ''})</span></li>"
-                   for p in doc.plan)
-    over_time = ""
-    points = trend(doc, fw, known, today)
-    if len(points) > 1:
-        over_time = ("<h4>Over time</h4>"
-                     + trend_chart([(d.strftime("%b %Y"), s, f) for d, s, f in points])
-                     + "<div class='kk-muted'>Line: evidence score; dashed: gut feeling.</div>")
-    return (f"{feeling}<div class='kk-card'><b>Evidence score: {score}</b></div>"
-            f'<div class="kk-cols"><div>{breakdown_html(result)}'
-            + indicator_bars([(i.name, i.points, i.weight, i.unproven) for i in result.items])
-            + f"</div><div>{gap_html}{over_time}</div></div>"
-            '<table class="kk-table"><tr><th>Indicator</th><th>Level</th><th>Evidence</th>'
-            f"<th>As of</th><th>Points</th></tr>{''.join(rows)}</table>"
-            + (f"<h4>Improvement plan</h4><ul>{plan}</ul>" if plan else ""))
-
-
-_STEP_HTML = {"profile": profile_html, "stakeholders": stakeholders_html,
-              "relationship": relationship_html}
-
-
-def step_html(step: str, wb: Workbook, fw: Framework, today: dt.date | None = None) -> str:
+def step_html(step_id: str, wb: Workbook, fw: Framework, today: dt.date | None = None) -> str:
     """One step of the workbook, read-only, as the trainee sees its results."""
     today = today or dt.date.today()
-    if step not in wb.docs:
+    if step_id not in wb.docs:
         return "<p class='kk-muted'>Not started yet.</p>"
-    progress = step_progress(step, wb.docs[step], fw)
+    unit = step(step_id)
+    progress = unit.progress(wb.docs[step_id], fw)
     head = (f"<div class='kk-muted'>{progress.percent} % complete · {progress.status}"
             + (f" · next: {e(progress.missing[0])}" if progress.missing else "") + "</div>")
-    return head + _STEP_HTML[step](wb, fw, today)
+    return head + unit.html(wb.docs, fw, today)
 
 
 # -- history and feedback --------------------------------------------------------------------
@@ -319,9 +114,9 @@ def feedback_html(review: Review | None, fw: Framework, latest_version: int | No
     kind = "warning" if review.status == "needs_rework" else "ok"
     rating = ""
     if review.rating is not None:
-        rubric = fw.review.rubrics.get(review.step, {}).get(review.rating, "")
+        said = _rubric_line(fw, review.step, review.rating)
         rating = (f" · <b>{review.rating}/5 {e(fw.review.scale[review.rating])}</b>"
-                  f"<div class='kk-muted'>{e(rubric)}</div>")
+                  f"<div class='kk-muted'>{e(said)}</div>")
     since = ""
     if latest_version is not None and latest_version > review.doc_version:
         since = (f"<div class='kk-muted'>Reviewed version {review.doc_version}; "
@@ -331,6 +126,13 @@ def feedback_html(review: Review | None, fw: Framework, latest_version: int | No
     return (f'<div class="kk-feedback kk-{kind}"><b>{e(status)}</b>{rating}{comment}'
             f"<div class='kk-muted'>{e(review.reviewer)}, {review.reviewed_at:%Y-%m-%d}</div>"
             f"{since}</div>")
+
+
+def _rubric_line(fw: Framework, step_id: str, rating: int) -> str:
+    try:
+        return rubric(fw, step_id).get(rating, "")
+    except KamkitError:  # a review of a step no longer in the workbook keeps its verdict
+        return ""
 
 
 # -- the whole report ------------------------------------------------------------------------
@@ -377,10 +179,10 @@ def trainee_report(name: str, cohort: str | None, books: list[Workbook], fw: Fra
     if not books:
         parts.append("<p>No accounts yet.</p>")
     for wb in books:
-        for step in fw.steps:
-            parts.append(f"<h2>{e(wb.account)} - {step.number}. {e(step.title)}</h2>")
-            parts.append(feedback_html(wb.reviews.get(step.id), fw, wb.latest_version(step.id)))
-            parts.append(step_html(step.id, wb, fw, today))
-            parts.append(history_html(wb.versions.get(step.id, []), limit=10))
+        for text, _ in for_framework(fw):
+            parts.append(f"<h2>{e(wb.account)} - {text.number}. {e(text.title)}</h2>")
+            parts.append(feedback_html(wb.reviews.get(text.id), fw, wb.latest_version(text.id)))
+            parts.append(step_html(text.id, wb, fw, today))
+            parts.append(history_html(wb.versions.get(text.id, []), limit=10))
     parts.append("</body></html>")
     return "\n".join(parts)

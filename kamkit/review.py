@@ -12,24 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
 from kamkit.errors import InvalidInput
+from kamkit.exercises import Mistake, common_mistakes, load_case, load_key
+from kamkit.figures import AccountFigures, account_figures, fingerprint
 from kamkit.frameworks import Framework, default_framework
-from kamkit.models import Attempt, Cohort, Review, Trainee, document_model, parse
+from kamkit.models import Attempt, Cohort, Review, Trainee, parse
 from kamkit.report import Workbook, trainee_report
-from kamkit.scoring.figures import AccountFigures, account_figures
 from kamkit.scoring.review import STATES, ReviewState, review_state
+from kamkit.steps import Docs, for_framework
 from kamkit.store import Store
 from kamkit.store_reviews import AccountRow
 
-if TYPE_CHECKING:
-    from kamkit.exercises import Mistake
-
-__all__ = ["CohortRow", "ReviewSession", "refresh_figures", "SORTS", "filter_rows", "sort_rows",
-           "RoomRow", "room_counts", "Overview", "overview", "page_of"]
+__all__ = ["saved_docs", "CohortRow", "ReviewSession", "refresh_figures", "SORTS",
+           "filter_rows", "sort_rows", "RoomRow", "room_counts", "Overview", "overview", "page_of"]
 
 log = logging.getLogger("kamkit.review")
 
@@ -69,7 +67,7 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
                     today: dt.date | None = None) -> dict[int, Kept]:
     """Figures for every account in `rows`: kept ones when still current, the rest scored now
     (and kept). Returns account id -> figures and versions."""
-    fingerprint = framework.fingerprint
+    kept_under = fingerprint(framework)
     out: dict[int, Kept] = {}
     stale: dict[int, dt.datetime] = {}
     for row in rows:
@@ -77,7 +75,7 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
         if acc is None:
             continue
         if row["figures"] and row["stamp"] == row["updated_at"] \
-                and row["fingerprint"] == fingerprint:
+                and row["fingerprint"] == kept_under:
             try:
                 out[acc] = Kept.model_validate_json(row["figures"])
                 continue
@@ -90,19 +88,23 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
     fresh = []
     for acc, stamp in stale.items():
         saved = docs.get(acc, {})
-        parsed = {step: document_model(step).model_validate_json(saved[step][2])
-                  if step in saved else document_model(step)()
-                  for step in ("profile", "stakeholders", "relationship")}
-        figures = account_figures(parsed["profile"], parsed["stakeholders"],  # type: ignore
-                                  parsed["relationship"], framework, today)  # type: ignore
+        figures = account_figures(saved_docs(saved, framework), framework, today)
         kept = Kept(figures=figures, versions={step: v[0] for step, v in saved.items()})
         out[acc] = kept
-        fresh.append((acc, stamp, fingerprint, kept.model_dump_json()))
+        fresh.append((acc, stamp, kept_under, kept.model_dump_json()))
     try:
         store.save_figures(fresh)
     except Exception:  # figures are a cache: showing them matters more than keeping them
         log.exception("could not keep dashboard figures")
     return out
+
+
+def saved_docs(saved: dict[str, tuple[int, dt.datetime, str]], framework: Framework,
+               account: str = "") -> Docs:
+    """The latest documents the store returned (step -> (version, saved at, JSON)) as `Docs`,
+    for the workbook's steps."""
+    return Docs({text.id: unit.model.model_validate_json(saved[text.id][2])
+                 for text, unit in for_framework(framework) if text.id in saved}, account)
 
 
 @dataclass
@@ -165,8 +167,8 @@ class ReviewSession:
                 continue
             fig = kept[acc].figures
             row.accounts.append(r["account"])
-            if fig.purpose:
-                row.purposes.append(fig.purpose)
+            if fig.get("purpose"):
+                row.purposes.append(fig.get("purpose"))
             if row.account_id is None:
                 row.account_id, row.account = acc, r["account"]
                 row.last_activity, row.figures = r["updated_at"], fig
@@ -185,14 +187,15 @@ class ReviewSession:
         trainee = self.store.get_trainee(trainee_id)
         account = self.store.get_account(account_id, trainee_id=trainee_id)
         docs, versions = {}, {}
-        for step in self.framework.steps:
-            history = self.store.list_versions(account_id, step.id)
+        for text, unit in for_framework(self.framework):
+            history = self.store.list_versions(account_id, text.id)
             if history:
-                versions[step.id] = [(v.version, v.saved_at, v.data) for v in history]
-                docs[step.id] = document_model(step.id).model_validate(history[-1].data)
+                versions[text.id] = [(v.version, v.saved_at, v.data) for v in history]
+                docs[text.id] = unit.model.model_validate(history[-1].data)
         reviews = {step: rv for (_, step), rv in
                    self.store.latest_reviews([account_id]).items()}
-        return Workbook(trainee.name, account.name, trainee.cohort, docs, versions, reviews)
+        return Workbook(trainee.name, account.name, trainee.cohort, Docs(docs, account.name),
+                        versions, reviews)
 
     def report(self, trainee_id: int, today: dt.date | None = None) -> str:
         """The trainee's whole workbook, every account, with feedback: standalone HTML."""
@@ -207,8 +210,6 @@ class ReviewSession:
              ) -> tuple[list[RoomRow], list[Mistake]]:
         """Everyone (in the cohort) and how far they are in the case, and the room's most
         common mistakes in their latest checks."""
-        from kamkit.exercises import common_mistakes, load_case, load_key
-
         case, key = load_case(case_id), load_key(case_id, self.framework)
         rows: dict[int, RoomRow] = {}
         for r in self.store.list_account_rows(cohort=cohort):
@@ -234,7 +235,7 @@ class ReviewSession:
                status: str) -> Review:
         """Sign a verdict on the latest saved version of the step. The trainee's work is not
         touched: reviews are kept apart from it."""
-        if step not in {s.id for s in self.framework.steps}:
+        if step not in {text.id for text, _ in for_framework(self.framework)}:
             raise InvalidInput(f"There is no workbook step called '{step}'.", field="step")
         saved = self.store.list_steps_saved(account_id)
         if step not in saved:
@@ -252,18 +253,24 @@ class ReviewSession:
 
 # -- what the dashboard's search and sort do (pure, so tests can hold them to it) ----------------
 
+def _figure(row: CohortRow, name: str, size: bool = False) -> float:
+    """A figure to sort by (its size, for a signed one); rows without it sort after every row
+    with it."""
+    value = row.figures.get(name) if row.figures else None
+    if value is None:
+        return -1
+    return abs(value) if size else value  # type: ignore[no-any-return]
+
+
 #: sort key id -> (label, key, largest first by default)
 SORTS: dict[str, tuple[str, object, bool]] = {
     "name": ("Name", lambda r: r.name.casefold(), False),
     "activity": ("Last activity", lambda r: r.last_activity or dt.datetime.min.replace(
         tzinfo=dt.timezone.utc), True),
     "steps": ("Steps done", lambda r: r.steps_done, True),
-    "score": ("Relationship score", lambda r: -1 if r.figures is None or r.figures.score is None
-              else r.figures.score, True),
-    "gap": ("Feeling vs evidence gap", lambda r: -1 if r.figures is None or r.figures.gap is None
-            else abs(r.figures.gap), True),
-    "threats": ("Threats without action", lambda r: r.figures.threats_without_action
-                if r.figures else -1, True),
+    "score": ("Relationship score", lambda r: _figure(r, "score"), True),
+    "gap": ("Feeling vs evidence gap", lambda r: _figure(r, "gap", size=True), True),
+    "threats": ("Threats without action", lambda r: _figure(r, "threats_without_action"), True),
     "state": ("Review status", lambda r: STATES.index(r.state), False),
 }
 
@@ -311,9 +318,9 @@ def overview(rows: list[CohortRow], framework: Framework, top_gaps: int = 8) -> 
         completion.append((f"{step.number}. {step.title}", states.count("done"),
                            states.count("in progress"), states.count("not started")))
     figures = [(r.name, r.figures) for r in rows if r.figures is not None]
-    gaps = sorted(((name, f.gap) for name, f in figures if f.gap is not None),
+    gaps = sorted(((name, f.get("gap")) for name, f in figures if f.get("gap") is not None),
                   key=lambda g: -abs(g[1]))
     return Overview(states={s: sum(r.state == s for r in rows) for s in STATES},
                     completion=completion,
-                    scores=[f.score for _, f in figures if f.score is not None],
+                    scores=[f.get("score") for _, f in figures if f.get("score") is not None],
                     gaps=gaps[:top_gaps])

@@ -19,14 +19,15 @@ import shutil
 import sys
 from pathlib import Path
 
+from kamkit.resources import exercises_dir, notebooks_dir
 from kamkit.room import ROOM_FILL_DELAY, ROOM_FULL_PAGE, RoomPlan
 
 __all__ = ["NOTEBOOKS", "WORKBOOK", "DASHBOARD", "voila_command", "write_config", "is_loopback",
            "trainee_notebooks", "write_review_config", "REVIEW", "offline_templates",
            "with_offline_templates"]
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-EXERCISES = NOTEBOOKS.parent / "exercises"
+NOTEBOOKS = notebooks_dir()
+EXERCISES = exercises_dir()
 WORKBOOK = "00_workbook.ipynb"
 REVIEW = "review"
 DASHBOARD = "00_dashboard.ipynb"

@@ -4,18 +4,16 @@ framework. Views receive it and read and write only through it, never the databa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import BaseModel
 
+from kamkit.checking import Feedback
 from kamkit.errors import InvalidInput, NotFound
+from kamkit.exercises import check, load_case, load_key
 from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Account, Attempt, Review, Trainee
-from kamkit.scoring.progress import StepProgress, resume_step, step_progress
+from kamkit.scoring.progress import StepProgress, resume_step
+from kamkit.steps import Docs, for_framework
 from kamkit.store import Store
-
-if TYPE_CHECKING:
-    from kamkit.exercises import Feedback
 
 __all__ = ["Session"]
 
@@ -60,10 +58,19 @@ class Session:
         """Validate and keep a new version; returns the version number (raises SaveFailed)."""
         return self.store.save_document(self._current().id, step, doc)  # type: ignore[arg-type]
 
+    def documents(self, account: Account | None = None) -> Docs:
+        """Every workbook step's latest document of `account` (default: the current one) - a
+        step not saved yet is absent."""
+        account = account or self._current()
+        saved = self.store.list_steps_saved(account.id)  # type: ignore[arg-type]
+        return Docs({text.id: self.store.load_document(account.id, text.id)  # type: ignore
+                     for text, _ in for_framework(self.framework) if text.id in saved},
+                    account.name)
+
     def progress(self) -> list[StepProgress]:
         """Progress through every workbook step, in order, for the current account."""
-        return [step_progress(s.id, self.load(s.id), self.framework)
-                for s in self.framework.steps]
+        return [unit.progress(self.load(text.id), self.framework)
+                for text, unit in for_framework(self.framework)]
 
     def resume_step(self, progress: list[StepProgress] | None = None) -> str:
         account = self._current()
@@ -84,37 +91,27 @@ class Session:
     def start_case(self, case_id: str, fresh: bool = False) -> Account:
         """Open the trainee's practice account for the case, or (first time, or `fresh`) a new
         one holding the case's facts."""
-        from kamkit.exercises import load_case
-
         case = load_case(case_id)
         if not fresh:
             for account in self.accounts():
                 if account.case_id == case.id:
                     self.account = account
                     return account
-        self.account = self.store.add_practice_account(
-            self._tid, case.account, case.id,
-            {"profile": case.profile, "stakeholders": case.stakeholders})
+        self.account = self.store.add_practice_account(self._tid, case.account, case.id,
+                                                       dict(case.facts))
         return self.account
 
     def check_answers(self, step: str) -> Feedback:
         """Compare this step's saved work with the case's key, keep the attempt, and return
         the feedback (a hint first, explanations from the second attempt)."""
-        from kamkit.exercises import check, load_case, load_key
-        from kamkit.scoring.relationship import placement_score
-
         account = self._current()
         if account.case_id is None:
             raise InvalidInput("This account is not a case study: there is no key to check "
                                "against.")
         case = load_case(account.case_id)
         key = load_key(case.id, self.framework)
-        docs = {s: self.load(s) for s in ("profile", "stakeholders", "relationship")}
-        score = placement_score(docs["relationship"], self.framework,  # type: ignore[arg-type]
-                                docs["profile"], docs["stakeholders"])  # type: ignore[arg-type]
         attempt = self.store.count_attempts(account.id, step) + 1  # type: ignore[arg-type]
-        feedback = check(step, docs, case, key, self.framework, attempt,  # type: ignore[arg-type]
-                         score)
+        feedback = check(step, self.documents(account), case, key, self.framework, attempt)
         self.store.add_attempt(Attempt(
             account_id=account.id, case_id=case.id, step=step, attempt=attempt,  # type: ignore
             score=feedback.score, passed=feedback.passed,

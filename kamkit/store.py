@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import secrets
 import time
 from collections.abc import Iterator
@@ -22,15 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import (
-    Column,
     Connection,
-    DateTime,
     Engine,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     create_engine,
     event,
     func,
@@ -41,39 +33,25 @@ from sqlalchemy.pool import StaticPool
 
 from kamkit import migrations
 from kamkit.errors import InvalidInput, NotFound, SaveFailed
-from kamkit.models import Account, Trainee, document_model, parse
-from kamkit.store_practice import PracticeVerbs, attempts
-from kamkit.store_reviews import ReviewVerbs, figures, reviews
-from kamkit.store_reviews import utc as _utc
+from kamkit.models import Account, Trainee, parse
+from kamkit.settings import current
+from kamkit.steps import document_model
+from kamkit.store_practice import PracticeVerbs
+from kamkit.store_reviews import ReviewVerbs
+from kamkit.store_tables import accounts, attempts, documents, figures, reviews, trainees
+from kamkit.store_tables import utc as _utc
 
-__all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token", "trainees",
-           "accounts", "documents"]
-
-_md = MetaData()
-trainees = Table("trainees", _md,
-                 Column("id", Integer, primary_key=True), Column("name", String(120)),
-                 Column("login", String(200)), Column("cohort", String(200)),
-                 Column("manager", String(200)), Column("token_hash", String(64)),
-                 Column("created_at", DateTime(timezone=True)))
-accounts = Table("accounts", _md,
-                 Column("id", Integer, primary_key=True), Column("trainee_id", Integer),
-                 Column("name", String(120)), Column("case_id", String(60)),
-                 Column("created_at", DateTime(timezone=True)),
-                 Column("updated_at", DateTime(timezone=True)))
-documents = Table("documents", _md,
-                  Column("id", Integer, primary_key=True), Column("account_id", Integer),
-                  Column("step", String(40)), Column("version", Integer), Column("data", Text),
-                  Column("saved_at", DateTime(timezone=True)))
-
+__all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token"]
 
 def kamkit_home() -> Path:
-    """The data folder (`KAMKIT_HOME`, default ~/.kamkit) - never inside what a server serves."""
-    return Path(os.environ.get("KAMKIT_HOME") or Path.home() / ".kamkit").expanduser()
+    """The data folder (the `home` setting, default ~/.kamkit) - never inside what a server
+    serves."""
+    return current().home
 
 
 def default_url() -> str:
-    """`KAMKIT_DB_URL` if set, else the SQLite file in `kamkit_home()`."""
-    return os.environ.get("KAMKIT_DB_URL") or f"sqlite:///{kamkit_home() / 'kamkit.db'}"
+    """The `db_url` setting: the store's URL (default: the SQLite file in `kamkit_home()`)."""
+    return current().db_url
 
 
 def hash_token(token: str) -> str:

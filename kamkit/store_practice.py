@@ -9,21 +9,13 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     func,
     select,
 )
 
 from kamkit.models import Account, Attempt, parse
-from kamkit.store_reviews import utc
+from kamkit.steps import document_model
+from kamkit.store_tables import accounts, attempts, utc
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -31,16 +23,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from sqlalchemy import Connection
 
-__all__ = ["PracticeVerbs", "attempts"]
-
-_md = MetaData()
-attempts = Table("attempts", _md,
-                 Column("id", Integer, primary_key=True), Column("account_id", Integer),
-                 Column("case_id", String(60)), Column("step", String(40)),
-                 Column("attempt", Integer), Column("score", Float), Column("passed", Boolean),
-                 Column("hints", Integer), Column("wrong", Text),
-                 Column("at", DateTime(timezone=True)))
-
+__all__ = ["PracticeVerbs"]
 
 class PracticeVerbs:
     """Practice accounts and attempts. Mixed into `Store`."""
@@ -56,8 +39,6 @@ class PracticeVerbs:
                              docs: dict[str, BaseModel]) -> Account:
         """A new account for practising `case_id`, with the case's facts saved as the first
         version of each step - in one transaction."""
-        from kamkit.models import document_model
-        from kamkit.store import accounts
 
         account = parse(Account, {"trainee_id": trainee_id, "name": name, "case_id": case_id})
         self.get_trainee(trainee_id)

@@ -15,14 +15,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    Column,
-    Date,
-    DateTime,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     and_,
     func,
     select,
@@ -30,36 +22,16 @@ from sqlalchemy import (
 
 from kamkit.errors import InvalidInput, NotFound
 from kamkit.models import Cohort, Review, parse
+from kamkit.store_tables import accounts, cohorts, documents, figures, reviews, trainees, utc
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from sqlalchemy import Connection
 
-__all__ = ["ReviewVerbs", "AccountRow", "cohorts", "reviews", "figures"]
-
-_md = MetaData()
-cohorts = Table("cohorts", _md,
-                Column("name", String(120), primary_key=True), Column("workshop_date", Date),
-                Column("manager", String(200)))
-reviews = Table("reviews", _md,
-                Column("id", Integer, primary_key=True), Column("account_id", Integer),
-                Column("step", String(40)), Column("doc_version", Integer),
-                Column("rating", Integer), Column("comment", Text), Column("status", String(20)),
-                Column("reviewer", String(120)), Column("reviewed_at", DateTime(timezone=True)))
-figures = Table("figures", _md,
-                Column("account_id", Integer, primary_key=True),
-                Column("stamp", DateTime(timezone=True)), Column("fingerprint", String(32)),
-                Column("data", Text))
+__all__ = ["ReviewVerbs", "AccountRow"]
 
 _CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
-
-
-def utc(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes; everything kamkit writes is UTC."""
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -101,7 +73,6 @@ class ReviewVerbs:
 
     def list_cohorts(self) -> list[Cohort]:
         """Every cohort: those with details, and those only named on a trainee."""
-        from kamkit.store import trainees
 
         with self._read() as conn:
             known = {r["name"]: Cohort.model_validate(dict(r))
@@ -114,7 +85,6 @@ class ReviewVerbs:
 
     def list_managers(self) -> list[str]:
         """Everyone named as a cohort's or a trainee's manager, sorted."""
-        from kamkit.store import trainees
 
         with self._read() as conn:
             names = set(conn.execute(select(cohorts.c.manager).distinct()).scalars())
@@ -127,7 +97,6 @@ class ReviewVerbs:
                           manager: str | None = None) -> list[AccountRow]:
         """Trainees (filtered by cohort and/or manager - a trainee's own manager, else their
         cohort's) with each of their accounts and its stored figures, in one query."""
-        from kamkit.store import accounts, trainees
 
         mgr = func.coalesce(trainees.c.manager, cohorts.c.manager)
         query = (select(trainees.c.id.label("trainee_id"), trainees.c.name.label("trainee"),
@@ -156,7 +125,6 @@ class ReviewVerbs:
     def latest_documents(self, account_ids: Iterable[int]
                          ) -> dict[int, dict[str, tuple[int, dt.datetime, str]]]:
         """account id -> step -> (latest version, saved at, JSON text), in bulk."""
-        from kamkit.store import documents
 
         out: dict[int, dict[str, tuple[int, dt.datetime, str]]] = {}
         with self._read() as conn:
@@ -189,7 +157,6 @@ class ReviewVerbs:
     def add_review(self, review: Review) -> Review:
         """Keep a manager's verdict on a step. Refused for work that was never saved, or for a
         version the trainee has not saved yet."""
-        from kamkit.store import documents
 
         review = parse(Review, review.model_dump())
         with self._write() as conn:

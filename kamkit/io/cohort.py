@@ -15,21 +15,17 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from kamkit.figures import figure_columns
 from kamkit.frameworks import Framework
-from kamkit.models import ProfileDoc, RelationshipDoc, StakeholderMapDoc
-from kamkit.profile_fields import FIELDS, field_value
-from kamkit.review import CohortRow, ReviewSession
-from kamkit.scoring.grid import place_person
-from kamkit.scoring.relationship import as_shown, prefills, relationship_score
+from kamkit.review import CohortRow, ReviewSession, saved_docs
+from kamkit.steps import for_framework
 
-__all__ = ["OVERVIEW_COLUMNS", "overview_rows", "cohort_csv", "cohort_xlsx", "safe_text"]
+__all__ = ["overview_columns", "overview_rows", "cohort_csv", "cohort_xlsx", "safe_text"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-OVERVIEW_COLUMNS = ["Trainee", "Cohort", "Workshop date", "Manager", "Account", "Accounts",
-                    "Steps done", "Last activity (UTC)", "Purpose", "People mapped",
-                    "Threats without action", "Relationship score", "Gut feeling",
-                    "Feeling minus evidence", "Review status"]
+_WHO = ["Trainee", "Cohort", "Workshop date", "Manager", "Account", "Accounts", "Steps done",
+        "Last activity (UTC)"]
 
 
 def safe_text(value: str) -> str:
@@ -37,8 +33,14 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def overview_rows(rows: Iterable[CohortRow]) -> list[list[Any]]:
-    """The dashboard table, one list per trainee, in OVERVIEW_COLUMNS order (typed values)."""
+def overview_columns(framework: Framework) -> list[str]:
+    """The dashboard table's columns: who, then each step's figures, then the review status."""
+    return [*_WHO, *(title for _, title in figure_columns(framework)), "Review status"]
+
+
+def overview_rows(rows: Iterable[CohortRow], framework: Framework) -> list[list[Any]]:
+    """The dashboard table, one list per trainee, in `overview_columns` order (typed values)."""
+    figures = [name for name, _ in figure_columns(framework)]
     out = []
     for r in rows:
         f = r.figures
@@ -46,9 +48,7 @@ def overview_rows(rows: Iterable[CohortRow]) -> list[list[Any]]:
             r.name, r.cohort or "", r.workshop_date, r.manager or "", r.account or "",
             len(r.accounts), r.steps_done,
             r.last_activity.replace(tzinfo=None) if r.last_activity else None,
-            f.purpose if f and f.purpose else "", f.people if f else None,
-            f.threats_without_action if f else None, f.score if f else None,
-            f.feeling if f else None, f.gap if f else None, r.state,
+            *((f.get(name) if f else None) for name in figures), r.state,
         ])
     return out
 
@@ -63,49 +63,22 @@ def _csv_cell(value: Any) -> str:
     return safe_text(value) if isinstance(value, str) else str(value)
 
 
-def cohort_csv(rows: Iterable[CohortRow]) -> str:
+def cohort_csv(rows: Iterable[CohortRow], framework: Framework) -> str:
     """The dashboard table as CSV (UTF-8, comma-separated, a header row)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(OVERVIEW_COLUMNS)
-    for row in overview_rows(rows):
+    writer.writerow(overview_columns(framework))
+    for row in overview_rows(rows, framework):
         writer.writerow([_csv_cell(v) for v in row])
     return buffer.getvalue()
 
 
 # -- Excel ---------------------------------------------------------------------------------
 
-def _profile_sheet(fw: Framework) -> tuple[list[str], Any]:
-    names = [n for s in fw.profile.sections for n in s.fields if n in FIELDS]
-    head = ["Trainee", "Account", "Currency"] + [FIELDS[n][1] for n in names] + [
-        c.name for c in (*fw.segmentation.attractiveness, *fw.segmentation.strength)]
-
-    def rows(trainee: str, account: str, doc: ProfileDoc) -> list[list[Any]]:
-        values = []
-        for n in names:
-            v = field_value(doc, n)
-            values.append("\n".join(v) if isinstance(v, list) else v)
-        ratings = [doc.segmentation.get(c.id) for c in
-                   (*fw.segmentation.attractiveness, *fw.segmentation.strength)]
-        return [[trainee, account, doc.currency, *values, *ratings]]
-    return head, rows
-
-
-def _map_rows(fw: Framework, trainee: str, account: str,
-              doc: StakeholderMapDoc) -> list[list[Any]]:
-    return [[trainee, account, p.name, p.title, p.level, p.role, p.influence, p.support,
-             place_person(p, fw.grid).name, p.action, p.action_owner, p.action_due,
-             p.verified_on, p.evidence] for p in doc.people]
-
-
-_MAP_HEAD = ["Trainee", "Account", "Person", "Title", "Level", "Role", "Influence", "Support",
-             "Category", "Next action", "Owner", "Due", "Verified on", "Evidence"]
-
-
 def cohort_xlsx(session: ReviewSession, rows: list[CohortRow],
                 today: dt.date | None = None) -> bytes:
-    """Overview, Profile, Stakeholder map, Relationship and Reviews sheets for the rows'
-    trainees (their most recent account each, as on the dashboard)."""
+    """Overview, one sheet per workbook step and Reviews, for the rows' trainees (their most
+    recent account each, as on the dashboard)."""
     from openpyxl import Workbook
 
     fw = session.framework
@@ -113,62 +86,36 @@ def cohort_xlsx(session: ReviewSession, rows: list[CohortRow],
     book = Workbook()
     overview = book.active
     overview.title = "Overview"
-    _put(overview, OVERVIEW_COLUMNS, overview_rows(rows))
+    _put(overview, overview_columns(fw), overview_rows(rows, fw))
 
     docs = session.store.latest_documents(r.account_id for r in rows if r.account_id)
-    profile_head, profile_rows = _profile_sheet(fw)
-    indicators = fw.relationship.indicators
-    sheets: dict[str, tuple[list[str], list[list[Any]]]] = {
-        "profile": (profile_head, []),
-        "stakeholders": (_MAP_HEAD, []),
-        "relationship": (["Trainee", "Account", "Started on", "Gut feeling", "Evidence score",
-                          "Stage"] + [i.name for i in indicators], []),
-    }
+    steps = [(text, unit) for text, unit in for_framework(fw) if unit.sheet is not None]
+    sheets: dict[str, list[list[Any]]] = {text.id: [] for text, _ in steps}
+    titles = {text.id: text.title for text, _ in for_framework(fw)}
     reviews: list[list[Any]] = []
     for r in rows:
         if r.account_id is None:
             continue
         saved = docs.get(r.account_id, {})
-        parsed = {step: _doc(step, saved) for step in ("profile", "stakeholders",
-                                                       "relationship")}
-        profile: ProfileDoc = parsed["profile"]  # type: ignore[assignment]
-        smap: StakeholderMapDoc = parsed["stakeholders"]  # type: ignore[assignment]
-        rel: RelationshipDoc = parsed["relationship"]  # type: ignore[assignment]
-        who = (r.name, r.account or "")
-        if "profile" in saved:
-            sheets["profile"][1].extend(profile_rows(*who, profile))
-        if "stakeholders" in saved:
-            sheets["stakeholders"][1].extend(_map_rows(fw, *who, smap))
-        if "relationship" in saved:
-            result = relationship_score(rel, fw, today, prefills(fw, profile, smap))
-            levels = [(rel.ratings[i.id].level if i.id in rel.ratings else None)
-                      for i in indicators]
-            sheets["relationship"][1].append([
-                *who, rel.started_on, rel.gut_feeling,
-                as_shown(result.score) if result.score is not None else None, result.stage,
-                *levels])
+        account = saved_docs(saved, fw, r.account or "")
+        who = [r.name, r.account or ""]
+        for text, unit in steps:
+            if text.id in account:
+                sheets[text.id] += [who + row for row in unit.sheet.rows(  # type: ignore
+                    account, fw, today)]
         for step, review in sorted(r.reviews.items()):
-            reviews.append([*who, fw.step(step).title if step in
-                            {s.id for s in fw.steps} else step, review.rating,
+            reviews.append([*who, titles.get(step, step), review.rating,
                             fw.review.statuses[review.status], review.comment, review.reviewer,
                             review.reviewed_at.replace(tzinfo=None), review.doc_version])
-    for step in fw.steps:
-        if step.id in sheets:
-            head, data = sheets[step.id]
-            _put(book.create_sheet(f"{step.number}. {step.title}"[:31]), head, data)
+    for text, unit in steps:
+        _put(book.create_sheet(f"{text.number}. {text.title}"[:31]),
+             ["Trainee", "Account", *unit.sheet.head(fw)], sheets[text.id])  # type: ignore
     _put(book.create_sheet("Reviews"), ["Trainee", "Account", "Step", "Rating", "Status",
                                         "Comment", "Reviewer", "Reviewed at (UTC)",
                                         "Version reviewed"], reviews)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _doc(step: str, saved: dict[str, tuple[int, dt.datetime, str]]) -> Any:
-    from kamkit.models import document_model
-
-    model = document_model(step)
-    return model.model_validate_json(saved[step][2]) if step in saved else model()
 
 
 def _put(sheet: Any, head: list[str], rows: list[list[Any]]) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from kamkit.errors import ImportRefused, KamkitError
 from kamkit.io.portfolio import numbered_rows
-from kamkit.models import Stakeholder, StakeholderMapDoc, parse
+from kamkit.models import Stakeholder, StakeholderMapDoc, new_id, parse
 
 __all__ = ["TEMPLATE_COLUMNS", "CrmRow", "CrmPreview", "read_contacts", "add_to_map",
            "MAX_ROWS"]
@@ -203,7 +203,8 @@ def add_to_map(doc: StakeholderMapDoc, preview: CrmPreview) -> tuple[Stakeholder
     new: list[Stakeholder] = []
     by_ref: dict[str, str] = {}
     for row in preview.ready:
-        pid = _new_id(used)
+        pid = new_id(used, "p")
+        used.add(pid)
         by_ref[row.name.casefold()] = pid
         if row.crm_id:
             by_ref[row.crm_id.casefold()] = pid
@@ -224,10 +225,3 @@ def add_to_map(doc: StakeholderMapDoc, preview: CrmPreview) -> tuple[Stakeholder
                                        [p.model_dump() for p in people]})
     return merged, len(new)
 
-
-def _new_id(used: set[str]) -> str:
-    n = len(used) + 1
-    while f"p{n}" in used:
-        n += 1
-    used.add(f"p{n}")
-    return f"p{n}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from kamkit.errors import ImportRefused, KamkitError
 from kamkit.models import Account, ProfileDoc, parse
 from kamkit.session import Session
+from kamkit.steps.profile import ID as PROFILE
 
 __all__ = ["PortfolioRow", "read_portfolio", "add_portfolio", "numbered_rows", "MAX_ROWS"]
 
@@ -152,7 +153,7 @@ def add_portfolio(session: Session, rows: list[PortfolioRow]) -> list[Account]:
         if not row.ok:
             continue
         account = session.store.add_account(session.trainee.id, row.name)  # type: ignore[arg-type]
-        session.store.save_document(account.id, "profile", _profile(row))  # type: ignore[arg-type]
+        session.store.save_document(account.id, PROFILE, _profile(row))  # type: ignore[arg-type]
         added.append(account)
     session.account = current  # importing does not switch the account being worked on
     return added

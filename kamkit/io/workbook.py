@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kamkit.errors import ImportRefused, InvalidInput, KamkitError
-from kamkit.models import Account, Trainee, document_model, parse
+from kamkit.models import Account, Trainee, parse
+from kamkit.steps import document_model
 from kamkit.store import DocumentVersion, Store
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "export_trainee", "dumps", "import_workbook"]

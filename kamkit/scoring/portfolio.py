@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kamkit.frameworks import Framework
+from kamkit.models import ProfileDoc
+from kamkit.scoring.segmentation import Placement
 
-__all__ = ["ParetoRow", "pareto", "overload_warning"]
+__all__ = ["ParetoRow", "pareto", "overload_warning", "PortfolioSummary", "portfolio_summary"]
 
 
 @dataclass(frozen=True)
@@ -42,3 +44,38 @@ def overload_warning(count: int, framework: Framework) -> str | None:
         return None
     return (f"You hold {count} key accounts. One account manager can do justice to about "
             f"{limit}; consider which ones a colleague should own, or which are not key.")
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    """A trainee's accounts at a glance, as the portfolio tab shows them."""
+
+    placed: list[tuple[str, float, float, bool]]  # name, strength, attractiveness, current?
+    unplaced: list[str]                           # segmentation not rated yet
+    pareto: list[ParetoRow]
+    currencies: list[str]                         # of the revenue figures, sorted
+    vital: int                                    # accounts that bring 80 % of revenue
+    warning: str | None                           # too many key accounts for one manager
+
+    @property
+    def mixed_currencies(self) -> bool:
+        return len(self.currencies) > 1
+
+
+def portfolio_summary(accounts: list[tuple[str, Placement, ProfileDoc, bool]],
+                      framework: Framework) -> PortfolioSummary:
+    """Each account as (name, where its facts place it, its profile, is it the current one?)."""
+    placed, unplaced, revenue, currencies = [], [], [], set()
+    for name, placement, profile, current in accounts:
+        if placement.purpose is None:
+            unplaced.append(name)
+        else:
+            placed.append((name, placement.strength.score, placement.attractiveness.score,
+                           current))
+        revenue.append((name, profile.revenue_with_us))
+        if profile.revenue_with_us is not None:
+            currencies.add(profile.currency)
+    rows = pareto(revenue)
+    return PortfolioSummary(placed, unplaced, rows, sorted(currencies),
+                            sum(r.vital_few for r in rows),
+                            overload_warning(len(accounts), framework))

@@ -26,7 +26,7 @@ from kamkit.scoring.coverage import level_gaps
 
 __all__ = ["IndicatorResult", "RelationshipScore", "relationship_score", "prefills", "as_shown",
            "feeling_gap", "lock_feeling", "new_assessment", "trend", "biggest_changes",
-           "placement_score"]
+           "placement_score", "since_last"]
 
 TOP = 4  # the highest anchored level
 
@@ -199,3 +199,16 @@ def biggest_changes(before: Assessment, after: Assessment, framework: Framework,
     deltas = [(i.name, round(i.points - a[i.id].points, 1)) for i in b
               if abs(i.points - a[i.id].points) > 0]
     return sorted(deltas, key=lambda d: -abs(d[1]))[:3]
+
+
+def since_last(doc: RelationshipDoc, framework: Framework, score: float | None,
+               today: dt.date | None = None) -> tuple[str, int] | None:
+    """How the score moved since the previous assessment: (arrow, the previous score as shown),
+    or None without both scores."""
+    if not doc.history or score is None:
+        return None
+    previous = relationship_score(doc.history[-1], framework, today).score
+    if previous is None:
+        return None
+    arrow = "↑" if score > previous else "↓" if score < previous else "→"
+    return arrow, as_shown(previous)

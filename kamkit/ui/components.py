@@ -14,17 +14,13 @@ from typing import Any, TypeVar
 import ipywidgets as widgets
 
 from kamkit.errors import InvalidInput, KamkitError
+from kamkit.html import e
 
-__all__ = ["esc", "Message", "guarded", "STYLE", "Field", "TextField", "LinesField",
-           "NumberField", "DateField", "ChoiceField", "bar", "download_link", "safe_filename"]
+__all__ = ["Message", "guarded", "STYLE", "Field", "TextField", "LinesField",
+           "NumberField", "DateField", "ChoiceField", "download_link", "safe_filename"]
 
 log = logging.getLogger("kamkit.ui")
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def esc(text: object) -> str:
-    """Text from people is data, never markup: escape it before it enters an HTML widget."""
-    return html.escape(str(text), quote=True)
 
 
 class Message(widgets.HTML):
@@ -35,13 +31,13 @@ class Message(widgets.HTML):
         self.add_class("kk-message")
 
     def error(self, text: str) -> None:
-        self.value = f'<span class="kk-error" role="alert">{esc(text)}</span>'
+        self.value = f'<span class="kk-error" role="alert">{e(text)}</span>'
 
     def ok(self, text: str) -> None:
-        self.value = f'<span class="kk-ok">{esc(text)}</span>'
+        self.value = f'<span class="kk-ok">{e(text)}</span>'
 
     def note(self, text: str) -> None:
-        self.value = f'<span class="kk-note">{esc(text)}</span>'
+        self.value = f'<span class="kk-note">{e(text)}</span>'
 
     def clear(self) -> None:
         self.value = ""
@@ -75,13 +71,6 @@ def guarded(message: Callable[[Any], Message]) -> Callable[[F], F]:
     return wrap
 
 
-def bar(percent: int, width: int = 180) -> str:
-    """A small completeness bar (HTML)."""
-    percent = max(0, min(100, percent))
-    return (f'<span class="kk-bar" style="width:{width}px" title="{percent}% complete">'
-            f'<span style="width:{percent}%"></span></span>')
-
-
 def safe_filename(name: str, ext: str, fallback: str = "kamkit") -> str:
     """A file name made from a person's text: letters, digits, - and _ only."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name).strip("-")[:60]
@@ -94,8 +83,8 @@ def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
     import base64
 
     encoded = base64.b64encode(data).decode("ascii")
-    return (f'<a class="kk-download" download="{esc(filename)}" '
-            f'href="data:{esc(mime)};base64,{encoded}">⬇ {esc(label)}</a>')
+    return (f'<a class="kk-download" download="{e(filename)}" '
+            f'href="data:{e(mime)};base64,{encoded}">⬇ {e(label)}</a>')
 
 
 # --- form fields: an input, its label, and the message that belongs next to it ----------------
@@ -110,7 +99,7 @@ class Field(widgets.VBox):
     def __init__(self, label: str, input_widget: widgets.Widget, help: str = "") -> None:
         self.input = input_widget
         self.message = Message()
-        head = f"<b>{esc(label)}</b>" + (f' <span class="kk-muted">{esc(help)}</span>'
+        head = f"<b>{e(label)}</b>" + (f' <span class="kk-muted">{e(help)}</span>'
                                           if help else "")
         super().__init__([widgets.HTML(head), self.input, self.message])
         self.add_class("kk-field")
@@ -159,7 +148,7 @@ class NumberField(Field):
         self.whole = whole
         box = widgets.Text(continuous_update=False, placeholder="not known yet",
                            layout=widgets.Layout(width="180px"))
-        self.unit = widgets.HTML(f'<span class="kk-muted">{esc(unit)}</span>')
+        self.unit = widgets.HTML(f'<span class="kk-muted">{e(unit)}</span>')
         super().__init__(label, widgets.HBox([box, self.unit]), help)
         self.add_class("kk-number")  # text that must read as a number, refused next to itself
         self.box = box

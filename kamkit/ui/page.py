@@ -18,6 +18,7 @@ import ipywidgets as widgets
 from kamkit.errors import AccessDenied, KamkitError, NotFound
 from kamkit.frameworks import Framework
 from kamkit.session import Session
+from kamkit.settings import Settings, current
 from kamkit.ui.components import STYLE, Message
 
 __all__ = ["request_session", "open_page", "StepPage"]
@@ -37,7 +38,7 @@ def request_session(store: object = None, env: Mapping[str, str] | None = None,
     # Not pre-heated, or outside Voila: returns at once.
     wait_for_request()
     env = os.environ if env is None else env
-    store = store or Store()
+    store = store or Store(Settings.from_env(env).db_url)
     query = env.get("QUERY_STRING") or ""
     session = Session(store, resolve_trainee(store, query, env), framework)  # type: ignore[arg-type]
     params = parse_qs(query)
@@ -68,7 +69,7 @@ def open_page(on_session: Callable[[Session], None], on_denied: Callable[[str], 
         on_denied(f"The page could not open: {exc}")
     except Exception:
         log.exception("page failed to open")
-        if os.environ.get("KAMKIT_STRICT"):  # test runs: a bug must fail the run
+        if current().strict:  # test runs: a bug must fail the run
             raise
         on_denied("The page could not open because of a problem on the server. "
                   "Please tell your facilitator.")

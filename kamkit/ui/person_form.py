@@ -9,9 +9,10 @@ import ipywidgets as widgets
 
 from kamkit.errors import InvalidInput
 from kamkit.frameworks import GridContent
+from kamkit.html import e
 from kamkit.models import PeerLink, Stakeholder, StakeholderMapDoc
 from kamkit.scoring.coverage import LEVELS
-from kamkit.ui.components import ChoiceField, DateField, Field, TextField, esc
+from kamkit.ui.components import ChoiceField, DateField, Field, TextField
 
 __all__ = ["PersonForm"]
 
@@ -79,7 +80,7 @@ class PersonForm(widgets.VBox):
             self.name, self.placeholder, self.title, self.department, self.level, self.role,
             widgets.HBox([self.influence, self.support]), self.category,
             widgets.HTML("<b>Who of ours knows them</b> <span class='kk-muted'>today → wanted: "
-                         + esc(", ".join(f"{k} {v}" for k, v in grid.peer_levels.items()))
+                         + e(", ".join(f"{k} {v}" for k, v in grid.peer_levels.items()))
                          + "</span>"), self.links_box,
             widgets.HTML("<b>Next action</b>"), self.action, self.use_proposal,
             widgets.HBox([self.action_owner, self.action_due]), acc, self.email])
@@ -133,7 +134,7 @@ class PersonForm(widgets.VBox):
             for w in (today, wanted):
                 w.observe(lambda _: self._changed(), names="value")
             self.link_fields[member.id] = (today, wanted)
-            rows.append(widgets.HBox([widgets.HTML(f"{esc(member.name)}", layout=widgets.Layout(
+            rows.append(widgets.HBox([widgets.HTML(f"{e(member.name)}", layout=widgets.Layout(
                 width="160px")), today, widgets.HTML("→"), wanted]))
         if not doc.team:
             rows.append(widgets.HTML('<span class="kk-muted">Add your account team below to '

@@ -9,12 +9,13 @@ from typing import Any
 import ipywidgets as widgets
 
 from kamkit.charts import MatrixPoint, pareto_chart, portfolio_matrix
+from kamkit.html import e
 from kamkit.io.portfolio import PortfolioRow, add_portfolio, read_portfolio
-from kamkit.scoring.portfolio import overload_warning, pareto
-from kamkit.scoring.relationship import placement_score
-from kamkit.scoring.segmentation import place
+from kamkit.models import ProfileDoc
+from kamkit.scoring.portfolio import portfolio_summary
 from kamkit.session import Session
-from kamkit.ui.components import Message, esc, guarded
+from kamkit.steps.profile import placement
+from kamkit.ui.components import Message, guarded
 
 __all__ = ["PortfolioView"]
 
@@ -60,40 +61,27 @@ class PortfolioView(widgets.VBox):
     @guarded(lambda self: self.warning)
     def refresh(self) -> None:
         fw = self.session.framework
-        accounts = self.session.accounts()
-        points, unplaced, revenue, currencies = [], [], [], set()
         current = self.session.account.id if self.session.account else None
-        for account in accounts:
-            load = self.session.store.load_document
-            profile = load(account.id, "profile")  # type: ignore[arg-type]
-            score = placement_score(load(account.id, "relationship"), fw,  # type: ignore
-                                    profile, load(account.id, "stakeholders"))  # type: ignore
-            placed = place(profile, fw, score, account.name)  # type: ignore[arg-type]
-            if placed.purpose is None:
-                unplaced.append(account.name)
-            else:
-                points.append(MatrixPoint(account.name, placed.strength.score,  # type: ignore
-                                          placed.attractiveness.score,  # type: ignore
-                                          current=account.id == current))
-            revenue.append((account.name, profile.revenue_with_us))  # type: ignore[attr-defined]
-            if profile.revenue_with_us is not None:  # type: ignore[attr-defined]
-                currencies.add(profile.currency)  # type: ignore[attr-defined]
+        accounts = []
+        for account in self.session.accounts():
+            docs = self.session.documents(account)
+            accounts.append((account.name, placement(docs, fw, account=account.name),
+                             docs.of(ProfileDoc), account.id == current))
+        s = portfolio_summary(accounts, fw)
+        points = [MatrixPoint(name, strength, attractive, current=now)
+                  for name, strength, attractive, now in s.placed]
         self.matrix.value = portfolio_matrix(points, fw.segmentation, size=320)
-        self.unplaced.value = ("" if not unplaced else
+        self.unplaced.value = ("" if not s.unplaced else
                                '<div class="kk-muted">Not placed yet (segmentation not rated): '
-                               f"{esc(', '.join(unplaced))}</div>")
-        rows = pareto(revenue)
-        note = ""
-        if len(currencies) > 1:
-            note = ('<div class="kk-muted">Revenue is in several currencies '
-                    f"({esc(', '.join(sorted(currencies)))}); compare with care.</div>")
-        vital = [r.name for r in rows if r.vital_few]
-        summary = (f"<div>{len(vital)} of {len(rows)} accounts bring 80 % of your revenue.</div>"
-                   if vital else '<div class="kk-muted">No revenue figures yet.</div>')
-        self.pareto.value = pareto_chart(rows, next(iter(currencies), "")) + summary + note
-        warning = overload_warning(len(accounts), fw)
-        if warning:
-            self.warning.error(warning)
+                               f"{e(', '.join(s.unplaced))}</div>")
+        note = ('<div class="kk-muted">Revenue is in several currencies '
+                f"({e(', '.join(s.currencies))}); compare with care.</div>"
+                if s.mixed_currencies else "")
+        summary = (f"<div>{s.vital} of {len(s.pareto)} accounts bring 80 % of your revenue."
+                   "</div>" if s.vital else '<div class="kk-muted">No revenue figures yet.</div>')
+        self.pareto.value = pareto_chart(s.pareto, next(iter(s.currencies), "")) + summary + note
+        if s.warning:
+            self.warning.error(s.warning)
         else:
             self.warning.clear()
 
@@ -114,10 +102,10 @@ class PortfolioView(widgets.VBox):
         self.pending = read_portfolio(filename, content, existing)
         good = sum(r.ok for r in self.pending)
         rows = "".join(
-            f'<tr class="{"" if r.ok else "kk-bad"}"><td>{r.line}</td><td>{esc(r.name)}</td>'
-            f"<td>{esc(r.industry)}</td><td>{_num(r.revenue)}</td><td>{_num(r.spend_with_us)}"
+            f'<tr class="{"" if r.ok else "kk-bad"}"><td>{r.line}</td><td>{e(r.name)}</td>'
+            f"<td>{e(r.industry)}</td><td>{_num(r.revenue)}</td><td>{_num(r.spend_with_us)}"
             f"</td><td>{_num(r.total_spend)}</td>"
-            f"<td>{'ready' if r.ok else esc('; '.join(r.errors))}</td></tr>"
+            f"<td>{'ready' if r.ok else e('; '.join(r.errors))}</td></tr>"
             for r in self.pending)
         self.preview.value = (
             '<table class="kk-table"><tr><th>Row</th><th>Name</th><th>Industry</th>'

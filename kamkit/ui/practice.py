@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from kamkit.exercises import Feedback, brief_html, load_case
+from kamkit.checking import Feedback, best_score, has_passed
+from kamkit.exercises import brief_html, load_case
+from kamkit.html import e
 from kamkit.session import Session
-from kamkit.ui.components import STYLE, Message, esc, guarded
+from kamkit.ui.components import STYLE, Message, guarded
 
 __all__ = ["PracticePanel", "with_practice", "case_intro", "feedback_html"]
 
@@ -57,12 +59,11 @@ class PracticePanel(widgets.VBox):
             self.status.value = (f"<span class='kk-muted' style='padding:0 10px'>pass mark "
                                  f"{mark:g} %</span>")
             return
-        best = max(a.score for a in attempts)
-        passed = any(a.passed for a in attempts)
         self.status.value = (
             f"<span style='padding:0 10px'>{len(attempts)} attempt"
-            f"{'s' if len(attempts) != 1 else ''} · best {best:g} % · pass mark {mark:g} %"
-            + (" · <b class='kk-ok'>passed ✓</b>" if passed else "") + "</span>")
+            f"{'s' if len(attempts) != 1 else ''} · best {best_score(attempts):g} % · pass mark "
+            f"{mark:g} %" + (" · <b class='kk-ok'>passed ✓</b>" if has_passed(attempts) else "")
+            + "</span>")
 
 
 def feedback_html(feedback: Feedback) -> str:
@@ -72,14 +73,14 @@ def feedback_html(feedback: Feedback) -> str:
     head = (f"<div class='kk-card'>{verdict}: {feedback.score:g} % of your answers match the "
             f"key (pass mark {feedback.pass_mark:g} %).</div>")
     kind = "gap" if not feedback.explains else "warning"
-    lines = "".join(f'<div class="kk-hint kk-{kind}">{esc(text)}</div>'
+    lines = "".join(f'<div class="kk-hint kk-{kind}">{e(text)}</div>'
                     for _, text in feedback.lines())
     if not feedback.wrong:
         lines = "<p>Every answer matches the key.</p>"
     elif not feedback.explains:
         lines = ("<p class='kk-muted'>Hints - look again, change your answers, and check "
                  "again:</p>" + lines)
-    summary = (f"<div class='kk-explain'><b>The expert's view:</b> {esc(feedback.summary)}</div>"
+    summary = (f"<div class='kk-explain'><b>The expert's view:</b> {e(feedback.summary)}</div>"
                if feedback.summary else "")
     return head + lines + summary
 
@@ -88,7 +89,8 @@ def with_practice(session: Session, step: str, view: widgets.Widget) -> widgets.
     """The step's view, with the practice panel above it when the account is a case study."""
     if session.account is None or session.account.case_id is None:
         return view
-    return widgets.VBox([PracticePanel(session, step, open_brief=step == "profile"), view])
+    first = session.framework.steps[0].id  # the brief opens where the work starts
+    return widgets.VBox([PracticePanel(session, step, open_brief=step == first), view])
 
 
 def case_intro(case_id: str, workbook: str = "../00_workbook.ipynb") -> widgets.Widget:
@@ -96,8 +98,8 @@ def case_intro(case_id: str, workbook: str = "../00_workbook.ipynb") -> widgets.
     case = load_case(case_id)
     link = f"{workbook}?case={case.id}"
     return widgets.VBox([STYLE, widgets.HTML(
-        f"<div class='kk-card'><h2>{esc(case.title)}</h2><p>{esc(case.summary)}</p>"
-        f"<p><a class='kk-download' href='{esc(link)}' target='_blank'>▶ Practise this case in "
+        f"<div class='kk-card'><h2>{e(case.title)}</h2><p>{e(case.summary)}</p>"
+        f"<p><a class='kk-download' href='{e(link)}' target='_blank'>▶ Practise this case in "
         "your workbook</a> <span class='kk-muted'>(opens the three steps with the case's facts "
         "filled in; check your answers on each step)</span></p></div>"
         f"<div class='kk-brief'>{brief_html(case.id)}</div>")])

@@ -11,15 +11,15 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from kamkit.charts import MatrixPoint, portfolio_matrix
 from kamkit.errors import InvalidInput
+from kamkit.html import bar, e
 from kamkit.models import ProfileDoc, parse
 from kamkit.profile_fields import FIELDS
-from kamkit.report import axes_html
 from kamkit.scoring.profile import coach_hints, section_progress
-from kamkit.scoring.relationship import placement_score
-from kamkit.scoring.segmentation import Placement, place
+from kamkit.scoring.segmentation import Placement
 from kamkit.session import Session
+from kamkit.steps import Docs
+from kamkit.steps.profile import ID, axes_html, matrix_html, placement, progress
 from kamkit.ui.components import (
     STYLE,
     ChoiceField,
@@ -29,8 +29,6 @@ from kamkit.ui.components import (
     Message,
     NumberField,
     TextField,
-    bar,
-    esc,
     guarded,
 )
 from kamkit.ui.page import StepPage
@@ -38,7 +36,7 @@ from kamkit.ui.saving import Keeper
 
 __all__ = ["ProfileApp", "app"]
 
-STEP = "profile"
+STEP = ID
 RATINGS = [("not rated yet", None)] + [(f"{v}", v) for v in range(0, 101, 10)]
 
 
@@ -111,7 +109,7 @@ class ProfileApp(widgets.VBox):
         boxes = []
         for section in self.framework.profile.sections:
             children: list[widgets.Widget] = [widgets.HTML(
-                f'<div class="kk-muted">{esc(section.intro)}</div>')]
+                f'<div class="kk-muted">{e(section.intro)}</div>')]
             if section.id == "commercial":
                 children.append(self.currency)
             for name in section.fields:
@@ -216,15 +214,15 @@ class ProfileApp(widgets.VBox):
     # -- what the facts say ---------------------------------------------------------------------
 
     def placement(self) -> Placement:
-        score = placement_score(self.session.load("relationship"), self.framework,  # type: ignore
-                                self.doc, self.session.load("stakeholders"))  # type: ignore
-        return place(self.doc, self.framework, score, self.session.account.name)  # type: ignore
+        docs = self.session.documents()
+        docs = Docs({**docs, STEP: self.doc}, docs.account)  # what is on screen, saved or not
+        return placement(docs, self.framework, account=docs.account)
 
     def render(self) -> None:
         doc, fw = self.doc, self.framework
         for name, (kind, _, _) in FIELDS.items():
             if kind == "money":
-                self.fields[name].unit.value = f'<span class="kk-muted">{esc(doc.currency)}</span>'
+                self.fields[name].unit.value = f'<span class="kk-muted">{e(doc.currency)}</span>'
         sow = doc.share_of_wallet
         self.share_of_wallet.value = (
             f"<div>Share of wallet: <b>{sow:.0f} %</b> of their category spend comes to us."
@@ -234,35 +232,32 @@ class ProfileApp(widgets.VBox):
         for i, (section, p) in enumerate(zip(fw.profile.sections, sections, strict=True)):
             mark = "✓" if p.status == "done" else f"{p.done}/{p.total}"
             self.sections.set_title(i, f"{section.title} · {mark}")
-        done, total = sum(s.done for s in sections), sum(s.total for s in sections)
+        whole = progress(doc, fw)
         self.completeness.value = (
-            f"<div class='kk-card'><b>Profile complete: {round(100 * done / total)} %</b> "
-            f"{bar(round(100 * done / total), 160)}</div>")
+            f"<div class='kk-card'><b>Profile complete: {whole.percent} %</b> "
+            f"{bar(whole.percent, 160)}</div>")
         hints = coach_hints(doc, fw)
         self.hints.value = "".join(
-            f'<div class="kk-hint kk-{h.level}">{esc(h.text)}</div>' for h in hints[:4])
+            f'<div class="kk-hint kk-{h.level}">{e(h.text)}</div>' for h in hints[:4])
         placed = self.placement()
         self._render_placement(placed)
 
     def _render_placement(self, placed: Placement) -> None:
-        a, s = placed.attractiveness, placed.strength
-        points = []
+        s = placed.strength
+        self.matrix.value = matrix_html(placed, self.session.account.name,  # type: ignore
+                                        self.framework, 300)
+        text = e(placed.explanation)
         if placed.purpose is not None:
-            points.append(MatrixPoint(self.session.account.name, s.score, a.score,  # type: ignore
-                                      current=True))
-        self.matrix.value = portfolio_matrix(points, self.framework.segmentation, size=300)
-        text = esc(placed.explanation)
-        if placed.purpose is not None:
-            name = esc(placed.purpose.name)
+            name = e(placed.purpose.name)
             text = text.replace(f"a {name} account", f"a <b>{name}</b> account", 1)
         self.purpose.value = f'<div class="kk-explain">{text}</div>'
         self.breakdown.value = axes_html(placed)
         for cid, html_widget in self.derived.items():
             value = next(v for v in s.values if v.criterion.id == cid)
             html_widget.value = (
-                f"<div>{esc(value.criterion.name)} from {esc(value.origin)}: "
+                f"<div>{e(value.criterion.name)} from {e(value.origin)}: "
                 f"<b>{value.value:.0f}</b></div>" if value.origin not in (None, "your rating")
-                else f'<div class="kk-muted">{esc(value.criterion.name)}: no facts yet - '
+                else f'<div class="kk-muted">{e(value.criterion.name)}: no facts yet - '
                      "rate it yourself below.</div>")
 
 
@@ -270,4 +265,4 @@ def app(session: Session | None = None) -> widgets.Widget:
     """The profile step; without a session, a page that opens for whoever requests it."""
     if session is not None:
         return ProfileApp(session)
-    return StepPage(ProfileApp, "profile")
+    return StepPage(ProfileApp, STEP)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from kamkit.errors import InvalidInput
-from kamkit.quiz import Quiz, answer, load_quiz, quiz_score
-from kamkit.ui.components import STYLE, Message, esc, guarded
+from kamkit.html import e
+from kamkit.quiz import Quiz, answer, load_quiz, quiz_result
+from kamkit.ui.components import STYLE, Message, guarded
 
 __all__ = ["QuizApp", "app"]
 
@@ -19,7 +20,7 @@ class QuestionCard(widgets.VBox):
                                            value=None, layout=widgets.Layout(width="auto"))
         self.check_button = widgets.Button(description="Check")
         self.feedback = Message()
-        super().__init__([widgets.HTML(f"<b>{number}. {esc(text)}</b>"), self.choice,
+        super().__init__([widgets.HTML(f"<b>{number}. {e(text)}</b>"), self.choice,
                           self.check_button, self.feedback])
         self.add_class("kk-card")
 
@@ -34,7 +35,7 @@ class QuizApp(widgets.VBox):
         self.score = widgets.HTML()
         self.message = Message()
         self.checked: set[str] = set()
-        super().__init__([STYLE, widgets.HTML(f"<h2>{esc(self.quiz.title)}</h2>"), *self.cards,
+        super().__init__([STYLE, widgets.HTML(f"<h2>{e(self.quiz.title)}</h2>"), *self.cards,
                           self.score, self.message])
         self.add_class("kk-page")
 
@@ -49,9 +50,11 @@ class QuizApp(widgets.VBox):
         (card.feedback.ok if right else card.feedback.error)(
             ("Right. " if right else "Not quite. ") + text)
         self.checked.add(card.question_id)
-        if len(self.checked) == len(self.cards):
-            score = quiz_score(self.quiz, {c.question_id: c.choice.value for c in self.cards})
-            verdict = "passed" if score >= self.quiz.pass_mark else "not passed yet"
+        result = quiz_result(self.quiz, {c.question_id: c.choice.value for c in self.cards},
+                             self.checked)
+        if result is not None:
+            score, passed = result
+            verdict = "passed" if passed else "not passed yet"
             self.score.value = (f"<div class='kk-card'><b>Your score: {score:g} %</b> "
                                 f"({verdict}; pass mark {self.quiz.pass_mark:g} %)</div>")
 

@@ -8,28 +8,33 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from kamkit.charts import feeling_vs_evidence, indicator_bars, trend_chart
 from kamkit.errors import InvalidInput
+from kamkit.html import e
 from kamkit.models import RelationshipDoc, parse
-from kamkit.report import breakdown_html
 from kamkit.scoring.relationship import (
     as_shown,
     biggest_changes,
-    feeling_gap,
     lock_feeling,
     new_assessment,
-    prefills,
     relationship_score,
     trend,
 )
 from kamkit.session import Session
+from kamkit.steps.relationship import (
+    ID,
+    bars_html,
+    breakdown_html,
+    gap_html,
+    known,
+    score_html,
+    trend_html,
+)
 from kamkit.ui.components import (
     STYLE,
     ChoiceField,
     DateField,
     Message,
     TextField,
-    esc,
     guarded,
 )
 from kamkit.ui.page import StepPage
@@ -37,7 +42,7 @@ from kamkit.ui.saving import Keeper
 
 __all__ = ["RelationshipApp", "app"]
 
-STEP = "relationship"
+STEP = ID
 
 
 class EvidenceCard(widgets.VBox):
@@ -66,8 +71,7 @@ class RelationshipApp(widgets.VBox):
         self.session = session
         self.framework = session.framework
         self.doc: RelationshipDoc = session.load(STEP)  # type: ignore[assignment]
-        self.known = prefills(self.framework, session.load("profile"),  # type: ignore[arg-type]
-                              session.load("stakeholders"))  # type: ignore[arg-type]
+        self.known = known(session.documents(), self.framework)
         self._loading = False
         self.save_status = Message()
         self.keeper = Keeper(session.save, STEP, self.save_status)
@@ -219,14 +223,14 @@ class RelationshipApp(widgets.VBox):
         self.lock_button.layout.display = "none" if locked else None
         self.feeling_shown.value = (
             f"<div>You felt <b>{doc.gut_feeling}</b>"
-            + (f": “{esc(doc.feeling_reason)}”" if doc.feeling_reason else "") + "</div>"
+            + (f": “{e(doc.feeling_reason)}”" if doc.feeling_reason else "") + "</div>"
             if locked else "")
         for part in (self.evidence, self.side, self.plan_box):
             part.layout.display = None if locked else "none"
         result = relationship_score(doc, fw, known=self.known)
         for ind_id, card in self.cards.items():
             item = next(i for i in result.items if i.id == ind_id)
-            card.prefilled.value = (f'<div class="kk-muted">Pre-filled from {esc(item.prefilled)}'
+            card.prefilled.value = (f'<div class="kk-muted">Pre-filled from {e(item.prefilled)}'
                                     " - choose a level to override.</div>"
                                     if item.prefilled else "")
         self._render_score(result)
@@ -234,39 +238,25 @@ class RelationshipApp(widgets.VBox):
 
     def _render_score(self, result: Any) -> None:
         doc, fw = self.doc, self.framework
-        previous = (relationship_score(doc.history[-1], fw).score if doc.history else None)
-        arrow = ""
-        if previous is not None and result.score is not None:
-            sign = "↑" if result.score > previous else "↓" if result.score < previous else "→"
-            arrow = f" <span class='kk-muted'>{sign} from {as_shown(previous)} last time</span>"
-        self.score.value = (
-            "<div class='kk-card'><b>Evidence score: "
-            + ("not yet" if result.score is None else
-               f"{as_shown(result.score)} / 100 · {esc(result.stage)}") + f"</b>{arrow}</div>")
+        self.score.value = score_html(doc, result, fw)
         self.breakdown.value = breakdown_html(result)
-        self.bars.value = indicator_bars([(i.name, i.points, i.weight, i.unproven)
-                                          for i in result.items])
-        gap = feeling_gap(doc.gut_feeling, result.score, fw)
-        self.gap.value = "" if gap is None else (
-            f"<div class='kk-explain'>{esc(gap[1])}</div>"
-            + feeling_vs_evidence(doc.gut_feeling, result.score)  # type: ignore[arg-type]
-            + (f'<div class="kk-hint kk-warning">{esc(gap[2])}</div>' if gap[2] else ""))
+        self.bars.value = bars_html(result)
+        self.gap.value = gap_html(doc, result, fw)
 
     def _render_over_time(self, score: float | None) -> None:
         doc, fw = self.doc, self.framework
-        rows = trend(doc, fw, self.known)
-        if len(rows) < 2:
+        chart = trend_html(doc, fw, self.known)
+        if not chart:
             self.over_time.value = ("<p class='kk-muted'>Repeat the assessment next quarter to "
                                     "see the trend.</p>")
             return
+        rows = trend(doc, fw, self.known)
         changes = biggest_changes(doc.history[-1], doc, fw, self.known)
-        moved = ", ".join(f"{esc(n)} ({d:+.0f})" for n, d in changes)
+        moved = ", ".join(f"{e(n)} ({d:+.0f})" for n, d in changes)
         table = "".join(f"<tr><td>{d.isoformat()}</td><td>{'' if s is None else as_shown(s)}"
                         f"</td><td>{'' if f is None else f}</td></tr>" for d, s, f in rows)
         self.over_time.value = (
-            "<h3>Over time</h3>"
-            + trend_chart([(d.strftime("%b %Y"), s, f) for d, s, f in rows])
-            + "<div class='kk-muted'>Line: evidence score; dashed: gut feeling.</div>"
+            f"<h3>Over time</h3>{chart}"
             + (f"<div>Changed most since last time: {moved}</div>" if moved else "")
             + '<table class="kk-table"><tr><th>Started</th><th>Evidence</th><th>Feeling</th>'
             f"</tr>{table}</table>")
@@ -276,4 +266,4 @@ def app(session: Session | None = None) -> widgets.Widget:
     """The relationship step; without a session, a page that opens for whoever asks."""
     if session is not None:
         return RelationshipApp(session)
-    return StepPage(RelationshipApp, "relationship")
+    return StepPage(RelationshipApp, STEP)

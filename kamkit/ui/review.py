@@ -10,7 +10,6 @@ pre-heated kernel does the slow part) and refuses to open anywhere but on the re
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 
 import ipywidgets as widgets
@@ -18,6 +17,7 @@ import ipywidgets as widgets
 from kamkit.charts import gap_bars, histogram, step_completion
 from kamkit.errors import AccessDenied, KamkitError
 from kamkit.frameworks import Framework, default_framework
+from kamkit.html import e
 from kamkit.review import (
     SORTS,
     CohortRow,
@@ -28,7 +28,8 @@ from kamkit.review import (
     sort_rows,
 )
 from kamkit.scoring.review import STATES
-from kamkit.ui.components import STYLE, Message, download_link, esc, guarded, safe_filename
+from kamkit.settings import Settings, current
+from kamkit.ui.components import STYLE, Message, download_link, guarded, safe_filename
 from kamkit.ui.review_trainee import TraineeReview
 
 __all__ = ["ReviewApp", "app", "PAGE_SIZE", "open_review_page"]
@@ -41,13 +42,13 @@ _COLUMNS = ["Trainee", "Account", "Steps", "Last active", "Purpose", "People", "
 
 
 def _cell(value: object) -> str:
-    return f"<span>{'' if value is None else esc(value)}</span>"
+    return f"<span>{'' if value is None else e(value)}</span>"
 
 
 def row_html(row: CohortRow) -> str:
     """One trainee's line of the table (every value escaped)."""
     f = row.figures
-    gap = "" if f is None or f.gap is None else f"{f.gap:+d}"
+    gap = "" if f is None or f.get("gap") is None else f"{f.get('gap'):+d}"
     more = f" +{len(row.accounts) - 1}" if len(row.accounts) > 1 else ""
     state = row.state.replace(" ", "-")
     last = row.last_activity.strftime("%d %b %H:%M") if row.last_activity else "never"
@@ -55,9 +56,10 @@ def row_html(row: CohortRow) -> str:
             + _cell(row.name) + _cell((row.account or "no account") + more)
             + _cell(f"{row.steps_done}/{len(f.status)}" if f else "-") + _cell(last)
             + _cell(", ".join(sorted(set(row.purposes))) or "-")
-            + _cell(f.people if f else None) + _cell(f.threats_without_action if f else None)
-            + _cell(f.score if f else None) + _cell(f.feeling if f else None) + _cell(gap)
-            + f'<span><span class="kk-state kk-state-{state}">{esc(row.state)}</span></span>'
+            + "".join(_cell(f.get(name) if f else None)
+                      for name in ("people", "threats_without_action", "score", "feeling"))
+            + _cell(gap)
+            + f'<span><span class="kk-state kk-state-{state}">{e(row.state)}</span></span>'
             + "</div>")
 
 
@@ -189,7 +191,7 @@ class ReviewApp(widgets.VBox):
         self.trainee_view.session = session
         self.header.value = (
             '<div class="kk-header"><h1>Cohort review</h1><div class="kk-sub">Signed in as '
-            f'<b>{esc(session.reviewer)}</b>. Open a trainee to see their workbook and give '
+            f'<b>{e(session.reviewer)}</b>. Open a trainee to see their workbook and give '
             "feedback; they see it on their workbook page. Running a case study in a workshop? "
             "<a href='01_workshop.ipynb'>Follow the room</a>.</div></div>")
         self._set_filter_options()
@@ -273,7 +275,7 @@ class ReviewApp(widgets.VBox):
             data = cohort_xlsx(self._session(), self.shown)
             mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
-            data = cohort_csv(self.shown).encode("utf-8")
+            data = cohort_csv(self.shown, self._session().framework).encode("utf-8")
             mime = "text/csv"
         self.download.value = download_link(f"{filename} ({len(self.shown)} trainees)",
                                             filename, data, mime)
@@ -310,16 +312,16 @@ def open_review_page(attach: Callable[[ReviewSession], None], deny: Callable[[st
         from kamkit.store import Store
 
         wait_for_request()
-        env = dict(os.environ) if env is None else env
-        if env.get("KAMKIT_ROLE") != "review":
+        settings = Settings.from_env(env)
+        if settings.role != "review":
             raise AccessDenied("This page belongs to the manager's review server "
                                "(`kamkit review`); it does not open here.")
-        attach(ReviewSession(Store(), env.get("KAMKIT_REVIEWER") or "Manager", framework))
+        attach(ReviewSession(Store(settings.db_url), settings.reviewer or "Manager", framework))
     except KamkitError as exc:
         deny(str(exc))
     except Exception:
         log.exception("review page failed to open")
-        if os.environ.get("KAMKIT_STRICT"):
+        if current().strict:
             raise
         deny("The page could not open because of a problem on the server.")
 

@@ -15,10 +15,12 @@ import ipywidgets as widgets
 
 from kamkit.errors import AccessDenied, KamkitError
 from kamkit.frameworks import Framework
+from kamkit.html import e
 from kamkit.models import Review
 from kamkit.report import Workbook, feedback_html, history_html, step_html
 from kamkit.review import ReviewSession
-from kamkit.ui.components import Message, download_link, esc, guarded, safe_filename
+from kamkit.steps import rubric as step_rubric
+from kamkit.ui.components import Message, download_link, guarded, safe_filename
 
 __all__ = ["TraineeReview", "StepReview"]
 
@@ -41,10 +43,10 @@ class StepReview(widgets.VBox):
             description="Rating", options=[("choose…", None)] + [
                 (f"{n} · {review.scale[n]}", n) for n in sorted(review.scale)],
             layout=widgets.Layout(width="260px"))
-        rubric = review.rubrics[step]
+        rubric = step_rubric(framework, step)
         self.rubric = widgets.HTML(
             "<table class='kk-table'>" + "".join(
-                f"<tr><td><b>{n} · {esc(review.scale[n])}</b></td><td>{esc(rubric[n])}</td></tr>"
+                f"<tr><td><b>{n} · {e(review.scale[n])}</b></td><td>{e(rubric[n])}</td></tr>"
                 for n in sorted(rubric)) + "</table>")
         self.comment = widgets.Textarea(
             placeholder="What is good, what to do next - the trainee reads this.",
@@ -119,9 +121,9 @@ class TraineeReview(widgets.VBox):
         self.trainee_id = trainee_id
         self.download.value = ""
         self.message.clear()
-        facts = " · ".join(esc(x) for x in (trainee.cohort, trainee.manager and
+        facts = " · ".join(e(x) for x in (trainee.cohort, trainee.manager and
                                              f"manager {trainee.manager}") if x)
-        self.header.value = (f"<div class='kk-header'><h2>{esc(trainee.name)}</h2>"
+        self.header.value = (f"<div class='kk-header'><h2>{e(trainee.name)}</h2>"
                              f"<div class='kk-sub'>{facts}</div></div>")
         self._picking = True
         try:

@@ -14,13 +14,24 @@ from typing import Any
 import ipywidgets as widgets
 
 from kamkit.errors import InvalidInput, KamkitError
+from kamkit.html import e
 from kamkit.io.crm import CrmPreview, add_to_map, read_contacts
-from kamkit.models import Stakeholder, StakeholderMapDoc, TeamMember, parse, without_person
-from kamkit.report import coverage_html
+from kamkit.models import (
+    Stakeholder,
+    StakeholderMapDoc,
+    copy_of_person,
+    new_id,
+    parse,
+    with_person,
+    with_team_member,
+    without_person,
+    without_team_member,
+)
 from kamkit.scoring.coverage import LEVELS, UNKNOWN_LEVEL, analyse, best_levels, peer_grid
 from kamkit.scoring.grid import dated_if_rerated, default_action, place_person
 from kamkit.session import Session
-from kamkit.ui.components import STYLE, ChoiceField, Message, TextField, esc, guarded
+from kamkit.steps.stakeholders import ID, coverage_html
+from kamkit.ui.components import STYLE, ChoiceField, Message, TextField, guarded
 from kamkit.ui.grid_widget import CONTACT_COLOURS, GridWidget, grid_config
 from kamkit.ui.page import StepPage
 from kamkit.ui.person_form import PersonForm
@@ -28,7 +39,7 @@ from kamkit.ui.saving import Keeper
 
 __all__ = ["StakeholdersApp", "app"]
 
-STEP = "stakeholders"
+STEP = ID
 
 
 def _label(p: Stakeholder) -> str:
@@ -67,7 +78,7 @@ class StakeholdersApp(widgets.VBox):
         self.unmapped = widgets.HTML()
         legend = " ".join(
             f'<span style="display:inline-block;width:10px;height:10px;border:1px solid #333;'
-            f'background:{c}"></span> {esc(self.framework.grid.peer_levels.get(k, "no contact"))}'
+            f'background:{c}"></span> {e(self.framework.grid.peer_levels.get(k, "no contact"))}'
             for k, c in CONTACT_COLOURS.items())
         self.people = widgets.Select(options=[], rows=12, layout=widgets.Layout(width="96%"))
         self.people.observe(self._on_pick, names="value")
@@ -137,23 +148,19 @@ class StakeholdersApp(widgets.VBox):
 
     @guarded(lambda self: self.save_status)
     def add_person(self, name: str = "") -> str:
-        pid = _new_id(self.doc)
+        pid = new_id({p.id for p in self.doc.people}, "p")
         person = Stakeholder(id=pid, name=name or f"New person {len(self.doc.people) + 1}")
         self.selected = pid
-        self._commit({**self.doc.model_dump(), "people": [*self.doc.model_dump()["people"],
-                                                          person.model_dump()]})
+        self._commit(with_person(self.doc, person))
         return pid
 
     @guarded(lambda self: self.save_status)
     def duplicate_person(self) -> None:
-        source = self._person(self.selected)
-        if source is None:
+        if self._person(self.selected) is None:
             return
-        copy = source.model_copy(update={"id": _new_id(self.doc),
-                                         "name": f"{source.name} (copy)" if source.name else ""})
-        self.selected = copy.id
-        self._commit({**self.doc.model_dump(), "people": [
-            *self.doc.model_dump()["people"], copy.model_dump()]})
+        new = copy_of_person(self.doc, self.selected)  # type: ignore[arg-type]
+        self.selected = new.people[-1].id
+        self._commit(new)
 
     @guarded(lambda self: self.save_status)
     def remove_person(self) -> None:
@@ -173,12 +180,8 @@ class StakeholdersApp(widgets.VBox):
             problems += exc.problems or [("", str(exc))]
         if person is not None and not problems:
             person = dated_if_rerated(self._person(person.id), person, dt.date.today())
-            people = [person.model_dump() if p.id == person.id else p.model_dump()
-                      for p in self.doc.people]
-            others = [lk.model_dump() for lk in self.doc.links if lk.theirs != person.id]
             try:
-                self._commit({**self.doc.model_dump(), "people": people,
-                              "links": others + [lk.model_dump() for lk in links]})
+                self._commit(with_person(self.doc, person, links))
             except InvalidInput as exc:  # e.g. a reports-to loop: the map as a whole
                 problems.append(("reports_to", str(exc)))
             except KamkitError as exc:
@@ -193,26 +196,22 @@ class StakeholdersApp(widgets.VBox):
     def move_person(self, pid: str, influence: int, support: int) -> None:
         """A person dropped on the grid: the numbers follow the point."""
         self.selected = pid
-        self._commit({**self.doc.model_dump(), "people": [
-            (dated_if_rerated(p, p.model_copy(update={"influence": influence,
-                                                      "support": support}), dt.date.today())
-             if p.id == pid else p).model_dump() for p in self.doc.people]})
+        person = self._person(pid)
+        if person is None:
+            return
+        moved = person.model_copy(update={"influence": influence, "support": support})
+        self._commit(with_person(self.doc, dated_if_rerated(person, moved, dt.date.today())))
 
     @guarded(lambda self: self.save_status)
     def add_team_member(self, name: str, role: str, level: str | None) -> None:
-        member = parse(TeamMember, {"id": f"t{_free(self.doc.team, 't')}", "name": name,
-                                    "role": role, "level": level})
-        self._commit({**self.doc.model_dump(), "team": [*self.doc.model_dump()["team"],
-                                                        member.model_dump()]})
+        self._commit(with_team_member(self.doc, name, role, level))
         self.team_name.set("")
 
     @guarded(lambda self: self.save_status)
     def remove_team_member(self, tid: str | None) -> None:
         if tid is None:
             return
-        self._commit({**self.doc.model_dump(),
-                      "team": [t.model_dump() for t in self.doc.team if t.id != tid],
-                      "links": [lk.model_dump() for lk in self.doc.links if lk.ours != tid]})
+        self._commit(without_team_member(self.doc, tid))
 
     # -- CRM import ---------------------------------------------------------------------------
 
@@ -227,17 +226,17 @@ class StakeholdersApp(widgets.VBox):
         self.pending, self.crm_confirm.disabled = None, True
         self.crm_preview.value = ""
         preview = read_contacts(filename, content, self.doc, company=self.session.account.name)
-        mapping = ", ".join(f"{esc(a)} → {esc(b)}" for a, b in preview.mapping)
+        mapping = ", ".join(f"{e(a)} → {e(b)}" for a, b in preview.mapping)
         rows = "".join(
-            f'<tr class="{"" if r.ok else "kk-bad"}"><td>{r.line}</td><td>{esc(r.name)}</td>'
-            f"<td>{esc(r.title)}</td><td>{esc(r.level or '')}</td><td>{esc(r.role or '')}</td>"
-            f"<td>{'ready' if r.ok else esc('; '.join(r.errors))}"
-            f"{esc(' (' + '; '.join(r.notes) + ')') if r.notes else ''}</td></tr>"
+            f'<tr class="{"" if r.ok else "kk-bad"}"><td>{r.line}</td><td>{e(r.name)}</td>'
+            f"<td>{e(r.title)}</td><td>{e(r.level or '')}</td><td>{e(r.role or '')}</td>"
+            f"<td>{'ready' if r.ok else e('; '.join(r.errors))}"
+            f"{e(' (' + '; '.join(r.notes) + ')') if r.notes else ''}</td></tr>"
             for r in preview.rows[:500])
         more = (f"<div class='kk-muted'>…and {len(preview.rows) - 500} more rows.</div>"
                 if len(preview.rows) > 500 else "")
         self.crm_preview.value = (
-            f"<div><b>{esc(preview.flavour)}</b>. Columns: {mapping}</div>"
+            f"<div><b>{e(preview.flavour)}</b>. Columns: {mapping}</div>"
             '<table class="kk-table"><tr><th>Row</th><th>Name</th><th>Title</th><th>Level</th>'
             f"<th>Role</th><th>Check</th></tr>{rows}</table>{more}")
         ready = len(preview.ready)
@@ -299,7 +298,7 @@ class StakeholdersApp(widgets.VBox):
                     if p.influence is None or p.support is None]
         self.unmapped.value = ("" if not unmapped else
                                f"<div><b>Unmapped</b> (influence or support unknown): "
-                               f"{esc(', '.join(unmapped))}</div>")
+                               f"{e(', '.join(unmapped))}</div>")
         self.form.show(self.doc, self._person(self.selected))
         self._show_category()
         for b in (self.duplicate_button, self.remove_button):
@@ -319,16 +318,16 @@ class StakeholdersApp(widgets.VBox):
         self.form.action.input.placeholder = cat.action
         self.form.use_proposal.disabled = bool(person.action)
         self.form.category.value = (
-            f'<div class="kk-hint"><b>{esc(cat.name)}</b> - {esc(cat.advice)} '
-            f'<span class="kk-muted">Next action: {esc(action)}</span></div>')
+            f'<div class="kk-hint"><b>{e(cat.name)}</b> - {e(cat.advice)} '
+            f'<span class="kk-muted">Next action: {e(action)}</span></div>')
 
     def _render_coverage(self) -> None:
         self.findings.value = coverage_html(analyse(self.doc, self.framework.grid))
         pgrid = peer_grid(self.doc)
-        head = "".join(f"<th>{esc(t.name)}</th>" for t in self.doc.team)
+        head = "".join(f"<th>{e(t.name)}</th>" for t in self.doc.team)
         body = "".join(
-            f"<tr><th>{esc(level)}</th>" + "".join(
-                "<td>" + "<br>".join(f"{esc(name)}: {today or '–'} → {wanted or '–'}"
+            f"<tr><th>{e(level)}</th>" + "".join(
+                "<td>" + "<br>".join(f"{e(name)}: {today or '–'} → {wanted or '–'}"
                                      for name, today, wanted in pgrid[level][t.id]) + "</td>"
                 for t in self.doc.team) + "</tr>" for level in [*LEVELS, UNKNOWN_LEVEL])
         self.peer_table.value = ("<h3>Peer coverage</h3><div class='kk-muted'>Their levels down, "
@@ -337,8 +336,8 @@ class StakeholdersApp(widgets.VBox):
                                  f'<table class="kk-table"><tr><th></th>{head}</tr>{body}</table>')
 
     def _render_team(self) -> None:
-        rows = "".join(f"<tr><td>{esc(t.name)}</td><td>{esc(t.role)}</td>"
-                       f"<td>{esc(t.level or 'unknown')}</td></tr>" for t in self.doc.team)
+        rows = "".join(f"<tr><td>{e(t.name)}</td><td>{e(t.role)}</td>"
+                       f"<td>{e(t.level or 'unknown')}</td></tr>" for t in self.doc.team)
         self.team_list.value = (f'<table class="kk-table"><tr><th>Name</th><th>Role</th>'
                                 f"<th>Level</th></tr>{rows}</table>" if rows else
                                 "<p class='kk-muted'>No one on our team yet.</p>")
@@ -372,20 +371,8 @@ def _tree_html(doc: StakeholderMapDoc) -> str:
             + (branch(None) or "<p class='kk-muted'>No people on the map yet.</p>"))
 
 
-def _free(items: list[Any], prefix: str) -> int:
-    used = {getattr(i, "id", "") for i in items}
-    n = len(items) + 1
-    while f"{prefix}{n}" in used:
-        n += 1
-    return n
-
-
-def _new_id(doc: StakeholderMapDoc) -> str:
-    return f"p{_free(doc.people, 'p')}"
-
-
 def app(session: Session | None = None) -> widgets.Widget:
     """The stakeholder map step; without a session, a page that opens for whoever asks."""
     if session is not None:
         return StakeholdersApp(session)
-    return StepPage(StakeholdersApp, "stakeholders")
+    return StepPage(StakeholdersApp, STEP)

@@ -10,8 +10,6 @@ time, so a step opens at once even the first time it is clicked.
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -19,11 +17,13 @@ import ipywidgets as widgets
 
 from kamkit.errors import AccessDenied
 from kamkit.frameworks import Framework, default_framework
+from kamkit.html import bar, e
 from kamkit.models import Review
 from kamkit.report import feedback_html
 from kamkit.scoring.progress import StepProgress
 from kamkit.session import Session
-from kamkit.ui.components import STYLE, Message, esc, guarded
+from kamkit.steps import for_framework
+from kamkit.ui.components import STYLE, Message, guarded
 from kamkit.ui.page import open_page
 
 __all__ = ["WorkbookApp", "app", "step_factories"]
@@ -32,36 +32,28 @@ StepFactory = Callable[[Session], widgets.Widget]
 
 
 def step_factories(framework: Framework) -> dict[str, StepFactory]:
-    """The view factory of every workbook step whose module `kamkit.ui.<step>` exists."""
-    found = {}
-    for step in framework.steps:
-        name = f"kamkit.ui.{step.id}"
-        if importlib.util.find_spec(name) is not None:
-            found[step.id] = importlib.import_module(name).app
-    return found
-
-
-def _bar(percent: int) -> str:
-    return (f'<span class="kk-bar" title="{percent}% complete">'
-            f'<span style="width:{max(0, min(100, percent))}%"></span></span>')
+    """The view factory of every workbook step, from the step registry (each view module is
+    imported when its step is first built)."""
+    return {text.id: (lambda session, unit=unit: unit.view_factory()(session))
+            for text, unit in for_framework(framework)}
 
 
 class StepRow(widgets.HBox):
     """One line of the progress list: step title, bar, status, and a button to open it."""
 
     def __init__(self, number: int, title: str) -> None:
-        self.label = widgets.HTML(f'<span class="kk-step-title">{number}. {esc(title)}</span>',
+        self.label = widgets.HTML(f'<span class="kk-step-title">{number}. {e(title)}</span>',
                                   layout=widgets.Layout(width="210px"))
-        self.bar = widgets.HTML(_bar(0), layout=widgets.Layout(width="200px"))
+        self.bar = widgets.HTML(bar(0), layout=widgets.Layout(width="200px"))
         self.status = widgets.HTML("", layout=widgets.Layout(width="400px"))
         self.open_button = widgets.Button(description="Open", layout=widgets.Layout(width="90px"))
         super().__init__([self.label, self.bar, self.status, self.open_button])
 
     def show(self, progress: StepProgress) -> None:
-        self.bar.value = _bar(progress.percent)
+        self.bar.value = bar(progress.percent)
         hint = ""
         if progress.missing and progress.status != "not started":
-            hint = f' <span class="kk-muted">next: {esc(progress.missing[0])}</span>'
+            hint = f' <span class="kk-muted">next: {e(progress.missing[0])}</span>'
         self.status.value = f"{progress.percent}% · {progress.status}{hint}"
 
 
@@ -195,10 +187,10 @@ class WorkbookApp(widgets.VBox):
     def attach(self, session: Session) -> None:
         """Show `session`'s trainee and their most recent account."""
         self.session = session
-        cohort = f" · {esc(session.trainee.cohort)}" if session.trainee.cohort else ""
+        cohort = f" · {e(session.trainee.cohort)}" if session.trainee.cohort else ""
         self.header.value = (
             '<div class="kk-header"><h1>Key account workbook</h1>'
-            f'<div class="kk-sub">Hello, <b class="kk-trainee">{esc(session.trainee.name)}</b>'
+            f'<div class="kk-sub">Hello, <b class="kk-trainee">{e(session.trainee.name)}</b>'
             f"{cohort}. Profile an account, map its people, measure the relationship - "
             "one step at a time.</div></div>")
         self.tabs.layout.display = None
@@ -293,7 +285,7 @@ class WorkbookApp(widgets.VBox):
         for step in self.framework.steps:
             if step.id in feedback:
                 review, latest = feedback[step.id]
-                parts.append(f"<h4>{step.number}. {esc(step.title)}</h4>"
+                parts.append(f"<h4>{step.number}. {e(step.title)}</h4>"
                              + feedback_html(review, self.framework, latest, for_trainee=True))
         self.feedback.value = ("<h3>Feedback from your manager</h3>" + "".join(parts)
                                if parts else "")
@@ -333,7 +325,7 @@ class WorkbookApp(widgets.VBox):
         if factory is None:
             step = self.framework.step(step_id)
             view: widgets.Widget = widgets.HTML(
-                f"<div class='kk-card'><h3>{esc(step.title)}</h3><p>{esc(step.summary)}</p>"
+                f"<div class='kk-card'><h3>{e(step.title)}</h3><p>{e(step.summary)}</p>"
                 "<p class='kk-muted'>This step is not in this version of kamkit yet.</p></div>")
         else:
             from kamkit.ui.practice import with_practice

@@ -10,8 +10,9 @@ import ipywidgets as widgets
 from kamkit.errors import AccessDenied
 from kamkit.exercises import list_cases, load_key
 from kamkit.frameworks import Framework, default_framework
+from kamkit.html import e
 from kamkit.review import ReviewSession, RoomRow, room_counts
-from kamkit.ui.components import STYLE, Message, esc, guarded
+from kamkit.ui.components import STYLE, Message, guarded
 from kamkit.ui.review import ALL, open_review_page
 
 __all__ = ["WorkshopApp", "app"]
@@ -86,23 +87,23 @@ class WorkshopApp(widgets.VBox):
         steps = self.framework.steps
         key = load_key(self.case.value, self.framework)
         self.note.value = (f"<div class='kk-hint'><b>Facilitator's note:</b> "
-                           f"{esc(key.facilitator_note)}</div>" if key.facilitator_note else "")
+                           f"{e(key.facilitator_note)}</div>" if key.facilitator_note else "")
         started, done = room_counts(rows, len(steps))
         self.summary.value = (f"<div class='kk-card'><b>{started} of {len(rows)}</b> "
                               f"trainees have started this case · <b>{done}</b> passed every "
                               "step</div>")
-        head = "".join(f"<th>{s.number}. {esc(s.title)}</th>" for s in steps)
+        head = "".join(f"<th>{s.number}. {e(s.title)}</th>" for s in steps)
         body = "".join(
-            f"<tr><td>{esc(r.name)}</td>"
+            f"<tr><td>{e(r.name)}</td>"
             + ("".join(_cell(r, s.id) for s in steps) if r.account_id is not None else
                f"<td colspan='{len(steps)}' class='kk-muted'>not started</td>")
             + f"<td>{r.attempts}</td><td>{r.hints}</td></tr>" for r in rows)
         self.table.value = (f"<table class='kk-table kk-room'><tr><th>Trainee</th>{head}"
                             f"<th>Checks</th><th>Hints</th></tr>{body}</table>")
         items = "".join(
-            f"<div class='kk-hint kk-warning'><b>{esc(m.label)}</b> "
+            f"<div class='kk-hint kk-warning'><b>{e(m.label)}</b> "
             f"<span class='kk-muted'>(step {self.framework.step(m.step).number}: wrong for "
-            f"{m.count} of {m.out_of})</span><br>{esc(m.why)}</div>" for m in mistakes)
+            f"{m.count} of {m.out_of})</span><br>{e(m.why)}</div>" for m in mistakes)
         self.mistakes.value = ("<h3>Most common mistakes</h3>"
                                + (items or "<p class='kk-muted'>No checks yet.</p>"))
 

@@ -18,24 +18,19 @@ from kamkit.exercises import (
     model_answers,
 )
 from kamkit.frameworks import default_framework
-from kamkit.scoring.relationship import prefills, relationship_score
+from kamkit.steps import Docs
 
 FW = default_framework()
 CASES = [c.id for c in list_cases()]
 
 
-def _score(docs):
-    return relationship_score(docs["relationship"], FW, known=prefills(
-        FW, docs["profile"], docs["stakeholders"])).score
-
-
 def _check(case_id, step, docs, attempt=1):
     case, key = load_case(case_id), load_key(case_id, FW)
-    return check(step, docs, case, key, FW, attempt, _score(docs))
+    return check(step, Docs(docs), case, key, FW, attempt)
 
 
 def _answers(case_id):
-    return model_answers(load_case(case_id), load_key(case_id, FW))
+    return dict(model_answers(load_case(case_id), load_key(case_id, FW)))
 
 
 def _person(doc, pid, **changes):
@@ -44,7 +39,7 @@ def _person(doc, pid, **changes):
 
 
 def test_there_are_at_least_three_cases_of_different_shapes():
-    purposes = {load_key(c, FW).profile.purpose.expected for c in CASES}
+    purposes = {load_key(c, FW).parts["profile"].purpose.expected for c in CASES}
     assert len(CASES) >= 3 and {"grow", "maintain", "exit"} <= purposes
 
 
@@ -59,7 +54,7 @@ def test_the_expert_key_scores_100_percent(case_id, step):
 @pytest.mark.parametrize("case_id", CASES)
 def test_the_case_facts_alone_do_not_pass(case_id):
     case = load_case(case_id)
-    docs = {"profile": case.profile, "stakeholders": case.stakeholders,
+    docs = {"profile": case.facts["profile"], "stakeholders": case.facts["stakeholders"],
             "relationship": _answers(case_id)["relationship"].model_copy(
                 update={"ratings": {}, "plan": []})}
     for step in ("profile", "stakeholders", "relationship"):
@@ -199,7 +194,7 @@ def test_the_brief_is_rendered_with_its_tables_and_no_raw_html():
 
 def test_the_expert_view_waits_until_the_step_is_passed():
     case = load_case("halden")
-    feedback = _check("halden", "profile", {"profile": case.profile,
-                                            "stakeholders": case.stakeholders,
+    feedback = _check("halden", "profile", {"profile": case.facts["profile"],
+                                            "stakeholders": case.facts["stakeholders"],
                                             "relationship": _answers("halden")["relationship"]})
     assert not feedback.passed and feedback.summary == ""

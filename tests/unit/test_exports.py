@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from kamkit.demo import seed_demo
-from kamkit.io.cohort import OVERVIEW_COLUMNS, cohort_csv, cohort_xlsx, safe_text
+from kamkit.io.cohort import cohort_csv, cohort_xlsx, overview_columns, safe_text
 from kamkit.models import Cohort
 from kamkit.review import ReviewSession
 from tests.payloads import PAYLOADS, live_markup, seed_poisoned
@@ -35,7 +35,7 @@ def test_the_excel_file_has_an_overview_and_one_sheet_per_step(session):
     _, book = _xlsx(session)
     assert book.sheetnames == ["Overview", "1. Account profile", "2. Stakeholder map",
                                "3. Relationship score", "Reviews"]
-    assert [c.value for c in book["Overview"][1]] == OVERVIEW_COLUMNS
+    assert [c.value for c in book["Overview"][1]] == overview_columns(session.framework)
 
 
 def test_excel_cells_have_real_types(session):
@@ -65,8 +65,9 @@ def test_reviews_sheet_lists_the_managers_verdicts(session):
 
 
 def test_the_csv_is_the_dashboard_table(session):
-    rows = list(csv.reader(io.StringIO(cohort_csv(session.rows(cohort="Demo workshop")))))
-    assert rows[0] == OVERVIEW_COLUMNS
+    table = cohort_csv(session.rows(cohort="Demo workshop"), session.framework)
+    rows = list(csv.reader(io.StringIO(table)))
+    assert rows[0] == overview_columns(session.framework)
     assert sorted(r[0] for r in rows[1:]) == ["Ana Costa", "Ben Okafor", "Chloé Martin",
                                               "Dev Patel"]
     assert all(r[2] == "2026-11-30" for r in rows[1:])
@@ -103,10 +104,10 @@ def test_payloads_stay_text_in_the_excel_and_csv(store, payload):
     assert len(cells) >= 10
     assert all(c.data_type == "s" for c in cells)  # a formula would load as data_type "f"
     assert payload in [c.value for c in book["Overview"]["A"]]
-    names = [line[0] for line in csv.reader(io.StringIO(cohort_csv(rows)))]
+    names = [line[0] for line in csv.reader(io.StringIO(cohort_csv(rows, session.framework)))]
     assert safe_text(payload) in names
     assert not any(v.startswith(("=", "+", "@", "-")) for line in
-                   csv.reader(io.StringIO(cohort_csv(rows))) for v in line)
+                   csv.reader(io.StringIO(cohort_csv(rows, session.framework))) for v in line)
 
 
 def test_the_report_shows_every_step_feedback_and_history(session):

@@ -12,19 +12,16 @@ from sqlalchemy import inspect
 from kamkit import migrations
 from kamkit.errors import InvalidInput, NotFound, SaveFailed
 from kamkit.models import ProfileDoc
-from kamkit.store import Store, _md, hash_token, trainees
+from kamkit.store import Store, hash_token
+from kamkit.store_tables import trainees
 
 PG_URL = os.environ.get("KAMKIT_TEST_PG_URL")
 
 
 def _wipe(url: str) -> None:
-    from kamkit.store_practice import _md as practice_md
-    from kamkit.store_reviews import _md as review_md
-
     with Store(url) as s:
-        review_md.drop_all(s.engine)  # first: they refer to accounts
-        practice_md.drop_all(s.engine)
-        _md.drop_all(s.engine)
+        for table in reversed(trainees.metadata.sorted_tables):  # those that refer to others first
+            table.drop(s.engine, checkfirst=True)
         with s.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS kamkit_meta")
 
@@ -127,7 +124,7 @@ def test_migration_from_an_empty_database_builds_the_schema_the_store_uses(url):
     with Store(url) as s:
         assert s.schema_version == migrations.LATEST
         insp = inspect(s.engine)
-        for table in _md.tables.values():
+        for table in trainees.metadata.tables.values():
             have = {c["name"] for c in insp.get_columns(table.name)}
             assert {c.name for c in table.columns} <= have, table.name
     with Store(url) as again:  # reopening migrates nothing and keeps the version

@@ -61,7 +61,7 @@ def test_known_mistakes_get_a_hint_then_the_explanation_then_pass(page):
     panel = _panel(page, "stakeholders")
     key = load_key("halden", session.framework)
     right = {pid: {"influence": pk.influence, "support": pk.support, "role": pk.role}
-             for pid, pk in key.stakeholders.people.items()}
+             for pid, pk in key.parts["stakeholders"].people.items()}
     # the right answers, except three: the CFO as an Observer, the COO won over, Mads decisive
     _rate(session, right | {"ingrid": right["ingrid"] | {"influence": 2, "support": 0},
                             "oskar": right["oskar"] | {"support": 1},

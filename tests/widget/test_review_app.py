@@ -10,10 +10,10 @@ import datetime as dt
 import pytest
 
 from kamkit.demo import seed_demo
+from kamkit.html import e as esc
 from kamkit.models import Cohort, ProfileDoc
 from kamkit.review import ReviewSession
 from kamkit.session import Session
-from kamkit.ui.components import esc
 from kamkit.ui.review import PAGE_SIZE, ReviewApp
 from kamkit.ui.workbook import WorkbookApp
 from tests.payloads import PAYLOADS, html_of, live_markup, seed_poisoned

@@ -97,6 +97,11 @@ function render({ model, el: host }) {
   model.on("change:points", draw);
   model.on("change:config", draw);
   draw();
+  // anywidget's contract: a view that is thrown away stops listening to the model
+  return () => {
+    model.off("change:points", draw);
+    model.off("change:config", draw);
+  };
 }
 
 export default { render };

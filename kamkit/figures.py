@@ -1,0 +1,66 @@
+"""An account's key figures, as a manager's dashboard lists them: how far each step is, and what
+each step adds (the account's purpose, the people mapped, threats nobody acts on, the relationship
+score beside the trainee's feeling …). One pure function over the account's documents; the steps
+say which figures they add (`Step.figures`) and what their columns are called (`Step.columns`).
+
+The figures are computed as of a date (evidence goes stale): the dashboard keeps them from the
+trainee's last save and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from kamkit.frameworks import Framework
+from kamkit.steps import Docs, for_framework
+
+__all__ = ["AccountFigures", "account_figures", "figure_columns", "fingerprint"]
+
+Value = int | float | str | None
+
+
+class AccountFigures(BaseModel):
+    """What the dashboard shows for one account."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    percent: dict[str, int]            # step id -> 0-100
+    status: dict[str, str]             # step id -> not started / in progress / done
+    values: dict[str, Value]           # figure -> value, from the steps (None: not yet)
+    as_of: dt.date
+
+    @property
+    def steps_done(self) -> int:
+        return sum(s == "done" for s in self.status.values())
+
+    def get(self, name: str) -> Any:
+        """A step's figure by name (None when no step gives it, or not yet)."""
+        return self.values.get(name)
+
+
+def account_figures(docs: Docs, framework: Framework,
+                    today: dt.date | None = None) -> AccountFigures:
+    today = today or dt.date.today()
+    percent, status, values = {}, {}, {}
+    for text, unit in for_framework(framework):
+        p = unit.progress(docs.get(text.id) or unit.model(), framework)
+        percent[text.id], status[text.id] = p.percent, p.status
+        if unit.figures is not None:
+            values.update(unit.figures(docs, framework, today))
+    return AccountFigures(percent=percent, status=status, values=values, as_of=today)
+
+
+def figure_columns(framework: Framework) -> list[tuple[str, str]]:
+    """(figure, column title) of every step's figures, in workbook order."""
+    return [(name, title) for _, unit in for_framework(framework)
+            for name, title in unit.columns.items()]
+
+
+def fingerprint(framework: Framework) -> str:
+    """What kept figures were computed under: the content, and the steps that computed them."""
+    steps = ",".join(text.id for text, _ in for_framework(framework))
+    return hashlib.sha256(f"{framework.fingerprint}|{steps}".encode()).hexdigest()[:16]

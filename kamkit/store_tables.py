@@ -1,0 +1,65 @@
+"""The store's tables as SQLAlchemy Core sees them (the schema itself is made by the numbered
+migrations in `kamkit.migrations`), and the one rule for the times read back. Shared by the store
+and its mixins, so none of them imports another for a table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = ["trainees", "accounts", "documents", "cohorts", "reviews", "figures", "attempts",
+           "utc"]
+
+_md = MetaData()
+trainees = Table("trainees", _md,
+                 Column("id", Integer, primary_key=True), Column("name", String(120)),
+                 Column("login", String(200)), Column("cohort", String(200)),
+                 Column("manager", String(200)), Column("token_hash", String(64)),
+                 Column("created_at", DateTime(timezone=True)))
+accounts = Table("accounts", _md,
+                 Column("id", Integer, primary_key=True), Column("trainee_id", Integer),
+                 Column("name", String(120)), Column("case_id", String(60)),
+                 Column("created_at", DateTime(timezone=True)),
+                 Column("updated_at", DateTime(timezone=True)))
+documents = Table("documents", _md,
+                  Column("id", Integer, primary_key=True), Column("account_id", Integer),
+                  Column("step", String(40)), Column("version", Integer), Column("data", Text),
+                  Column("saved_at", DateTime(timezone=True)))
+cohorts = Table("cohorts", _md,
+                Column("name", String(120), primary_key=True), Column("workshop_date", Date),
+                Column("manager", String(200)))
+reviews = Table("reviews", _md,
+                Column("id", Integer, primary_key=True), Column("account_id", Integer),
+                Column("step", String(40)), Column("doc_version", Integer),
+                Column("rating", Integer), Column("comment", Text), Column("status", String(20)),
+                Column("reviewer", String(120)), Column("reviewed_at", DateTime(timezone=True)))
+figures = Table("figures", _md,
+                Column("account_id", Integer, primary_key=True),
+                Column("stamp", DateTime(timezone=True)), Column("fingerprint", String(32)),
+                Column("data", Text))
+attempts = Table("attempts", _md,
+                 Column("id", Integer, primary_key=True), Column("account_id", Integer),
+                 Column("case_id", String(60)), Column("step", String(40)),
+                 Column("attempt", Integer), Column("score", Float), Column("passed", Boolean),
+                 Column("hints", Integer), Column("wrong", Text),
+                 Column("at", DateTime(timezone=True)))
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; everything kamkit writes is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
