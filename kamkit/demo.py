@@ -16,7 +16,7 @@ from kamkit.steps.stakeholders import sample as sample_map
 from kamkit.store import Store
 
 __all__ = ["DEMO_COHORT", "PLANS", "seed_demo", "sample_profile", "sample_map",
-           "sample_relationship"]
+           "sample_relationship", "ALL"]
 
 DEMO_COHORT = "Demo workshop"
 

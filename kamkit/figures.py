@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from kamkit.frameworks import Framework
 from kamkit.steps import Docs, for_framework
 
-__all__ = ["AccountFigures", "account_figures", "figure_columns", "fingerprint"]
+__all__ = ["AccountFigures", "account_figures", "figure_columns", "fingerprint", "Value"]
 
 Value = int | float | str | None
 

@@ -27,21 +27,12 @@ from kamkit.models import (
 )
 from kamkit.settings import current
 
-__all__ = [
-    "Framework",
-    "GridContent",
-    "SegmentationContent",
-    "RelationshipContent",
-    "StepsContent",
-    "StepText",
-    "ProfileContent",
-    "ReviewContent",
-    "ExercisesContent",
-    "CONTENT_DIR",
-    "load_framework",
-    "load_yaml",
-    "default_framework",
-]
+__all__ = ["Framework", "GridContent", "SegmentationContent", "RelationshipContent",
+           "StepsContent", "StepText", "ProfileContent", "ReviewContent", "ExercisesContent",
+           "CONTENT_DIR", "load_framework", "load_yaml", "default_framework", "CoverageRules",
+           "Criterion", "FILES", "GridCategory", "Hint", "HintCondition", "Indicator",
+           "InfluenceScale", "Metric", "Purpose", "RATINGS", "Section", "Stage", "SupportScale",
+           "Tolerances", "UnmappedCategory", "load_part"]
 
 CONTENT_DIR = Path(__file__).parent / "content"
 FILES = {

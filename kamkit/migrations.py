@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
 )
 
-__all__ = ["MIGRATIONS", "LATEST", "current_version", "migrate"]
+__all__ = ["MIGRATIONS", "LATEST", "current_version", "migrate", "pending", "set_version"]
 
 
 def _v1(conn: Connection) -> None:

@@ -16,7 +16,8 @@ from kamkit.errors import InvalidInput
 from kamkit.frameworks import load_yaml
 from kamkit.resources import exercises_dir
 
-__all__ = ["QUIZ_FILE", "Quiz", "Question", "load_quiz", "answer", "quiz_score", "quiz_result"]
+__all__ = ["QUIZ_FILE", "Quiz", "Question", "load_quiz", "answer", "quiz_score", "quiz_result",
+           "Option"]
 
 QUIZ_FILE = exercises_dir() / "quiz.yaml"
 

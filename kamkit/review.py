@@ -26,10 +26,10 @@ from kamkit.steps import Docs, for_framework
 from kamkit.store import Store
 from kamkit.store_reviews import AccountRow
 
-__all__ = ["saved_docs", "CohortRow", "ReviewSession", "refresh_figures", "SORTS",
-           "filter_rows", "sort_rows", "RoomRow", "room_counts", "Overview", "overview", "page_of"]
+__all__ = ["saved_docs", "CohortRow", "ReviewSession", "refresh_figures", "SORTS", "filter_rows",
+           "sort_rows", "RoomRow", "room_counts", "Overview", "overview", "page_of", "Kept"]
 
-log = logging.getLogger("kamkit.review")
+_log = logging.getLogger("kamkit.review")
 
 
 @dataclass
@@ -95,7 +95,7 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
     try:
         store.save_figures(fresh)
     except Exception:  # figures are a cache: showing them matters more than keeping them
-        log.exception("could not keep dashboard figures")
+        _log.exception("could not keep dashboard figures")
     return out
 
 

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ["RoomPlan", "room_plan", "cap_only", "capped", "ROOM_FULL_PAGE", "main"]
+__all__ = ["RoomPlan", "room_plan", "cap_only", "capped", "ROOM_FULL_PAGE", "main", "KERNEL_MB",
+           "ROOM_FILL_DELAY"]
 
 # Voila refills its pool one second after a kernel is used; in a room that would start kernels
 # in the middle of the burst it is serving. Refills wait until the burst has passed.

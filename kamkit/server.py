@@ -24,7 +24,7 @@ from kamkit.room import ROOM_FILL_DELAY, ROOM_FULL_PAGE, RoomPlan
 
 __all__ = ["NOTEBOOKS", "WORKBOOK", "DASHBOARD", "voila_command", "write_config", "is_loopback",
            "trainee_notebooks", "write_review_config", "REVIEW", "offline_templates",
-           "with_offline_templates"]
+           "with_offline_templates", "EXERCISES", "FILE_ALLOWLIST", "FILE_DENYLIST", "WATCHDOG"]
 
 NOTEBOOKS = notebooks_dir()
 EXERCISES = exercises_dir()

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-__all__ = ["Settings", "SETTINGS", "current", "child_env"]
+__all__ = ["Settings", "SETTINGS", "current", "child_env", "SECRETS"]
 
 # name -> (environment variable, default shown in help, help). The order is the README's.
 SETTINGS: dict[str, tuple[str, str, str]] = {

@@ -16,7 +16,7 @@ from kamkit.models import Stakeholder, StakeholderMapDoc
 from kamkit.scoring.grid import place_person
 
 __all__ = ["Finding", "CoverageReport", "analyse", "without_action", "LEVELS", "UNKNOWN_LEVEL",
-           "peer_grid", "level_gaps"]
+           "peer_grid", "level_gaps", "best_levels"]
 
 LEVELS = ["board", "executive", "senior manager", "manager", "staff"]  # top first
 UNKNOWN_LEVEL = "level unknown"

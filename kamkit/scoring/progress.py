@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["StepProgress", "checklist", "resume_step"]
+__all__ = ["StepProgress", "checklist", "resume_step", "Status"]
 
 Status = Literal["not started", "in progress", "done"]
 

@@ -26,7 +26,7 @@ from kamkit.scoring.coverage import level_gaps
 
 __all__ = ["IndicatorResult", "RelationshipScore", "relationship_score", "prefills", "as_shown",
            "feeling_gap", "lock_feeling", "new_assessment", "trend", "biggest_changes",
-           "placement_score", "since_last"]
+           "placement_score", "since_last", "TOP"]
 
 TOP = 4  # the highest anchored level
 

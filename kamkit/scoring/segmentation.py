@@ -15,7 +15,7 @@ from typing import Literal
 from kamkit.frameworks import Criterion, Framework, Purpose
 from kamkit.models import ProfileDoc
 
-__all__ = ["CriterionValue", "Axis", "Placement", "axis_score", "place"]
+__all__ = ["CriterionValue", "Axis", "Placement", "axis_score", "place", "Origin"]
 
 Origin = Literal["your rating", "your spend figures", "the relationship step"]
 

@@ -35,7 +35,7 @@ __all__ = ["GROUP", "Step", "Checker", "Sheet", "Docs", "registered", "step", "d
            "for_framework", "check_framework", "rubric", "added", "origin"]
 
 GROUP = "kamkit.steps"
-M = TypeVar("M", bound=BaseModel)
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class Docs(Mapping[str, BaseModel]):
@@ -56,7 +56,7 @@ class Docs(Mapping[str, BaseModel]):
     def __len__(self) -> int:
         return len(self._docs)
 
-    def of(self, model: type[M]) -> M:
+    def of(self, model: type[_M]) -> _M:
         for doc in self._docs.values():
             if type(doc) is model:
                 return doc  # type: ignore[return-value]

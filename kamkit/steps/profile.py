@@ -24,7 +24,7 @@ from kamkit.scoring.segmentation import Placement, place
 from kamkit.steps import Checker, Docs, Sheet, Step
 
 __all__ = ["ID", "STEP", "progress", "placement", "profile_html", "axes_html", "matrix_html",
-           "sample", "ProfileKey"]
+           "sample", "ProfileKey", "PurposeKey", "RatingKey", "figures"]
 
 ID = "profile"
 

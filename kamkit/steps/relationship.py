@@ -36,7 +36,8 @@ from kamkit.scoring.relationship import (
 from kamkit.steps import Checker, Docs, Sheet, Step
 
 __all__ = ["ID", "STEP", "progress", "known", "breakdown_html", "score_html", "gap_html",
-           "bars_html", "trend_html", "relationship_html", "sample", "RelationshipKey"]
+           "bars_html", "trend_html", "relationship_html", "sample", "RelationshipKey", "LevelKey",
+           "PlanKey", "figures"]
 
 ID = "relationship"
 

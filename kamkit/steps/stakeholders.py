@@ -21,7 +21,7 @@ from kamkit.scoring.progress import StepProgress, checklist
 from kamkit.steps import Checker, Docs, Sheet, Step
 
 __all__ = ["ID", "STEP", "progress", "coverage_html", "stakeholders_html", "sample",
-           "StakeholdersKey"]
+           "StakeholdersKey", "FindingKey", "PersonKey", "PersonTolerance", "figures"]
 
 ID = "stakeholders"
 

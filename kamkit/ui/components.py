@@ -16,11 +16,11 @@ import ipywidgets as widgets
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.html import e
 
-__all__ = ["Message", "guarded", "STYLE", "Field", "TextField", "LinesField",
-           "NumberField", "DateField", "ChoiceField", "download_link", "safe_filename"]
+__all__ = ["Message", "guarded", "STYLE", "Field", "TextField", "LinesField", "NumberField",
+           "DateField", "ChoiceField", "download_link", "safe_filename"]
 
-log = logging.getLogger("kamkit.ui")
-F = TypeVar("F", bound=Callable[..., Any])
+_log = logging.getLogger("kamkit.ui")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class Message(widgets.HTML):
@@ -48,12 +48,12 @@ class Message(widgets.HTML):
         return html.unescape(self.value.split(">", 1)[-1].rsplit("<", 1)[0]) if self.value else ""
 
 
-def guarded(message: Callable[[Any], Message]) -> Callable[[F], F]:
-    """Decorate a view method so no exception escapes to ipywidgets (which would only log it).
+def guarded(message: Callable[[Any], Message]) -> Callable[[_F], _F]:
+    """Decorate a view method so no exception escapes to ipywidgets (which would only _log it).
     A KamkitError is shown in the view's message widget; anything else is a bug: logged in
     full, and the person is told plainly, with their typing left in place."""
 
-    def wrap(fn: F) -> F:
+    def wrap(fn: _F) -> _F:
         @functools.wraps(fn)
         def inner(self: Any, *args: Any, **kwargs: Any) -> Any:
             try:
@@ -61,7 +61,7 @@ def guarded(message: Callable[[Any], Message]) -> Callable[[F], F]:
             except KamkitError as exc:
                 message(self).error(str(exc))
             except Exception:
-                log.exception("unexpected error in %s", fn.__qualname__)
+                _log.exception("unexpected error in %s", fn.__qualname__)
                 message(self).error("Something went wrong on our side. What you typed is "
                                     "still here; please try again.")
             return None

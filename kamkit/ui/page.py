@@ -23,7 +23,7 @@ from kamkit.ui.components import STYLE, Message
 
 __all__ = ["request_session", "open_page", "StepPage"]
 
-log = logging.getLogger("kamkit.ui.page")
+_log = logging.getLogger("kamkit.ui.page")
 
 
 def request_session(store: object = None, env: Mapping[str, str] | None = None,
@@ -68,7 +68,7 @@ def open_page(on_session: Callable[[Session], None], on_denied: Callable[[str], 
     except KamkitError as exc:
         on_denied(f"The page could not open: {exc}")
     except Exception:
-        log.exception("page failed to open")
+        _log.exception("page failed to open")
         if current().strict:  # test runs: a bug must fail the run
             raise
         on_denied("The page could not open because of a problem on the server. "

@@ -14,7 +14,7 @@ from kamkit.models import PeerLink, Stakeholder, StakeholderMapDoc
 from kamkit.scoring.coverage import LEVELS
 from kamkit.ui.components import ChoiceField, DateField, Field, TextField
 
-__all__ = ["PersonForm"]
+__all__ = ["PersonForm", "UNKNOWN"]
 
 UNKNOWN = ("unknown", None)
 

@@ -34,7 +34,7 @@ from kamkit.ui.components import (
 from kamkit.ui.page import StepPage
 from kamkit.ui.saving import Keeper
 
-__all__ = ["ProfileApp", "app"]
+__all__ = ["ProfileApp", "app", "RATINGS", "STEP"]
 
 STEP = ID
 RATINGS = [("not rated yet", None)] + [(f"{v}", v) for v in range(0, 101, 10)]

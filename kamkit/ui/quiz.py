@@ -10,7 +10,7 @@ from kamkit.html import e
 from kamkit.quiz import Quiz, answer, load_quiz, quiz_result
 from kamkit.ui.components import STYLE, Message, guarded
 
-__all__ = ["QuizApp", "app"]
+__all__ = ["QuizApp", "app", "QuestionCard"]
 
 
 class QuestionCard(widgets.VBox):

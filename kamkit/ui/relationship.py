@@ -40,7 +40,7 @@ from kamkit.ui.components import (
 from kamkit.ui.page import StepPage
 from kamkit.ui.saving import Keeper
 
-__all__ = ["RelationshipApp", "app"]
+__all__ = ["RelationshipApp", "app", "EvidenceCard", "STEP"]
 
 STEP = ID
 

@@ -32,9 +32,9 @@ from kamkit.settings import Settings, current
 from kamkit.ui.components import STYLE, Message, download_link, guarded, safe_filename
 from kamkit.ui.review_trainee import TraineeReview
 
-__all__ = ["ReviewApp", "app", "PAGE_SIZE", "open_review_page"]
+__all__ = ["ReviewApp", "app", "PAGE_SIZE", "open_review_page", "ALL", "TraineeLine", "row_html"]
 
-log = logging.getLogger("kamkit.ui.review")
+_log = logging.getLogger("kamkit.ui.review")
 PAGE_SIZE = 25
 ALL = "(all)"
 _COLUMNS = ["Trainee", "Account", "Steps", "Last active", "Purpose", "People", "Threats*",
@@ -320,7 +320,7 @@ def open_review_page(attach: Callable[[ReviewSession], None], deny: Callable[[st
     except KamkitError as exc:
         deny(str(exc))
     except Exception:
-        log.exception("review page failed to open")
+        _log.exception("review page failed to open")
         if current().strict:
             raise
         deny("The page could not open because of a problem on the server.")

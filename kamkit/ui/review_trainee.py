@@ -24,7 +24,7 @@ from kamkit.ui.components import Message, download_link, guarded, safe_filename
 
 __all__ = ["TraineeReview", "StepReview"]
 
-log = logging.getLogger("kamkit.ui.review")
+_log = logging.getLogger("kamkit.ui.review")
 _VERDICTS = [("Reviewed", "reviewed"), ("Needs rework", "needs_rework")]
 
 
@@ -161,7 +161,7 @@ class TraineeReview(widgets.VBox):
             view.message.error(str(exc))
             return None
         except Exception:
-            log.exception("saving a review failed")
+            _log.exception("saving a review failed")
             view.message.error("Something went wrong on our side; your review is still here. "
                                "Please try again.")
             return None

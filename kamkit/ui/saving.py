@@ -20,7 +20,7 @@ from kamkit.ui.components import Message
 
 __all__ = ["Keeper", "RETRY_SECONDS"]
 
-log = logging.getLogger(__name__)
+_log = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0
 
 
@@ -65,7 +65,7 @@ class Keeper:
         try:
             return self.keep(self.unsaved)
         except Exception:  # a retry runs outside any handler: nothing may escape it
-            log.exception("retrying a save of %s failed", self.step)
+            _log.exception("retrying a save of %s failed", self.step)
             self._schedule()
             return None
 

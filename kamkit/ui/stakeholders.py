@@ -37,7 +37,7 @@ from kamkit.ui.page import StepPage
 from kamkit.ui.person_form import PersonForm
 from kamkit.ui.saving import Keeper
 
-__all__ = ["StakeholdersApp", "app"]
+__all__ = ["StakeholdersApp", "app", "STEP"]
 
 STEP = ID
 

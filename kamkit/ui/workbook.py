@@ -26,7 +26,8 @@ from kamkit.steps import for_framework
 from kamkit.ui.components import STYLE, Message, guarded
 from kamkit.ui.page import open_page
 
-__all__ = ["WorkbookApp", "app", "step_factories"]
+__all__ = ["WorkbookApp", "app", "step_factories", "PREBUILD_AFTER", "PREBUILD_GAP", "StepFactory",
+           "StepRow"]
 
 StepFactory = Callable[[Session], widgets.Widget]
 

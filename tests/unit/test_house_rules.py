@@ -3,6 +3,7 @@ and a server that never hands out data or source files."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import subprocess
@@ -13,23 +14,102 @@ import pytest
 
 import kamkit
 from kamkit import server
+from tests import imports
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("module", ["kamkit.models", "kamkit.scoring.progress",
-                                    "kamkit.frameworks"])
-def test_domain_code_imports_neither_widgets_nor_sqlalchemy(module):
-    code = (f"import sys, {module}; "
-            "print([m for m in ('ipywidgets', 'sqlalchemy') if m in sys.modules])")
+PURE = sorted(["kamkit.models", "kamkit.frameworks", "kamkit.charts", "kamkit.report",
+               "kamkit.exercises", "kamkit.checking", "kamkit.figures", "kamkit.html",
+               *(m for m in imports.modules() if m.startswith(("kamkit.scoring",
+                                                               "kamkit.steps")))])
+
+
+def _heavy_after_import(module: str) -> list[str]:
+    """Which of ipywidgets / SQLAlchemy importing `module` pulls in - with every registered
+    step loaded as well (the registry imports step modules when first asked)."""
+    code = (f"import sys, importlib; importlib.import_module({module!r}); "
+            "import kamkit.steps; kamkit.steps.registered(); "
+            "print(sorted(m for m in ('ipywidgets', 'sqlalchemy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.strip() == "[]"
+                         check=True, cwd=ROOT).stdout
+    return eval(out)  # noqa: S307 - our own subprocess prints a list literal
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_domain_code_imports_neither_widgets_nor_sqlalchemy(module):
+    assert _heavy_after_import(module) == []
+
+
+def test_the_purity_check_sees_a_module_that_does():
+    assert _heavy_after_import("kamkit.store") == ["sqlalchemy"]
+
+
+def test_no_module_imports_another_in_a_circle_not_even_inside_a_function():
+    assert imports.cycles(imports.graph()) == []
+
+
+def test_no_module_imports_a_higher_layer():
+    assert imports.upward(imports.graph()) == []
+
+
+def test_the_import_checks_can_fail():
+    """A cycle hidden in a function-local import, and an import up the layers, are both seen."""
+    store = imports.imports_of("def f():\n    from kamkit.ui import page\n", "kamkit.store",
+                               {"kamkit.ui", "kamkit.ui.page", "kamkit.store"})
+    assert store == {"kamkit.ui", "kamkit.ui.page"}
+    typing_only = imports.imports_of(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from kamkit.ui import page\n",
+        "kamkit.store", {"kamkit.ui", "kamkit.ui.page"})
+    assert typing_only == set()
+    edges = {"kamkit.store": store, "kamkit.ui.page": {"kamkit.store"}}
+    assert imports.cycles(edges) == [["kamkit.store", "kamkit.ui.page"]]
+    assert imports.upward(edges) == ["kamkit.store (store) imports kamkit.ui (views)",
+                                     "kamkit.store (store) imports kamkit.ui.page (views)"]
 
 
 def test_every_public_name_resolves():
     for name in kamkit.__all__:
         assert getattr(kamkit, name) is not None, name
+
+
+def test_every_module_lists_its_public_names_in_all():
+    missing = {}
+    for name, path in imports.modules().items():
+        if name == "kamkit":  # its __all__ is the lazy API, checked above
+            continue
+        module = importlib.import_module(name)
+        listed = getattr(module, "__all__", None)
+        assert listed is not None, f"{name} has no __all__"
+        for entry in listed:
+            assert hasattr(module, entry), f"{name}.__all__ names {entry}, which is not there"
+        gone = imports.public_names(path.read_text(encoding="utf-8")) - set(listed)
+        if gone:
+            missing[name] = sorted(gone)
+    assert missing == {}
+
+
+def test_the_all_check_sees_a_missing_name():
+    source = "__all__ = ['kept']\ndef kept(): ...\ndef forgotten(): ...\n_private = 1\n"
+    assert imports.public_names(source) - {"kept"} == {"forgotten"}
+
+
+def test_step_ids_are_literals_only_in_their_own_step_modules():
+    """Nothing outside a step's own module switches on its id (content files are named after
+    the parts of the method, and frameworks.py loads them by that name)."""
+    from kamkit.steps import registered
+
+    found = []
+    for name, path in imports.modules().items():
+        if name == "kamkit.frameworks":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for sid in registered():
+            if name == f"kamkit.steps.{sid}":
+                continue
+            if re.search(rf"[\"']{sid}[\"']", text):
+                found.append(f"{name}: '{sid}'")
+    assert found == []
 
 
 def _tracked_notebooks() -> list[Path]:

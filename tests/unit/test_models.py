@@ -5,7 +5,20 @@ from __future__ import annotations
 import pytest
 
 from kamkit.errors import InvalidInput
-from kamkit.models import ProfileDoc, Stakeholder, StakeholderMapDoc, Trainee, parse
+from kamkit.models import (
+    PeerLink,
+    ProfileDoc,
+    Stakeholder,
+    StakeholderMapDoc,
+    TeamMember,
+    Trainee,
+    copy_of_person,
+    new_id,
+    parse,
+    with_person,
+    with_team_member,
+    without_team_member,
+)
 
 
 def test_out_of_range_influence_says_the_range_and_the_value():
@@ -64,3 +77,48 @@ def test_map_refuses_a_reports_to_line_to_nobody():
 def test_unknown_fields_are_refused_not_silently_dropped():
     with pytest.raises(InvalidInput, match="not a field kamkit knows"):
         parse(ProfileDoc, {"favourite_colour": "blue"})
+
+
+# -- editing the map: pure functions the stakeholder view calls ---------------------------------
+
+def _map():
+    return StakeholderMapDoc(
+        people=[Stakeholder(id="p1", name="Greta"), Stakeholder(id="p2", name="Tomasz",
+                                                                reports_to="p1")],
+        team=[TeamMember(id="t1", name="You", role="account manager")],
+        links=[PeerLink(ours="t1", theirs="p1", today=2), PeerLink(ours="t1", theirs="p2")])
+
+
+def test_new_ids_skip_the_ones_in_use():
+    assert new_id({"p1", "p3"}, "p") == "p4" and new_id({"p2", "p3"}, "p") == "p4"
+    assert new_id(set(), "t") == "t1" and new_id({"p3", "p4"}, "p") == "p5"
+
+
+def test_a_changed_person_keeps_their_place_and_their_links_are_replaced():
+    new = with_person(_map(), Stakeholder(id="p1", name="Greta Lind"),
+                      [PeerLink(ours="t1", theirs="p1", today=4)])
+    assert [p.name for p in new.people] == ["Greta Lind", "Tomasz"]
+    assert [(lk.theirs, lk.today) for lk in new.links] == [("p2", None), ("p1", 4)]
+
+
+def test_a_change_that_closes_a_reports_to_loop_is_refused():
+    with pytest.raises(InvalidInput, match="circle"):
+        with_person(_map(), Stakeholder(id="p1", name="Greta", reports_to="p2"))
+
+
+def test_a_copy_gets_a_new_id_and_says_it_is_a_copy():
+    new = copy_of_person(_map(), "p2")
+    assert [(p.id, p.name) for p in new.people][-1] == ("p3", "Tomasz (copy)")
+    assert new.people[-1].reports_to == "p1"
+
+
+def test_team_members_come_and_go_with_their_links():
+    grown = with_team_member(_map(), "Petra", "sponsor", "executive")
+    assert [t.id for t in grown.team] == ["t1", "t2"]
+    shrunk = without_team_member(grown, "t1")
+    assert [t.id for t in shrunk.team] == ["t2"] and shrunk.links == []
+
+
+def test_a_team_member_needs_a_known_role():
+    with pytest.raises(InvalidInput):
+        with_team_member(_map(), "Petra", "mascot", None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kamkit.errors import ContentError, InvalidInput
-from kamkit.quiz import answer, load_quiz, quiz_score
+from kamkit.quiz import answer, load_quiz, quiz_result, quiz_score
 
 
 def test_every_question_has_exactly_one_right_option_and_feedback_on_each():
@@ -46,3 +46,14 @@ def test_a_quiz_with_two_right_options_is_refused(tmp_path):
                    "      - {text: b, correct: true, feedback: y}\n")
     with pytest.raises(ContentError, match="exactly one correct option"):
         load_quiz(str(bad))
+
+
+def test_no_verdict_until_every_question_is_checked_then_the_pass_mark_decides():
+    quiz = load_quiz()
+    right = {q.id: next(i for i, o in enumerate(q.options) if o.correct) for q in quiz.questions}
+    ids = set(right)
+    assert quiz_result(quiz, right, ids - {next(iter(ids))}) is None
+    assert quiz_result(quiz, right, ids) == (100.0, True)
+    wrong = {q: (c + 1) % len(next(x for x in quiz.questions if x.id == q).options)
+             for q, c in right.items()}
+    assert quiz_result(quiz, wrong, ids) == (0.0, False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kamkit.scoring.portfolio import overload_warning, pareto
+from kamkit.models import ProfileDoc
+from kamkit.scoring.portfolio import overload_warning, pareto, portfolio_summary
+from kamkit.scoring.segmentation import place
 
 
 def test_largest_first_with_running_share_and_the_vital_few():
@@ -35,3 +37,15 @@ def test_unknown_revenue_is_left_out_not_counted_as_zero():
 def test_more_than_four_key_accounts_warns(framework):
     assert overload_warning(4, framework) is None
     assert "You hold 5 key accounts" in overload_warning(5, framework)
+
+
+def test_the_summary_places_what_it_can_and_totals_revenue(framework):
+    rated = ProfileDoc(revenue_with_us=900, currency="EUR", segmentation={
+        c.id: 80 for c in (*framework.segmentation.attractiveness,
+                           *framework.segmentation.strength)})
+    bare = ProfileDoc(revenue_with_us=100, currency="USD")
+    s = portfolio_summary([("Acme", place(rated, framework), rated, True),
+                           ("Bolt", place(bare, framework), bare, False)], framework)
+    assert [(name, now) for name, _, _, now in s.placed] == [("Acme", True)]
+    assert s.unplaced == ["Bolt"] and s.vital == 1 and s.mixed_currencies
+    assert s.currencies == ["EUR", "USD"] and s.warning is None

@@ -175,3 +175,18 @@ def test_placement_uses_the_score_the_trainee_sees_once_begun():
     begun = RelationshipDoc(gut_feeling=60)
     seen = relationship_score(begun, fw, today, prefills(fw, profile, None)).score
     assert seen and placement_score(begun, fw, profile, None, today) == seen
+
+
+def test_the_arrow_says_how_the_score_moved_since_the_last_assessment(framework, today):
+    from kamkit.models import RelationshipDoc
+    from kamkit.scoring.relationship import since_last
+
+    earlier = {"started_on": today, "gut_feeling": 50, "feeling_locked": True,
+               "ratings": {i.id: {"level": 2, "evidence": "x"}
+                           for i in framework.relationship.indicators}}
+    doc = RelationshipDoc(history=[earlier])
+    assert since_last(doc, framework, 70.0, today) == ("↑", 50)
+    assert since_last(doc, framework, 30.0, today) == ("↓", 50)
+    assert since_last(doc, framework, 50.0, today) == ("→", 50)
+    assert since_last(RelationshipDoc(), framework, 70.0, today) is None
+    assert since_last(doc, framework, None, today) is None
