@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.kamkit-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
 
-.PHONY: serve test lint unit widget notebooks browser bench clean
+.PHONY: serve test lint unit widget notebooks package browser bench clean
 
 # (Re)install when pyproject.toml changes; an editable install keeps the code live.
 $(STAMP): pyproject.toml
@@ -19,7 +19,7 @@ serve: $(STAMP)
 	$(BIN)/kamkit demo --if-empty
 	$(BIN)/kamkit serve --host $(HOST) --port $(PORT)
 
-test: lint unit widget notebooks browser
+test: lint unit widget notebooks package browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check kamkit tests benchmarks
@@ -38,6 +38,10 @@ notebooks: $(STAMP)
 	tmp=$$(mktemp -d) && KAMKIT_HOME=$$tmp $(BIN)/kamkit demo >/dev/null && \
 	  KAMKIT_HOME=$$tmp KAMKIT_STRICT=1 KAMKIT_ROLE=review $(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks exercises; \
 	  status=$$?; rm -rf $$tmp; exit $$status
+
+# A wheel of this repository in a fresh venv: what `pip install kamkit` gives a user.
+package: $(STAMP)
+	$(BIN)/python -m pytest tests/package
 
 browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser
