@@ -4,12 +4,12 @@ label that came from a person is escaped here."""
 
 from __future__ import annotations
 
-import html
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 
 from kamkit.frameworks import GridContent, SegmentationContent
+from kamkit.html import e
 from kamkit.scoring.portfolio import ParetoRow
 
 __all__ = ["MatrixPoint", "portfolio_matrix", "pareto_chart", "indicator_bars",
@@ -23,10 +23,6 @@ CATEGORY_FILLS = {"driver": "#e6f4ea", "advocate": "#f1f8f3", "swing_vote": "#ff
 
 _FONT = 'font-family="system-ui, sans-serif"'
 _QUADRANT_FILL = {"grow": "#e8f1fb", "maintain": "#e9f6ec", "defend": "#fdf5e6", "exit": "#f7eaea"}
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,7 @@ def portfolio_matrix(points: list[MatrixPoint], seg: SegmentationContent,
         parts.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" '
                      f'height="{y1 - y0:.1f}" fill="{_QUADRANT_FILL.get(p.id, "#f3f3f3")}"/>')
         parts.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{y0 + 20:.1f}" text-anchor="middle" '
-                     f'{_FONT} font-size="14" font-weight="600" fill="#555">{_e(p.name)}</text>')
+                     f'{_FONT} font-size="14" font-weight="600" fill="#555">{e(p.name)}</text>')
     parts.append(f'<rect x="{pad_l}" y="{pad_t}" width="{w}" height="{h}" fill="none" '
                  'stroke="#99a"/>')
     parts.append(f'<line x1="{x(t):.1f}" y1="{pad_t}" x2="{x(t):.1f}" y2="{pad_t + h}" '
@@ -84,7 +80,7 @@ def portfolio_matrix(points: list[MatrixPoint], seg: SegmentationContent,
         parts.append(f'<g class="kk-point"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" '
                      f'fill="{fill}" stroke="white" stroke-width="1.5"/>'
                      f'<text x="{cx + dx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}" {_FONT} '
-                     f'font-size="12" fill="#222">{_e(pt.label)}</text></g>')
+                     f'font-size="12" fill="#222">{e(pt.label)}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -108,13 +104,13 @@ def pareto_chart(rows: list[ParetoRow], currency: str = "", width: int = 560,
         bx = pad_l + i * step + step * 0.15
         fill = "#2f6fb0" if r.vital_few else "#a9c4e0"
         parts.append(f'<rect x="{bx:.1f}" y="{pad_t + h - bh:.1f}" width="{step * 0.7:.1f}" '
-                     f'height="{bh:.1f}" fill="{fill}"><title>{_e(r.name)}: '
-                     f'{r.revenue:,.0f} {_e(currency)} ({r.share:.0f} %)</title></rect>')
+                     f'height="{bh:.1f}" fill="{fill}"><title>{e(r.name)}: '
+                     f'{r.revenue:,.0f} {e(currency)} ({r.share:.0f} %)</title></rect>')
         cx = pad_l + (i + 0.5) * step
         points.append(f"{cx:.1f},{pad_t + h * (1 - r.cumulative / 100):.1f}")
         label = r.name if len(r.name) <= 14 else r.name[:13] + "…"
         parts.append(f'<text transform="translate({cx:.1f} {pad_t + h + 10}) rotate(35)" '
-                     f'{_FONT} font-size="10" fill="#333">{_e(label)}</text>')
+                     f'{_FONT} font-size="10" fill="#333">{e(label)}</text>')
     y80 = pad_t + h * 0.2
     parts.append(f'<line x1="{pad_l}" y1="{y80:.1f}" x2="{pad_l + w}" y2="{y80:.1f}" '
                  'stroke="#d9480f" stroke-dasharray="4 3"/>')
@@ -145,12 +141,12 @@ def indicator_bars(items: list[tuple[str, float, float, bool]], width: int = 420
         y = 5 + n * row
         label = name if len(name) <= 30 else name[:29] + "…"
         parts.append(f'<text x="{pad_l - 6}" y="{y + 13}" text-anchor="end" {_FONT} '
-                     f'font-size="10" fill="#333">{_e(label)}</text>')
+                     f'font-size="10" fill="#333">{e(label)}</text>')
         parts.append(f'<rect x="{pad_l}" y="{y + 3}" width="{span * weight / top:.1f}" '
                      'height="12" fill="#e7ecf1"/>')
         fill = "#a9c4e0" if unproven else "#2f6fb0"
         parts.append(f'<rect x="{pad_l}" y="{y + 3}" width="{span * points / top:.1f}" '
-                     f'height="12" fill="{fill}"><title>{_e(name)}: {points:.1f} of '
+                     f'height="12" fill="{fill}"><title>{e(name)}: {points:.1f} of '
                      f'{weight:g}{" (unproven)" if unproven else ""}</title></rect>')
         parts.append(f'<text x="{pad_l + span * weight / top + 4:.1f}" y="{y + 13}" {_FONT} '
                      f'font-size="10" fill="#777">{points:.0f}/{weight:g}</text>')
@@ -205,7 +201,7 @@ def trend_chart(rows: list[tuple[str, float | None, int | None]], width: int = 4
                 parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
     for i, r in enumerate(rows):
         parts.append(f'<text x="{pad_l + i * step:.1f}" y="{height - 8}" text-anchor="middle" '
-                     f'{_FONT} font-size="10" fill="#555">{_e(r[0])}</text>')
+                     f'{_FONT} font-size="10" fill="#555">{e(r[0])}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -244,7 +240,7 @@ def decision_grid(points: list[GridPoint], grid: GridContent, width: int = 520,
                      'stroke="#ccd"/>')
         parts.append(f'<text x="{(x(s0) + x(s1)) / 2:.1f}" y="{y(i1) + 16:.1f}" '
                      f'text-anchor="middle" {_FONT} font-size="12" font-weight="600" '
-                     f'fill="#667">{_e(c.name)}</text>')
+                     f'fill="#667">{e(c.name)}</text>')
     for s in range(-2, 3):
         parts.append(f'<text x="{x(s):.1f}" y="{pad_t + h + 14}" text-anchor="middle" {_FONT} '
                      f'font-size="10" fill="#777">{s:+d}</text>')
@@ -268,7 +264,7 @@ def decision_grid(points: list[GridPoint], grid: GridContent, width: int = 520,
             parts.append(f'<g class="kk-point"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" '
                          f'fill="{fill}" stroke="#234" stroke-width="1.2"/>'
                          f'<text x="{cx + dx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}" '
-                         f'{_FONT} font-size="11" fill="#222">{_e(pt.label)}</text></g>')
+                         f'{_FONT} font-size="11" fill="#222">{e(pt.label)}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -285,12 +281,12 @@ def step_completion(rows: list[tuple[str, int, int, int]], width: int = 420) -> 
     for n, (title, *counts) in enumerate(rows):
         y0, total, x0 = 4 + n * row, sum(counts) or 1, float(pad_l)
         parts.append(f'<text x="{pad_l - 6}" y="{y0 + 14}" text-anchor="end" {_FONT} '
-                     f'font-size="11" fill="#333">{_e(title)}</text>')
+                     f'font-size="11" fill="#333">{e(title)}</text>')
         for (name, colour), count in zip(colours, counts, strict=True):
             bw = span * count / total
             if count:
                 parts.append(f'<rect x="{x0:.1f}" y="{y0 + 3}" width="{bw:.1f}" height="16" '
-                             f'fill="{colour}"><title>{_e(title)}: {count} {name}</title></rect>')
+                             f'fill="{colour}"><title>{e(title)}: {count} {name}</title></rect>')
                 if bw > 22:
                     ink = "white" if name == "done" else "#234"
                     parts.append(f'<text x="{x0 + bw / 2:.1f}" y="{y0 + 15}" '
@@ -319,7 +315,7 @@ def histogram(values: list[float], lo: float = 0, hi: float = 100, bins: int = 1
     top = max(counts) or 1
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" role="img" class="kk-histogram" '
-             f'aria-label="{_e(label or "Distribution")}">']
+             f'aria-label="{e(label or "Distribution")}">']
     for n, count in enumerate(counts):
         bh = h * count / top
         a, b = lo + (hi - lo) * n / bins, lo + (hi - lo) * (n + 1) / bins
@@ -334,7 +330,7 @@ def histogram(values: list[float], lo: float = 0, hi: float = 100, bins: int = 1
                  f'font-size="10" fill="#777">{top}</text>')
     if label:
         parts.append(f'<text x="{pad_l + w / 2}" y="{height - 4}" text-anchor="middle" {_FONT} '
-                     f'font-size="11" fill="#333">{_e(label)}</text>')
+                     f'font-size="11" fill="#333">{e(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -353,12 +349,12 @@ def gap_bars(rows: list[tuple[str, int]], width: int = 420) -> str:
         y0 = 4 + n * row
         label = name if len(name) <= 20 else name[:19] + "…"
         parts.append(f'<text x="{pad_l - 6}" y="{y0 + 13}" text-anchor="end" {_FONT} '
-                     f'font-size="11" fill="#333">{_e(label)}</text>')
+                     f'font-size="11" fill="#333">{e(label)}</text>')
         bw = span * abs(gap) / top
         bx = mid if gap >= 0 else mid - bw
         fill = "#d9480f" if gap > 0 else "#2f6fb0"
         parts.append(f'<rect x="{bx:.1f}" y="{y0 + 3}" width="{bw:.1f}" height="13" '
-                     f'fill="{fill}"><title>{_e(name)}: {gap:+d}</title></rect>')
+                     f'fill="{fill}"><title>{e(name)}: {gap:+d}</title></rect>')
         tx = bx + bw + 4 if gap >= 0 else bx - 4
         parts.append(f'<text x="{tx:.1f}" y="{y0 + 13}" text-anchor="'
                      f'{"start" if gap >= 0 else "end"}" {_FONT} font-size="10" '

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 
+from pydantic import BaseModel
+
 from kamkit.frameworks import Framework, default_framework
 from kamkit.steps import for_framework
 from kamkit.steps.profile import sample as sample_profile
@@ -59,9 +61,20 @@ def _seed(store: Store, account_id: int, work: tuple[str, ...], today: dt.date,
           framework: Framework) -> None:
     steps = for_framework(framework)
     plan = ["full"] * len(steps) if work == ALL else list(work)
+    unknown = set(plan) - {"full", "partial"}
+    if unknown:
+        raise ValueError(f"demo plans say 'full' or 'partial', not {sorted(unknown)}")
     for (text, unit), how in zip(steps, plan, strict=False):
         if unit.sample is None:
             continue
-        if how == "partial":  # saved twice, so the history shows work evolving
-            store.save_document(account_id, text.id, unit.model())
-        store.save_document(account_id, text.id, unit.sample(today, how == "partial"))
+        doc = unit.sample(today, how == "partial")
+        if how == "partial":  # a first draft before it, so the history shows work evolving
+            store.save_document(account_id, text.id, _first_draft(doc))
+        store.save_document(account_id, text.id, doc)
+
+
+def _first_draft(doc: BaseModel) -> BaseModel:
+    """The document with only the first thing that was filled in."""
+    filled = doc.model_dump(exclude_defaults=True)
+    first = next(iter(filled), None)
+    return type(doc).model_validate({first: filled[first]} if first else {})

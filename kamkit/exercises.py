@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kamkit.checking import Feedback, Item
-from kamkit.errors import ContentError, KamkitError, NotFound
+from kamkit.errors import ContentError, NotFound
 from kamkit.frameworks import Framework, load_yaml
 from kamkit.resources import exercises_dir
 from kamkit.settings import current
@@ -44,16 +44,20 @@ class _Data(BaseModel):
 
 
 def _step_parts(data: Any, fixed: set[str], part: str) -> Any:
-    """Move every top-level key that is not one of `fixed` under `part` (a step id -> its data),
-    so case and key files keep one plain section per step."""
+    """Gather every top-level key that is not one of `fixed` under `part` (step id -> its data),
+    with what `part` already holds, so case and key files keep one plain section per step."""
     if not isinstance(data, dict):
         return data
+    given = data.get(part) or {}
+    if not isinstance(given, dict):
+        return data  # pydantic says what is wrong with it
     return {k: v for k, v in data.items() if k in fixed} | {
-        part: {k: v for k, v in data.items() if k not in fixed}}
+        part: given | {k: v for k, v in data.items() if k not in fixed}}
 
 
 class Case(_Data):
-    """What a trainee starts from: the brief's facts, typed in for them (per step)."""
+    """What a trainee starts from: the brief's facts, typed in for them (per step: the step's
+    document, validated by the step's model when the case is loaded)."""
 
     id: str = Field(pattern=r"^[a-z0-9_-]+$")
     title: str
@@ -66,19 +70,6 @@ class Case(_Data):
     def _facts_per_step(cls, data: Any) -> Any:
         return _step_parts(data, {"id", "title", "summary", "account", "facts"}, "facts")
 
-    @model_validator(mode="after")
-    def _facts_are_documents(self) -> Case:
-        for sid, doc in self.facts.items():
-            model = step(sid).model  # InvalidInput: not a step
-            if not isinstance(doc, model):
-                try:
-                    self.facts[sid] = model.model_validate(doc)
-                except ValidationError as exc:
-                    first = exc.errors()[0]
-                    where = ".".join(str(p) for p in first["loc"])
-                    raise ValueError(f"{sid}.{where}: {first['msg']}") from None
-        return self
-
     @property
     def documents(self) -> Docs:
         """The case's facts as the account's first documents."""
@@ -86,7 +77,8 @@ class Case(_Data):
 
 
 class CaseKey(_Data):
-    """The expert's answers, each with its clue, per step. Never leaves the kernel."""
+    """The expert's answers, each with its clue, per step (a step a key leaves out is not
+    checked in that case). Never leaves the kernel."""
 
     case: str
     facilitator_note: str = ""
@@ -98,20 +90,26 @@ class CaseKey(_Data):
     def _parts_per_step(cls, data: Any) -> Any:
         return _step_parts(data, {"case", "facilitator_note", "summary", "parts"}, "parts")
 
-    @model_validator(mode="after")
-    def _parts_are_keys(self) -> CaseKey:
-        for sid, part in self.parts.items():
-            checker = step(sid).checker
-            if checker is None:
-                raise ValueError(f"step '{sid}' is not checked against a key")
-            if not isinstance(part, checker.key):
-                try:
-                    self.parts[sid] = checker.key.model_validate(part)
-                except ValidationError as exc:
-                    first = exc.errors()[0]
-                    where = ".".join(str(p) for p in first["loc"])
-                    raise ValueError(f"{sid}.{where}: {first['msg']}") from None
-        return self
+
+def _typed(path: Path, parts: dict[str, Any], model_of: Any) -> dict[str, BaseModel]:
+    """Each step's part validated by the model the step gives it (`model_of(step)`), or a
+    ContentError naming the file and the field ("stakeholders.people.0.level")."""
+    out = {}
+    for sid, data in parts.items():
+        if sid not in registered():
+            raise ContentError(str(path), sid, f"there is no workbook step called '{sid}' "
+                               f"(steps: {', '.join(registered())})")
+        model = model_of(registered()[sid])
+        if model is None:
+            raise ContentError(str(path), sid, f"step '{sid}' is not checked against a key")
+        try:
+            out[sid] = model.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in (sid, *first["loc"]))
+            raise ContentError(str(path), where,
+                               first["msg"].removeprefix("Value error, ")) from None
+    return out
 
 
 def checked_steps(key: CaseKey) -> list[str]:
@@ -149,25 +147,21 @@ def _case_folder(folder: str, case_id: str) -> Path:
 
 @lru_cache(maxsize=32)
 def _cached_case(folder: str, case_id: str) -> Case:
-    case = _load(_case_folder(folder, case_id) / "case.yaml", Case)
+    path = _case_folder(folder, case_id) / "case.yaml"
+    case = load_yaml(path, Case)
     if case.id != case_id:
-        raise ContentError(str(Path(folder) / case_id / "case.yaml"), "id",
-                           f"must be the folder's name '{case_id}'")
-    return case
+        raise ContentError(str(path), "id", f"must be the folder's name '{case_id}'")
+    return case.model_copy(update={"facts": _typed(path, case.facts, lambda u: u.model)})
 
 
 @lru_cache(maxsize=32)
 def _cached_key(folder: str, case_id: str) -> CaseKey:
-    return _load(_case_folder(folder, case_id) / "key.yaml", CaseKey)
-
-
-def _load(path: Path, model: type[BaseModel]) -> Any:
-    try:
-        return load_yaml(path, model)
-    except KamkitError as exc:
-        if isinstance(exc, ContentError):
-            raise
-        raise ContentError(str(path), "(step)", str(exc)) from None
+    path = _case_folder(folder, case_id) / "key.yaml"
+    key = load_yaml(path, CaseKey)
+    if key.case != case_id:
+        raise ContentError(str(path), "case", f"must be the case's id '{case_id}'")
+    return key.model_copy(update={"parts": _typed(
+        path, key.parts, lambda u: u.checker.key if u.checker else None)})
 
 
 def _check_key(key: CaseKey, case: Case, fw: Framework, path: Path) -> None:

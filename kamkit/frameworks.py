@@ -35,15 +35,6 @@ __all__ = ["Framework", "GridContent", "SegmentationContent", "RelationshipConte
            "Tolerances", "UnmappedCategory", "load_part"]
 
 CONTENT_DIR = Path(__file__).parent / "content"
-FILES = {
-    "grid": "grid.yaml",
-    "segmentation": "segmentation.yaml",
-    "relationship": "relationship.yaml",
-    "steps": "steps.yaml",
-    "profile": "profile.yaml",
-    "review": "review.yaml",
-    "exercises": "exercises.yaml",
-}
 
 
 class _Content(BaseModel):
@@ -358,15 +349,11 @@ class Framework(_Content):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+#: content part -> its model: one file per part of the framework, named after it (grid.yaml …)
 _MODELS: dict[str, type[_Content]] = {
-    "grid": GridContent,
-    "segmentation": SegmentationContent,
-    "relationship": RelationshipContent,
-    "steps": StepsContent,
-    "profile": ProfileContent,
-    "review": ReviewContent,
-    "exercises": ExercisesContent,
-}
+    name: (StepsContent if name == "steps" else field.annotation)  # type: ignore[misc]
+    for name, field in Framework.model_fields.items() if name != "source"}
+FILES = {part: f"{part}.yaml" for part in _MODELS}
 
 
 def _read_yaml(path: Path) -> object:
@@ -424,16 +411,10 @@ def load_framework(folder: str | os.PathLike[str] | None = None) -> Framework:
 
 
 def _framework(parts: dict[str, _Content], folder: Path) -> Framework:
-    return Framework(
-        grid=parts["grid"],
-        segmentation=parts["segmentation"],
-        relationship=parts["relationship"],
-        steps=tuple(sorted(parts["steps"].steps, key=lambda s: s.number)),
-        profile=parts["profile"],
-        review=parts["review"],
-        exercises=parts["exercises"],
-        source=str(folder),
-    )
+    steps: StepsContent = parts["steps"]  # type: ignore[assignment]
+    return Framework(**{part: content for part, content in parts.items() if part != "steps"},
+                     steps=tuple(sorted(steps.steps, key=lambda s: s.number)),
+                     source=str(folder))
 
 
 def default_framework() -> Framework:

@@ -22,7 +22,7 @@ from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Attempt, Cohort, Review, Trainee, parse
 from kamkit.report import Workbook, trainee_report
 from kamkit.scoring.review import STATES, ReviewState, review_state
-from kamkit.steps import Docs, for_framework
+from kamkit.steps import Docs, check_framework, for_framework
 from kamkit.store import Store
 from kamkit.store_reviews import AccountRow
 
@@ -46,7 +46,6 @@ class CohortRow:
     accounts: list[str] = field(default_factory=list)
     last_activity: dt.datetime | None = None
     figures: AccountFigures | None = None
-    purposes: list[str] = field(default_factory=list)   # of all their placed accounts
     state: ReviewState = "nothing yet"
     reviews: dict[str, Review] = field(default_factory=dict)
 
@@ -137,6 +136,7 @@ class ReviewSession:
         self.store = store
         self.reviewer = reviewer
         self.framework = framework or default_framework()
+        check_framework(self.framework)  # every step installed, with a rubric
 
     # -- the cohort ------------------------------------------------------------------------------
 
@@ -167,8 +167,6 @@ class ReviewSession:
                 continue
             fig = kept[acc].figures
             row.accounts.append(r["account"])
-            if fig.get("purpose"):
-                row.purposes.append(fig.get("purpose"))
             if row.account_id is None:
                 row.account_id, row.account = acc, r["account"]
                 row.last_activity, row.figures = r["updated_at"], fig

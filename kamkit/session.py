@@ -12,7 +12,7 @@ from kamkit.exercises import check, load_case, load_key
 from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Account, Attempt, Review, Trainee
 from kamkit.scoring.progress import StepProgress, resume_step
-from kamkit.steps import Docs, for_framework
+from kamkit.steps import Docs, check_framework, for_framework
 from kamkit.store import Store
 
 __all__ = ["Session"]
@@ -26,6 +26,7 @@ class Session:
         self.store = store
         self.trainee = trainee
         self.framework = framework or default_framework()
+        check_framework(self.framework)  # content that does not fit the steps: said at once
         self.account = account
 
     # -- accounts: always this trainee's own -------------------------------------------------

@@ -160,6 +160,10 @@ def for_framework(framework: Framework) -> list[tuple[StepText, Step]]:
     units = _all()
     out = []
     for text in framework.steps:
+        if not units:  # even kamkit's own steps are missing: its package metadata is
+            raise ContentError(f"{framework.source}/steps.yaml", "steps",
+                               "no workbook steps are registered: install kamkit (pip install "
+                               "-e . in a checkout) so its entry points are known")
         if text.id not in units:
             raise ContentError(f"{framework.source}/steps.yaml", "steps",
                                f"no step '{text.id}' is installed (installed: "

@@ -253,7 +253,8 @@ STEP = Step(
     checker=Checker(key=StakeholdersKey, check=_check, problems=_problems, explain=_explain,
                     answer=_answer),
     figures=figures,
-    columns={"people": "People mapped", "threats_without_action": "Threats without action"},
+    columns={"people": "People mapped",
+             "threats_without_action": "Threats without action"},  # opponents with power
     sheet=Sheet(head=_sheet_head, rows=_sheet_rows),
     sample=sample,
 )

@@ -233,8 +233,7 @@ STYLE = widgets.HTML("""<style>
 .kk-feedback.kk-warning { border-color: #d9480f; }
 .kk-comment { white-space: pre-wrap; margin: 4px 0; padding-left: 10px;
               border-left: 3px solid #ccc; }
-.kk-row { display: grid; grid-template-columns: 170px 150px 52px 100px 110px 62px 70px 56px
-          62px 50px 110px; align-items: center; font-size: 0.92em; }
+.kk-row { display: grid; align-items: center; font-size: 0.92em; }
 .kk-row > span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; padding: 0 4px; }
 .kk-row.kk-head { font-weight: 600; border-bottom: 2px solid #dde3ea; }
 .kk-state { border-radius: 10px; padding: 1px 8px; font-size: 0.85em; }

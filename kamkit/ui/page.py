@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from kamkit.errors import AccessDenied, KamkitError, NotFound
 from kamkit.frameworks import Framework
 from kamkit.session import Session
-from kamkit.settings import Settings, current
+from kamkit.settings import current
 from kamkit.ui.components import STYLE, Message
 
 __all__ = ["request_session", "open_page", "StepPage"]
@@ -38,7 +38,7 @@ def request_session(store: object = None, env: Mapping[str, str] | None = None,
     # Not pre-heated, or outside Voila: returns at once.
     wait_for_request()
     env = os.environ if env is None else env
-    store = store or Store(Settings.from_env(env).db_url)
+    store = store or Store(current().db_url)  # the server's store; the request says who
     query = env.get("QUERY_STRING") or ""
     session = Session(store, resolve_trainee(store, query, env), framework)  # type: ignore[arg-type]
     params = parse_qs(query)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from kamkit.checking import Feedback, best_score, has_passed
-from kamkit.exercises import brief_html, load_case
+from kamkit.exercises import brief_html, checked_steps, load_case, load_key
 from kamkit.html import e
 from kamkit.session import Session
 from kamkit.ui.components import STYLE, Message, guarded
 
-__all__ = ["PracticePanel", "with_practice", "case_intro", "feedback_html"]
+__all__ = ["PracticePanel", "brief_box", "with_practice", "case_intro", "feedback_html"]
 
 
 class PracticePanel(widgets.VBox):
@@ -23,10 +23,8 @@ class PracticePanel(widgets.VBox):
     def __init__(self, session: Session, step: str, open_brief: bool = False) -> None:
         self.session = session
         self.step = step
-        case = load_case(session.account.case_id)  # type: ignore[arg-type, union-attr]
-        self.brief = widgets.HTML(f"<div class='kk-brief'>{brief_html(case.id)}</div>")
-        self.brief_box = widgets.Accordion([self.brief], titles=[f"The case: {case.title}"],
-                                           selected_index=0 if open_brief else None)
+        self.brief_box = brief_box(session.account.case_id, open_brief)  # type: ignore
+        self.brief = self.brief_box.children[0]
         self.check_button = widgets.Button(description="Check my answers",
                                            button_style="warning",
                                            layout=widgets.Layout(width="auto"))
@@ -85,11 +83,22 @@ def feedback_html(feedback: Feedback) -> str:
     return head + lines + summary
 
 
+def brief_box(case_id: str, open_brief: bool) -> widgets.Accordion:
+    """The case's brief, folded away unless it is where the work starts."""
+    case = load_case(case_id)
+    return widgets.Accordion([widgets.HTML(f"<div class='kk-brief'>{brief_html(case.id)}</div>")],
+                             titles=[f"The case: {case.title}"],
+                             selected_index=0 if open_brief else None)
+
+
 def with_practice(session: Session, step: str, view: widgets.Widget) -> widgets.Widget:
-    """The step's view, with the practice panel above it when the account is a case study."""
+    """The step's view, with the practice panel above it when the account is a case study
+    whose key checks this step (the brief alone above a step it does not check)."""
     if session.account is None or session.account.case_id is None:
         return view
     first = session.framework.steps[0].id  # the brief opens where the work starts
+    if step not in checked_steps(load_key(session.account.case_id)):
+        return widgets.VBox([brief_box(session.account.case_id, step == first), view])
     return widgets.VBox([PracticePanel(session, step, open_brief=step == first), view])
 
 

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 
 from kamkit.charts import gap_bars, histogram, step_completion
 from kamkit.errors import AccessDenied, KamkitError
+from kamkit.figures import figure_columns
 from kamkit.frameworks import Framework, default_framework
 from kamkit.html import e
 from kamkit.review import (
@@ -32,33 +33,42 @@ from kamkit.settings import Settings, current
 from kamkit.ui.components import STYLE, Message, download_link, guarded, safe_filename
 from kamkit.ui.review_trainee import TraineeReview
 
-__all__ = ["ReviewApp", "app", "PAGE_SIZE", "open_review_page", "ALL", "TraineeLine", "row_html"]
+__all__ = ["ReviewApp", "app", "PAGE_SIZE", "open_review_page", "ALL", "TraineeLine", "head_html",
+           "row_html"]
 
 _log = logging.getLogger("kamkit.ui.review")
 PAGE_SIZE = 25
 ALL = "(all)"
-_COLUMNS = ["Trainee", "Account", "Steps", "Last active", "Purpose", "People", "Threats*",
-            "Score", "Feeling", "Gap", "Review"]
-
-
 def _cell(value: object) -> str:
+    if isinstance(value, float):
+        value = f"{value:g}"
     return f"<span>{'' if value is None else e(value)}</span>"
 
 
-def row_html(row: CohortRow) -> str:
-    """One trainee's line of the table (every value escaped)."""
+def _grid(figures: int) -> str:
+    """The table's columns: who, then one per step figure, then the review status."""
+    return (f'style="grid-template-columns: 170px 150px 52px 100px repeat({figures}, '
+            'minmax(56px, 110px)) 110px"')
+
+
+def head_html(columns: list[tuple[str, str]]) -> str:
+    """The table's header: the steps' figure columns between who and the review status."""
+    cells = ["Trainee", "Account", "Steps", "Last active", *(t for _, t in columns), "Review"]
+    return (f'<div {_grid(len(columns))} class="kk-row kk-head">'
+            + "".join(f'<span title="{e(c)}">{e(c)}</span>' for c in cells) + "</div>")
+
+
+def row_html(row: CohortRow, columns: list[tuple[str, str]]) -> str:
+    """One trainee's line of the table (every value escaped): their most recent account's
+    figures, one per step figure column."""
     f = row.figures
-    gap = "" if f is None or f.get("gap") is None else f"{f.get('gap'):+d}"
     more = f" +{len(row.accounts) - 1}" if len(row.accounts) > 1 else ""
     state = row.state.replace(" ", "-")
     last = row.last_activity.strftime("%d %b %H:%M") if row.last_activity else "never"
-    return ('<div class="kk-row">'
+    return (f'<div {_grid(len(columns))} class="kk-row">'
             + _cell(row.name) + _cell((row.account or "no account") + more)
             + _cell(f"{row.steps_done}/{len(f.status)}" if f else "-") + _cell(last)
-            + _cell(", ".join(sorted(set(row.purposes))) or "-")
-            + "".join(_cell(f.get(name) if f else None)
-                      for name in ("people", "threats_without_action", "score", "feeling"))
-            + _cell(gap)
+            + "".join(_cell(f.get(name) if f else None) for name, _ in columns)
             + f'<span><span class="kk-state kk-state-{state}">{e(row.state)}</span></span>'
             + "</div>")
 
@@ -66,7 +76,8 @@ def row_html(row: CohortRow) -> str:
 class TraineeLine(widgets.HBox):
     """A table line: the button that opens the trainee, and their figures."""
 
-    def __init__(self) -> None:
+    def __init__(self, columns: list[tuple[str, str]]) -> None:
+        self.columns = columns
         self.open_button = widgets.Button(description="Open", layout=widgets.Layout(width="64px"))
         self.cells = widgets.HTML()
         self.trainee_id: int | None = None
@@ -74,7 +85,7 @@ class TraineeLine(widgets.HBox):
 
     def show(self, row: CohortRow | None) -> None:
         self.trainee_id = row.trainee_id if row else None
-        self.cells.value = row_html(row) if row else ""
+        self.cells.value = row_html(row, self.columns) if row else ""
         self.layout.display = None if row else "none"
 
 
@@ -136,10 +147,9 @@ class ReviewApp(widgets.VBox):
     def _create_table(self) -> None:
         self.summary = widgets.HTML()
         self.charts = widgets.HTML()
-        head = "".join(f"<span>{c}</span>" for c in _COLUMNS)
-        self.table_head = widgets.HTML(
-            f'<div style="margin-left:68px" class="kk-row kk-head">{head}</div>')
-        self.lines = [TraineeLine() for _ in range(PAGE_SIZE)]
+        columns = figure_columns(self.framework)
+        self.table_head = widgets.HTML(f'<div style="margin-left:68px">{head_html(columns)}</div>')
+        self.lines = [TraineeLine(columns) for _ in range(PAGE_SIZE)]
         for line in self.lines:
             line.open_button.on_click(lambda _, ln=line: ln.trainee_id is not None
                                       and self.open_trainee(ln.trainee_id))
@@ -154,9 +164,8 @@ class ReviewApp(widgets.VBox):
         self.table_box = widgets.VBox([
             self.table_head, *self.lines,
             widgets.HBox([self.prev_button, self.page_label, self.next_button]),
-            widgets.HTML("<div class='kk-muted'>*Threats: high-influence opponents with no "
-                         "next action. Figures are those of each trainee's most recently worked "
-                         "account, as of their last save.</div>"),
+            widgets.HTML("<div class='kk-muted'>Figures are those of each trainee's most "
+                         "recently worked account, as of their last save.</div>"),
         ])
         self.table_box.add_class("kk-card")
 
@@ -316,7 +325,7 @@ def open_review_page(attach: Callable[[ReviewSession], None], deny: Callable[[st
         if settings.role != "review":
             raise AccessDenied("This page belongs to the manager's review server "
                                "(`kamkit review`); it does not open here.")
-        attach(ReviewSession(Store(settings.db_url), settings.reviewer or "Manager", framework))
+        attach(ReviewSession(Store(current().db_url), settings.reviewer or "Manager", framework))
     except KamkitError as exc:
         deny(str(exc))
     except Exception:

@@ -8,7 +8,6 @@ Every change is validated and saved as a new version of the map; the whole map r
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Any
 
 import ipywidgets as widgets
@@ -360,10 +359,10 @@ def _tree_html(doc: StakeholderMapDoc) -> str:
         items = []
         for p in children.get(parent, []):
             ours = held.get(p.id)
-            tag = (f' <span class="kk-ok">← {html.escape(", ".join(ours))}</span>' if ours
+            tag = (f' <span class="kk-ok">← {e(", ".join(ours))}</span>' if ours
                    else ' <span class="kk-error">no contact</span>')
-            items.append(f"<li><b>{html.escape(_label(p))}</b> "
-                         f"<span class='kk-muted'>{html.escape(p.title)}</span>{tag}"
+            items.append(f"<li><b>{e(_label(p))}</b> "
+                         f"<span class='kk-muted'>{e(p.title)}</span>{tag}"
                          f"{branch(p.id)}</li>")
         return f"<ul>{''.join(items)}</ul>" if items else ""
 

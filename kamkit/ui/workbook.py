@@ -322,16 +322,9 @@ class WorkbookApp(widgets.VBox):
             slot.children = [widgets.HTML("<p>Pick or create an account on the Home tab "
                                           "first.</p>")]
             return
-        factory = self._factories.get(step_id)
-        if factory is None:
-            step = self.framework.step(step_id)
-            view: widgets.Widget = widgets.HTML(
-                f"<div class='kk-card'><h3>{e(step.title)}</h3><p>{e(step.summary)}</p>"
-                "<p class='kk-muted'>This step is not in this version of kamkit yet.</p></div>")
-        else:
-            from kamkit.ui.practice import with_practice
+        from kamkit.ui.practice import with_practice
 
-            view = with_practice(session, step_id, factory(session))
+        view = with_practice(session, step_id, self._factories[step_id](session))
         self._step_views[step_id] = view
         slot.children = [view]
 

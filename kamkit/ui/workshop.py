@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from kamkit.errors import AccessDenied
-from kamkit.exercises import list_cases, load_key
+from kamkit.exercises import checked_steps, list_cases, load_key
 from kamkit.frameworks import Framework, default_framework
 from kamkit.html import e
 from kamkit.review import ReviewSession, RoomRow, room_counts
@@ -84,8 +84,9 @@ class WorkshopApp(widgets.VBox):
         self.notice.clear()
         rows, mistakes = session.room(self.case.value,
                                       None if self.cohort.value == ALL else self.cohort.value)
-        steps = self.framework.steps
         key = load_key(self.case.value, self.framework)
+        checked = set(checked_steps(key))  # a step the key leaves out is not part of the case
+        steps = [s for s in self.framework.steps if s.id in checked]
         self.note.value = (f"<div class='kk-hint'><b>Facilitator's note:</b> "
                            f"{e(key.facilitator_note)}</div>" if key.facilitator_note else "")
         started, done = room_counts(rows, len(steps))

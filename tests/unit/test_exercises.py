@@ -12,6 +12,7 @@ from kamkit.errors import ContentError, NotFound
 from kamkit.exercises import (
     CASES_DIR,
     check,
+    checked_steps,
     list_cases,
     load_case,
     load_key,
@@ -198,3 +199,57 @@ def test_the_expert_view_waits_until_the_step_is_passed():
                                             "stakeholders": case.facts["stakeholders"],
                                             "relationship": _answers("halden")["relationship"]})
     assert not feedback.passed and feedback.summary == ""
+
+
+def _copy(tmp_path, monkeypatch, case_id="halden"):
+    shutil.copytree(CASES_DIR / case_id, tmp_path / case_id)
+    monkeypatch.setenv("KAMKIT_CASES", str(tmp_path))
+    return tmp_path / case_id
+
+
+def test_a_broken_fact_is_refused_with_the_step_and_field(tmp_path, monkeypatch):
+    folder = _copy(tmp_path, monkeypatch)
+    case = folder / "case.yaml"
+    case.write_text(case.read_text().replace("level: board", "level: boardroom", 1))
+    with pytest.raises(ContentError) as err:
+        load_case("halden")
+    assert err.value.path.endswith("case.yaml")
+    assert err.value.field.startswith("stakeholders.people.") and err.value.field.endswith(
+        ".level")
+
+
+def test_a_section_that_is_no_step_is_refused_by_name(tmp_path, monkeypatch):
+    folder = _copy(tmp_path, monkeypatch)
+    case = folder / "case.yaml"
+    case.write_text(case.read_text().replace("stakeholders:", "stakeholder:", 1))
+    with pytest.raises(ContentError, match="no workbook step called 'stakeholder'") as err:
+        load_case("halden")
+    assert err.value.field == "stakeholder"
+
+
+def test_facts_may_also_sit_under_a_facts_section(tmp_path, monkeypatch):
+    folder = _copy(tmp_path, monkeypatch)
+    case = folder / "case.yaml"
+    case.write_text(case.read_text() + "facts:\n  relationship:\n    gut_feeling: 40\n")
+    facts = load_case("halden").facts
+    assert set(facts) == {"profile", "stakeholders", "relationship"}
+    assert facts["relationship"].gut_feeling == 40
+
+
+def test_a_key_for_another_case_is_refused(tmp_path, monkeypatch):
+    folder = _copy(tmp_path, monkeypatch)
+    key = folder / "key.yaml"
+    key.write_text(key.read_text().replace("case: halden", "case: corvel"))
+    with pytest.raises(ContentError, match="must be the case's id 'halden'"):
+        load_key("halden", FW)
+
+
+def test_a_key_that_leaves_a_step_out_checks_the_others_and_not_that_one(tmp_path, monkeypatch):
+    folder = _copy(tmp_path, monkeypatch)
+    key = folder / "key.yaml"
+    text = key.read_text()
+    key.write_text(text[:text.index("\nrelationship:")] + "\n")
+    loaded = load_key("halden", FW)
+    assert checked_steps(loaded) == ["profile", "stakeholders"]
+    with pytest.raises(NotFound, match="no expert answers"):
+        check("relationship", Docs(), load_case("halden"), loaded, FW)

@@ -101,6 +101,13 @@ def test_a_changed_person_keeps_their_place_and_their_links_are_replaced():
     assert [(lk.theirs, lk.today) for lk in new.links] == [("p2", None), ("p1", 4)]
 
 
+def test_a_new_person_joins_at_the_end_with_their_links():
+    new = with_person(_map(), Stakeholder(id="p3", name="Lena", reports_to="p2"),
+                      [PeerLink(ours="t1", theirs="p3", today=1)])
+    assert [p.id for p in new.people] == ["p1", "p2", "p3"]
+    assert [lk.theirs for lk in new.links] == ["p1", "p2", "p3"]
+
+
 def test_a_change_that_closes_a_reports_to_loop_is_refused():
     with pytest.raises(InvalidInput, match="circle"):
         with_person(_map(), Stakeholder(id="p1", name="Greta", reports_to="p2"))

@@ -19,11 +19,9 @@ PG_URL = os.environ.get("KAMKIT_TEST_PG_URL")
 
 
 def _wipe(url: str) -> None:
-    with Store(url) as s:
-        for table in reversed(trainees.metadata.sorted_tables):  # those that refer to others first
-            table.drop(s.engine, checkfirst=True)
-        with s.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS kamkit_meta")
+    with Store(url) as s, s.engine.begin() as conn:  # PostgreSQL only: CASCADE drops the keys
+        for name in [*trainees.metadata.tables, "kamkit_meta"]:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name} CASCADE")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

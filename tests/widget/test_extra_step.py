@@ -21,6 +21,7 @@ from kamkit.review import ReviewSession
 from kamkit.session import Session
 from kamkit.steps import added, check_framework, for_framework, registered
 from kamkit.store import Store
+from kamkit.ui.review import ReviewApp
 from kamkit.ui.workbook import WorkbookApp
 from tests import extra_step
 
@@ -91,7 +92,12 @@ def test_the_report_and_drill_down_show_it(cohort, framework):
     assert "pricing at level 4" in review.report(ana.id)  # its own rubric, in the feedback
 
 
-def test_the_dashboard_counts_it_and_carries_its_figure(cohort, framework):
+def test_the_dashboard_counts_it_and_shows_its_figure(cohort, framework):
+    page = ReviewApp(ReviewSession(cohort, "Mia", framework))
+    assert "Discount %" in page.table_head.value
+    line = next(ln for ln in page.lines if ln.trainee_id == _zoe(cohort).id)
+    # four steps now; all but the map (one person unrated) done, and its discount shown
+    assert "<span>3/4</span>" in line.cells.value and "<span>12.5</span>" in line.cells.value
     rows = {r.name: r for r in ReviewSession(cohort, "Mia", framework).rows()}
     figures = rows["Ben Okafor"].figures  # a profile begun: the pricing step not yet
     assert figures.status["pricing"] == "not started" and figures.get("discount") is None
