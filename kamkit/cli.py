@@ -37,10 +37,13 @@ def _store(args: argparse.Namespace) -> Store:
 def _check_content() -> None:
     """Before serving: the content loads and fits the installed steps (else a message, no
     server that fails on every page)."""
+    from kamkit.exercises import check_cases
     from kamkit.frameworks import default_framework
     from kamkit.steps import check_framework
 
-    check_framework(default_framework())
+    framework = default_framework()
+    check_framework(framework)
+    check_cases(framework)
 
 
 def _confirm(question: str, yes: bool) -> bool:
@@ -349,6 +352,18 @@ def cmd_validate_content(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate_cases(args: argparse.Namespace) -> int:
+    from kamkit.exercises import cases_dirs, check_cases, checked_steps
+    from kamkit.frameworks import default_framework
+
+    checked = check_cases(default_framework())
+    for case, key in checked:
+        print(f"{case.id}\t{case.title}\tchecks: {', '.join(checked_steps(key))}")
+    where = " and ".join(str(d) for d in cases_dirs())
+    print(f"kamkit: {len(checked)} cases in {where} are valid.")
+    return 0
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     from kamkit.settings import Settings
 
@@ -459,6 +474,10 @@ def build_parser() -> argparse.ArgumentParser:
     ic.add_argument("--account", required=True, help="account id or exact name")
     ic.add_argument("--yes", action="store_true", help="add the ready rows without asking")
     ic.set_defaults(func=cmd_import_crm)
+
+    vc = sub.add_parser("validate-cases", help="check every case study and its expert key "
+                        "(KAMKIT_CASES, else kamkit's own) against the content and the steps")
+    vc.set_defaults(func=cmd_validate_cases)
 
     st = sub.add_parser("settings", help="the effective KAMKIT_* settings (secrets masked)")
     st.set_defaults(func=cmd_settings)

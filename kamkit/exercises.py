@@ -28,15 +28,27 @@ from kamkit.steps import Docs, registered, step
 
 __all__ = ["CASES_DIR", "Case", "CaseKey", "Item", "Feedback", "list_cases", "load_case",
            "load_key", "check", "brief_html", "checked_steps", "model_answers", "Mistake",
-           "item_label", "common_mistakes", "cases_dir"]
+           "item_label", "common_mistakes", "cases_dirs",
+           "check_cases"]
 
 #: kamkit's own case studies (in a checkout: exercises/cases)
 CASES_DIR = exercises_dir() / "cases"
 
 
-def cases_dir() -> Path:
-    """The `cases` setting (a trainer's own cases) if set, else kamkit's."""
-    return Path(current().cases or CASES_DIR)
+def cases_dirs() -> list[Path]:
+    """Where cases are found: a trainer's own folder (the `cases` setting) first, then kamkit's.
+    A trainer's case adds to kamkit's; one with the same id as kamkit's replaces it."""
+    own = current().cases
+    return [Path(own), CASES_DIR] if own else [CASES_DIR]
+
+
+def _folder_of(case_id: str) -> str:
+    """The cases folder that holds `case_id` (the first, in `cases_dirs()` order)."""
+    if case_id and "/" not in case_id and "\\" not in case_id and not case_id.startswith("."):
+        for folder in cases_dirs():
+            if (folder / case_id / "case.yaml").is_file():
+                return str(folder)
+    raise NotFound(f"There is no case study called '{case_id}'.")
 
 
 class _Data(BaseModel):
@@ -119,22 +131,27 @@ def checked_steps(key: CaseKey) -> list[str]:
 
 def list_cases() -> list[Case]:
     """Every case study, by title."""
-    folder = cases_dir()
-    if not folder.is_dir():
-        return []
-    return sorted((load_case(p.name) for p in folder.iterdir() if (p / "case.yaml").exists()),
-                  key=lambda c: c.title)
+    ids = {p.name for folder in cases_dirs() if folder.is_dir() for p in folder.iterdir()
+           if (p / "case.yaml").is_file()}
+    return sorted((load_case(case_id) for case_id in ids), key=lambda c: c.title)
+
+
+def check_cases(framework: Framework) -> list[tuple[Case, CaseKey]]:
+    """Every case with its key, checked against the framework and the installed steps: a
+    ContentError names the first broken file and field (before any trainee meets it)."""
+    return [(case, load_key(case.id, framework)) for case in list_cases()]
 
 
 def load_case(case_id: str) -> Case:
-    return _cached_case(str(cases_dir()), case_id)
+    return _cached_case(_folder_of(case_id), case_id)
 
 
 def load_key(case_id: str, framework: Framework | None = None) -> CaseKey:
     """The expert key of a case, checked against the case and the framework."""
-    key = _cached_key(str(cases_dir()), case_id)
+    folder = _folder_of(case_id)
+    key = _cached_key(folder, case_id)
     if framework is not None:
-        _check_key(key, load_case(case_id), framework, cases_dir() / case_id / "key.yaml")
+        _check_key(key, load_case(case_id), framework, Path(folder) / case_id / "key.yaml")
     return key
 
 
@@ -176,7 +193,7 @@ def brief_html(case_id: str) -> str:
     """The brief as HTML. Authored content, but rendered with raw HTML escaped all the same."""
     import mistune
 
-    path = _case_folder(str(cases_dir()), case_id) / "brief.md"
+    path = _case_folder(_folder_of(case_id), case_id) / "brief.md"
     render = mistune.create_markdown(escape=True, plugins=["table"])
     return str(render(path.read_text(encoding="utf-8")))
 

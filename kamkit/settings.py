@@ -24,7 +24,8 @@ SETTINGS: dict[str, tuple[str, str, str]] = {
     "content": ("KAMKIT_CONTENT", "kamkit's own content",
                 "a folder of framework content files (YAML) to use instead of kamkit's"),
     "cases": ("KAMKIT_CASES", "kamkit's own cases",
-              "a folder of case studies (one folder per case) to use instead of kamkit's"),
+              "a folder of case studies (one folder per case), added to kamkit's (a case "
+              "with the id of one of kamkit's replaces it)"),
     "access": ("KAMKIT_ACCESS", "personal",
                "who may open the workbook: 'personal' (this machine's user) or 'links' "
                "(personal links only; `kamkit serve` sets it from --access)"),

@@ -15,10 +15,15 @@ from kamkit.frameworks import GridContent
 from kamkit.models import Stakeholder, StakeholderMapDoc
 from kamkit.scoring.grid import place_person
 
-__all__ = ["Finding", "CoverageReport", "analyse", "without_action", "LEVELS", "UNKNOWN_LEVEL",
+__all__ = ["Finding", "CoverageReport", "analyse", "without_action", "LEVELS", "FINDING_IDS",
+           "UNKNOWN_LEVEL",
            "peer_grid", "level_gaps", "best_levels"]
 
 LEVELS = ["board", "executive", "senior manager", "manager", "staff"]  # top first
+#: every finding `analyse` can report, by id (a case key may expect one to show, or not to)
+FINDING_IDS = ("no_decision_maker", "high_influence_uncovered", "coverage_inadequate",
+               "threat_without_action", "swing_vote_without_action", "level_gap",
+               "single_threaded", "unknown_ratings", "no_opponent", "too_few_people", "stale")
 UNKNOWN_LEVEL = "level unknown"
 _RANK = {lvl: len(LEVELS) - i for i, lvl in enumerate(LEVELS)}
 
@@ -78,7 +83,7 @@ def analyse(doc: StakeholderMapDoc, grid: GridContent,
     rated = [p for p in doc.people if p.influence is not None and p.support is not None]
     findings: list[Finding] = []
 
-    def add(fid: str, severity: int, title: str, reason: str,
+    def add(fid: str, severity: int, title: str, reason: str,  # fid: one of FINDING_IDS
             people: list[Stakeholder] | None = None) -> None:
         findings.append(Finding(fid, severity, title, reason,
                                 tuple(_name(p) for p in people or [])))

@@ -15,7 +15,13 @@ from kamkit.checking import Clue, Item, KeyPart, within
 from kamkit.frameworks import Framework
 from kamkit.html import e
 from kamkit.models import PeerLink, Stakeholder, StakeholderMapDoc, TeamMember
-from kamkit.scoring.coverage import CoverageReport, analyse, best_levels, without_action
+from kamkit.scoring.coverage import (
+    FINDING_IDS,
+    CoverageReport,
+    analyse,
+    best_levels,
+    without_action,
+)
 from kamkit.scoring.grid import default_action, place_person
 from kamkit.scoring.progress import StepProgress, checklist
 from kamkit.steps import Checker, Docs, Sheet, Step
@@ -185,6 +191,9 @@ def _problems(key: StakeholdersKey, case: Docs, fw: Framework) -> list[tuple[str
                 found.append((f"people.{pid}", f"unknown category '{cat}'"))
         if pk.role is not None and pk.role not in fw.grid.roles:
             found.append((f"people.{pid}.role", f"unknown role '{pk.role}'"))
+    # a misspelt finding would always count as absent: right for every trainee, or wrong
+    found += [(f"findings.{i}", f"unknown finding '{f.id}' (findings: {', '.join(FINDING_IDS)})")
+              for i, f in enumerate(key.findings) if f.id not in FINDING_IDS]
     return found
 
 

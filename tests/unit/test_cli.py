@@ -128,3 +128,20 @@ def test_cohort_details_need_a_cohort(db, capsys):
     assert "add --cohort" in capsys.readouterr().err
     assert main(["--db", db, "cohort", "add", "Ann", "--cohort", "N", "--date", "30/11"]) == 1
     assert "real date" in capsys.readouterr().err
+
+
+def test_validate_cases_lists_each_case_and_names_a_broken_key(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from kamkit.cli import main
+    from kamkit.exercises import CASES_DIR
+
+    assert main(["validate-cases"]) == 0
+    assert "halden" in capsys.readouterr().out
+    shutil.copytree(CASES_DIR / "halden", tmp_path / "halden")
+    key = tmp_path / "halden" / "key.yaml"
+    key.write_text(key.read_text().replace("- id: level_gap", "- id: levelgap"))
+    monkeypatch.setenv("KAMKIT_CASES", str(tmp_path))
+    assert main(["validate-cases"]) == 1
+    err = capsys.readouterr().err
+    assert "key.yaml" in err and "unknown finding 'levelgap'" in err

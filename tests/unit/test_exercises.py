@@ -253,3 +253,34 @@ def test_a_key_that_leaves_a_step_out_checks_the_others_and_not_that_one(tmp_pat
     assert checked_steps(loaded) == ["profile", "stakeholders"]
     with pytest.raises(NotFound, match="no expert answers"):
         check("relationship", Docs(), load_case("halden"), loaded, FW)
+
+
+@pytest.mark.parametrize("absent", [True, False])
+def test_a_misspelt_finding_is_refused_whichever_way_it_is_expected(tmp_path, monkeypatch,
+                                                                    absent):
+    folder = _copy(tmp_path, monkeypatch)
+    key = folder / "key.yaml"
+    text = key.read_text().replace("- id: level_gap", "- id: level_gaps")
+    if absent:
+        text = text.replace("- id: level_gaps", "- id: level_gaps\n      absent: true", 1)
+    key.write_text(text)
+    with pytest.raises(ContentError, match="unknown finding 'level_gaps'"):
+        load_key("halden", FW)
+
+
+def test_a_trainers_cases_add_to_kamkits_and_one_of_the_same_id_replaces_it(tmp_path,
+                                                                            monkeypatch):
+    builtin = {c.id for c in list_cases()}
+    shutil.copytree(CASES_DIR / "halden", tmp_path / "nordfjord")
+    case = tmp_path / "nordfjord" / "case.yaml"
+    case.write_text(case.read_text().replace("id: halden", "id: nordfjord", 1))
+    key = tmp_path / "nordfjord" / "key.yaml"
+    key.write_text(key.read_text().replace("case: halden", "case: nordfjord"))
+    shutil.copytree(CASES_DIR / "corvel", tmp_path / "corvel")
+    own = tmp_path / "corvel" / "case.yaml"
+    own.write_text(own.read_text().replace("title: ", "title: Our own ", 1))
+    monkeypatch.setenv("KAMKIT_CASES", str(tmp_path))
+    cases = {c.id: c for c in list_cases()}
+    assert set(cases) == builtin | {"nordfjord"}
+    assert cases["corvel"].title.startswith("Our own ")
+    assert load_key("nordfjord", FW).case == "nordfjord"

@@ -166,3 +166,19 @@ def test_one_in_three_high_influence_people_covered_is_exactly_enough(framework)
     doc.links[2] = doc.links[2].model_copy(update={"today": 1})  # ops: vendor only
     report = analyse(doc, framework.grid, TODAY)
     assert "coverage_inadequate" not in {f.id for f in report.findings}
+
+
+def test_every_finding_the_analysis_can_report_is_listed_by_id():
+    """A case key is checked against FINDING_IDS: an id the analysis reports but the list
+    lacks would make a correct key look broken."""
+    import re
+    from pathlib import Path
+
+    from kamkit.scoring import coverage
+
+    source = Path(coverage.__file__).read_text(encoding="utf-8")
+    reported = set(re.findall(r'add\("([a-z_]+)"', source))
+    reported |= {f"{c}_without_action" for c in re.findall(r'\(\("([a-z_]+)", "[^"]+"\),',
+                                                            source)}
+    reported |= {f"{c}_without_action" for c in re.findall(r'\("([a-z_]+)", "Swing', source)}
+    assert reported == set(coverage.FINDING_IDS)
