@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # imported lazily at run time: `kamkit --help` stays instant
 
 __all__ = ["main", "build_parser", "cmd_cohort_add", "cmd_cohort_list", "cmd_cohort_relink",
            "cmd_demo", "cmd_export", "cmd_import", "cmd_import_crm", "cmd_review", "cmd_serve",
-           "cmd_settings", "cmd_steps", "cmd_validate_content"]
+           "cmd_settings", "cmd_steps", "cmd_validate_content",
+           "cmd_validate_cases"]
 
 
 def _store(args: argparse.Namespace) -> Store:

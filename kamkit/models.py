@@ -30,7 +30,7 @@ __all__ = ["INFLUENCE_MIN", "INFLUENCE_MAX", "SUPPORT_MIN", "SUPPORT_MAX", "Trai
            "without_person", "with_person", "copy_of_person", "new_id", "with_team_member",
            "without_team_member", "IndicatorRating", "PlanItem", "Assessment", "RelationshipDoc",
            "Review", "ReviewStatus", "Attempt", "parse", "Items", "Level", "LongText", "Name",
-           "ShortText", "Swot"]
+           "ShortText", "Swot", "parse_keeping"]
 
 # The two rating scales of the Decision-Making Grid are part of the data model: saved maps depend on
 # them. Labels and the high-influence threshold live in content (kamkit/content/grid.yaml).
@@ -441,3 +441,66 @@ def parse(model: type[_M], data: Any) -> _M:
         if len(problems) > 1:
             message += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
         raise InvalidInput(message, field=field or None, problems=problems) from None
+
+
+def _unit(field: str, data: dict[str, Any]) -> tuple[str, ...]:
+    """The part of a document a problem belongs to, as a path: a top-level field, or one entry
+    of a field that maps ids to entries ("ratings.plan_sharing", "swot.threats")."""
+    parts = tuple(p for p in field.split(".") if p)
+    if len(parts) >= 2 and isinstance(data.get(parts[0]), dict) and not parts[1].isdigit():
+        return parts[:2]
+    return parts[:1]
+
+
+def _revert(data: dict[str, Any], before: dict[str, Any], path: tuple[str, ...]) -> bool:
+    """Put `before`'s value back at `path` in `data` (removing what `before` lacks); False when
+    it is already there (nothing left to undo)."""
+    *head, last = path
+    target, source = data, before
+    for key in head:
+        target = target.setdefault(key, {}) if isinstance(target, dict) else target
+        source = source.get(key, {}) if isinstance(source, dict) else {}
+    if not isinstance(target, dict):
+        return False
+    if last in source:
+        if target.get(last) == source[last]:
+            return False
+        target[last] = source[last]
+    elif last in target:
+        del target[last]
+    else:
+        return False
+    return True
+
+
+def parse_keeping(model: type[_M], data: dict[str, Any],
+                  previous: BaseModel) -> tuple[_M, list[tuple[str, str]]]:
+    """Validate `data` as `model`, keeping every change that breaks no rule: a part that does
+    keeps its `previous` value. Returns the document to save and the problems, (field, message)
+    each - none when everything was valid. One mistyped field never holds the rest back."""
+    import copy
+
+    data = copy.deepcopy(data)
+    before = previous.model_dump()
+    problems: list[tuple[str, str]] = []
+    while True:
+        try:
+            return parse(model, data), problems
+        except InvalidInput as exc:
+            found = exc.problems or [("", str(exc))]
+        undone = [(f, m) for f, m in found if f and _revert(data, before, _unit(f, data))]
+        if undone:
+            problems += undone
+            continue
+        # a rule about the document as a whole: undo one changed part at a time until it holds
+        for key in [k for k in data if data[k] != before.get(k)]:
+            trial = {**data, key: copy.deepcopy(before.get(key))}
+            try:
+                parse(model, trial)
+            except InvalidInput:
+                continue
+            problems.append((key, found[0][1]))
+            data = trial
+            break
+        else:  # nothing to undo that would help: keep the previous document as it was
+            return model.model_validate(before), problems + found

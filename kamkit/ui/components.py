@@ -33,6 +33,11 @@ class Message(widgets.HTML):
     def error(self, text: str) -> None:
         self.value = f'<span class="kk-error" role="alert">{e(text)}</span>'
 
+    def unsaved(self, text: str) -> None:
+        """An error that leaves something typed and not saved: the page warns before it is
+        left while one shows (`kk-unsaved`, see ui/static/watchdog.js)."""
+        self.value = f'<span class="kk-error kk-unsaved" role="alert">{e(text)}</span>'
+
     def ok(self, text: str) -> None:
         self.value = f'<span class="kk-ok">{e(text)}</span>'
 

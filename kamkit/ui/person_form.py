@@ -165,6 +165,6 @@ class PersonForm(widgets.VBox):
                      "reports_to", "verified_on", "action_due"):
             field = getattr(self, name)
             text = named.pop(name, None)
-            field.message.error(text) if text else field.message.clear()
+            field.message.unsaved(f"{text} - not saved yet.") if text else field.message.clear()
         if named:  # problems of the person as a whole (e.g. no name and not a placeholder)
-            self.name.message.error(next(iter(named.values())))
+            self.name.message.unsaved(f"{next(iter(named.values()))} - not saved yet.")

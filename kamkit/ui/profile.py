@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from kamkit.errors import InvalidInput
 from kamkit.html import bar, e
-from kamkit.models import ProfileDoc, parse
+from kamkit.models import ProfileDoc, parse_keeping
 from kamkit.profile_fields import FIELDS
 from kamkit.scoring.profile import coach_hints, section_progress
 from kamkit.scoring.segmentation import Placement
@@ -178,21 +178,26 @@ class ProfileApp(widgets.VBox):
 
     @guarded(lambda self: self.save_status)
     def save(self) -> None:
-        """Validate the form; show each problem next to its field; save when all is well."""
+        """Save every field that is valid; a field that is not keeps its saved value, says why
+        next to itself, and stays on screen as typed until it is fixed."""
         data, problems = self.form_data()
-        doc = None
-        try:
-            doc = parse(ProfileDoc, data)
-        except InvalidInput as exc:
-            problems += exc.problems
+        saved = self.doc.model_dump()
+        for name, _ in problems:  # text that is no value at all: the saved value stands
+            head, _, tail = name.partition(".")
+            if tail:
+                data[head][tail] = saved[head][tail]
+            else:
+                data[name] = saved[name]
+        doc, broken = parse_keeping(ProfileDoc, data, self.doc)
+        problems += broken
         self._show_problems(problems)
-        if problems:
-            self.save_status.error("Not saved yet: please fix the field marked in red. What "
-                                   "you typed stays on screen.")
-            return
-        if self.keeper.needs_saving(doc, self.doc):  # type: ignore[arg-type]
-            self.keeper.keep(doc)  # type: ignore[arg-type]
-        self.doc = doc  # type: ignore[assignment]  # what was typed, saved or held to retry
+        if self.keeper.needs_saving(doc, self.doc):
+            self.keeper.keep(doc)
+        self.doc = doc  # what was saved (or held to retry); invalid text stays on screen only
+        if problems and self.keeper.unsaved is None:
+            self.save_status.unsaved(
+                "Saved, except the field marked in red: it keeps its last saved value until you "
+                "fix it (what you typed stays on screen).")
         self.render()
 
     def _show_problems(self, problems: list[tuple[str, str]]) -> None:
@@ -204,7 +209,7 @@ class ProfileApp(widgets.VBox):
             for n in range(len(parts), 0, -1):  # "swot.threats.0" -> "swot.threats"
                 target = targets.get(".".join(parts[:n]))
                 if target is not None and id(target) not in marked:
-                    target.message.error(text)
+                    target.message.unsaved(f"{text} - not saved yet.")
                     marked.add(id(target))
                     break
         for target in targets.values():

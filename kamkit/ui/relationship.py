@@ -8,9 +8,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from kamkit.errors import InvalidInput
 from kamkit.html import e
-from kamkit.models import RelationshipDoc, parse
+from kamkit.models import RelationshipDoc, parse, parse_keeping
 from kamkit.scoring.relationship import (
     as_shown,
     biggest_changes,
@@ -59,8 +58,9 @@ class EvidenceCard(widgets.VBox):
         self.as_of = DateField("Last verified")
         self.confident = widgets.Checkbox(value=True, description="I am confident in this",
                                           indent=False)
+        self.message = Message()  # a problem with this card's answers, next to them
         super().__init__([self.level, self.prefilled, self.evidence,
-                          widgets.HBox([self.as_of, self.confident])])
+                          widgets.HBox([self.as_of, self.confident]), self.message])
         self.add_class("kk-card")
 
 
@@ -183,15 +183,19 @@ class RelationshipApp(widgets.VBox):
 
     @guarded(lambda self: self.save_status)
     def save(self) -> None:
+        """Save every valid answer; one that breaks a rule keeps its saved value and says so
+        next to itself (its card, or the plan)."""
         self.plan_message.clear()
-        try:
-            doc = parse(RelationshipDoc, self.form_data())
-        except InvalidInput as exc:
-            # the only whole-assessment rule a form edit can break is the plan's
-            on_plan = (exc.field or "plan").startswith("plan")
-            (self.plan_message if on_plan else self.save_status).error(str(exc))
-            return
+        for card in self.cards.values():
+            card.message.clear()
+        doc, problems = parse_keeping(RelationshipDoc, self.form_data(), self.doc)
         self._commit(doc)
+        for field, text in problems:
+            head, _, rest = field.partition(".")
+            card = self.cards.get(rest.partition(".")[0]) if head == "ratings" else None
+            target = card.message if card else (
+                self.plan_message if head == "plan" else self.save_status)
+            target.unsaved(f"{text} - not saved yet.")
 
     def _commit(self, doc: RelationshipDoc) -> None:
         if self.keeper.needs_saving(doc, self.doc):

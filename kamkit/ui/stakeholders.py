@@ -21,6 +21,7 @@ from kamkit.models import (
     copy_of_person,
     new_id,
     parse,
+    parse_keeping,
     with_person,
     with_team_member,
     without_person,
@@ -170,26 +171,31 @@ class StakeholdersApp(widgets.VBox):
         self._commit(remaining)
 
     def person_changed(self) -> None:
-        """The form changed: validate the person, show problems next to fields, save."""
+        """The form changed: save every valid field of the person; one that is not keeps its
+        saved value and says so next to itself (what was typed stays on screen)."""
         data, links, problems = self.form.values()
-        person = None
+        before = self._person(data["id"])
+        if before is None:
+            return
+        saved = before.model_dump()
+        for name, _ in problems:  # text that is no value at all: the saved value stands
+            data[name] = saved[name]
+        person, broken = parse_keeping(Stakeholder, data, before)
+        problems += broken
+        person = dated_if_rerated(before, person, dt.date.today())
         try:
-            person = parse(Stakeholder, data)
-        except InvalidInput as exc:
-            problems += exc.problems or [("", str(exc))]
-        if person is not None and not problems:
-            person = dated_if_rerated(self._person(person.id), person, dt.date.today())
-            try:
-                self._commit(with_person(self.doc, person, links))
-            except InvalidInput as exc:  # e.g. a reports-to loop: the map as a whole
-                problems.append(("reports_to", str(exc)))
-            except KamkitError as exc:
-                self.save_status.error(str(exc))
-                return
+            self._commit(with_person(self.doc, person, links))
+        except InvalidInput as exc:  # e.g. a reports-to loop: the map as a whole
+            problems.append(("reports_to", str(exc)))
+            self._commit(with_person(self.doc, person.model_copy(
+                update={"reports_to": before.reports_to}), links))
+        except KamkitError as exc:
+            self.save_status.error(str(exc))
+            return
         self.form.show_problems(problems)
-        if problems:
-            self.save_status.error("Not saved yet: please fix the field marked in red. What you "
-                                   "typed stays on screen.")
+        if problems and self.keeper.unsaved is None:
+            self.save_status.unsaved("Saved, except the field marked in red: it keeps its last "
+                                     "saved value until you fix it.")
 
     @guarded(lambda self: self.save_status)
     def move_person(self, pid: str, influence: int, support: int) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from kamkit.errors import AccessDenied
+from kamkit.errors import AccessDenied, ContentError
 from kamkit.frameworks import Framework, default_framework
 from kamkit.html import bar, e
 from kamkit.models import Review
@@ -72,7 +72,12 @@ class WorkbookApp(widgets.VBox):
                  factories: Mapping[str, StepFactory] | None = None) -> None:
         self.framework = framework or (session.framework if session else default_framework())
         self.session: Session | None = None
-        self._factories = dict(step_factories(self.framework) if factories is None else factories)
+        self._broken: str | None = None  # content that does not fit the installed steps
+        try:
+            self._factories = dict(step_factories(self.framework) if factories is None
+                                   else factories)
+        except ContentError as exc:  # said on the page once someone opens it
+            self._factories, self._broken = {}, f"The page could not open: {exc}"
         self._step_views: dict[str, widgets.Widget] = {}
         self._prebuilding = 0  # which account's background build is current (see _prebuild)
         self._on_screen = False  # the page has rendered and its connection is open
@@ -178,6 +183,9 @@ class WorkbookApp(widgets.VBox):
     def open_for_request(self, **kwargs: object) -> None:
         """Wait for the page request (pre-heated kernel), identify the trainee, load their work.
         Never raises: a problem becomes a message on the page."""
+        if self._broken:
+            self._deny(self._broken)
+            return
         open_page(self.attach, self._deny, framework=self.framework, **kwargs)
 
     def _deny(self, text: str) -> None:

@@ -15,6 +15,7 @@ from kamkit.models import (
     copy_of_person,
     new_id,
     parse,
+    parse_keeping,
     with_person,
     with_team_member,
     without_team_member,
@@ -129,3 +130,45 @@ def test_team_members_come_and_go_with_their_links():
 def test_a_team_member_needs_a_known_role():
     with pytest.raises(InvalidInput):
         with_team_member(_map(), "Petra", "mascot", None)
+
+
+# -- saving what is valid while one field is not -------------------------------------------------
+
+def test_a_field_that_breaks_a_rule_keeps_its_saved_value_and_the_rest_is_kept():
+    saved = ProfileDoc(total_category_spend=1000, spend_with_us=400)
+    typed = {**saved.model_dump(), "spend_with_us": 5000, "years_as_customer": 7,
+             "products_in_use": ["Telematics"]}
+    doc, problems = parse_keeping(ProfileDoc, typed, saved)
+    assert (doc.spend_with_us, doc.years_as_customer, doc.products_in_use) == (
+        400, 7, ["Telematics"])
+    assert [f for f, _ in problems] == ["spend_with_us"]
+    assert "cannot exceed" in problems[0][1]
+
+
+def test_one_bad_entry_of_a_mapping_keeps_the_other_entries():
+    from kamkit.models import RelationshipDoc
+
+    saved = RelationshipDoc(gut_feeling=60, feeling_locked=True,
+                            ratings={"retention": {"level": 2}})
+    typed = saved.model_dump() | {"ratings": {"retention": {"level": 9},
+                                              "testimonial": {"level": 3, "evidence": "Quote"}}}
+    doc, problems = parse_keeping(RelationshipDoc, typed, saved)
+    assert doc.ratings["retention"].level == 2 and doc.ratings["testimonial"].level == 3
+    assert problems[0][0] == "ratings.retention.level"
+
+
+def test_a_rule_of_the_whole_document_undoes_only_the_part_that_breaks_it():
+    from kamkit.models import RelationshipDoc
+
+    saved = RelationshipDoc(gut_feeling=60, feeling_locked=True)
+    typed = saved.model_dump() | {"feeling_reason": "Trusted",
+                                  "plan": [{"indicator": "retention"}, {"indicator": "retention"}]}
+    doc, problems = parse_keeping(RelationshipDoc, typed, saved)
+    assert doc.feeling_reason == "Trusted" and doc.plan == []
+    assert problems == [("plan", "Each indicator once in the plan, please")]
+
+
+def test_nothing_valid_to_keep_returns_the_saved_document_unchanged():
+    saved = ProfileDoc(industry="Chemicals")
+    doc, problems = parse_keeping(ProfileDoc, {"industry": "x" * 500}, saved)
+    assert doc == saved and problems and problems[0][0] == "industry"

@@ -82,12 +82,13 @@ def test_a_bad_number_is_explained_next_to_it_and_nothing_is_lost(session, store
     _type(view, "industry", "Chemicals")
     versions = len(store.list_versions(session.account.id, "profile"))
     _type(view, "margin_pct", "twenty")
-    assert view.fields["margin_pct"].message.text == "'twenty' is not a number"
+    assert view.fields["margin_pct"].message.text == "'twenty' is not a number - not saved yet."
     assert view.fields["margin_pct"].box.value == "twenty"  # still on screen
-    assert "Not saved yet" in view.save_status.text
+    assert "Saved, except the field marked in red" in view.save_status.text
     assert len(store.list_versions(session.account.id, "profile")) == versions
     _type(view, "margin_pct", "140")
-    assert view.fields["margin_pct"].message.text == "Margin % must be at most 100 (got 140)"
+    assert view.fields["margin_pct"].message.text == ("Margin % must be at most 100 (got 140) - "
+                                                      "not saved yet.")
     _type(view, "margin_pct", "14")
     assert view.fields["margin_pct"].message.text == ""
     assert store.get_document(session.account.id, "profile").margin_pct == 14
@@ -99,6 +100,28 @@ def test_spend_with_us_above_total_spend_is_flagged_on_that_field(session):
     _type(view, "spend_with_us", "150")
     assert "cannot exceed their total spend" in view.fields["spend_with_us"].message.text
     assert view.fields["total_category_spend"].message.text == ""
+
+
+def test_an_invalid_field_left_in_place_holds_back_no_other_answer(session, store):
+    """Spend with us above the total, left as typed: the years and products typed next are
+    saved all the same, and a reload shows them (and the last valid spend)."""
+    view = app(session)
+    _type(view, "total_category_spend", "100")
+    _type(view, "spend_with_us", "80")
+    _type(view, "spend_with_us", "150")
+    _type(view, "years_as_customer", "7")
+    _type(view, "products_in_use", "Telematics\nRoute planning")
+    assert "not saved yet" in view.fields["spend_with_us"].message.text
+    assert "kk-unsaved" in view.fields["spend_with_us"].message.value  # the page asks on leaving
+    saved = store.get_document(session.account.id, "profile")
+    assert (saved.years_as_customer, saved.products_in_use, saved.spend_with_us) == (
+        7, ["Telematics", "Route planning"], 80)
+    again = app(session)
+    assert again.fields["years_as_customer"].box.value == "7"
+    assert again.fields["spend_with_us"].box.value == "80"
+    _type(view, "spend_with_us", "90")  # fixed: saved, and the warning goes
+    assert view.fields["spend_with_us"].message.text == ""
+    assert store.get_document(session.account.id, "profile").spend_with_us == 90
 
 
 def test_section_titles_show_their_completeness(session):

@@ -62,7 +62,18 @@ def test_a_plan_names_each_indicator_once(session):
     view.record_feeling()
     for row in view.plan_rows[:2]:
         row[0].input.value = "testimonial"
-    assert view.plan_message.text == "Each indicator once in the plan, please"
+    assert view.plan_message.text == "Each indicator once in the plan, please - not saved yet."
+
+
+def test_a_bad_answer_on_one_card_holds_back_no_other_card(session, store):
+    view = app(session)
+    view.record_feeling()
+    view.cards["testimonial"].evidence.input.value = "x" * 6000  # longer than evidence may be
+    view.cards["retention"].level.input.value = 3
+    assert "not saved yet" in view.cards["testimonial"].message.text
+    assert view.cards["retention"].message.text == ""
+    saved = store.get_document(session.account.id, "relationship")
+    assert saved.ratings["retention"].level == 3 and "testimonial" not in saved.ratings
 
 
 def test_a_second_assessment_starts_with_a_new_feeling_and_shows_the_trend(session, store):

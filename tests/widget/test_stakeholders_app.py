@@ -74,7 +74,7 @@ def test_a_nameless_person_is_explained_and_not_saved(session, store):
     view.add_person("Greta")
     view.form.name.input.value = ""
     assert "needs a name" in view.form.name.message.text
-    assert "Not saved yet" in view.save_status.text
+    assert "Saved, except the field marked in red" in view.save_status.text
     assert store.get_document(session.account.id, "stakeholders").people[0].name == "Greta"
     view.form.placeholder.value = True  # a role not yet met needs no name
     assert view.form.name.message.text == ""

@@ -135,13 +135,18 @@ def test_once_the_page_shows_every_step_is_built_in_the_background(store, ann, m
     assert page._slots["stakeholders"].children[0].value == "stakeholders of Acme"
 
 
-def test_a_step_not_in_this_version_says_so(store, ann):
-    """A trainer's content may list a step this kamkit has no view for."""
-    page = WorkbookApp(Session(store, ann), factories={})
-    page.create_account("Acme")
-    page.open_step("relationship")
-    shown = page._slots["relationship"].children[0].value
-    assert "Relationship score" in shown and "not in this version" in shown
+def test_content_listing_a_step_nobody_installed_is_said_on_the_page(store, tmp_path):
+    """A trainer's steps.yaml may name a step this kamkit does not have: the page says which
+    file and which step, instead of failing on a tab."""
+    from kamkit.frameworks import load_framework
+
+    (tmp_path / "steps.yaml").write_text(
+        "steps:\n  - {id: pricing, number: 1, title: Pricing, summary: Terms.}\n")
+    page = WorkbookApp(framework=load_framework(tmp_path))
+    page.open_for_request(store=store, env={"QUERY_STRING": ""})
+    assert "steps.yaml" in page.notice.text and "no step 'pricing' is installed" in \
+        page.notice.text
+    assert page.tabs.layout.display == "none"
 
 
 def test_resume_goes_to_the_step_to_continue(store, today):

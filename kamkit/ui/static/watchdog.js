@@ -7,6 +7,17 @@
 // stopped), or when the page's own kernel connection gives up. Then a banner says what happened:
 // changes after the last "All changes saved" may not have been saved, and reloading the page
 // carries on from what was.
+// It also asks before the page is left while a field shows something typed and not saved (an
+// error marked `kk-unsaved` next to it), so a mistyped value is never lost by closing the tab.
+(function () {
+  "use strict";
+  window.addEventListener("beforeunload", function (event) {
+    if (document.querySelector(".kk-unsaved")) {
+      event.preventDefault();
+      event.returnValue = "";  // the browser shows its own "leave this page?" question
+    }
+  });
+})();
 (function () {
   "use strict";
   var NativeSocket = window.WebSocket;
