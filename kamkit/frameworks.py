@@ -185,6 +185,9 @@ class RelationshipContent(_Content):
     stale_factor: float = Field(ge=0, le=1)
     gap_warning: float = Field(default=20, ge=0, le=100)
     max_plan_items: int = Field(default=3, ge=1)
+    placement_from: float = Field(
+        default=50, ge=0, le=100,
+        description="% of the evidence's weight rated before the score places the account")
     indicators: tuple[Indicator, ...] = Field(min_length=1)
     stages: tuple[Stage, ...] = Field(min_length=1)
 

@@ -26,7 +26,8 @@ from kamkit.scoring.coverage import level_gaps
 
 __all__ = ["IndicatorResult", "RelationshipScore", "relationship_score", "prefills", "as_shown",
            "feeling_gap", "lock_feeling", "new_assessment", "trend", "biggest_changes",
-           "placement_score", "since_last", "TOP"]
+           "placement_score", "since_last", "TOP", "shown_score",
+           "rated_weight"]
 
 TOP = 4  # the highest anchored level
 
@@ -120,16 +121,33 @@ def relationship_score(doc: Assessment, framework: Framework, today: dt.date | N
     return RelationshipScore(score, content.stage_for(score), tuple(items))
 
 
-def placement_score(doc: Assessment, framework: Framework, profile: ProfileDoc | None,
-                    stakeholders: StakeholderMapDoc | None,
-                    today: dt.date | None = None) -> float | None:
-    """The relationship score segmentation uses for "relationship strength": the score the
-    trainee sees on step 3 (pre-fills included) once they have begun it, else None - so the
-    trainee's own rating is used, not a score made of pre-fills alone."""
+def shown_score(doc: Assessment, framework: Framework, profile: ProfileDoc | None,
+                stakeholders: StakeholderMapDoc | None,
+                today: dt.date | None = None) -> float | None:
+    """The score the trainee sees on the relationship step (pre-fills included) once they have
+    begun it, else None: pre-fills alone are not an assessment."""
     if not doc.started:
         return None
     return relationship_score(doc, framework, today,
                               prefills(framework, profile, stakeholders)).score
+
+
+def rated_weight(doc: Assessment, framework: Framework) -> float:
+    """How much of the indicators' weight the trainee has rated themselves (0-100)."""
+    return sum(i.weight for i in framework.relationship.indicators
+               if (r := doc.ratings.get(i.id)) is not None and r.level is not None)
+
+
+def placement_score(doc: Assessment, framework: Framework, profile: ProfileDoc | None,
+                    stakeholders: StakeholderMapDoc | None,
+                    today: dt.date | None = None) -> float | None:
+    """The relationship score segmentation uses for "relationship strength": the score the
+    trainee sees, once they have rated at least `placement_from` % of the evidence's weight
+    themselves (content); until then None, so their own rating counts - a feeling and two
+    pre-fills must not silently move the account on the matrix."""
+    if rated_weight(doc, framework) < framework.relationship.placement_from:
+        return None
+    return shown_score(doc, framework, profile, stakeholders, today)
 
 
 def as_shown(score: float) -> int:

@@ -27,9 +27,9 @@ from kamkit.scoring.relationship import (
     RelationshipScore,
     as_shown,
     feeling_gap,
-    placement_score,
     prefills,
     relationship_score,
+    shown_score,
     since_last,
     trend,
 )
@@ -147,7 +147,7 @@ def relationship_html(docs: Docs, fw: Framework, today: dt.date) -> str:
 
 def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
     doc = docs.of(RelationshipDoc)
-    value = placement_score(doc, fw, docs.of(ProfileDoc), docs.of(StakeholderMapDoc), today)
+    value = shown_score(doc, fw, docs.of(ProfileDoc), docs.of(StakeholderMapDoc), today)
     # pre-fills alone are not an assessment: no score until the trainee has begun this step
     score = as_shown(value) if value is not None else None
     feeling = doc.gut_feeling

@@ -216,6 +216,12 @@ class ProfileApp(widgets.VBox):
             if id(target) not in marked:
                 target.message.clear()
 
+    def refresh(self) -> None:
+        """Shown again: the placement follows what the other steps now hold."""
+        self.render()
+        if self.tabs.selected_index == 1:
+            self.portfolio.refresh()
+
     # -- what the facts say ---------------------------------------------------------------------
 
     def placement(self) -> Placement:

@@ -217,6 +217,11 @@ class RelationshipApp(widgets.VBox):
         self._fill()
         self.render()
 
+    def refresh(self) -> None:
+        """Shown again: re-read what the other steps feed in (the pre-fills) and redraw."""
+        self.known = known(self.session.documents(), self.framework)
+        self.render()
+
     # -- what the evidence says -----------------------------------------------------------------
 
     def render(self) -> None:

@@ -79,6 +79,8 @@ class WorkbookApp(widgets.VBox):
         except ContentError as exc:  # said on the page once someone opens it
             self._factories, self._broken = {}, f"The page could not open: {exc}"
         self._step_views: dict[str, widgets.Widget] = {}
+        # each step's own view (inside its practice panel): `refresh()` when shown again
+        self._inner: dict[str, widgets.Widget] = {}
         self._prebuilding = 0  # which account's background build is current (see _prebuild)
         self._on_screen = False  # the page has rendered and its connection is open
         self._picking = False  # True while refresh() sets the dropdown (not the trainee)
@@ -324,6 +326,10 @@ class WorkbookApp(widgets.VBox):
         fast), then keep it: switching back and forth costs nothing."""
         slot = self._slots[step_id]
         if step_id in self._step_views:
+            # kept views are fast, and must not be stale: what other steps feed in is re-read
+            refresh = getattr(self._inner.get(step_id), "refresh", None)
+            if refresh is not None:
+                refresh()
             return
         session = self._session()
         if session.account is None:
@@ -332,12 +338,14 @@ class WorkbookApp(widgets.VBox):
             return
         from kamkit.ui.practice import with_practice
 
-        view = with_practice(session, step_id, self._factories[step_id](session))
+        self._inner[step_id] = inner = self._factories[step_id](session)
+        view = with_practice(session, step_id, inner)
         self._step_views[step_id] = view
         slot.children = [view]
 
     def _forget_steps(self) -> None:
         self._step_views.clear()
+        self._inner.clear()
         for slot in self._slots.values():
             slot.children = []
         if self.tabs.selected_index:
@@ -369,7 +377,8 @@ class WorkbookApp(widgets.VBox):
         if (generation != self._prebuilding or index >= len(steps) or self.session is None
                 or self.session.account is None):
             return
-        self._show_step(steps[index].id)  # a step already built is kept as it is
+        if steps[index].id not in self._step_views:  # a step already built is kept as it is
+            self._show_step(steps[index].id)
         asyncio.get_running_loop().call_later(PREBUILD_GAP, self._prebuild, generation, index + 1)
 
 

@@ -173,3 +173,21 @@ def test_a_bad_link_gets_a_message_and_no_workbook(store):
     assert "not valid" in page.notice.text
     assert page.tabs.layout.display == "none"
     assert page.session is None
+
+
+def test_a_step_shown_again_shows_what_the_other_steps_now_hold(store, ann):
+    """Step views are kept between visits; what other steps feed in must not go stale: the
+    relationship step, built before the profile had spend figures, shows the share-of-wallet
+    pre-fill as soon as it is shown again."""
+    page = app(Session(store, ann))
+    page.create_account("Acme")
+    page.open_step("relationship")
+    evidence = page._inner["relationship"]
+    assert evidence.cards["share_of_wallet"].prefilled.value == ""
+    page.open_step("profile")
+    profile = page._inner["profile"]
+    profile.fields["total_category_spend"].box.value = "1000"
+    profile.fields["spend_with_us"].box.value = "900"
+    page.open_step("relationship")
+    assert page._inner["relationship"] is evidence  # the same view, kept...
+    assert "Pre-filled from" in evidence.cards["share_of_wallet"].prefilled.value  # ...current

@@ -20,7 +20,9 @@ from kamkit.scoring.relationship import (
     new_assessment,
     placement_score,
     prefills,
+    rated_weight,
     relationship_score,
+    shown_score,
     trend,
 )
 
@@ -169,12 +171,29 @@ def test_placement_uses_no_score_made_of_prefills_alone():
     assert placement_score(RelationshipDoc(), fw, profile, None) is None
 
 
-def test_placement_uses_the_score_the_trainee_sees_once_begun():
+def test_the_shown_score_starts_once_the_step_is_begun():
     fw, today = default_framework(), dt.date(2026, 11, 23)
     profile = ProfileDoc(total_category_spend=1000, spend_with_us=900)
+    assert shown_score(RelationshipDoc(), fw, profile, None, today) is None
     begun = RelationshipDoc(gut_feeling=60)
     seen = relationship_score(begun, fw, today, prefills(fw, profile, None)).score
-    assert seen and placement_score(begun, fw, profile, None, today) == seen
+    assert seen and shown_score(begun, fw, profile, None, today) == seen
+
+
+def test_a_feeling_and_pre_fills_do_not_move_the_account_on_the_matrix():
+    """The trainee's own 'relationship strength' rating stands until they have rated half the
+    evidence's weight themselves (content: placement_from) - then the evidence decides."""
+    fw, today = default_framework(), dt.date(2026, 11, 23)
+    profile = ProfileDoc(total_category_spend=1000, spend_with_us=900)
+    begun = RelationshipDoc(gut_feeling=60, ratings={"retention": {"level": 1}})
+    assert rated_weight(begun, fw) == 10
+    assert placement_score(begun, fw, profile, None, today) is None
+    ids = [i.id for i in fw.relationship.indicators]
+    half = {i: {"level": 2, "evidence": "seen"} for i in ids[:5]}  # 10+12+14+8+14 = 58
+    assessed = RelationshipDoc(gut_feeling=60, ratings=half)
+    assert rated_weight(assessed, fw) == 58 >= fw.relationship.placement_from
+    assert placement_score(assessed, fw, profile, None, today) == shown_score(
+        assessed, fw, profile, None, today)
 
 
 def test_the_arrow_says_how_the_score_moved_since_the_last_assessment(framework, today):
