@@ -11,15 +11,17 @@
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Mapping
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from kamkit.errors import AccessDenied, InvalidInput, NotFound
 from kamkit.models import Trainee
 from kamkit.settings import Settings
 from kamkit.store import Store
 
-__all__ = ["TOKEN_PARAM", "resolve_trainee", "link_for"]
+__all__ = ["TOKEN_PARAM", "resolve_trainee", "link_for", "who_query", "with_who",
+           "page_query"]
 
 TOKEN_PARAM = "t"
 
@@ -55,6 +57,27 @@ def resolve_trainee(store: Store, query: str | None, env: Mapping[str, str]) -> 
         raise AccessDenied("Please open the personal link your facilitator gave you - it "
                            "takes you straight to your own workbook.")
     return _by_login(store, getpass.getuser())
+
+
+def page_query(env: Mapping[str, str] | None = None) -> str:
+    """The query string of this page's request, as Voila hands it to the kernel (in its
+    environment; a pre-heated kernel has it once `wait_for_request()` returned)."""
+    return (os.environ if env is None else env).get("QUERY_STRING") or ""
+
+
+def who_query(query: str | None) -> str:
+    """The part of a page's query that says who is looking (`t=<token>`), for every link the
+    page makes to another kamkit page - so moving between pages never changes the trainee.
+    Empty when the page was opened without a personal link."""
+    token = _token(query)
+    return urlencode({TOKEN_PARAM: token}) if token else ""
+
+
+def with_who(href: str, who: str) -> str:
+    """`href` (a relative link to another page) carrying `who` (see `who_query`)."""
+    if not who:
+        return href
+    return f"{href}{'&' if '?' in href else '?'}{who}"
 
 
 def link_for(base_url: str, token: str, notebook: str = "00_workbook.ipynb") -> str:

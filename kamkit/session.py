@@ -22,8 +22,10 @@ class Session:
     """The trainee's view of the store. `account` is the one the workbook is open on."""
 
     def __init__(self, store: Store, trainee: Trainee, framework: Framework | None = None,
-                 account: Account | None = None) -> None:
+                 account: Account | None = None, who: str = "") -> None:
         self.store = store
+        #: who is looking, as every link to another page must carry it (`t=<token>`, or "")
+        self.who = who
         self.trainee = trainee
         self.framework = framework or default_framework()
         check_framework(self.framework)  # content that does not fit the steps: said at once

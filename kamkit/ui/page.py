@@ -17,11 +17,12 @@ import ipywidgets as widgets
 
 from kamkit.errors import AccessDenied, KamkitError, NotFound
 from kamkit.frameworks import Framework
+from kamkit.html import e
 from kamkit.session import Session
 from kamkit.settings import current
 from kamkit.ui.components import STYLE, Message
 
-__all__ = ["request_session", "open_page", "StepPage"]
+__all__ = ["request_session", "open_page", "StepPage", "workbook_link"]
 
 _log = logging.getLogger("kamkit.ui.page")
 
@@ -30,7 +31,7 @@ def request_session(store: object = None, env: Mapping[str, str] | None = None,
                     framework: Framework | None = None) -> Session:
     from voila.utils import wait_for_request
 
-    from kamkit.identity import resolve_trainee
+    from kamkit.identity import page_query, resolve_trainee, who_query
     from kamkit.store import Store
 
     # Pre-heated: blocks until the page is requested; the request's details are then in
@@ -39,8 +40,9 @@ def request_session(store: object = None, env: Mapping[str, str] | None = None,
     wait_for_request()
     env = os.environ if env is None else env
     store = store or Store(current().db_url)  # the server's store; the request says who
-    query = env.get("QUERY_STRING") or ""
-    session = Session(store, resolve_trainee(store, query, env), framework)  # type: ignore[arg-type]
+    query = page_query(env)
+    session = Session(store, resolve_trainee(store, query, env), framework,  # type: ignore
+                      who=who_query(query))
     params = parse_qs(query)
     case = params.get("case", [""])[0]
     if case:  # a link from an exercise notebook: practise that case
@@ -92,12 +94,24 @@ class StepPage(widgets.VBox):
         open_page(self._show, self.notice.error, **kwargs)
 
     def _show(self, session: Session) -> None:
+        back = widgets.HTML(workbook_link(session.who, "← Your workbook: every step, your "
+                                                       "accounts and the case studies"))
         if session.account is None:
-            self.notice.note("You have no account yet: create one on the workbook page "
-                             "(00_workbook), then come back.")
+            self.notice.clear()
+            self.children = [STYLE, widgets.HTML(
+                "<div class='kk-card'>You have no account yet. "
+                + workbook_link(session.who, "Create one on your workbook page")
+                + ", then come back here.</div>")]
             return
         from kamkit.ui.practice import with_practice
 
         self.notice.clear()
         self.view = with_practice(session, self.step, self._factory(session))
-        self.children = [STYLE, self.notice, self.view]
+        self.children = [STYLE, back, self.notice, self.view]
+
+
+def workbook_link(who: str, text: str, page: str = "00_workbook.ipynb") -> str:
+    """A link to the workbook page (beside the step pages) that keeps who is looking."""
+    from kamkit.identity import with_who
+
+    return f"<a class='kk-link' href='{e(with_who(page, who))}'>{e(text)}</a>"

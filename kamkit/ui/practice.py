@@ -9,12 +9,14 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from kamkit.checking import Feedback, best_score, has_passed
-from kamkit.exercises import brief_html, checked_steps, load_case, load_key
+from kamkit.exercises import brief_html, checked_steps, list_cases, load_case, load_key
 from kamkit.html import e
+from kamkit.identity import page_query, who_query, with_who
 from kamkit.session import Session
 from kamkit.ui.components import STYLE, Message, guarded
 
-__all__ = ["PracticePanel", "brief_box", "with_practice", "case_intro", "feedback_html"]
+__all__ = ["PracticePanel", "brief_box", "with_practice", "case_intro", "feedback_html",
+           "exercise_pages", "exercise_links"]
 
 
 class PracticePanel(widgets.VBox):
@@ -102,13 +104,38 @@ def with_practice(session: Session, step: str, view: widgets.Widget) -> widgets.
     return widgets.VBox([PracticePanel(session, step, open_brief=step == first), view])
 
 
-def case_intro(case_id: str, workbook: str = "../00_workbook.ipynb") -> widgets.Widget:
-    """An exercise notebook's page: the case, its brief, and the way into practice mode."""
+def case_intro(case_id: str, workbook: str = "../00_workbook.ipynb",
+               query: str | None = None) -> widgets.Widget:
+    """An exercise notebook's page: the case, its brief, and the way into practice mode - a
+    link that keeps who is looking (`query`: this page's request, read from Voila)."""
     case = load_case(case_id)
-    link = f"{workbook}?case={case.id}"
+    who = who_query(page_query() if query is None else query)
+    link = with_who(f"{workbook}?case={case.id}", who)
     return widgets.VBox([STYLE, widgets.HTML(
         f"<div class='kk-card'><h2>{e(case.title)}</h2><p>{e(case.summary)}</p>"
-        f"<p><a class='kk-download' href='{e(link)}' target='_blank'>▶ Practise this case in "
+        f"<p><a class='kk-download' href='{e(link)}'>▶ Practise this case in "
         "your workbook</a> <span class='kk-muted'>(opens the three steps with the case's facts "
         "filled in; check your answers on each step)</span></p></div>"
         f"<div class='kk-brief'>{brief_html(case.id)}</div>")])
+
+
+def exercise_pages() -> list[tuple[str, str]]:
+    """(page, title) of each exercise notebook the trainee server serves (`exercises/…`): a
+    case's own page, and the quiz."""
+    from kamkit.quiz import load_quiz
+    from kamkit.resources import exercises_dir
+
+    cases = {c.id: c.title for c in list_cases()}
+    pages = []
+    for path in sorted(exercises_dir().glob("*.ipynb")):
+        name = path.stem.split("_", 1)[-1]
+        title = (cases.get(name) or (load_quiz().title if name == "quiz" else None))
+        if title:
+            pages.append((f"exercises/{path.name}", title))
+    return pages
+
+
+def exercise_links(who: str) -> str:
+    """The exercise pages as links that keep who is looking."""
+    return " · ".join(f"<a class='kk-link' href='{e(with_who(page, who))}'>{e(title)}</a>"
+                      for page, title in exercise_pages())

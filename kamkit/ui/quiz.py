@@ -7,8 +7,10 @@ import ipywidgets as widgets
 
 from kamkit.errors import InvalidInput
 from kamkit.html import e
+from kamkit.identity import page_query, who_query
 from kamkit.quiz import Quiz, answer, load_quiz, quiz_result
 from kamkit.ui.components import STYLE, Message, guarded
+from kamkit.ui.page import workbook_link
 
 __all__ = ["QuizApp", "app", "QuestionCard"]
 
@@ -26,7 +28,7 @@ class QuestionCard(widgets.VBox):
 
 
 class QuizApp(widgets.VBox):
-    def __init__(self, quiz: Quiz | None = None) -> None:
+    def __init__(self, quiz: Quiz | None = None, query: str | None = None) -> None:
         self.quiz = quiz or load_quiz()
         self.cards = [QuestionCard(n, q.id, q.text, [o.text for o in q.options])
                       for n, q in enumerate(self.quiz.questions, 1)]
@@ -35,8 +37,10 @@ class QuizApp(widgets.VBox):
         self.score = widgets.HTML()
         self.message = Message()
         self.checked: set[str] = set()
-        super().__init__([STYLE, widgets.HTML(f"<h2>{e(self.quiz.title)}</h2>"), *self.cards,
-                          self.score, self.message])
+        back = workbook_link(who_query(page_query() if query is None else query),
+                             "← Your workbook", page="../00_workbook.ipynb")
+        super().__init__([STYLE, widgets.HTML(back), widgets.HTML(f"<h2>{e(self.quiz.title)}</h2>"),
+                          *self.cards, self.score, self.message])
         self.add_class("kk-page")
 
     @guarded(lambda self: self.message)

@@ -25,6 +25,7 @@ from kamkit.session import Session
 from kamkit.steps import for_framework
 from kamkit.ui.components import STYLE, Message, guarded
 from kamkit.ui.page import open_page
+from kamkit.ui.practice import exercise_links
 
 __all__ = ["WorkbookApp", "app", "step_factories", "PREBUILD_AFTER", "PREBUILD_GAP", "StepFactory",
            "StepRow"]
@@ -142,12 +143,14 @@ class WorkbookApp(widgets.VBox):
                                               layout=widgets.Layout(width="auto"))
         self.practise_button.on_click(lambda _: self.start_case(self.case_choice.value))
         self.practice_message = Message()
+        self.practice_links = widgets.HTML()  # the case and quiz pages, once we know who
         self.practice_box = widgets.VBox([
             widgets.HTML("<h3>Practise on a case study</h3><div class='kk-muted'>No real account "
                          "yet, or want to try the method first? Work on a realistic, invented "
                          "customer and check your answers against an expert's - with hints, "
                          "then explanations.</div>"),
-            widgets.HBox([self.case_choice, self.practise_button]), self.practice_message])
+            widgets.HBox([self.case_choice, self.practise_button]), self.practice_message,
+            self.practice_links])
         self.practice_box.add_class("kk-card")
         if not cases:
             self.practice_box.layout.display = "none"
@@ -205,6 +208,9 @@ class WorkbookApp(widgets.VBox):
             f"{cohort}. Profile an account, map its people, measure the relationship - "
             "one step at a time.</div></div>")
         self.tabs.layout.display = None
+        links = exercise_links(session.who)
+        self.practice_links.value = (f"<div class='kk-muted'>Each case's brief on its own page, "
+                                     f"and a quiz on the ideas: {links}</div>" if links else "")
         accounts = session.accounts()
         if accounts and session.account is None:
             session.account = accounts[0]

@@ -46,3 +46,14 @@ def test_self_paced_use_needs_no_sign_in(store):
 def test_link_points_at_the_workbook_page():
     assert (link_for("http://10.0.0.5:8866/", "abc")
             == "http://10.0.0.5:8866/voila/render/00_workbook.ipynb?t=abc")
+
+
+def test_links_between_pages_keep_who_is_looking():
+    from kamkit.identity import who_query, with_who
+
+    who = who_query("account=3&t=abc%2Bdef")
+    assert who == "t=abc%2Bdef"
+    assert with_who("exercises/10_quiz.ipynb", who) == "exercises/10_quiz.ipynb?t=abc%2Bdef"
+    assert with_who("../00_workbook.ipynb?case=halden", who) == (
+        "../00_workbook.ipynb?case=halden&t=abc%2Bdef")
+    assert who_query("account=3") == "" and with_who("x.ipynb", "") == "x.ipynb"

@@ -141,3 +141,25 @@ def test_the_quiz_page_does_not_hold_the_answers():
     quiz = QuizApp()
     shown = html_of(quiz) + "".join(str(c.choice.options) for c in quiz.cards)
     assert "correct" not in shown and "Yes - attractive and weak" not in shown
+
+
+def test_every_page_links_to_the_others_keeping_the_trainee(store):
+    """The exercise page's way into practice, the workbook's links to the cases and the quiz,
+    the quiz's way back, and a step page without an account: all carry the personal link's
+    token, so nobody lands as someone else (or as nobody) on the next page."""
+    from kamkit.session import Session
+    from kamkit.ui.page import StepPage
+    from kamkit.ui.practice import case_intro
+    from kamkit.ui.quiz import QuizApp
+    from kamkit.ui.workbook import WorkbookApp
+
+    intro = case_intro("halden", query="t=tok123")
+    assert "../00_workbook.ipynb?case=halden&amp;t=tok123" in intro.children[1].value
+    ann = store.add_trainee("Ann")
+    page = WorkbookApp(Session(store, ann, who="t=tok123"))
+    assert "exercises/10_quiz.ipynb?t=tok123" in page.practice_links.value
+    assert "exercises/01_halden.ipynb?t=tok123" in page.practice_links.value
+    assert "../00_workbook.ipynb?t=tok123" in QuizApp(query="t=tok123").children[1].value
+    step = StepPage(lambda s: None, "profile")
+    step._show(Session(store, ann, who="t=tok123"))
+    assert "00_workbook.ipynb?t=tok123" in step.children[1].value
