@@ -19,9 +19,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _clean_env() -> dict[str, str]:
+    """This environment without kamkit's settings or a Python path that could reach the
+    checkout: the installed package must stand on its own."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("KAMKIT_", "PYTHON"))}
+
+
 def _run(*cmd: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 600) -> str:
-    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    done = subprocess.run(cmd, cwd=cwd, env=env or _clean_env(), capture_output=True,
+                          text=True, timeout=timeout)
     assert done.returncode == 0, f"{' '.join(cmd)}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done.stdout
 
@@ -73,8 +79,7 @@ def test_the_wheel_is_not_the_checkout(installed):
 def test_an_installed_kamkit_seeds_its_demo_and_serves_the_workbook_and_exercises(installed):
     work, python = installed
     home = work / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAMKIT_", "PYTHON"))}
-    env |= {"KAMKIT_HOME": str(home), "PATH": f"{work / 'venv' / 'bin'}:{env['PATH']}"}
+    env = _clean_env() | {"KAMKIT_HOME": str(home), "PATH": f"{work / 'venv' / 'bin'}:{env['PATH']}"}
     kamkit = str(work / "venv" / "bin" / "kamkit")
     assert "seeded the 'Demo workshop' cohort" in _run(kamkit, "demo", cwd=work, env=env)
     port = _free_port()
