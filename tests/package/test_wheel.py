@@ -79,7 +79,8 @@ def test_the_wheel_is_not_the_checkout(installed):
 def test_an_installed_kamkit_seeds_its_demo_and_serves_the_workbook_and_exercises(installed):
     work, python = installed
     home = work / "home"
-    env = _clean_env() | {"KAMKIT_HOME": str(home), "PATH": f"{work / 'venv' / 'bin'}:{env['PATH']}"}
+    env = _clean_env()
+    env |= {"KAMKIT_HOME": str(home), "PATH": f"{work / 'venv' / 'bin'}:{env['PATH']}"}
     kamkit = str(work / "venv" / "bin" / "kamkit")
     assert "seeded the 'Demo workshop' cohort" in _run(kamkit, "demo", cwd=work, env=env)
     port = _free_port()
