@@ -10,8 +10,9 @@ builds around its own pooling manager:
   pool when it starts, so no page ever waits out its delay);
 - when a page needs a kernel and the cap is reached, tabs that were closed (their page
   connected once, has no connection now and has been quiet for `reclaim_after` seconds) are
-  shut down to make room; if there is none, the request gets the friendly "the room is full,
-  retrying..." page (503), which reloads itself;
+  shut down to make room; failing that, a pre-heated page nobody has opened yet gives its seat
+  (a kernel waiting for nobody never turns a person away); only if there is neither does the
+  request get the friendly "the room is full, retrying..." page (503), which reloads itself;
 - closed tabs are reclaimed the same way whenever the pool is short, and the culler (idle
   kernels) runs as before.
 
@@ -115,6 +116,8 @@ def capped(voila_class: type) -> type:
             # Only pages come here; pool kernels are started below Voila's own manager.
             if self._full():
                 await self.reclaim(1)
+                if self._full():  # a page waiting for nobody gives its seat to one in use
+                    await self.give_pool_seat()
                 if self._full():
                     self.log.warning("kamkit room: full (%d kernels); a page was asked to retry",
                                      self.committed())
@@ -235,6 +238,21 @@ def capped(voila_class: type) -> type:
                     await self.shutdown_kernel(kernel_id)
                     done += 1
             return done
+
+        async def give_pool_seat(self) -> bool:
+            """Shut down one pre-heated page that nobody has opened yet, so a page someone is
+            opening now (a step, an exercise, the quiz) gets its seat. The pool refills once a
+            seat is free again."""
+            for name, pool in getattr(self, "_pools", {}).items():
+                for task in list(pool):
+                    if task.done() and not task.cancelled() and task.exception() is None:
+                        pool.remove(task)
+                        self.log.info("kamkit room: a waiting pre-heated %s page gives its seat "
+                                      "to a page being opened", name)
+                        with contextlib.suppress(Exception):
+                            await self.shutdown_kernel(task.result()["kernel_id"])
+                        return True
+            return False
 
         async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
             try:

@@ -271,3 +271,24 @@ def test_a_reclaimed_seat_tops_the_pool_up_again():
         assert first not in km._kernels and km.get_pool_size(NB) == 1
         await km.shutdown_all()
     asyncio.run(scenario())
+
+
+def test_a_waiting_pre_heated_page_gives_its_seat_to_a_page_being_opened():
+    """A room of two (cap 3): one trainee in, the pool refilled to two - the cap is reached by
+    kernels waiting for nobody. The quiz, an exercise or a step page still opens: a waiting
+    pre-heated page gives way, and the pool refills when a seat is free again."""
+    async def scenario():
+        km = manager(pool=2, cap=3)
+        await settle(km)
+        _, _, first = await km.get_rendered_notebook(NB)
+        await settle(km)
+        assert km.committed() == 3 and km.get_pool_size(NB) == 2
+        quiz = await km.start_kernel(kernel_name="python3")
+        await settle(km)
+        assert {first, quiz} <= set(km._kernels) and len(km._kernels) == 3
+        assert km.get_pool_size(NB) == 1 and km.committed() == 3
+        with pytest.raises(HTTPError):  # two pages in use, one pool seat: the next one gives
+            await km.start_kernel(kernel_name="python3")  # way, and then the room is full
+            await km.start_kernel(kernel_name="python3")
+        await km.shutdown_all()
+    asyncio.run(scenario())
