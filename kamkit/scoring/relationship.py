@@ -43,6 +43,7 @@ class IndicatorResult:
     stale: bool
     unproven: bool             # a level with no evidence written
     prefilled: str | None      # where a pre-filled level came from
+    unsure: bool = False       # the trainee said they are not confident in this level
 
     @property
     def lost(self) -> float:
@@ -63,6 +64,11 @@ class RelationshipScore:
     @property
     def unproven(self) -> list[str]:
         return [i.name for i in self.items if i.unproven]
+
+    @property
+    def unsure(self) -> list[str]:
+        """Levels the trainee is not confident in: the first evidence to check again."""
+        return [i.name for i in self.items if i.unsure]
 
     @property
     def carriers(self) -> list[IndicatorResult]:
@@ -114,7 +120,8 @@ def relationship_score(doc: Assessment, framework: Framework, today: dt.date | N
         factor = content.stale_factor if stale else 1.0
         unproven = source is None and not rating.evidence.strip()
         items.append(IndicatorResult(ind.id, ind.name, ind.weight, level, ind.levels[level],
-                                     ind.weight * level / TOP * factor, stale, unproven, source))
+                                     ind.weight * level / TOP * factor, stale, unproven, source,
+                                     unsure=source is None and not rating.confident))
     if all(i.level is None for i in items):
         return RelationshipScore(None, None, tuple(items))
     score = round(sum(i.points for i in items), 1)
@@ -179,13 +186,18 @@ def lock_feeling(doc: RelationshipDoc) -> RelationshipDoc:
     if doc.gut_feeling is None:
         raise InvalidInput("Record your gut feeling first (0-100): how strong is the "
                            "relationship, before looking at any evidence?", field="gut_feeling")
+    if not doc.feeling_reason.strip():
+        raise InvalidInput("Say in one sentence why you feel that way - it is what you will "
+                           "hold the evidence against.", field="feeling_reason")
     return doc.model_copy(update={"feeling_locked": True})
 
 
 def new_assessment(doc: RelationshipDoc, known: dict[str, tuple[int, str]],
                    today: dt.date | None = None) -> RelationshipDoc:
     """Close the current assessment (read-only in the history, pre-fills written in so its
-    score stays what it was) and start a fresh one with a new feeling."""
+    score stays what it was) and start the next one: a new feeling first, then the evidence,
+    starting from what was known last time (each rating kept with its date, so old evidence
+    counts less until it is verified again)."""
     if doc.gut_feeling is None and not doc.ratings:
         raise InvalidInput("This assessment has not started yet; nothing to close.")
     ratings = dict(doc.ratings)
@@ -194,17 +206,21 @@ def new_assessment(doc: RelationshipDoc, known: dict[str, tuple[int, str]],
             ratings[ind_id] = IndicatorRating(level=level, evidence=f"From {source}.",
                                               as_of=today or dt.date.today())
     closed = Assessment(**{**doc.model_dump(exclude={"history"}), "ratings": ratings})
-    return RelationshipDoc(started_on=today or dt.date.today(),
+    carried = {i: r for i, r in doc.ratings.items() if r.level is not None}
+    return RelationshipDoc(started_on=today or dt.date.today(), ratings=carried,
                            history=[*doc.history, closed])
 
 
 def trend(doc: RelationshipDoc, framework: Framework, known: dict[str, tuple[int, str]],
           today: dt.date | None = None) -> list[tuple[dt.date, float | None, int | None]]:
-    """(started on, evidence score, gut feeling) for every assessment, oldest first."""
+    """(started on, evidence score, gut feeling) for every assessment, oldest first. The
+    current one joins once it has its feeling: a new assessment is not a point of its own until
+    the trainee has begun it."""
     rows = [(a.started_on, relationship_score(a, framework, today).score, a.gut_feeling)
             for a in doc.history]
-    rows.append((doc.started_on, relationship_score(doc, framework, today, known).score,
-                 doc.gut_feeling))
+    if doc.gut_feeling is not None or not doc.history:
+        rows.append((doc.started_on, relationship_score(doc, framework, today, known).score,
+                     doc.gut_feeling))
     return rows
 
 

@@ -68,6 +68,9 @@ def breakdown_html(result: RelationshipScore) -> str:
     stale = [i.name for i in result.items if i.stale]
     if stale:
         notes.append("Stale, counted at a reduced value: " + e(", ".join(stale)))
+    if result.unsure:
+        notes.append("You are not sure of these - check them first: "
+                     + e(", ".join(result.unsure)))
     if result.unknown:
         notes.append("Don't know yet: " + e(", ".join(result.unknown)))
     return ((f"<div><b>Carried by</b> {carry}</div>" if carry else "")

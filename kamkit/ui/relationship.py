@@ -89,9 +89,14 @@ class RelationshipApp(widgets.VBox):
         self.new_button = widgets.Button(description="Start a new assessment",
                                          layout=widgets.Layout(width="auto"))
         self.new_button.on_click(lambda _: self.start_new())
+        self.new_cancel = widgets.Button(description="Keep this one",
+                                         layout=widgets.Layout(width="auto", display="none"))
+        self.new_cancel.on_click(lambda _: self._disarm())
+        self.new_message = Message()
         super().__init__([STYLE, self.save_status, self.feeling_box, widgets.HBox(
             [self.evidence, self.side], layout=widgets.Layout(flex_flow="row wrap")),
-            self.plan_box, self.over_time, self.new_button])
+            self.plan_box, self.over_time,
+            widgets.HBox([self.new_button, self.new_cancel]), self.new_message])
         self._fill()
         self.render()
 
@@ -212,7 +217,17 @@ class RelationshipApp(widgets.VBox):
 
     @guarded(lambda self: self.save_status)
     def start_new(self) -> None:
-        """Close this assessment (kept read-only) and begin a new one, feeling first."""
+        """Close this assessment (kept read-only) and begin a new one, feeling first - asked
+        once more first, since the closed one can no longer be changed."""
+        if self.new_cancel.layout.display == "none":
+            self.new_message.note("This closes the current assessment: it stays in the history "
+                                  "and can no longer be changed. The new one starts from your "
+                                  "last evidence; give your feeling first, then re-check each "
+                                  "indicator.")
+            self.new_button.description = "Yes, close it and start a new one"
+            self.new_cancel.layout.display = None
+            return
+        self._disarm()
         self._commit(new_assessment(self.doc, self.known))
         self._fill()
         self.render()
@@ -221,6 +236,11 @@ class RelationshipApp(widgets.VBox):
         """Shown again: re-read what the other steps feed in (the pre-fills) and redraw."""
         self.known = known(self.session.documents(), self.framework)
         self.render()
+
+    def _disarm(self) -> None:
+        self.new_button.description = "Start a new assessment"
+        self.new_cancel.layout.display = "none"
+        self.new_message.clear()
 
     # -- what the evidence says -----------------------------------------------------------------
 

@@ -28,9 +28,13 @@ def test_quantify_reload_repeat_and_see_the_trend(server, page):
     assert evidence.input_value() == "Joint planning day, 12 March"
 
     page.get_by_role("button", name="Start a new assessment").click()
+    page.get_by_role("button", name="Yes, close it and start a new one").click()  # asked first
+    field(page, "In one sentence: why?").fill("Planning went well")
+    field(page, "In one sentence: why?").press("Tab")
     page.get_by_role("button", name="Record my feeling and open the evidence").click()
     field(page, "They pay us promptly (weight 10)", "select").select_option(
         label="4 · Pays early, no disputes in years")
-    page.get_by_text("Evidence score: 10 / 100").wait_for()
-    page.get_by_text("↓ from 14 last time").wait_for()
+    # the last evidence carried over (joint planning, 14) and prompt payment now (10)
+    page.get_by_text("Evidence score: 24 / 100").wait_for()
+    page.get_by_text("↑ from 14 last time").wait_for()
     page.locator("svg.kk-trend").wait_for()

@@ -11,7 +11,7 @@ import itertools
 from pathlib import Path
 
 import openpyxl
-from helpers import dropdown, open_step, personal_links
+from helpers import dropdown, field, open_step, personal_links
 
 from tests.payloads import PAYLOADS, live_markup
 
@@ -59,6 +59,9 @@ def _each_part(page, tab: str):
     if tab == STEPS[2]:
         lock = page.get_by_role("button", name="Record my feeling and open the evidence")
         if lock.is_visible():
+            reason = field(page, "In one sentence: why?")
+            reason.fill("A first impression")  # a feeling is recorded with its reason
+            reason.press("Tab")
             lock.click()
             page.get_by_text("You felt").wait_for()
     if tab != STEPS[0]:

@@ -40,6 +40,7 @@ def test_the_evidence_stays_closed_until_the_feeling_is_recorded(session, store)
 def test_a_completed_assessment_scores_explains_and_reloads_exactly(session, store):
     view = app(session)
     view.feeling.value = 80
+    view.feeling_reason.input.value = "A first impression"
     view.record_feeling()
     _evidence(view, "plan_sharing", 4, "Joint planning day in March")
     _evidence(view, "prompt_payment", 2)
@@ -59,6 +60,7 @@ def test_a_completed_assessment_scores_explains_and_reloads_exactly(session, sto
 
 def test_a_plan_names_each_indicator_once(session):
     view = app(session)
+    view.feeling_reason.input.value = "A first impression"
     view.record_feeling()
     for row in view.plan_rows[:2]:
         row[0].input.value = "testimonial"
@@ -67,6 +69,7 @@ def test_a_plan_names_each_indicator_once(session):
 
 def test_a_bad_answer_on_one_card_holds_back_no_other_card(session, store):
     view = app(session)
+    view.feeling_reason.input.value = "A first impression"
     view.record_feeling()
     view.cards["testimonial"].evidence.input.value = "x" * 6000  # longer than evidence may be
     view.cards["retention"].level.input.value = 3
@@ -79,12 +82,19 @@ def test_a_bad_answer_on_one_card_holds_back_no_other_card(session, store):
 def test_a_second_assessment_starts_with_a_new_feeling_and_shows_the_trend(session, store):
     view = app(session)
     view.feeling.value = 60
+    view.feeling_reason.input.value = "They like us"
     view.record_feeling()
     _evidence(view, "retention", 2, "Two renewals")
+    view.new_button.click()  # asks first: the closed one can no longer be changed
+    assert "closes the current assessment" in view.new_message.text
+    assert view.doc.history == [] and view.doc.gut_feeling == 60
     view.new_button.click()
     assert view.doc.gut_feeling is None and not view.feeling.disabled
     assert view.evidence.layout.display == "none"
+    assert view.doc.ratings["retention"].level == 2  # the last evidence, to re-check
+    assert "Over time" not in view.over_time.value  # not a point of the trend before its feeling
     view.feeling.value = 70
+    view.feeling_reason.input.value = "Renewal talks went well"
     view.record_feeling()
     _evidence(view, "retention", 4, "Renewed early")
     assert "Over time" in view.over_time.value and "kk-trend" in view.over_time.value
@@ -94,10 +104,29 @@ def test_a_second_assessment_starts_with_a_new_feeling_and_shows_the_trend(sessi
     assert [a.gut_feeling for a in history] == [60]
 
 
+def test_a_feeling_needs_its_reason_before_the_evidence_opens(session):
+    view = app(session)
+    view.record_feeling()  # the untouched slider, and no reason
+    assert "why you feel that way" in view.feeling_message.text
+    assert not view.doc.feeling_locked and view.evidence.layout.display == "none"
+
+
+def test_a_new_assessment_can_be_called_off(session):
+    view = app(session)
+    view.feeling_reason.input.value = "Solid"
+    view.record_feeling()
+    view.new_button.click()
+    view.new_cancel.click()
+    assert view.new_message.text == "" and view.new_button.description == (
+        "Start a new assessment")
+    assert view.doc.gut_feeling == 50 and view.doc.history == []
+
+
 def test_facts_from_earlier_steps_prefill_and_are_marked(session, store):
     store.save_document(session.account.id, "profile",
                         {"total_category_spend": 1000, "spend_with_us": 450})
     view = app(session)
+    view.feeling_reason.input.value = "A first impression"
     view.record_feeling()
     assert "share of wallet 45 %" in view.cards["share_of_wallet"].prefilled.value
     _evidence(view, "share_of_wallet", 4, "New contract signed")

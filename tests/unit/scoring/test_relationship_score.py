@@ -99,7 +99,9 @@ def test_no_facts_no_prefill(framework):
 def test_the_feeling_must_come_first_and_is_then_locked(framework):
     with pytest.raises(InvalidInput, match="Record your gut feeling first"):
         lock_feeling(RelationshipDoc())
-    locked = lock_feeling(RelationshipDoc(gut_feeling=70))
+    with pytest.raises(InvalidInput, match="why you feel that way"):
+        lock_feeling(RelationshipDoc(gut_feeling=70, feeling_reason="  "))
+    locked = lock_feeling(RelationshipDoc(gut_feeling=70, feeling_reason="They call us first"))
     assert locked.feeling_locked
     with pytest.raises(ValueError, match="before looking at the evidence"):
         RelationshipDoc(feeling_locked=True)
@@ -118,10 +120,14 @@ def test_a_new_assessment_keeps_the_old_one_read_only_and_in_order(framework, to
     before = trend(doc, framework, known, today)
     later = today + dt.timedelta(days=90)
     fresh = new_assessment(doc, known, later)
-    assert fresh.gut_feeling is None and not fresh.feeling_locked and fresh.ratings == {}
+    assert fresh.gut_feeling is None and not fresh.feeling_locked
+    assert {i: r.level for i, r in fresh.ratings.items()} == {  # the last evidence, dated
+        i: r.level for i, r in doc.ratings.items()}
     assert [a.started_on for a in fresh.history] == sorted(a.started_on for a in fresh.history)
     after = trend(fresh, framework, known, today)
-    assert [row[1:] for row in after[:-1]] == [row[1:] for row in before]  # closed: unchanged
+    assert [row[1:] for row in after] == [row[1:] for row in before]  # closed: unchanged...
+    begun = fresh.model_copy(update={"gut_feeling": 65})
+    assert len(trend(begun, framework, known, today)) == len(before) + 1  # ...new once begun
 
 
 def test_the_indicators_that_changed_most(framework, today):
@@ -209,3 +215,14 @@ def test_the_arrow_says_how_the_score_moved_since_the_last_assessment(framework,
     assert since_last(doc, framework, 50.0, today) == ("→", 50)
     assert since_last(RelationshipDoc(), framework, 70.0, today) is None
     assert since_last(doc, framework, None, today) is None
+
+
+def test_a_level_the_trainee_is_not_sure_of_is_named_to_check_first(framework, today):
+    from kamkit.steps.relationship import breakdown_html
+
+    doc = RelationshipDoc(gut_feeling=50, ratings={
+        "retention": {"level": 3, "evidence": "Renewed", "confident": False},
+        "testimonial": {"level": 2, "evidence": "Quote"}})
+    result = relationship_score(doc, framework, today)
+    assert result.unsure == ["Retention - years as a customer, renewals won"]
+    assert "not sure of these - check them first: Retention" in breakdown_html(result)
