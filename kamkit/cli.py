@@ -35,6 +35,10 @@ def _store(args: argparse.Namespace) -> Store:
     return Store(args.db)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _check_content() -> None:
     """Before serving: the content loads and fits the installed steps (else a message, no
     server that fails on every page)."""
@@ -207,6 +211,16 @@ def cmd_cohort_add(args: argparse.Namespace) -> int:
         cohort = parse(Cohort, {"name": args.cohort, "workshop_date": args.date,
                                 "manager": args.manager})
     with _store(args) as store:
+        there = {t.name.casefold() for t in store.list_trainees(cohort=args.cohort)}
+        again = sorted({n for n in names if n.strip().casefold() in there})
+        twice = sorted({n for n in names if [m.strip().casefold() for m in names].count(
+            n.strip().casefold()) > 1})
+        if (again or twice) and not args.again:
+            listed = ", ".join(again + [n for n in twice if n not in again])
+            raise InvalidInput(f"Already in {'the cohort' if args.cohort else 'the workbook'}"
+                               f" (or named twice): {listed}. Nobody was added. For a link "
+                               "that works again use `kamkit cohort relink`; to add a second "
+                               "person of the same name, add --again.")
         if cohort is not None:
             store.save_cohort(cohort)
         for name in names:
@@ -219,7 +233,8 @@ def cmd_cohort_add(args: argparse.Namespace) -> int:
 def cmd_cohort_list(args: argparse.Namespace) -> int:
     with _store(args) as store:
         for t in store.list_trainees(cohort=args.cohort):
-            print(f"{t.id}\t{t.name}\t{t.cohort or '-'}\t{len(store.list_accounts(t.id))} accounts")
+            n = len(store.list_accounts(t.id))  # type: ignore[arg-type]
+            print(f"{t.id}\t{t.name}\t{t.cohort or '-'}\t{n} account{'' if n == 1 else 's'}")
     return 0
 
 
@@ -298,7 +313,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _store(args) as store:
         trainee = import_workbook(store, data)
         print(f"kamkit: imported {trainee.name} (id {trainee.id}) with "
-              f"{len(store.list_accounts(trainee.id))} accounts.")
+              f"{_count(len(store.list_accounts(trainee.id)), 'account')}.")  # type: ignore
     return 0
 
 
@@ -444,6 +459,8 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("--date", help="the cohort's workshop date, YYYY-MM-DD")
     ca.add_argument("--manager", help="who reviews the cohort's work")
     ca.add_argument("--base-url", **link_base)
+    ca.add_argument("--again", action="store_true",
+                    help="add a person even if someone of that name is already in the cohort")
     ca.set_defaults(func=cmd_cohort_add)
     cl = csub.add_parser("list", help="list trainees")
     cl.add_argument("--cohort")

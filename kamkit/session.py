@@ -38,6 +38,10 @@ class Session:
         return self.store.list_accounts(self._tid)
 
     def create_account(self, name: str) -> Account:
+        taken = {a.name.strip().casefold() for a in self.accounts()}
+        if name.strip().casefold() in taken:
+            raise InvalidInput(f"You already have an account called '{name.strip()}': pick it "
+                               "from the list, or give this one another name.", field="name")
         self.account = self.store.add_account(self._tid, name)
         return self.account
 
@@ -47,6 +51,11 @@ class Session:
         return self.account
 
     def rename_account(self, name: str) -> Account:
+        current = self._current()
+        taken = {a.name.strip().casefold() for a in self.accounts() if a.id != current.id}
+        if name.strip().casefold() in taken:
+            raise InvalidInput(f"You already have an account called '{name.strip()}'.",
+                               field="name")
         account = self._current().model_copy(update={"name": name})
         self.account = self.store.save_account(account)
         return self.account

@@ -188,11 +188,27 @@ def _check(row: CrmRow, company: str | None, known: dict[str, set[str]]) -> None
         row.errors.append(str(exc))
 
 
+_LEGAL_FORMS = {"gmbh", "ag", "ltd", "limited", "inc", "llc", "plc", "sa", "sas", "srl", "spa",
+                "bv", "nv", "as", "asa", "ab", "oy", "co", "corp", "corporation", "company",
+                "group", "holding", "kg", "se", "the"}
+
+
+def _name_words(name: str) -> list[str]:
+    words = re.findall(r"[a-z0-9]+", name.casefold())
+    return [w for w in words if w not in _LEGAL_FORMS]
+
+
 def _same_company(theirs: str, ours: str) -> bool:
-    # CRM ids (Salesforce AccountId) never match a name; only compare names
-    simple = [re.sub(r"[^a-z0-9]", "", s.casefold()) for s in (theirs, ours)]
-    return bool(re.fullmatch(r"[a-zA-Z0-9]{15,18}", theirs)) or simple[0] == simple[1] or \
-        simple[0] in simple[1] or simple[1] in simple[0]
+    """Is the CRM's company the account's? A Salesforce AccountId (15/18 characters) cannot be
+    compared with a name, so it passes; names match when one's words (legal forms left out)
+    begin the other's: "Nordwind" is "Nordwind Logistics GmbH", but "H" is not "Halden"."""
+    if re.fullmatch(r"[a-zA-Z0-9]{15,18}", theirs) and not theirs.isalpha():
+        return True
+    a, b = _name_words(theirs), _name_words(ours)
+    if not a or not b:
+        return False
+    short, long = sorted((a, b), key=len)
+    return long[:len(short)] == short
 
 
 def add_to_map(doc: StakeholderMapDoc, preview: CrmPreview) -> tuple[StakeholderMapDoc, int]:

@@ -62,11 +62,13 @@ class PortfolioSummary:
         return len(self.currencies) > 1
 
 
-def portfolio_summary(accounts: list[tuple[str, Placement, ProfileDoc, bool]],
+def portfolio_summary(accounts: list[tuple[str, Placement, ProfileDoc, bool, bool]],
                       framework: Framework) -> PortfolioSummary:
-    """Each account as (name, where its facts place it, its profile, is it the current one?)."""
+    """Each account as (name, where its facts place it, its profile, is it the current one?,
+    is it a case study?). Case studies are practice, not accounts a manager holds: they do not
+    count towards the key-account limit."""
     placed, unplaced, revenue, currencies = [], [], [], set()
-    for name, placement, profile, current in accounts:
+    for name, placement, profile, current, _ in accounts:
         if placement.purpose is None:
             unplaced.append(name)
         else:
@@ -78,4 +80,5 @@ def portfolio_summary(accounts: list[tuple[str, Placement, ProfileDoc, bool]],
     rows = pareto(revenue)
     return PortfolioSummary(placed, unplaced, rows, sorted(currencies),
                             sum(r.vital_few for r in rows),
-                            overload_warning(len(accounts), framework))
+                            overload_warning(sum(not practice for *_, practice in accounts),
+                                             framework))

@@ -31,7 +31,7 @@ class PortfolioView(widgets.VBox):
         self.unplaced = widgets.HTML()
         self.pareto = widgets.HTML()
         self.upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
-                                         description="Choose file…")
+                                         description="Choose file")
         self.upload.observe(self._on_upload, names="value")
         self.preview = widgets.HTML()
         self.confirm_button = widgets.Button(description="Add these accounts",
@@ -66,7 +66,8 @@ class PortfolioView(widgets.VBox):
         for account in self.session.accounts():
             docs = self.session.documents(account)
             accounts.append((account.name, placement(docs, fw, account=account.name),
-                             docs.of(ProfileDoc), account.id == current))
+                             docs.of(ProfileDoc), account.id == current,
+                             account.case_id is not None))
         s = portfolio_summary(accounts, fw)
         points = [MatrixPoint(name, strength, attractive, current=now)
                   for name, strength, attractive, now in s.placed]

@@ -129,6 +129,7 @@ class RelationshipApp(widgets.VBox):
         self.gap = widgets.HTML()
         self.side = widgets.VBox([self.score, self.gap, self.breakdown, self.bars],
                                  layout=widgets.Layout(width="440px", margin="0 0 0 16px"))
+        self.side.add_class("kk-sticky")  # the score stays in view beside the evidence cards
         self.over_time = widgets.HTML()
 
     def _create_plan(self) -> None:

@@ -118,7 +118,7 @@ class StakeholdersApp(widgets.VBox):
 
     def _create_crm_tab(self) -> None:
         self.crm_upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
-                                             description="Choose export…")
+                                             description="Choose export")
         self.crm_upload.observe(self._on_crm_upload, names="value")
         self.crm_preview = widgets.HTML()
         self.crm_message = Message()

@@ -145,3 +145,17 @@ def test_validate_cases_lists_each_case_and_names_a_broken_key(tmp_path, monkeyp
     assert main(["validate-cases"]) == 1
     err = capsys.readouterr().err
     assert "key.yaml" in err and "unknown finding 'levelgap'" in err
+
+
+def test_adding_someone_already_in_the_cohort_adds_nobody(capsys):
+    from kamkit.cli import main
+    from kamkit.store import Store
+
+    assert main(["cohort", "add", "Ana Costa", "--cohort", "May"]) == 0
+    assert main(["cohort", "add", "Ben Okafor", "ana costa", "--cohort", "May"]) == 1
+    assert "Already in the cohort (or named twice): ana costa" in capsys.readouterr().err
+    with Store() as store:
+        assert [t.name for t in store.list_trainees(cohort="May")] == ["Ana Costa"]
+    assert main(["cohort", "add", "Ana Costa", "--cohort", "May", "--again"]) == 0
+    assert main(["cohort", "list", "--cohort", "May"]) == 0
+    assert "0 accounts" in capsys.readouterr().out

@@ -148,3 +148,18 @@ def test_the_command_previews_then_adds_only_with_yes(tmp_path, capsys):
     with Store(db) as s:
         assert [p.name for p in s.get_document(account.id, "stakeholders").people] == \
             ["Anna Berg", "Tom Kurz"]
+
+
+@pytest.mark.parametrize(("theirs", "ours", "same"), [
+    ("Nordwind Logistics GmbH", "Nordwind Logistics", True),
+    ("Nordwind", "Nordwind Logistics GmbH", True),
+    ("NORDWIND LOGISTICS", "nordwind-logistics", True),
+    ("Halden Medical Devices AS", "H", False),
+    ("Other Co", "Nordwind Logistics", False),
+    ("Nordic Wind", "Nordwind", False),
+    ("0015g00000XyZaB", "Nordwind", True),   # a Salesforce AccountId: not a name to compare
+])
+def test_a_contact_is_of_the_account_only_when_the_company_names_agree(theirs, ours, same):
+    from kamkit.io.crm import _same_company
+
+    assert _same_company(theirs, ours) is same

@@ -191,3 +191,14 @@ def test_a_step_shown_again_shows_what_the_other_steps_now_hold(store, ann):
     page.open_step("relationship")
     assert page._inner["relationship"] is evidence  # the same view, kept...
     assert "Pre-filled from" in evidence.cards["share_of_wallet"].prefilled.value  # ...current
+
+
+def test_an_account_name_already_in_use_is_explained_and_not_added(page, store, ann):
+    page.create_account("Nordwind")
+    page.new_account_name.value = " nordwind "
+    page.create_button.click()
+    assert "already have an account called 'nordwind'" in page.new_account_message.text
+    assert [a.name for a in store.list_accounts(ann.id)] == ["Nordwind"]
+    page.create_account("Acme")
+    page.rename_account("Nordwind")
+    assert "already have an account called 'Nordwind'" in page.rename_message.text

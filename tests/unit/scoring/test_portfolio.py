@@ -44,8 +44,18 @@ def test_the_summary_places_what_it_can_and_totals_revenue(framework):
         c.id: 80 for c in (*framework.segmentation.attractiveness,
                            *framework.segmentation.strength)})
     bare = ProfileDoc(revenue_with_us=100, currency="USD")
-    s = portfolio_summary([("Acme", place(rated, framework), rated, True),
-                           ("Bolt", place(bare, framework), bare, False)], framework)
+    s = portfolio_summary([("Acme", place(rated, framework), rated, True, False),
+                           ("Bolt", place(bare, framework), bare, False, False)], framework)
     assert [(name, now) for name, _, _, now in s.placed] == [("Acme", True)]
     assert s.unplaced == ["Bolt"] and s.vital == 1 and s.mixed_currencies
     assert s.currencies == ["EUR", "USD"] and s.warning is None
+
+
+def test_case_studies_do_not_count_towards_the_key_account_limit(framework):
+    bare = ProfileDoc()
+    limit = framework.segmentation.max_key_accounts
+    real = [(f"A{n}", place(bare, framework), bare, False, False) for n in range(limit)]
+    cases = [(f"Case {n}", place(bare, framework), bare, False, True) for n in range(3)]
+    assert portfolio_summary(real + cases, framework).warning is None
+    one_more = real + [("Extra", place(bare, framework), bare, False, False)]
+    assert portfolio_summary(one_more, framework).warning is not None

@@ -52,3 +52,11 @@ def test_section_progress_names_what_is_missing(framework):
     assert by_id["identity"].missing == ["legal name", "size", "regions", "ownership"]
     # share of wallet is known from the spend figures, so it needs no rating
     assert "share of wallet" not in by_id["segmentation"].missing
+
+
+def test_no_competitors_is_asked_only_when_someone_else_has_part_of_the_wallet(framework):
+    def ids(doc):
+        return {h.id for h in coach_hints(doc, framework)}
+
+    assert "no_competitors" in ids(ProfileDoc(total_category_spend=100, spend_with_us=60))
+    assert "no_competitors" not in ids(ProfileDoc(total_category_spend=100, spend_with_us=100))
