@@ -339,7 +339,10 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
             print(f"  row {row.line}: {row.name or '-'}: {state}{extra}")
         ready = len(preview.ready)
         if not ready:
-            print("Nothing to add.")
+            if preview.rows:  # a file with contacts, none of them addable: say why, and fail
+                raise InvalidInput(f"Nothing added: none of the {len(preview.rows)} rows can be "
+                                   f"added to {account.name} (see the reasons above).")
+            print("Nothing to add: the file has no contacts.")
             return 0
         question = f"Add {ready} people to the map of {account.name}?"
         if not args.yes and (not sys.stdin or not sys.stdin.isatty()):

@@ -163,3 +163,20 @@ def test_a_contact_is_of_the_account_only_when_the_company_names_agree(theirs, o
     from kamkit.io.crm import _same_company
 
     assert _same_company(theirs, ours) is same
+
+
+def test_an_export_of_another_company_is_refused_not_a_quiet_success(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    main(["--db", db, "cohort", "add", "Ann"])
+    from kamkit.store import Store
+
+    with Store(db) as s:
+        s.add_account(s.list_trainees()[0].id, "Halden Medical")
+    export = tmp_path / "report.csv"
+    export.write_bytes(SF_REPORT)  # a Nordwind export
+    capsys.readouterr()
+    assert main(["--db", db, "import-crm", str(export), "--trainee", "Ann", "--account",
+                 "Halden Medical", "--yes"]) == 1
+    captured = capsys.readouterr()
+    assert "another company" in captured.out
+    assert "none of the 3 rows can be added to Halden Medical" in captured.err
