@@ -63,6 +63,18 @@ def coverage_html(report: CoverageReport) -> str:
             f"</div>{items or '<p>No findings: a well-covered map.</p>'}")
 
 
+_AGENDA = (("needs", "Needs"), ("wants", "Wants"), ("declared_agenda", "Declared agenda"),
+           ("personal_agenda", "Personal agenda"))
+
+
+def _agenda(p: Stakeholder) -> str:
+    """What the person needs and wants, and their agendas - what the rubric asks a manager to
+    judge."""
+    said = [f"<b>{title}:</b> {e(getattr(p, name))}" for name, title in _AGENDA
+            if getattr(p, name).strip()]
+    return "<br>".join(said) or "<span class='kk-muted'>-</span>"
+
+
 def stakeholders_html(docs: Docs, fw: Framework, today: dt.date) -> str:
     doc, grid = docs.of(StakeholderMapDoc), fw.grid
     best = best_levels(doc)
@@ -79,10 +91,11 @@ def stakeholders_html(docs: Docs, fw: Framework, today: dt.date) -> str:
             f"<td>{'' if p.influence is None else p.influence}</td>"
             f"<td>{'' if p.support is None else f'{p.support:+d}'}</td><td>{e(cat.name)}</td>"
             f"<td>{e(action)}<br><span class='kk-muted'>{e(p.action_owner)} {e(due)}</span></td>"
-            f"<td>{e(p.evidence)}</td></tr>")
+            f"<td>{_agenda(p)}</td><td>{e(p.evidence)}</td></tr>")
     team = ", ".join(f"{t.name} ({t.role})" if t.role else t.name for t in doc.team)
     table = ('<table class="kk-table"><tr><th>Person</th><th>Role</th><th>Influence</th>'
-             "<th>Support</th><th>Category</th><th>Next action</th><th>Evidence</th></tr>"
+             "<th>Support</th><th>Category</th><th>Next action</th><th>Needs, wants and "
+             "agendas</th><th>Evidence</th></tr>"
              f"{''.join(rows)}</table>" if rows else "<p>No one mapped yet.</p>")
     return (f'<div class="kk-cols"><div>{decision_grid(points, grid, width=460, height=320)}'
             f"<p class='kk-muted'>Our team: {e(team) or 'nobody yet'}</p></div>"
@@ -99,13 +112,15 @@ def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
 
 def _sheet_head(fw: Framework) -> list[str]:
     return ["Person", "Title", "Level", "Role", "Influence", "Support", "Category",
-            "Next action", "Owner", "Due", "Verified on", "Evidence"]
+            "Next action", "Owner", "Due", "Verified on", "Evidence",
+            *(title for _, title in _AGENDA)]
 
 
 def _sheet_rows(docs: Docs, fw: Framework, today: dt.date) -> list[list[Any]]:
     return [[p.name, p.title, p.level, p.role, p.influence, p.support,
              place_person(p, fw.grid).name, p.action, p.action_owner, p.action_due,
-             p.verified_on, p.evidence] for p in docs.of(StakeholderMapDoc).people]
+             p.verified_on, p.evidence, *(getattr(p, name) for name, _ in _AGENDA)]
+            for p in docs.of(StakeholderMapDoc).people]
 
 
 # -- case studies ------------------------------------------------------------------------------

@@ -73,8 +73,12 @@ class StepReview(widgets.VBox):
             self.message.note("Nothing to review yet: the trainee has not saved this step.")
         else:
             self.message.clear()
-        # the form starts empty: a new review is a new verdict, the last one stays on record
-        self.rating.value, self.comment.value, self.status.value = None, "", "reviewed"
+        # the form holds the last verdict, to change or confirm; saving keeps a new one and the
+        # earlier ones stay on record
+        last = wb.reviews.get(self.step)
+        self.rating.value = last.rating if last else None
+        self.comment.value = last.comment if last else ""
+        self.status.value = last.status if last else "reviewed"
 
     def show_feedback(self, review: Review | None, latest: int | None) -> None:
         self.feedback.value = feedback_html(review, self.framework, latest)

@@ -144,3 +144,36 @@ def test_payloads_in_every_field_are_shown_as_text(store, payload):
     workbook = WorkbookApp(Session(store, trainee))
     assert live_markup(html_of(workbook)) == []
     assert esc(payload) in workbook.feedback.value
+
+
+def test_a_review_can_be_changed_from_the_form_it_was_made_in(page, store):
+    chloe = next(r for r in page.all_rows if r.name == "Chloé Martin")
+    page.open_trainee(chloe.trainee_id)
+    view = page.trainee_view
+    step = view.steps["stakeholders"]
+    step.rating.value, step.status.value = 2, "needs_rework"
+    step.comment.value = "Map the CFO."
+    assert view.save_review(step) is not None
+    page.open_trainee(chloe.trainee_id)  # later: the last verdict is in the form, to change
+    step = view.steps["stakeholders"]
+    assert (step.rating.value, step.comment.value, step.status.value) == (
+        2, "Map the CFO.", "needs_rework")
+    step.rating.value, step.status.value = 3, "reviewed"
+    assert view.save_review(step) is not None
+    latest = store.latest_reviews([chloe.account_id])[(chloe.account_id, "stakeholders")]
+    assert (latest.rating, latest.status, latest.comment) == (3, "reviewed", "Map the CFO.")
+
+
+def test_the_drill_down_shows_what_people_need_want_and_their_agendas(page, store):
+    ana = next(r for r in page.all_rows if r.name == "Ana Costa")
+    account = next(a for a in store.list_accounts(ana.trainee_id) if a.name.startswith("Nord"))
+    doc = store.get_document(account.id, "stakeholders")
+    greta = doc.people[0].model_copy(update={"needs": "Fewer empty runs",
+                                             "personal_agenda": "Board seat <next year>"})
+    store.save_document(account.id, "stakeholders",
+                        doc.model_copy(update={"people": [greta, *doc.people[1:]]}))
+    page.open_trainee(ana.trainee_id)
+    page.trainee_view.account.value = account.id
+    work = page.trainee_view.steps["stakeholders"].work.value
+    assert "<b>Needs:</b> Fewer empty runs" in work
+    assert "<b>Personal agenda:</b> Board seat &lt;next year&gt;" in work
