@@ -194,19 +194,39 @@ class DateField(Field):
         return self.input.value
 
 
+#: what a drop-down holds for "unknown" / "not chosen": ipywidgets reads a value of None as "no
+#: option selected" and shows an empty box - which looks like lost data
+_NONE = "\u2205kamkit-none"
+
+
+def _held(options: Sequence[Any]) -> list[Any]:
+    return [(o[0], _NONE if o[1] is None else o[1]) if isinstance(o, tuple) else o
+            for o in options]
+
+
 class ChoiceField(Field):
+    """A drop-down whose choices may include None ("unknown", "don't know"), shown as such."""
+
     def __init__(self, label: str, options: Sequence[Any], help: str = "",
                  width: str = "260px") -> None:
-        super().__init__(label, widgets.Dropdown(options=list(options),
+        super().__init__(label, widgets.Dropdown(options=_held(options),
                                                  layout=widgets.Layout(width=width)), help)
+
+    @property
+    def value(self) -> Any:
+        return None if self.input.value == _NONE else self.input.value
+
+    def set_options(self, options: Sequence[Any]) -> None:
+        self.input.options = _held(options)
 
     def set(self, value: Any) -> None:
         # a saved value the choices no longer offer (content changed, imported data) is kept
+        held = _NONE if value is None else value
         values = [o[1] if isinstance(o, tuple) else o for o in self.input.options]
-        if value not in values:
+        if held not in values:
             label = f"{value:g}" if isinstance(value, float) else str(value)
-            self.input.options = [*self.input.options, (label, value)]
-        self.input.value = value
+            self.input.options = [*self.input.options, (label, held)]
+        self.input.value = held
 
 
 STYLE = widgets.HTML("""<style>

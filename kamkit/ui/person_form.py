@@ -96,7 +96,7 @@ class PersonForm(widgets.VBox):
             self.person_id = person.id if person else None
             others = [(p.name or p.title or p.id, p.id) for p in doc.people
                       if person is None or p.id != person.id]
-            self.reports_to.input.options = [("nobody on the map", None), *others]
+            self.reports_to.set_options([("nobody on the map", None), *others])
             self.influences.options = others
             self._build_links(doc, person)
             p = person or Stakeholder(id="none", placeholder=True)

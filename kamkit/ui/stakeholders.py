@@ -346,8 +346,8 @@ class StakeholdersApp(widgets.VBox):
         self.team_list.value = (f'<table class="kk-table"><tr><th>Name</th><th>Role</th>'
                                 f"<th>Level</th></tr>{rows}</table>" if rows else
                                 "<p class='kk-muted'>No one on our team yet.</p>")
-        self.team_remove.input.options = [("choose…", None)] + [(t.name, t.id)
-                                                                 for t in self.doc.team]
+        self.team_remove.set_options([("choose…", None)] + [(t.name, t.id)
+                                                             for t in self.doc.team])
 
 
 def _tree_html(doc: StakeholderMapDoc) -> str:

@@ -169,3 +169,20 @@ def test_setting_a_rating_dates_it_today_so_a_fresh_map_is_not_stale(session):
     _drag(view, pid, 4, 1)
     assert view.form.verified_on.value == dt.date.today()  # re-rated now: checked now
     assert "Ratings not verified recently" not in view.findings.value
+
+
+def test_an_unknown_rating_shows_as_unknown_not_as_an_empty_box(session):
+    """ipywidgets shows a drop-down whose value is None as empty - it looked like lost data
+    after switching person or reloading."""
+    view = app(session)
+    a = view.add_person("Ann")
+    _rate(view, 4, 1)
+    b = view.add_person("Bob")  # influence and support unknown
+    view.people.value = a
+    view.people.value = b
+    for field in (view.form.influence, view.form.support):
+        assert field.value is None
+        assert field.input.index is not None and "unknown" in field.input.label.lower()
+    again = app(session)
+    again.people.value = b
+    assert again.form.support.input.index is not None
