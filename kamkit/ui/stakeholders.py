@@ -75,6 +75,7 @@ class StakeholdersApp(widgets.VBox):
     def _create_map_tab(self) -> None:
         self.grid = GridWidget(config=grid_config(self.framework.grid))
         self.grid.observe(self._on_drag, names="points")
+        self.grid.observe(self._on_grid_pick, names="picked")
         self.unmapped = widgets.HTML()
         legend = " ".join(
             f'<span style="display:inline-block;width:10px;height:10px;border:1px solid #333;'
@@ -281,6 +282,20 @@ class StakeholdersApp(widgets.VBox):
                                                              point["support"]):
                 self.move_person(p.id, int(point["influence"]), int(point["support"]))
                 return
+
+    def _on_grid_pick(self, change: dict[str, Any]) -> None:
+        """A dot clicked (or dropped): that person is selected."""
+        pid = change["new"]
+        if not pid:
+            return
+        self.grid.picked = ""  # so a second click on the same dot is heard too
+        if not self._drawing and self._person(pid) is not None and pid != self.selected:
+            self.select(pid)
+
+    def select(self, pid: str) -> None:
+        """Show one person in the form, marked on the grid and picked in the list."""
+        self.selected = pid
+        self.render()
 
     _drawing = False
 

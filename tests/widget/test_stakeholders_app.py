@@ -186,3 +186,18 @@ def test_an_unknown_rating_shows_as_unknown_not_as_an_empty_box(session):
     again = app(session)
     again.people.value = b
     assert again.form.support.input.index is not None
+
+
+def test_clicking_a_dot_selects_that_person(session):
+    """The page writes the clicked dot's id into `picked` (a drop does too): before, only a
+    drag that changed a rating reached the view."""
+    view = app(session)
+    a = view.add_person("Ann")
+    _rate(view, 4, 1)
+    b = view.add_person("Bob")
+    _rate(view, 2, -1)
+    assert view.selected == b
+    view.grid.picked = a
+    assert view.selected == a and view.form.name.input.value == "Ann"
+    assert [p["selected"] for p in view.grid.points] == [True, False]
+    assert view.grid.picked == ""  # ready for the next click, on the same dot too
