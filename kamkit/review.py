@@ -204,6 +204,13 @@ class ReviewSession:
 
     # -- a workshop case --------------------------------------------------------------------------
 
+    def current_case(self, cohort: str | None = None) -> str | None:
+        """The case the room is working on: the one practised most recently (None before
+        anyone has opened one)."""
+        rows = [r for r in self.store.list_account_rows(cohort=cohort)
+                if r["case_id"] is not None and r["updated_at"] is not None]
+        return max(rows, key=lambda r: r["updated_at"])["case_id"] if rows else None
+
     def room(self, case_id: str, cohort: str | None = None
              ) -> tuple[list[RoomRow], list[Mistake]]:
         """Everyone (in the cohort) and how far they are in the case, and the room's most

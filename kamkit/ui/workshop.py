@@ -45,7 +45,11 @@ class WorkshopApp(widgets.VBox):
         self.header = widgets.HTML('<div class="kk-header"><h1>Workshop case</h1>'
                                    '<div class="kk-sub">Opening…</div></div>')
         self.notice = Message()
-        self.note = widgets.HTML()
+        # the expert's note is for the facilitator, not the projected room: folded away
+        self.note_text = widgets.HTML()
+        self.note = widgets.Accordion([self.note_text],
+                                      titles=["Facilitator's note (not for the screen)"],
+                                      selected_index=None)
         self.summary = widgets.HTML()
         self.table = widgets.HTML()
         self.mistakes = widgets.HTML()
@@ -73,6 +77,11 @@ class WorkshopApp(widgets.VBox):
                              "<a href='00_dashboard.ipynb'>Back to the cohort review</a>."
                              "</div></div>")
         self.cohort.options = [ALL] + [c.name for c in session.cohorts()]
+        current = session.current_case()
+        if current in {value for _, value in self.case.options}:
+            self.session = None  # one refresh below, not one per change
+            self.case.value = current
+            self.session = session
         self.refresh()
 
     @guarded(lambda self: self.notice)
@@ -87,8 +96,9 @@ class WorkshopApp(widgets.VBox):
         key = load_key(self.case.value, self.framework)
         checked = set(checked_steps(key))  # a step the key leaves out is not part of the case
         steps = [s for s in self.framework.steps if s.id in checked]
-        self.note.value = (f"<div class='kk-hint'><b>Facilitator's note:</b> "
-                           f"{e(key.facilitator_note)}</div>" if key.facilitator_note else "")
+        self.note_text.value = (f"<div class='kk-hint'>{e(key.facilitator_note)}</div>"
+                                if key.facilitator_note else "")
+        self.note.layout.display = None if key.facilitator_note else "none"
         started, done = room_counts(rows, len(steps))
         self.summary.value = (f"<div class='kk-card'><b>{started} of {len(rows)}</b> "
                               f"trainees have started this case · <b>{done}</b> passed every "

@@ -112,13 +112,14 @@ def test_the_facilitator_sees_the_room_and_its_common_mistakes(store):
             session.start_case("halden")
             session.check_answers("stakeholders")
     room = WorkshopApp(ReviewSession(store, "Mia"))
-    room.case.value = "halden"
+    assert room.case.value == "halden"  # it opens on the case the room is working on
     room.cohort.value = "Room 1"
     assert "<b>2 of 3</b> trainees have started" in room.summary.value
     assert "not started" in room.table.value and "✗" in room.table.value
     assert "Ingrid Sæther (placement)" in room.mistakes.value
     assert "wrong for 2 of 2" in room.mistakes.value
-    assert "Facilitator" in room.note.value
+    assert room.note.titles[0] == "Facilitator's note (not for the screen)"
+    assert room.note.selected_index is None and room.note_text.value  # folded, not projected
 
 
 def test_the_quiz_gives_feedback_on_the_chosen_option_and_a_score():
