@@ -14,13 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamkit.checking import best_score, has_passed
 from kamkit.errors import KamkitError
 from kamkit.frameworks import Framework
 from kamkit.html import e
-from kamkit.models import Review
+from kamkit.models import Attempt, Review
 from kamkit.steps import Docs, for_framework, rubric, step
 
-__all__ = ["Workbook", "step_html", "feedback_html", "history_html", "changes",
+__all__ = ["Workbook", "step_html", "feedback_html", "history_html", "changes", "attempts_html",
            "trainee_report", "REPORT_CSS"]
 
 
@@ -36,6 +37,7 @@ class Workbook:
     versions: dict[str, list[tuple[int, dt.datetime, dict[str, Any]]]] = field(
         default_factory=dict)
     reviews: dict[str, Review] = field(default_factory=dict)
+    attempts: list[Attempt] = field(default_factory=list)  # case-study checks, oldest first
 
     def latest_version(self, step: str) -> int | None:
         v = self.versions.get(step)
@@ -54,6 +56,18 @@ def step_html(step_id: str, wb: Workbook, fw: Framework, today: dt.date | None =
     head = (f"<div class='kk-muted'>{progress.percent} % complete · {progress.status}"
             + (f" · next: {e(progress.missing[0])}" if progress.missing else "") + "</div>")
     return head + unit.html(wb.docs, fw, today)
+
+
+def attempts_html(attempts: list[Attempt], step_id: str) -> str:
+    """The trainee's checks of one step of a case study: how many, the best score, passed?"""
+    mine = [a for a in attempts if a.step == step_id]
+    if not mine:
+        return ""
+    best = best_score(mine)
+    return (f"<div class='kk-card'><b>Case-study checks</b>: {len(mine)} attempt"
+            f"{'' if len(mine) == 1 else 's'} · best {best:g} % · "
+            + ("<span class='kk-ok'>passed ✓</span>" if has_passed(mine) else "not passed yet")
+            + f" · {sum(a.hints for a in mine)} hints shown</div>")
 
 
 # -- history and feedback --------------------------------------------------------------------
@@ -182,6 +196,7 @@ def trainee_report(name: str, cohort: str | None, books: list[Workbook], fw: Fra
         for text, _ in for_framework(fw):
             parts.append(f"<h2>{e(wb.account)} - {text.number}. {e(text.title)}</h2>")
             parts.append(feedback_html(wb.reviews.get(text.id), fw, wb.latest_version(text.id)))
+            parts.append(attempts_html(wb.attempts, text.id))
             parts.append(step_html(text.id, wb, fw, today))
             parts.append(history_html(wb.versions.get(text.id, []), limit=10))
     parts.append("</body></html>")

@@ -193,7 +193,7 @@ class ReviewSession:
         reviews = {step: rv for (_, step), rv in
                    self.store.latest_reviews([account_id]).items()}
         return Workbook(trainee.name, account.name, trainee.cohort, Docs(docs, account.name),
-                        versions, reviews)
+                        versions, reviews, self.store.list_attempts(account_id=account_id))
 
     def report(self, trainee_id: int, today: dt.date | None = None) -> str:
         """The trainee's whole workbook, every account, with feedback: standalone HTML."""

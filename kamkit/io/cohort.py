@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from kamkit.checking import best_score, has_passed
 from kamkit.figures import figure_columns
 from kamkit.frameworks import Framework
 from kamkit.review import CohortRow, ReviewSession, saved_docs
@@ -110,6 +111,19 @@ def cohort_xlsx(session: ReviewSession, rows: list[CohortRow],
     for text, unit in steps:
         _put(book.create_sheet(f"{text.number}. {text.title}"[:31]),
              ["Trainee", "Account", *unit.sheet.head(fw)], sheets[text.id])  # type: ignore
+    checks = []
+    for r in rows:
+        if r.account_id is None:
+            continue
+        by_step: dict[tuple[str, str], list[Any]] = {}
+        for a in session.store.list_attempts(account_id=r.account_id):
+            by_step.setdefault((a.case_id, a.step), []).append(a)
+        for (case, step), tries in by_step.items():
+            checks.append([r.name, r.account or "", case, titles.get(step, step), len(tries),
+                           best_score(tries), "yes" if has_passed(tries) else "no",
+                           sum(a.hints for a in tries)])
+    _put(book.create_sheet("Case studies"), ["Trainee", "Account", "Case", "Step", "Attempts",
+                                             "Best %", "Passed", "Hints shown"], checks)
     _put(book.create_sheet("Reviews"), ["Trainee", "Account", "Step", "Rating", "Status",
                                         "Comment", "Reviewer", "Reviewed at (UTC)",
                                         "Version reviewed"], reviews)

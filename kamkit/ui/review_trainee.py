@@ -17,7 +17,7 @@ from kamkit.errors import AccessDenied, KamkitError
 from kamkit.frameworks import Framework
 from kamkit.html import e
 from kamkit.models import Review
-from kamkit.report import Workbook, feedback_html, history_html, step_html
+from kamkit.report import Workbook, attempts_html, feedback_html, history_html, step_html
 from kamkit.review import ReviewSession
 from kamkit.steps import rubric as step_rubric
 from kamkit.ui.components import Message, download_link, guarded, safe_filename
@@ -63,7 +63,8 @@ class StepReview(widgets.VBox):
         super().__init__([self.work, self.history, self.form])
 
     def show(self, wb: Workbook, today: dt.date | None = None) -> None:
-        self.work.value = step_html(self.step, wb, self.framework, today)
+        self.work.value = (attempts_html(wb.attempts, self.step)
+                           + step_html(self.step, wb, self.framework, today))
         self.history.value = history_html(wb.versions.get(self.step, []))
         self.show_feedback(wb.reviews.get(self.step), wb.latest_version(self.step))
         saved = self.step in wb.docs

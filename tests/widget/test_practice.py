@@ -164,3 +164,27 @@ def test_every_page_links_to_the_others_keeping_the_trainee(store):
     step = StepPage(lambda s: None, "profile")
     step._show(Session(store, ann, who="t=tok123"))
     assert "00_workbook.ipynb?t=tok123" in step.children[1].value
+
+
+def test_case_checks_show_in_the_drill_down_the_report_and_the_spreadsheet(store):
+    import io
+
+    import openpyxl
+
+    from kamkit.io.cohort import cohort_xlsx
+    from kamkit.ui.review import ReviewApp
+
+    ann = store.add_trainee("Ann", cohort="Room 1")
+    session = Session(store, ann)
+    session.start_case("halden")
+    session.check_answers("stakeholders")
+    session.check_answers("stakeholders")
+    review = ReviewSession(store, "Mia")
+    page = ReviewApp(review)
+    page.open_trainee(ann.id)
+    assert "Case-study checks</b>: 2 attempts" in page.trainee_view.steps["stakeholders"].work.value
+    assert "Case-study checks</b>: 2 attempts" in review.report(ann.id)
+    book = openpyxl.load_workbook(io.BytesIO(cohort_xlsx(review, review.rows())))
+    rows = [[c.value for c in line] for line in book["Case studies"].iter_rows()]
+    assert rows[1][:5] == ["Ann", "Halden Medical Devices (case study)", "halden",
+                           "Stakeholder map", 2]
