@@ -169,8 +169,10 @@ h1 { font-size: 24px; margin-bottom: 4px; } h2 { border-bottom: 2px solid #2f6fb
 .kk-comment { white-space: pre-wrap; margin: 6px 0; padding-left: 10px;
   border-left: 3px solid #ccc; }
 details summary { cursor: pointer; }
-@media print { body { margin: 0; max-width: none; } h2 { break-before: page; }
-  details > * { display: block; } .kk-cols > div { break-inside: avoid; } }
+@media print { body { margin: 0; max-width: none; font-size: 12px; }
+  /* a new page per account, not per step: steps follow on, never split inside a chart */
+  .kk-account + .kk-account { break-before: page; } h2 { break-after: avoid; }
+  details > * { display: block; } .kk-cols > div, svg, .kk-feedback { break-inside: avoid; } }
 """
 
 
@@ -193,11 +195,13 @@ def trainee_report(name: str, cohort: str | None, books: list[Workbook], fw: Fra
     if not books:
         parts.append("<p>No accounts yet.</p>")
     for wb in books:
+        parts.append("<section class='kk-account'>")
         for text, _ in for_framework(fw):
             parts.append(f"<h2>{e(wb.account)} - {text.number}. {e(text.title)}</h2>")
             parts.append(feedback_html(wb.reviews.get(text.id), fw, wb.latest_version(text.id)))
             parts.append(attempts_html(wb.attempts, text.id))
             parts.append(step_html(text.id, wb, fw, today))
             parts.append(history_html(wb.versions.get(text.id, []), limit=10))
+        parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts)

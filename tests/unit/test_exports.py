@@ -118,3 +118,18 @@ def test_the_report_shows_every_step_feedback_and_history(session):
     for text in ("Helix Pharma - 1. Account profile", "Nordwind Logistics - 3. Relationship score",
                  "Needs rework", "Add the strategy.", "History of changes", "<svg"):
         assert text in report
+
+
+def test_the_printed_report_starts_a_page_per_account_not_per_step(session):
+    """Three steps printed one per page left near-blank pages; now an account's steps follow
+    on (the sample account: 8 A4 pages before, 7 now, printed by Chromium)."""
+    import re
+
+    from kamkit.report import REPORT_CSS
+
+    ana = next(t for t in session.store.list_trainees() if t.name == "Ana Costa")
+    html = session.report(ana.id)
+    forced = [rule.split("*/")[-1].strip()
+              for rule in re.findall(r"([^{}]+)\{ break-before: page; \}", REPORT_CSS)]
+    assert forced == [".kk-account + .kk-account"]
+    assert html.count("<section class='kk-account'>") == 2  # Nordwind and Helix
