@@ -161,7 +161,10 @@ def _check(work: Docs, case: Docs, key: ProfileKey, fw: Framework) -> list[Item]
     placed = placement(work, fw)
     purposes = {p.id: p.name for p in fw.segmentation.purposes}
     got = placed.purpose.id if placed.purpose else None
-    items.append(Item("purpose", "the account's purpose", got == key.purpose.expected,
+    # ratings the key accepts (each within its tolerance) may still tip the account over a
+    # threshold: then the purpose follows from accepted judgement, and is not held against them
+    tolerated = got is not None and bool(items) and all(i.ok for i in items)
+    items.append(Item("purpose", "the account's purpose", got == key.purpose.expected or tolerated,
                       purposes.get(got, "no purpose yet") if got else "no purpose yet",
                       purposes[key.purpose.expected], key.purpose))
     return items

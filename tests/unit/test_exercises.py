@@ -284,3 +284,17 @@ def test_a_trainers_cases_add_to_kamkits_and_one_of_the_same_id_replaces_it(tmp_
     assert set(cases) == builtin | {"nordfjord"}
     assert cases["corvel"].title.startswith("Our own ")
     assert load_key("nordfjord", FW).case == "nordfjord"
+
+
+def test_ratings_all_within_tolerance_do_not_fail_the_step_by_tipping_the_purpose():
+    """Corvel: every attractiveness rating 20 below the key's (the tolerance) tips the account
+    from Maintain to Defend. The ratings are accepted, so the purpose they lead to is too."""
+    docs = _answers("corvel")
+    profile = docs["profile"]
+    lower = {k: v - 20 for k, v in profile.segmentation.items()}
+    docs["profile"] = profile.model_copy(update={"segmentation": lower})
+    feedback = _check("corvel", "profile", docs)
+    assert feedback.passed and feedback.score == 100
+    beyond = {k: v - 21 for k, v in profile.segmentation.items()}  # outside the tolerance
+    docs["profile"] = profile.model_copy(update={"segmentation": beyond})
+    assert not _check("corvel", "profile", docs).passed
