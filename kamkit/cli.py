@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `kamkit --help` stays instant
 __all__ = ["main", "build_parser", "cmd_cohort_add", "cmd_cohort_list", "cmd_cohort_relink",
            "cmd_demo", "cmd_export", "cmd_import", "cmd_import_crm", "cmd_review", "cmd_serve",
            "cmd_settings", "cmd_steps", "cmd_validate_content",
-           "cmd_validate_cases"]
+           "cmd_validate_cases", "cmd_account_add"]
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -247,6 +247,16 @@ def cmd_cohort_relink(args: argparse.Namespace) -> int:
             print("Nothing changed.")
             return 1
         print(f"{trainee.name}\t{link_for(args.base_url, store.issue_token(trainee.id))}")
+    return 0
+
+
+def cmd_account_add(args: argparse.Namespace) -> int:
+    from kamkit.session import Session
+
+    with _store(args) as store:
+        trainee = _find_trainee(store, args.trainee)
+        account = Session(store, trainee).create_account(args.name)  # same rules as the page
+        print(f"kamkit: {trainee.name} now has the account '{account.name}' (id {account.id}).")
     return 0
 
 
@@ -473,6 +483,14 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("--yes", action="store_true")
     cr.add_argument("--base-url", **link_base)
     cr.set_defaults(func=cmd_cohort_relink)
+
+    a = sub.add_parser("account", help="a trainee's accounts")
+    asub = a.add_subparsers(dest="account_command", required=True, metavar="ACTION")
+    aa = asub.add_parser("add", help="add an account to a trainee's workbook (e.g. before "
+                         "importing its contacts with import-crm)")
+    aa.add_argument("name", help="the customer's name")
+    aa.add_argument("--trainee", required=True, help="id, login or name")
+    aa.set_defaults(func=cmd_account_add)
 
     e = sub.add_parser("export", help="a trainee's workbook (JSON, or an HTML report with the "
                        "manager's feedback) or a cohort's table (Excel or CSV)")

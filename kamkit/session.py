@@ -50,6 +50,15 @@ class Session:
         self.account = self.store.get_account(account_id, trainee_id=self._tid)
         return self.account
 
+    def delete_account(self) -> Account:
+        """Delete the current account and all its work (the caller has asked the trainee);
+        the most recent other account becomes the current one."""
+        account = self._current()
+        self.store.remove_account(account.id)  # type: ignore[arg-type]
+        others = self.accounts()
+        self.account = others[0] if others else None
+        return account
+
     def rename_account(self, name: str) -> Account:
         current = self._current()
         taken = {a.name.strip().casefold() for a in self.accounts() if a.id != current.id}

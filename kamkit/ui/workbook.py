@@ -121,6 +121,13 @@ class WorkbookApp(widgets.VBox):
         self.rename_button = widgets.Button(description="Rename")
         self.rename_button.on_click(lambda _: self.rename_account(self.rename_name.value))
         self.rename_message = Message()
+        self.delete_button = widgets.Button(description="Delete this account…",
+                                            layout=widgets.Layout(width="auto"))
+        self.delete_button.on_click(lambda _: self.delete_account())
+        self.delete_cancel = widgets.Button(description="Keep it",
+                                            layout=widgets.Layout(width="auto", display="none"))
+        self.delete_cancel.on_click(lambda _: self._keep_account())
+        self.delete_message = Message()
         self.accounts_box = widgets.VBox([
             widgets.HTML("<h3>Your accounts</h3><div class='kk-muted'>Work on one real or "
                          "case-study account at a time; everything you enter is saved as you "
@@ -128,6 +135,7 @@ class WorkbookApp(widgets.VBox):
             self.accounts,
             widgets.HBox([self.new_account_name, self.create_button]), self.new_account_message,
             widgets.HBox([self.rename_name, self.rename_button]), self.rename_message,
+            widgets.HBox([self.delete_button, self.delete_cancel]), self.delete_message,
         ])
         self.accounts_box.add_class("kk-card")
 
@@ -235,6 +243,33 @@ class WorkbookApp(widgets.VBox):
         self.rename_message.ok(f"Renamed to “{account.name}”.")
         self.refresh()
 
+    @guarded(lambda self: self.delete_message)
+    def delete_account(self) -> None:
+        """Asked once more first - deleting removes every step and its history for good."""
+        session = self._session()
+        account = session.account
+        if account is None:
+            return
+        if self.delete_cancel.layout.display == "none":
+            self.delete_message.unsaved(
+                f"Delete “{account.name}” and all its work, with its history and any "
+                "feedback? This cannot be undone.")
+            self.delete_button.description = f"Yes, delete “{account.name[:40]}”"
+            self.delete_button.button_style = "danger"
+            self.delete_cancel.layout.display = None
+            return
+        self._keep_account()
+        gone = session.delete_account()
+        self._forget_steps()
+        self.refresh()
+        self.delete_message.ok(f"Deleted “{gone.name}”.")
+
+    def _keep_account(self) -> None:
+        self.delete_button.description = "Delete this account…"
+        self.delete_button.button_style = ""
+        self.delete_cancel.layout.display = "none"
+        self.delete_message.clear()
+
     @guarded(lambda self: self.practice_message)
     def start_case(self, case_id: str) -> None:
         """Open (or create) the trainee's practice account for the case, at step 1."""
@@ -279,7 +314,7 @@ class WorkbookApp(widgets.VBox):
             self._picking = False
         has_account = current is not None
         self.rename_name.value = session.account.name if session.account else ""
-        for w in (self.rename_name, self.rename_button, self.resume_button):
+        for w in (self.rename_name, self.rename_button, self.resume_button, self.delete_button):
             w.disabled = not has_account
         if not has_account:
             self.notice.note("Create your first account below - a real customer of yours, or "

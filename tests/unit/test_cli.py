@@ -159,3 +159,13 @@ def test_adding_someone_already_in_the_cohort_adds_nobody(capsys):
     assert main(["cohort", "add", "Ana Costa", "--cohort", "May", "--again"]) == 0
     assert main(["cohort", "list", "--cohort", "May"]) == 0
     assert "0 accounts" in capsys.readouterr().out
+
+
+def test_an_account_can_be_added_from_the_command_line_once(capsys):
+    from kamkit.cli import main
+
+    assert main(["cohort", "add", "Ana Costa"]) == 0
+    assert main(["account", "add", "Nordwind Logistics", "--trainee", "Ana Costa"]) == 0
+    assert "now has the account 'Nordwind Logistics'" in capsys.readouterr().out
+    assert main(["account", "add", "nordwind logistics", "--trainee", "Ana Costa"]) == 1
+    assert "already have an account called" in capsys.readouterr().err

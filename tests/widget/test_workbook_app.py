@@ -202,3 +202,18 @@ def test_an_account_name_already_in_use_is_explained_and_not_added(page, store, 
     page.create_account("Acme")
     page.rename_account("Nordwind")
     assert "already have an account called 'Nordwind'" in page.rename_message.text
+
+
+def test_deleting_an_account_is_asked_once_more_then_done(page, store, ann):
+    page.create_account("Old test")
+    page.create_account("Nordwind")
+    store.save_document(page.accounts.value, "profile", {"industry": "Logistics"})
+    page.delete_account()
+    assert "cannot be undone" in page.delete_message.text
+    assert len(store.list_accounts(ann.id)) == 2  # nothing deleted yet
+    page.delete_cancel.click()
+    assert page.delete_message.text == "" and len(store.list_accounts(ann.id)) == 2
+    page.delete_button.click()
+    page.delete_button.click()
+    assert [a.name for a in store.list_accounts(ann.id)] == ["Old test"]
+    assert page.accounts.label == "Old test" and "Deleted “Nordwind”" in page.delete_message.text
