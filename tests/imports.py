@@ -15,7 +15,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("kamkit", "kamkit.errors", "kamkit.settings", "kamkit.resources",
                     "kamkit.html")),
     ("content and models", ("kamkit.frameworks", "kamkit.models", "kamkit.profile_fields")),
-    ("domain", ("kamkit.scoring", "kamkit.charts", "kamkit.checking")),
+    ("domain", ("kamkit.scoring", "kamkit.charts", "kamkit.orgchart", "kamkit.checking")),
     ("steps", ("kamkit.steps",)),
     ("read-only work", ("kamkit.report", "kamkit.figures", "kamkit.exercises", "kamkit.quiz")),
     ("store", ("kamkit.migrations", "kamkit.store", "kamkit.store_tables",

@@ -15,6 +15,7 @@ from kamkit.checking import Clue, Item, KeyPart, within
 from kamkit.frameworks import Framework
 from kamkit.html import e
 from kamkit.models import PeerLink, Stakeholder, StakeholderMapDoc, TeamMember
+from kamkit.orgchart import OrgPerson, org_chart
 from kamkit.scoring.coverage import (
     FINDING_IDS,
     CoverageReport,
@@ -26,7 +27,7 @@ from kamkit.scoring.grid import default_action, place_person
 from kamkit.scoring.progress import StepProgress, checklist
 from kamkit.steps import Checker, Docs, Sheet, Step
 
-__all__ = ["ID", "STEP", "progress", "coverage_html", "stakeholders_html", "sample",
+__all__ = ["ID", "STEP", "progress", "coverage_html", "org_html", "stakeholders_html", "sample",
            "StakeholdersKey", "FindingKey", "PersonKey", "PersonTolerance", "figures"]
 
 ID = "stakeholders"
@@ -75,6 +76,22 @@ def _agenda(p: Stakeholder) -> str:
     return "<br>".join(said) or "<span class='kk-muted'>-</span>"
 
 
+def org_html(doc: StakeholderMapDoc) -> str:
+    """Their organisation drawn: reports-to lines, influence arrows, who of ours knows whom."""
+    team = {t.id: t.name for t in doc.team}
+    held: dict[str, list[str]] = {}
+    for lk in doc.links:
+        if lk.today is not None and lk.ours in team:
+            held.setdefault(lk.theirs, []).append(f"{team[lk.ours]} ({lk.today})")
+    people = [OrgPerson(p.id, p.name or p.title or "(unnamed)", p.title if p.name else "",
+                        p.reports_to, tuple(held.get(p.id, ()))) for p in doc.people]
+    chart = org_chart(people, [(p.id, whom) for p in doc.people for whom in p.influences])
+    return ("<h3>Their organisation, and who of ours knows whom</h3>"
+            + (f"<div class='kk-scroll'>{chart}</div><div class='kk-muted'>Lines: who reports "
+               "to whom. Dashed arrows: who influences whom beyond the lines.</div>"
+               if chart else "<p class='kk-muted'>No people on the map yet.</p>"))
+
+
 def stakeholders_html(docs: Docs, fw: Framework, today: dt.date) -> str:
     doc, grid = docs.of(StakeholderMapDoc), fw.grid
     best = best_levels(doc)
@@ -99,7 +116,8 @@ def stakeholders_html(docs: Docs, fw: Framework, today: dt.date) -> str:
              f"{''.join(rows)}</table>" if rows else "<p>No one mapped yet.</p>")
     return (f'<div class="kk-cols"><div>{decision_grid(points, grid, width=460, height=320)}'
             f"<p class='kk-muted'>Our team: {e(team) or 'nobody yet'}</p></div>"
-            f"<div>{coverage_html(analyse(doc, grid, today))}</div></div>{table}")
+            f"<div>{coverage_html(analyse(doc, grid, today))}</div></div>{table}"
+            f"{org_html(doc)}")
 
 
 # -- the dashboard and the spreadsheet ---------------------------------------------------------

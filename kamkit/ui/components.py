@@ -265,6 +265,7 @@ STYLE = widgets.HTML("""<style>
 .kk-state-to-review { background: #fff3bf; } .kk-state-needs-rework { background: #ffe3e3; }
 .kk-state-reviewed { background: #d3f9d8; } .kk-state-nothing-yet { background: #f1f3f5; }
 .kk-download { display: inline-block; margin: 4px 8px; font-weight: 600; }
+.kk-scroll { overflow-x: auto; max-width: 100%; }
 .kk-sticky { position: sticky; top: 8px; align-self: flex-start; }
 .kk-charts { display: flex; flex-wrap: wrap; gap: 16px; }
 </style>""")

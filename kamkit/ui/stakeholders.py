@@ -30,7 +30,7 @@ from kamkit.models import (
 from kamkit.scoring.coverage import LEVELS, UNKNOWN_LEVEL, analyse, best_levels, peer_grid
 from kamkit.scoring.grid import dated_if_rerated, default_action, place_person
 from kamkit.session import Session
-from kamkit.steps.stakeholders import ID, coverage_html
+from kamkit.steps.stakeholders import ID, coverage_html, org_html
 from kamkit.ui.components import STYLE, ChoiceField, Message, TextField, guarded
 from kamkit.ui.grid_widget import CONTACT_COLOURS, GridWidget, grid_config
 from kamkit.ui.page import StepPage
@@ -325,7 +325,7 @@ class StakeholdersApp(widgets.VBox):
             b.disabled = self.selected is None
         self._render_coverage()
         self._render_team()
-        self.tree.value = _tree_html(self.doc)
+        self.tree.value = org_html(self.doc)
 
     def _show_category(self) -> None:
         person = self._person(self.selected)
@@ -363,32 +363,6 @@ class StakeholdersApp(widgets.VBox):
                                 "<p class='kk-muted'>No one on our team yet.</p>")
         self.team_remove.set_options([("choose…", None)] + [(t.name, t.id)
                                                              for t in self.doc.team])
-
-
-def _tree_html(doc: StakeholderMapDoc) -> str:
-    """Their organisation by reports-to, with who of ours holds each person."""
-    team = {t.id: t for t in doc.team}
-    held: dict[str, list[str]] = {}
-    for lk in doc.links:
-        if lk.today is not None:
-            held.setdefault(lk.theirs, []).append(f"{team[lk.ours].name} ({lk.today})")
-    children: dict[str | None, list[Stakeholder]] = {}
-    for p in doc.people:
-        children.setdefault(p.reports_to, []).append(p)
-
-    def branch(parent: str | None) -> str:
-        items = []
-        for p in children.get(parent, []):
-            ours = held.get(p.id)
-            tag = (f' <span class="kk-ok">← {e(", ".join(ours))}</span>' if ours
-                   else ' <span class="kk-error">no contact</span>')
-            items.append(f"<li><b>{e(_label(p))}</b> "
-                         f"<span class='kk-muted'>{e(p.title)}</span>{tag}"
-                         f"{branch(p.id)}</li>")
-        return f"<ul>{''.join(items)}</ul>" if items else ""
-
-    return ("<h3>Their organisation, and who of ours knows whom</h3>"
-            + (branch(None) or "<p class='kk-muted'>No people on the map yet.</p>"))
 
 
 def app(session: Session | None = None) -> widgets.Widget:
