@@ -25,7 +25,8 @@ def grid_config(grid: GridContent) -> dict:
 
 class GridWidget(anywidget.AnyWidget):
     _esm = Path(__file__).with_name("static").joinpath("grid.js")
-    #: [{id, label, influence, support, colour, selected}] - only people rated on both scales
+    #: [{id, label, influence, support, colour, selected}] - everyone on the map; a person not
+    #: rated on both scales (None) waits in a tray under the grid, to be dragged onto it
     points = traitlets.List(traitlets.Dict()).tag(sync=True)
     config = traitlets.Dict().tag(sync=True)
     #: the id of the person last dropped by the trainee

@@ -308,7 +308,7 @@ class StakeholdersApp(widgets.VBox):
                 {"id": p.id, "label": _label(p), "influence": p.influence, "support": p.support,
                  "colour": CONTACT_COLOURS[min(4, best.get(p.id, 0))],
                  "selected": p.id == self.selected}
-                for p in self.doc.people if p.influence is not None and p.support is not None]
+                for p in self.doc.people]  # the unrated wait in a tray under the grid
             self.people.options = [(f"{_label(p)} · {place_person(p, grid).name}", p.id)
                                    for p in self.doc.people]
             self.people.value = self.selected if self._person(self.selected) else None

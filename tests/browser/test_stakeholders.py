@@ -57,6 +57,23 @@ def test_map_four_people_drag_one_and_find_the_same_grid_after_reload(server, pa
     assert _points(page) == before
     page.locator("select option", has_text="Lena Brandt · Threat").wait_for(state="attached")
 
+    # someone not rated yet waits under the grid; dropped onto it, they are rated there
+    page.get_by_role("button", name="Add person").click()
+    box = _field(page, "Name")
+    expect(box).to_have_value("New person 5")
+    box.fill("Paula Weber")
+    box.press("Tab")
+    paula = page.locator("svg.kk-grid g.kk-person", has_text="Paula Weber").locator("circle")
+    start, grid = paula.bounding_box(), page.locator("svg.kk-grid").bounding_box()
+    page.mouse.move(start["x"] + 8, start["y"] + 8)
+    page.mouse.down()
+    page.mouse.move(grid["x"] + grid["width"] * 0.85, grid["y"] + 40, steps=8)  # top right
+    page.mouse.up()
+    page.locator("select option", has_text="Paula Weber · Driver").wait_for(state="attached")
+    # and a click on a dot selects that person
+    page.locator("svg.kk-grid g.kk-person", has_text="Greta Lind").locator("circle").click()
+    expect(_field(page, "Name")).to_have_value("Greta Lind")
+
     export = tmp_path / "contacts.csv"
     export.write_text("First Name,Last Name,Title,Account Name,Role\n"
                       "Sofia,Rossi,Head of Strategy,Helix Pharma,Champion\n"

@@ -30,7 +30,8 @@ def _drag(view: StakeholdersApp, pid: str, influence: int, support: int) -> None
 def test_adding_and_rating_a_person_puts_them_on_the_grid(session, store):
     view = app(session)
     pid = view.add_person("Greta <Lind>")
-    assert view.grid.points == []  # unknown ratings: unmapped, not on the grid
+    (waiting,) = view.grid.points  # unknown ratings: unmapped - in the tray, not on the grid
+    assert (waiting["influence"], waiting["support"]) == (None, None)
     assert "Greta &lt;Lind&gt;" in view.unmapped.value
     _rate(view, 5, 0)
     (point,) = view.grid.points
@@ -201,3 +202,13 @@ def test_clicking_a_dot_selects_that_person(session):
     assert view.selected == a and view.form.name.input.value == "Ann"
     assert [p["selected"] for p in view.grid.points] == [True, False]
     assert view.grid.picked == ""  # ready for the next click, on the same dot too
+
+
+def test_a_person_dragged_from_the_tray_onto_the_grid_is_rated_there(session, store):
+    view = app(session)
+    pid = view.add_person("Greta")
+    _drag(view, pid, 4, -1)  # what the page writes back on a drop on the grid
+    person = store.get_document(session.account.id, "stakeholders").people[0]
+    assert (person.influence, person.support) == (4, -1)
+    assert person.verified_on is not None  # a rating given is a rating dated
+    assert view.unmapped.value == ""

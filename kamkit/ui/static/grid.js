@@ -53,46 +53,70 @@ function render({ model, el: host }) {
     yl.textContent = "Influence on the decision →";
 
     // people sharing a spot are fanned out so every one can be grabbed
+    const rated = (p) => p.influence != null && p.support != null;
     const spots = {};
-    for (const p of points) (spots[`${p.influence},${p.support}`] ??= []).push(p);
+    for (const p of points.filter(rated)) (spots[`${p.influence},${p.support}`] ??= []).push(p);
     for (const group of Object.values(spots)) {
       group.forEach((p, k) => {
         const angle = (2 * Math.PI * k) / group.length;
         const r = group.length > 1 ? 14 : 0;
-        const cx = x(p.support) + r * Math.cos(angle), cy = y(p.influence) + r * Math.sin(angle);
-        const g = el("g", { class: "kk-person", "data-id": p.id, style: "cursor: grab" }, svg);
-        const dot = el("circle", { cx, cy, r: 8, fill: p.colour, stroke: "#333",
-                                   "stroke-width": p.selected ? 3 : 1 }, g);
-        const right = p.support >= 2;  // labels of the rightmost column go left, inside
-        const label = el("text", { x: right ? cx - 11 : cx + 11, y: cy + 4, "font-size": 11,
-                                   fill: "#111", "text-anchor": right ? "end" : "start" }, g);
-        label.textContent = p.label;
-        g.addEventListener("pointerdown", (ev) => {
-          ev.preventDefault();
-          g.setPointerCapture(ev.pointerId);
-          const box = svg.getBoundingClientRect(), scale = W / box.width;
-          const move = (e) => {
-            const px = (e.clientX - box.left) * scale, py = (e.clientY - box.top) * scale;
-            dot.setAttribute("cx", px); dot.setAttribute("cy", py);
-            label.setAttribute("x", right ? px - 11 : px + 11); label.setAttribute("y", py + 4);
-          };
-          const up = (e) => {
-            g.removeEventListener("pointermove", move);
-            g.removeEventListener("pointerup", up);
-            const px = (e.clientX - box.left) * scale, py = (e.clientY - box.top) * scale;
-            const support = clamp(Math.round(sOf(px)), -2, 2);
-            const influence = clamp(Math.round(iOf(py)), 1, 5);
-            model.set("points", model.get("points").map((q) =>
-              q.id === p.id ? { ...q, influence, support } : q));
+        person(p, x(p.support) + r * Math.cos(angle), y(p.influence) + r * Math.sin(angle),
+               p.support >= 2);  // labels of the rightmost column go left, inside
+      });
+    }
+    // people not rated yet wait in a tray under the grid, to be dragged onto it
+    const waiting = points.filter((p) => !rated(p));
+    const tray = waiting.length ? 40 + Math.ceil(waiting.length / 4) * 22 : 0;
+    svg.setAttribute("viewBox", `0 0 ${W} ${H + tray}`);
+    svg.setAttribute("height", H + tray);
+    if (waiting.length) {
+      const t = el("text", { x: 4, y: H + 14, "font-size": 11, fill: "#555" }, svg);
+      t.textContent = "Not on the grid yet - drag onto it:";
+      waiting.forEach((p, k) => person(p, L + 8 + (k % 4) * 118, H + 32 + Math.floor(k / 4) * 22,
+                                       false));
+    }
+  }
+
+  function person(p, cx, cy, right) {
+    const g = el("g", { class: "kk-person", "data-id": p.id, style: "cursor: grab" }, svg);
+    const dot = el("circle", { cx, cy, r: 8, fill: p.colour, stroke: "#333",
+                               "stroke-width": p.selected ? 3 : 1 }, g);
+    const label = el("text", { x: right ? cx - 11 : cx + 11, y: cy + 4, "font-size": 11,
+                               fill: "#111", "text-anchor": right ? "end" : "start" }, g);
+    label.textContent = p.label;
+    g.addEventListener("pointerdown", (ev) => {
+      ev.preventDefault();
+      g.setPointerCapture(ev.pointerId);
+      const box = svg.getBoundingClientRect(), scale = W / box.width;
+      const move = (e) => {
+        const px = (e.clientX - box.left) * scale, py = (e.clientY - box.top) * scale;
+        dot.setAttribute("cx", px); dot.setAttribute("cy", py);
+        label.setAttribute("x", right ? px - 11 : px + 11); label.setAttribute("y", py + 4);
+      };
+      const up = (e) => {
+        g.removeEventListener("pointermove", move);
+        g.removeEventListener("pointerup", up);
+        const px = (e.clientX - box.left) * scale, py = (e.clientY - box.top) * scale;
+        const onGrid = py <= H - B + 8;
+        if (p.influence == null || p.support == null) {
+          if (!onGrid) {  // left in the tray: only a click, which selects
             model.set("picked", p.id);
             model.save_changes();
             draw();
-          };
-          g.addEventListener("pointermove", move);
-          g.addEventListener("pointerup", up);
-        });
-      });
-    }
+            return;
+          }
+        }
+        const support = clamp(Math.round(sOf(px)), -2, 2);
+        const influence = clamp(Math.round(iOf(py)), 1, 5);
+        model.set("points", model.get("points").map((q) =>
+          q.id === p.id ? { ...q, influence, support } : q));
+        model.set("picked", p.id);
+        model.save_changes();
+        draw();
+      };
+      g.addEventListener("pointermove", move);
+      g.addEventListener("pointerup", up);
+    });
   }
   model.on("change:points", draw);
   model.on("change:config", draw);
