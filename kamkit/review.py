@@ -21,7 +21,7 @@ from kamkit.figures import AccountFigures, account_figures, fingerprint
 from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Attempt, Cohort, Review, Trainee, parse
 from kamkit.report import Workbook, trainee_report
-from kamkit.scoring.review import STATES, ReviewState, review_state
+from kamkit.scoring.review import STATES, ReviewState, review_state, rework_asked
 from kamkit.steps import Docs, check_framework, for_framework
 from kamkit.store import Store
 from kamkit.store_reviews import AccountRow
@@ -47,6 +47,7 @@ class CohortRow:
     last_activity: dt.datetime | None = None
     figures: AccountFigures | None = None
     state: ReviewState = "nothing yet"
+    rework: list[str] = field(default_factory=list)  # steps waiting for the trainee's rework
     reviews: dict[str, Review] = field(default_factory=dict)
 
     @property
@@ -172,6 +173,7 @@ class ReviewSession:
                 row.last_activity, row.figures = r["updated_at"], fig
                 row.reviews = by_account.get(acc, {})
                 row.state = review_state(kept[acc].versions, row.reviews)
+                row.rework = rework_asked(kept[acc].versions, row.reviews)
         return list(rows.values())
 
     # -- one trainee -------------------------------------------------------------------------------

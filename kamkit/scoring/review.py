@@ -10,7 +10,7 @@ from typing import Literal
 
 from kamkit.models import Review
 
-__all__ = ["ReviewState", "review_state", "STATES"]
+__all__ = ["ReviewState", "review_state", "STATES", "rework_asked"]
 
 ReviewState = Literal["nothing yet", "to review", "needs rework", "reviewed"]
 #: in the order a manager works through them
@@ -31,3 +31,10 @@ def review_state(saved: Mapping[str, int], latest: Mapping[str, Review]) -> Revi
     if any(r is not None and r.status == "needs_rework" for r in current):
         return "needs rework"
     return "reviewed"
+
+
+def rework_asked(saved: Mapping[str, int], latest: Mapping[str, Review]) -> list[str]:
+    """The steps on which rework was asked and the trainee has not changed them since - shown
+    beside the state, which says only whose move it is ("to review" outranks them)."""
+    return [step for step, review in latest.items() if review.status == "needs_rework"
+            and step in saved and saved[step] <= review.doc_version]

@@ -69,8 +69,10 @@ def row_html(row: CohortRow, columns: list[tuple[str, str]]) -> str:
             + _cell(row.name) + _cell((row.account or "no account") + more)
             + _cell(f"{row.steps_done}/{len(f.status)}" if f else "-") + _cell(last)
             + "".join(_cell(f.get(name) if f else None) for name, _ in columns)
-            + f'<span><span class="kk-state kk-state-{state}">{e(row.state)}</span></span>'
-            + "</div>")
+            + f'<span><span class="kk-state kk-state-{state}">{e(row.state)}</span>'
+            + (f' <span class="kk-muted" title="rework asked, not done yet">'
+               f'· rework {len(row.rework)}</span>' if row.rework and row.state != "needs rework"
+               else "") + "</span></div>")
 
 
 class TraineeLine(widgets.HBox):

@@ -86,7 +86,10 @@ def test_drill_down_rate_and_comment_then_the_trainee_sees_it(page, store):
     assert review is not None and "Saved" in step.message.text
     assert "Needs rework" in step.feedback.value and "2/5 Developing" in step.feedback.value
     assert store.list_versions(chloe.account_id, "stakeholders") == before
-    assert next(r for r in page.all_rows if r.name == "Chloé Martin").state == "to review"
+    chloe_row = next(r for r in page.all_rows if r.name == "Chloé Martin")
+    assert chloe_row.state == "to review" and chloe_row.rework == ["stakeholders"]
+    line = next(ln for ln in page.lines if ln.trainee_id == chloe.trainee_id)
+    assert "· rework 1" in line.cells.value  # asked rework shows beside "to review"
 
     trainee = store.get_trainee(chloe.trainee_id)
     workbook = WorkbookApp(Session(store, trainee))

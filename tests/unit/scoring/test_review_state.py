@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from kamkit.errors import InvalidInput
 from kamkit.models import Review, parse
-from kamkit.scoring.review import STATES, review_state
+from kamkit.scoring.review import STATES, review_state, rework_asked
 
 
 def _review(step: str, version: int, status: str = "reviewed", rating: int | None = 3,
@@ -78,3 +78,11 @@ def test_ratings_live_on_the_five_point_scale(rating):
     with pytest.raises(InvalidInput, match="Rating must be"):
         parse(Review, {"account_id": 1, "step": "profile", "doc_version": 1, "rating": rating,
                        "status": "reviewed", "reviewer": "Mia"})
+
+
+def test_rework_asked_is_named_even_while_another_step_waits_for_review():
+    rework = _review("profile", 2, "needs_rework", comment="x")
+    saved = {"profile": 2, "stakeholders": 1}
+    assert review_state(saved, {"profile": rework}) == "to review"  # the manager's move...
+    assert rework_asked(saved, {"profile": rework}) == ["profile"]  # ...and the trainee's
+    assert rework_asked({"profile": 3}, {"profile": rework}) == []  # reworked since
