@@ -11,6 +11,7 @@ import getpass
 from pydantic import BaseModel
 
 from kamkit.frameworks import Framework, default_framework
+from kamkit.identity import display_name
 from kamkit.steps import for_framework
 from kamkit.steps.profile import sample as sample_profile
 from kamkit.steps.relationship import sample as sample_relationship
@@ -43,7 +44,7 @@ def seed_demo(store: Store, today: dt.date | None = None,
     try:
         mine = store.get_trainee_by_login(me)
     except Exception:
-        mine = store.add_trainee(me, login=me)
+        mine = store.add_trainee(display_name(me), login=me)
     acc = store.add_account(mine.id, "Nordwind Logistics (sample)")  # type: ignore[arg-type]
     _seed(store, acc.id, ALL, today, framework)  # type: ignore[arg-type]
 

@@ -21,7 +21,7 @@ from kamkit.settings import Settings
 from kamkit.store import Store
 
 __all__ = ["TOKEN_PARAM", "resolve_trainee", "link_for", "who_query", "with_who",
-           "page_query"]
+           "page_query", "display_name"]
 
 TOKEN_PARAM = "t"
 
@@ -37,9 +37,21 @@ def _by_login(store: Store, login: str) -> Trainee:
     except NotFound:
         pass
     try:
-        return store.add_trainee(login, login=login)
+        return store.add_trainee(display_name(login), login=login)
     except InvalidInput:  # another page of the same user created it a moment ago
         return store.get_trainee_by_login(login)
+
+
+def display_name(login: str) -> str:
+    """How to greet a user who signed in by login: their full name from the system's user
+    record when it has one ("Ana Costa" for ana), else the login itself."""
+    try:
+        import pwd
+
+        full = pwd.getpwnam(login).pw_gecos.split(",")[0].strip()
+    except (ImportError, KeyError):
+        return login
+    return full or login
 
 
 def resolve_trainee(store: Store, query: str | None, env: Mapping[str, str]) -> Trainee:

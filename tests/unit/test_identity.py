@@ -57,3 +57,16 @@ def test_links_between_pages_keep_who_is_looking():
     assert with_who("../00_workbook.ipynb?case=halden", who) == (
         "../00_workbook.ipynb?case=halden&t=abc%2Bdef")
     assert who_query("account=3") == "" and with_who("x.ipynb", "") == "x.ipynb"
+
+
+def test_a_login_is_greeted_by_the_full_name_its_user_record_gives(monkeypatch):
+    import pwd
+    from types import SimpleNamespace
+
+    from kamkit.identity import display_name
+
+    records = {"ana": SimpleNamespace(pw_gecos="Ana Costa,,,"), "svc": SimpleNamespace(pw_gecos="")}
+    monkeypatch.setattr(pwd, "getpwnam", lambda login: records[login])
+    assert display_name("ana") == "Ana Costa"
+    assert display_name("svc") == "svc"  # no full name on record: the login
+    assert display_name("nobody-here") == "nobody-here"
