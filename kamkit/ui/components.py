@@ -186,12 +186,29 @@ class NumberField(Field):
 
 
 class DateField(Field):
+    """A date typed as YYYY-MM-DD - one way to write it on every page, report and export,
+    whatever the browser's language (a browser date picker shows 03/31/2027 in one room and
+    31.03.2027 in the next). Empty is "not known yet"."""
+
     def __init__(self, label: str, help: str = "") -> None:
-        super().__init__(label, widgets.DatePicker(layout=widgets.Layout(width="180px")), help)
+        box = widgets.Text(continuous_update=False, placeholder="YYYY-MM-DD",
+                           layout=widgets.Layout(width="140px"))
+        super().__init__(label, box, help)
+        self.add_class("kk-date")
 
     @property
     def value(self) -> dt.date | None:
-        return self.input.value
+        text = self.input.value.strip()
+        if not text:
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput(f"'{text[:20]}' is not a date: write it as YYYY-MM-DD, e.g. "
+                               f"{dt.date.today():%Y-%m-%d}") from None
+
+    def set(self, value: Any) -> None:
+        self.input.value = value.isoformat() if isinstance(value, dt.date) else (value or "")
 
 
 #: what a drop-down holds for "unknown" / "not chosen": ipywidgets reads a value of None as "no

@@ -8,6 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from kamkit.errors import InvalidInput
 from kamkit.html import e
 from kamkit.models import RelationshipDoc, parse, parse_keeping
 from kamkit.scoring.relationship import (
@@ -172,16 +173,34 @@ class RelationshipApp(widgets.VBox):
         finally:
             self._loading = False
 
-    def form_data(self) -> dict[str, Any]:
+    def form_data(self) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The form as a document, and the answers typed that are no value at all (a date
+        that is not one): those keep their saved value."""
         data = self.doc.model_dump()
-        data["ratings"] = {
-            ind_id: {"level": c.level.value, "evidence": c.evidence.value,
-                     "as_of": c.as_of.value, "confident": c.confident.value}
-            for ind_id, c in self.cards.items()
-            if c.level.value is not None or c.evidence.value.strip() or c.as_of.value}
-        data["plan"] = [{"indicator": r[0].value, "action": r[1].value, "owner": r[2].value,
-                         "due": r[3].value} for r in self.plan_rows if r[0].value is not None]
-        return data
+        problems: list[tuple[str, str]] = []
+
+        def read(field: Any, where: str, saved: Any) -> Any:
+            try:
+                return field.value
+            except InvalidInput as exc:
+                problems.append((where, str(exc)))
+                return saved
+
+        ratings = {}
+        for ind_id, c in self.cards.items():
+            old = self.doc.ratings.get(ind_id)
+            as_of = read(c.as_of, f"ratings.{ind_id}.as_of", old.as_of if old else None)
+            if c.level.value is not None or c.evidence.value.strip() or as_of:
+                ratings[ind_id] = {"level": c.level.value, "evidence": c.evidence.value,
+                                   "as_of": as_of, "confident": c.confident.value}
+        data["ratings"] = ratings
+        data["plan"] = []
+        for n, r in enumerate(self.plan_rows):
+            if r[0].value is not None:
+                old = self.doc.plan[n].due if n < len(self.doc.plan) else None
+                data["plan"].append({"indicator": r[0].value, "action": r[1].value,
+                                     "owner": r[2].value, "due": read(r[3], "plan", old)})
+        return data, problems
 
     def changed(self) -> None:
         if not self._loading:
@@ -194,7 +213,9 @@ class RelationshipApp(widgets.VBox):
         self.plan_message.clear()
         for card in self.cards.values():
             card.message.clear()
-        doc, problems = parse_keeping(RelationshipDoc, self.form_data(), self.doc)
+        data, problems = self.form_data()
+        doc, broken = parse_keeping(RelationshipDoc, data, self.doc)
+        problems += broken
         self._commit(doc)
         for field, text in problems:
             head, _, rest = field.partition(".")

@@ -30,8 +30,8 @@ def _safe(page, dialogs: list[str]) -> None:
 
 def _fill(page, payloads, dialogs: list[str]) -> int:
     """Type a payload into each visible field of the part shown. Free text is kept as typed;
-    a number field refuses it next to itself, echoing the text (as text), and is cleared again
-    so the part can save."""
+    a number or date field refuses it next to itself, echoing the text (as text), and is
+    cleared again so the part can save."""
     filled = 0
     for box in page.locator(FIELDS).all():
         if not box.is_editable():
@@ -39,7 +39,7 @@ def _fill(page, payloads, dialogs: list[str]) -> int:
         box.fill(next(payloads))
         box.press("Tab")
         own = box.locator("xpath=ancestor::*[contains(@class,'kk-field')][1]")
-        if "kk-number" in (own.get_attribute("class") or ""):
+        if {"kk-number", "kk-date"} & set((own.get_attribute("class") or "").split()):
             own.locator(".kk-error").wait_for()  # refused, the payload quoted back
             _safe(page, dialogs)
             box.fill("")

@@ -46,7 +46,7 @@ def test_filling_the_form_places_the_account_and_explains_why(session):
 def test_coach_hints_react_to_what_is_missing_and_what_is_close(session):
     view = app(session)
     assert "No pressures recorded yet" in view.hints.value
-    view.fields["next_renewal"].input.value = dt.date.today() + dt.timedelta(days=30)
+    view.fields["next_renewal"].set(dt.date.today() + dt.timedelta(days=30))
     assert "renews within 90 days" in view.hints.value
     _type(view, "pressures", "Energy costs\nDriver shortage")
     assert "No pressures recorded yet" not in view.hints.value
@@ -61,7 +61,7 @@ def test_everything_typed_comes_back_when_the_page_is_opened_again(session, stor
     _type(view, "swot.threats", "New CFO")
     view.currency.input.value = "CHF"
     view.fields["size_band"].input.value = "1,000-5,000 employees"
-    view.fields["next_renewal"].input.value = dt.date(2027, 3, 31)
+    view.fields["next_renewal"].set(dt.date(2027, 3, 31))
     _rate(view, market_influence=60)
 
     again = ProfileApp(Session(store, session.trainee, account=session.account))
@@ -71,7 +71,7 @@ def test_everything_typed_comes_back_when_the_page_is_opened_again(session, stor
     assert again.fields["years_as_customer"].box.value == "6"
     assert again.fields["swot.threats"].input.value == "New CFO"
     assert again.fields["size_band"].input.value == "1,000-5,000 employees"
-    assert again.fields["next_renewal"].input.value == dt.date(2027, 3, 31)
+    assert again.fields["next_renewal"].value == dt.date(2027, 3, 31)
     assert again.currency.input.value == "CHF"
     assert again.ratings["market_influence"].input.value == 60
     assert "CHF" in again.fields["total_category_spend"].unit.value
@@ -164,3 +164,13 @@ def test_the_workbook_opens_the_profile_step_inside_its_page(session):
     _type(view, "industry", "Chemicals")
     page.tabs.selected_index = 0
     assert "4% · in progress" in page.progress_rows["profile"].status.value  # 1 of 26
+
+
+def test_a_date_is_written_one_way_and_a_wrong_one_is_explained(session, store):
+    view = app(session)
+    _type(view, "next_renewal", "31/03/2027")
+    assert "is not a date: write it as YYYY-MM-DD" in view.fields["next_renewal"].message.text
+    _type(view, "next_renewal", "2027-03-31")
+    assert view.fields["next_renewal"].message.text == ""
+    assert store.get_document(session.account.id, "profile").next_renewal == dt.date(2027, 3, 31)
+    assert app(session).fields["next_renewal"].input.value == "2027-03-31"

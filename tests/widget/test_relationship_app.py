@@ -49,7 +49,7 @@ def test_a_completed_assessment_scores_explains_and_reloads_exactly(session, sto
     assert "61 points of optimism" in view.gap.value and "kk-warning" in view.gap.value
     view.plan_rows[0][0].input.value = "testimonial"
     view.plan_rows[0][1].input.value = "Ask the COO for a reference <b>now</b>"
-    view.plan_rows[0][3].input.value = dt.date(2027, 1, 31)
+    view.plan_rows[0][3].set(dt.date(2027, 1, 31))
 
     again = RelationshipApp(Session(store, session.trainee, account=session.account))
     assert again.doc == view.doc

@@ -166,7 +166,7 @@ def test_setting_a_rating_dates_it_today_so_a_fresh_map_is_not_stale(session):
     assert view.form.verified_on.value is None
     _rate(view, 5, 1)
     assert view.form.verified_on.value == dt.date.today()
-    view.form.verified_on.input.value = dt.date(2020, 1, 1)  # the trainee's own date stands
+    view.form.verified_on.set(dt.date(2020, 1, 1))  # the trainee's own date stands
     _drag(view, pid, 4, 1)
     assert view.form.verified_on.value == dt.date.today()  # re-rated now: checked now
     assert "Ratings not verified recently" not in view.findings.value
