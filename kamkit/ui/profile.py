@@ -198,6 +198,8 @@ class ProfileApp(widgets.VBox):
             self.save_status.unsaved(
                 "Saved, except the field marked in red: it keeps its last saved value until you "
                 "fix it (what you typed stays on screen).")
+        elif not problems:
+            self.keeper.settled()
         self.render()
 
     def _show_problems(self, problems: list[tuple[str, str]]) -> None:

@@ -223,6 +223,8 @@ class RelationshipApp(widgets.VBox):
             target = card.message if card else (
                 self.plan_message if head == "plan" else self.save_status)
             target.unsaved(f"{text} - not saved yet.")
+        if not problems:
+            self.keeper.settled()
 
     def _commit(self, doc: RelationshipDoc) -> None:
         if self.keeper.needs_saving(doc, self.doc):

@@ -57,6 +57,12 @@ class Keeper:
         self.message.ok(f"All changes saved (version {version}).")
         return version
 
+    def settled(self) -> None:
+        """Every field valid again: a "saved, except …" warning gives way (the last save was
+        acknowledged; nothing is waiting)."""
+        if self.unsaved is None and "kk-unsaved" in self.message.value:
+            self.message.ok("All changes saved.")
+
     def retry(self) -> int | None:
         """Try the held document again (the scheduled retry calls this)."""
         self._timer = None

@@ -137,15 +137,16 @@ class StakeholdersApp(widgets.VBox):
 
     # -- changing the map ---------------------------------------------------------------------
 
-    def _commit(self, doc: StakeholderMapDoc | dict[str, Any]) -> None:
+    def _commit(self, doc: StakeholderMapDoc | dict[str, Any], from_form: bool = False) -> None:
         """Validate the new map and show it; save it (the keeper holds and retries it if the
-        store refuses)."""
+        store refuses). `from_form`: the change came from the person form, which keeps what
+        was typed (a refused value stays on screen, not replaced by the saved one)."""
         data = doc.model_dump() if isinstance(doc, StakeholderMapDoc) else doc
         new = parse(StakeholderMapDoc, data)
         if self.keeper.needs_saving(new, self.doc):
             self.keeper.keep(new)  # held and retried if the store refuses it
         self.doc = new
-        self.render()
+        self.render(refill_form=not from_form)
 
     @guarded(lambda self: self.save_status)
     def add_person(self, name: str = "") -> str:
@@ -183,20 +184,24 @@ class StakeholdersApp(widgets.VBox):
             data[name] = saved[name]
         person, broken = parse_keeping(Stakeholder, data, before)
         problems += broken
-        person = dated_if_rerated(before, person, dt.date.today())
+        dated = dated_if_rerated(before, person, dt.date.today())
         try:
-            self._commit(with_person(self.doc, person, links))
+            self._commit(with_person(self.doc, dated, links), from_form=True)
         except InvalidInput as exc:  # e.g. a reports-to loop: the map as a whole
             problems.append(("reports_to", str(exc)))
-            self._commit(with_person(self.doc, person.model_copy(
-                update={"reports_to": before.reports_to}), links))
+            self._commit(with_person(self.doc, dated.model_copy(
+                update={"reports_to": before.reports_to}), links), from_form=True)
         except KamkitError as exc:
             self.save_status.error(str(exc))
             return
+        if dated.verified_on != person.verified_on:  # re-rated now: the form shows the new date
+            self.form.verified_on.set(dated.verified_on)
         self.form.show_problems(problems)
         if problems and self.keeper.unsaved is None:
             self.save_status.unsaved("Saved, except the field marked in red: it keeps its last "
                                      "saved value until you fix it.")
+        elif not problems:
+            self.keeper.settled()
 
     @guarded(lambda self: self.save_status)
     def move_person(self, pid: str, influence: int, support: int) -> None:
@@ -299,7 +304,7 @@ class StakeholdersApp(widgets.VBox):
 
     _drawing = False
 
-    def render(self) -> None:
+    def render(self, refill_form: bool = True) -> None:
         grid = self.framework.grid
         best = best_levels(self.doc)
         self._drawing = True
@@ -319,7 +324,8 @@ class StakeholdersApp(widgets.VBox):
         self.unmapped.value = ("" if not unmapped else
                                f"<div><b>Unmapped</b> (influence or support unknown): "
                                f"{e(', '.join(unmapped))}</div>")
-        self.form.show(self.doc, self._person(self.selected))
+        if refill_form:
+            self.form.show(self.doc, self._person(self.selected))
         self._show_category()
         for b in (self.duplicate_button, self.remove_button):
             b.disabled = self.selected is None

@@ -212,3 +212,16 @@ def test_a_person_dragged_from_the_tray_onto_the_grid_is_rated_there(session, st
     assert (person.influence, person.support) == (4, -1)
     assert person.verified_on is not None  # a rating given is a rating dated
     assert view.unmapped.value == ""
+
+
+def test_a_refused_date_stays_as_typed_and_clearing_it_clears_the_warning(session, store):
+    view = app(session)
+    view.add_person("Greta")
+    view.form.action.input.value = "Call her"
+    view.form.action_due.input.value = "next Friday"
+    assert view.form.action_due.input.value == "next Friday"  # not replaced by the saved value
+    assert "is not a date" in view.form.action_due.message.text
+    assert store.get_document(session.account.id, "stakeholders").people[0].action == "Call her"
+    view.form.action_due.input.value = ""
+    assert view.form.action_due.message.text == ""
+    assert "kk-unsaved" not in view.save_status.value
