@@ -33,6 +33,7 @@ from kamkit.ui.components import (
     STYLE,
     ChoiceField,
     DateField,
+    Field,
     Message,
     TextField,
     guarded,
@@ -199,7 +200,8 @@ class RelationshipApp(widgets.VBox):
             if r[0].value is not None:
                 old = self.doc.plan[n].due if n < len(self.doc.plan) else None
                 data["plan"].append({"indicator": r[0].value, "action": r[1].value,
-                                     "owner": r[2].value, "due": read(r[3], "plan", old)})
+                                     "owner": r[2].value,
+                                     "due": read(r[3], f"plan.{n}.due", old)})
         return data, problems
 
     def changed(self) -> None:
@@ -212,19 +214,33 @@ class RelationshipApp(widgets.VBox):
         next to itself (its card, or the plan)."""
         self.plan_message.clear()
         for card in self.cards.values():
-            card.message.clear()
+            for message in (card.message, card.level.message, card.evidence.message,
+                            card.as_of.message):
+                message.clear()
+        for row in self.plan_rows:
+            row[3].message.clear()
         data, problems = self.form_data()
         doc, broken = parse_keeping(RelationshipDoc, data, self.doc)
         problems += broken
         self._commit(doc)
         for field, text in problems:
-            head, _, rest = field.partition(".")
-            card = self.cards.get(rest.partition(".")[0]) if head == "ratings" else None
-            target = card.message if card else (
-                self.plan_message if head == "plan" else self.save_status)
-            target.unsaved(f"{text} - not saved yet.")
+            self._message_for(field).unsaved(f"{text} - not saved yet.")
         if not problems:
             self.keeper.settled()
+
+    def _message_for(self, field: str) -> Message:
+        """Where a problem is said: next to the answer it is about (a card's level, evidence
+        or date, a plan row's date), else beside its card, the plan, or the step."""
+        parts = field.split(".")
+        if parts[0] == "ratings" and len(parts) > 1 and parts[1] in self.cards:
+            card = self.cards[parts[1]]
+            answer = getattr(card, parts[2], None) if len(parts) > 2 else None
+            return answer.message if isinstance(answer, Field) else card.message
+        if parts[0] == "plan":
+            if len(parts) == 3 and parts[2] == "due" and parts[1].isdigit():
+                return self.plan_rows[int(parts[1])][3].message
+            return self.plan_message
+        return self.save_status
 
     def _commit(self, doc: RelationshipDoc) -> None:
         if self.keeper.needs_saving(doc, self.doc):

@@ -73,7 +73,7 @@ def test_a_bad_answer_on_one_card_holds_back_no_other_card(session, store):
     view.record_feeling()
     view.cards["testimonial"].evidence.input.value = "x" * 6000  # longer than evidence may be
     view.cards["retention"].level.input.value = 3
-    assert "not saved yet" in view.cards["testimonial"].message.text
+    assert "not saved yet" in view.cards["testimonial"].evidence.message.text
     assert view.cards["retention"].message.text == ""
     saved = store.get_document(session.account.id, "relationship")
     assert saved.ratings["retention"].level == 3 and "testimonial" not in saved.ratings
@@ -138,3 +138,18 @@ def test_the_workbook_opens_the_relationship_step_inside_its_page(session):
     page.open_step("relationship")
     (view,) = page._slots["relationship"].children
     assert isinstance(view, RelationshipApp)
+
+
+def test_a_date_that_is_not_one_is_said_next_to_it_on_its_card(session, store):
+    view = app(session)
+    view.feeling_reason.input.value = "A first impression"
+    view.record_feeling()
+    card = view.cards["retention"]
+    card.level.input.value = 3
+    card.as_of.input.value = "last spring"
+    assert "is not a date" in card.as_of.message.text
+    assert store.get_document(session.account.id, "relationship").ratings["retention"].level == 3
+    card.as_of.input.value = "2026-04-01"
+    assert card.as_of.message.text == ""
+    saved = store.get_document(session.account.id, "relationship").ratings["retention"]
+    assert str(saved.as_of) == "2026-04-01"
