@@ -197,11 +197,11 @@ class RelationshipApp(widgets.VBox):
         data["ratings"] = ratings
         data["plan"] = []
         for n, r in enumerate(self.plan_rows):
+            old = self.doc.plan[n].due if n < len(self.doc.plan) else None
+            due = read(r[3], f"plan.{n}.due", old)  # said next to it, with or without a pick
             if r[0].value is not None:
-                old = self.doc.plan[n].due if n < len(self.doc.plan) else None
                 data["plan"].append({"indicator": r[0].value, "action": r[1].value,
-                                     "owner": r[2].value,
-                                     "due": read(r[3], f"plan.{n}.due", old)})
+                                     "owner": r[2].value, "due": due})
         return data, problems
 
     def changed(self) -> None:
