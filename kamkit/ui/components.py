@@ -16,8 +16,8 @@ import ipywidgets as widgets
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.html import e
 
-__all__ = ["Message", "guarded", "STYLE", "Field", "TextField", "LinesField", "NumberField",
-           "DateField", "ChoiceField", "download_link", "safe_filename"]
+__all__ = ["Message", "guarded", "on_enter", "STYLE", "Field", "TextField", "LinesField",
+           "NumberField", "DateField", "ChoiceField", "download_link", "safe_filename"]
 
 _log = logging.getLogger("kamkit.ui")
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -74,6 +74,13 @@ def guarded(message: Callable[[Any], Message]) -> Callable[[_F], _F]:
         return inner  # type: ignore[return-value]
 
     return wrap
+
+
+def on_enter(box: widgets.Text, callback: Callable[[], None]) -> None:
+    """Run `callback` when Enter is pressed in `box` (the page sends a "submit" event; the
+    value is already synced). ipywidgets' own `on_submit` is deprecated, and its suggested
+    replacement also fires when the field is merely left - which must not create anything."""
+    box.on_msg(lambda _, content, __: content.get("event") == "submit" and callback())
 
 
 def safe_filename(name: str, ext: str, fallback: str = "kamkit") -> str:

@@ -23,7 +23,7 @@ from kamkit.report import feedback_html
 from kamkit.scoring.progress import StepProgress
 from kamkit.session import Session
 from kamkit.steps import for_framework
-from kamkit.ui.components import STYLE, Message, guarded
+from kamkit.ui.components import STYLE, Message, guarded, on_enter
 from kamkit.ui.page import open_page
 from kamkit.ui.practice import exercise_links
 
@@ -115,11 +115,13 @@ class WorkbookApp(widgets.VBox):
             style=_WIDE, layout=widgets.Layout(width="440px"))
         self.create_button = widgets.Button(description="Create", button_style="primary")
         self.create_button.on_click(lambda _: self.create_account(self.new_account_name.value))
+        on_enter(self.new_account_name, lambda: self.create_account(self.new_account_name.value))
         self.new_account_message = Message()
         self.rename_name = widgets.Text(description="Rename to", style=_WIDE,
                                         layout=widgets.Layout(width="440px"))
         self.rename_button = widgets.Button(description="Rename")
         self.rename_button.on_click(lambda _: self.rename_account(self.rename_name.value))
+        on_enter(self.rename_name, lambda: self.rename_account(self.rename_name.value))
         self.rename_message = Message()
         self.delete_button = widgets.Button(description="Delete this account…",
                                             layout=widgets.Layout(width="auto"))

@@ -217,3 +217,11 @@ def test_deleting_an_account_is_asked_once_more_then_done(page, store, ann):
     page.delete_button.click()
     assert [a.name for a in store.list_accounts(ann.id)] == ["Old test"]
     assert page.accounts.label == "Old test" and "Deleted “Nordwind”" in page.delete_message.text
+
+
+def test_enter_in_the_name_field_creates_the_account_and_leaving_it_does_not(page, store, ann):
+    page.new_account_name.value = "Nordwind"  # typed; the field left: nothing happens yet
+    assert store.list_accounts(ann.id) == []
+    page.new_account_name._handle_custom_msg({"event": "submit"}, [])  # Enter, as the page says
+    assert [a.name for a in store.list_accounts(ann.id)] == ["Nordwind"]
+    assert page.new_account_name.value == "" and "Created" in page.new_account_message.text
