@@ -86,7 +86,7 @@ def test_payloads_typed_into_every_field_never_run_anywhere(server, review_serve
     page.goto(link)
     page.get_by_text(f"Hello, {NAME}").wait_for()
     page.get_by_placeholder("Customer name").fill(PAYLOADS[2][:100])
-    page.get_by_role("button", name="Create").click()
+    page.get_by_placeholder("Customer name").press("Enter")  # Enter creates, as a click does
     page.get_by_text("Created").wait_for()
 
     payloads = itertools.cycle(PAYLOADS)
