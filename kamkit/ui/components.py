@@ -129,10 +129,10 @@ class Field(widgets.VBox):
 
 class TextField(Field):
     def __init__(self, label: str, placeholder: str = "", long: bool = False,
-                 help: str = "") -> None:
+                 help: str = "", height: str = "90px") -> None:
         cls = widgets.Textarea if long else widgets.Text
         box = cls(placeholder=placeholder, continuous_update=False,
-                  layout=widgets.Layout(**_LAYOUT, height="90px" if long else "auto"))
+                  layout=widgets.Layout(**_LAYOUT, height=height if long else "auto"))
         super().__init__(label, box, help)
 
     def set(self, value: Any) -> None:
@@ -289,6 +289,8 @@ STYLE = widgets.HTML("""<style>
 .kk-state-to-review { background: #fff3bf; } .kk-state-needs-rework { background: #ffe3e3; }
 .kk-state-reviewed { background: #d3f9d8; } .kk-state-nothing-yet { background: #f1f3f5; }
 .kk-download { display: inline-block; margin: 4px 8px; font-weight: 600; }
+.kk-field select, .kk-field .widget-dropdown { max-width: 100%; }
+.kk-field .widget-dropdown select { text-overflow: ellipsis; }
 .kk-scroll { overflow-x: auto; max-width: 100%; }
 .kk-sticky { position: sticky; top: 8px; align-self: flex-start; }
 .kk-charts { display: flex; flex-wrap: wrap; gap: 16px; }

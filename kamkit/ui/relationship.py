@@ -56,13 +56,18 @@ class EvidenceCard(widgets.VBox):
                                                            in enumerate(indicator.levels)],
                                  width="420px")
         self.prefilled = widgets.HTML()
-        self.evidence = TextField("How do you know?", "a fact, a document, a date…", long=True)
+        # compact: nine cards must not make a wall the score scrolls away from
+        self.evidence = TextField("How do you know?", "a fact, a document, a date…", long=True,
+                                  height="52px")
         self.as_of = DateField("Last verified")
         self.confident = widgets.Checkbox(value=True, description="I am confident in this",
                                           indent=False)
         self.message = Message()  # a problem with this card's answers, next to them
-        super().__init__([self.level, self.prefilled, self.evidence,
-                          widgets.HBox([self.as_of, self.confident]), self.message])
+        super().__init__([self.level, self.prefilled,
+                          widgets.HBox([self.evidence, widgets.VBox([self.as_of,
+                                                                     self.confident])],
+                                       layout=widgets.Layout(align_items="flex-start")),
+                          self.message])
         self.add_class("kk-card")
 
 
