@@ -59,13 +59,15 @@ class EvidenceCard(widgets.VBox):
         # compact: nine cards must not make a wall the score scrolls away from
         self.evidence = TextField("How do you know?", "a fact, a document, a date…", long=True,
                                   height="52px")
+        self.evidence.layout.flex = "1 1 auto"  # the evidence takes the card's width
         self.as_of = DateField("Last verified")
         self.confident = widgets.Checkbox(value=True, description="I am confident in this",
-                                          indent=False)
+                                          indent=False, layout=widgets.Layout(width="auto"))
         self.message = Message()  # a problem with this card's answers, next to them
         super().__init__([self.level, self.prefilled,
-                          widgets.HBox([self.evidence, widgets.VBox([self.as_of,
-                                                                     self.confident])],
+                          widgets.HBox([self.evidence, widgets.VBox(
+                              [self.as_of, self.confident],
+                              layout=widgets.Layout(width="170px", flex="0 0 170px"))],
                                        layout=widgets.Layout(align_items="flex-start")),
                           self.message])
         self.add_class("kk-card")
