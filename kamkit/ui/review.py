@@ -19,6 +19,7 @@ from kamkit.errors import AccessDenied, KamkitError
 from kamkit.figures import figure_columns
 from kamkit.frameworks import Framework, default_framework
 from kamkit.html import e
+from kamkit.models import Cohort
 from kamkit.review import (
     SORTS,
     CohortRow,
@@ -34,11 +35,21 @@ from kamkit.ui.components import STYLE, Message, download_link, guarded, safe_fi
 from kamkit.ui.review_trainee import TraineeReview
 
 __all__ = ["ReviewApp", "app", "PAGE_SIZE", "open_review_page", "ALL", "TraineeLine", "head_html",
-           "row_html"]
+           "default_cohort", "row_html"]
 
 _log = logging.getLogger("kamkit.ui.review")
 PAGE_SIZE = 25
 ALL = "(all)"
+def default_cohort(cohorts: list[Cohort]) -> str | None:
+    """The cohort the dashboard opens on: the one that met most recently (or the only one) -
+    a manager reviews a cohort; people outside any cohort (someone's own self-paced workbook)
+    are under "(all)"."""
+    dated = [c for c in cohorts if c.workshop_date is not None]
+    if dated:
+        return max(dated, key=lambda c: c.workshop_date).name  # type: ignore[arg-type, return-value]
+    return cohorts[0].name if len(cohorts) == 1 else None
+
+
 def _cell(value: object) -> str:
     if isinstance(value, float):
         value = f"{value:g}"
@@ -206,6 +217,13 @@ class ReviewApp(widgets.VBox):
             "feedback; they see it on their workbook page. Running a case study in a workshop? "
             "<a href='01_workshop.ipynb'>Follow the room</a>.</div></div>")
         self._set_filter_options()
+        default = default_cohort(self._session().cohorts())
+        if default is not None:
+            self._loading = True
+            try:
+                self.cohort.value = default
+            finally:
+                self._loading = False
         self.load()
 
     # -- actions (handlers call these; tests call them too) ---------------------------------------
