@@ -249,8 +249,12 @@ def capped(voila_class: type) -> type:
                         pool.remove(task)
                         self.log.info("kamkit room: a waiting pre-heated %s page gives its seat "
                                       "to a page being opened", name)
+                        content = task.result()
+                        render = content.get("task")  # Voila's rendering of that page
+                        if render is not None and not render.done():
+                            render.cancel()
                         with contextlib.suppress(Exception):
-                            await self.shutdown_kernel(task.result()["kernel_id"])
+                            await self.shutdown_kernel(content["kernel_id"])
                         return True
             return False
 

@@ -194,21 +194,24 @@ _LEGAL_FORMS = {"gmbh", "ag", "ltd", "limited", "inc", "llc", "plc", "sa", "sas"
 
 
 def _name_words(name: str) -> list[str]:
-    words = re.findall(r"[a-z0-9]+", name.casefold())
-    return [w for w in words if w not in _LEGAL_FORMS]
+    """A company name's words, in any script, without punctuation and legal forms (or all of
+    them, for a name made only of such words: "The Company")."""
+    words = re.findall(r"[^\W_]+", name.casefold())
+    return [w for w in words if w not in _LEGAL_FORMS] or words
 
 
 def _same_company(theirs: str, ours: str) -> bool:
     """Is the CRM's company the account's? A Salesforce AccountId (15/18 characters) cannot be
     compared with a name, so it passes; names match when one's words (legal forms left out)
-    begin the other's: "Nordwind" is "Nordwind Logistics GmbH", but "H" is not "Halden"."""
+    run unbroken inside the other's: "Nordwind" is "Nordwind Logistics GmbH", "Healthineers"
+    is "Siemens Healthineers", but "H" is not "Halden"."""
     if re.fullmatch(r"[a-zA-Z0-9]{15,18}", theirs) and not theirs.isalpha():
         return True
     a, b = _name_words(theirs), _name_words(ours)
     if not a or not b:
         return False
     short, long = sorted((a, b), key=len)
-    return long[:len(short)] == short
+    return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 
 def add_to_map(doc: StakeholderMapDoc, preview: CrmPreview) -> tuple[StakeholderMapDoc, int]:

@@ -162,8 +162,15 @@ def _check(work: Docs, case: Docs, key: ProfileKey, fw: Framework) -> list[Item]
     purposes = {p.id: p.name for p in fw.segmentation.purposes}
     got = placed.purpose.id if placed.purpose else None
     # ratings the key accepts (each within its tolerance) may still tip the account over a
-    # threshold: then the purpose follows from accepted judgement, and is not held against them
-    tolerated = got is not None and bool(items) and all(i.ok for i in items)
+    # threshold; the purpose is then judged with the key's own values in their place - right
+    # if the rest of the trainee's work (the other criteria) leads to the expected purpose
+    tolerated = False
+    if got is not None and items and all(i.ok for i in items):
+        keyed = doc.segmentation | {cid: rk.value for cid, rk in key.ratings.items()}
+        as_keyed = Docs({**work, ID: doc.model_copy(update={"segmentation": keyed})},
+                        work.account)
+        again = placement(as_keyed, fw).purpose
+        tolerated = again is not None and again.id == key.purpose.expected
     items.append(Item("purpose", "the account's purpose", got == key.purpose.expected or tolerated,
                       purposes.get(got, "no purpose yet") if got else "no purpose yet",
                       purposes[key.purpose.expected], key.purpose))

@@ -106,6 +106,7 @@ class PersonForm(widgets.VBox):
                          "reports_to"):
                 getattr(self, name).set(getattr(p, name))
             self.placeholder.value = p.placeholder if person else False
+            self.show_problems([])  # another person (or none): no warning of the last one
             self.influences.value = tuple(i for i in p.influences if i in dict(others).values())
             self.layout.display = None if person else "none"
         finally:
@@ -120,16 +121,18 @@ class PersonForm(widgets.VBox):
         team = tuple((t.id, t.name) for t in doc.team)
         if team == self._team_shown:  # same rows: keep the widgets (and the focus), set values
             for member_id, (today, wanted) in self.link_fields.items():
-                today.value, wanted.value = current(member_id)
+                now, want = current(member_id)
+                today.value, wanted.value = now or 0, want or 0
             return
         self._team_shown = team
-        levels = [("none", None)] + [(f"{k} {v}", k) for k, v in self.grid.peer_levels.items()]
+        # 0 stands for "none": a drop-down whose value is None shows an empty box
+        levels = [("none", 0)] + [(f"{k} {v}", k) for k, v in self.grid.peer_levels.items()]
         rows, self.link_fields = [], {}
         for member in doc.team:
             now, want = current(member.id)
-            today = widgets.Dropdown(options=levels, value=now,
+            today = widgets.Dropdown(options=levels, value=now or 0,
                                      layout=widgets.Layout(width="170px"))
-            wanted = widgets.Dropdown(options=levels, value=want,
+            wanted = widgets.Dropdown(options=levels, value=want or 0,
                                       layout=widgets.Layout(width="170px"))
             for w in (today, wanted):
                 w.observe(lambda _: self._changed(), names="value")
@@ -154,9 +157,9 @@ class PersonForm(widgets.VBox):
                 data[name] = getattr(self, name).value
             except InvalidInput as exc:
                 problems.append((name, str(exc)))
-        links = [PeerLink(ours=ours, theirs=self.person_id or "", today=t.value, wanted=w.value)
-                 for ours, (t, w) in self.link_fields.items()
-                 if t.value is not None or w.value is not None]
+        links = [PeerLink(ours=ours, theirs=self.person_id or "", today=t.value or None,
+                          wanted=w.value or None)
+                 for ours, (t, w) in self.link_fields.items() if t.value or w.value]
         return data, links, problems
 
     def show_problems(self, problems: list[tuple[str, str]]) -> None:

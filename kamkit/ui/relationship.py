@@ -204,8 +204,9 @@ class RelationshipApp(widgets.VBox):
         data["ratings"] = ratings
         data["plan"] = []
         for n, r in enumerate(self.plan_rows):
-            old = self.doc.plan[n].due if n < len(self.doc.plan) else None
-            due = read(r[3], f"plan.{n}.due", old)  # said next to it, with or without a pick
+            # the saved date of this row's indicator (saved plans have no empty rows)
+            old = next((p.due for p in self.doc.plan if p.indicator == r[0].value), None)
+            due = read(r[3], f"plan-row.{n}", old)  # said next to it, with or without a pick
             if r[0].value is not None:
                 data["plan"].append({"indicator": r[0].value, "action": r[1].value,
                                      "owner": r[2].value, "due": due})
@@ -243,9 +244,9 @@ class RelationshipApp(widgets.VBox):
             card = self.cards[parts[1]]
             answer = getattr(card, parts[2], None) if len(parts) > 2 else None
             return answer.message if isinstance(answer, Field) else card.message
+        if parts[0] == "plan-row" and len(parts) == 2 and parts[1].isdigit():
+            return self.plan_rows[int(parts[1])][3].message  # a row's date, as typed
         if parts[0] == "plan":
-            if len(parts) == 3 and parts[2] == "due" and parts[1].isdigit():
-                return self.plan_rows[int(parts[1])][3].message
             return self.plan_message
         return self.save_status
 

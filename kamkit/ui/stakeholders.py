@@ -189,8 +189,11 @@ class StakeholdersApp(widgets.VBox):
             self._commit(with_person(self.doc, dated, links), from_form=True)
         except InvalidInput as exc:  # e.g. a reports-to loop: the map as a whole
             problems.append(("reports_to", str(exc)))
-            self._commit(with_person(self.doc, dated.model_copy(
-                update={"reports_to": before.reports_to}), links), from_form=True)
+            try:
+                self._commit(with_person(self.doc, dated.model_copy(
+                    update={"reports_to": before.reports_to}), links), from_form=True)
+            except InvalidInput as again:  # something else about the map as a whole
+                problems.append(("", str(again)))
         except KamkitError as exc:
             self.save_status.error(str(exc))
             return
@@ -276,6 +279,7 @@ class StakeholdersApp(widgets.VBox):
         if not self._drawing and change["new"] is not None:
             self.selected = change["new"]
             self.form.show(self.doc, self._person(self.selected))
+            self.keeper.settled()  # the last person's refused text is gone with them
             self._show_category()
 
     def _on_drag(self, change: dict[str, Any]) -> None:
@@ -326,6 +330,7 @@ class StakeholdersApp(widgets.VBox):
                                f"{e(', '.join(unmapped))}</div>")
         if refill_form:
             self.form.show(self.doc, self._person(self.selected))
+            self.keeper.settled()  # the form shows saved values again: nothing is held back
         self._show_category()
         for b in (self.duplicate_button, self.remove_button):
             b.disabled = self.selected is None

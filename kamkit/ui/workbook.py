@@ -85,6 +85,7 @@ class WorkbookApp(widgets.VBox):
         self._prebuilding = 0  # which account's background build is current (see _prebuild)
         self._on_screen = False  # the page has rendered and its connection is open
         self._picking = False  # True while refresh() sets the dropdown (not the trainee)
+        self._deleting: int | None = None  # the account a delete was asked about
         self._create_header()
         self._create_accounts()
         self._create_practice()
@@ -252,8 +253,10 @@ class WorkbookApp(widgets.VBox):
         account = session.account
         if account is None:
             return
-        if self.delete_cancel.layout.display == "none":
-            self.delete_message.unsaved(
+        if self._deleting != account.id:  # first press, or asked about another account
+            self._keep_account()
+            self._deleting = account.id
+            self.delete_message.error(
                 f"Delete “{account.name}” and all its work, with its history and any "
                 "feedback? This cannot be undone.")
             self.delete_button.description = f"Yes, delete “{account.name[:40]}”"
@@ -267,6 +270,7 @@ class WorkbookApp(widgets.VBox):
         self.delete_message.ok(f"Deleted “{gone.name}”.")
 
     def _keep_account(self) -> None:
+        self._deleting = None
         self.delete_button.description = "Delete this account…"
         self.delete_button.button_style = ""
         self.delete_cancel.layout.display = "none"
@@ -306,6 +310,9 @@ class WorkbookApp(widgets.VBox):
     def refresh(self) -> None:
         """Redraw accounts and progress from the store."""
         session = self._session()
+        if self._deleting is not None and (session.account is None
+                                           or session.account.id != self._deleting):
+            self._keep_account()  # a delete asked about one account never lands on another
         accounts = session.accounts()
         current = session.account.id if session.account else None
         self._picking = True

@@ -158,6 +158,10 @@ def test_the_command_previews_then_adds_only_with_yes(tmp_path, capsys):
     ("Other Co", "Nordwind Logistics", False),
     ("Nordic Wind", "Nordwind", False),
     ("0015g00000XyZaB", "Nordwind", True),   # a Salesforce AccountId: not a name to compare
+    ("Газпром нефть", "Газпром", True),        # any script
+    ("The Company", "the company", True),     # a name made only of legal forms
+    ("Siemens Healthineers AG", "Healthineers", True),
+    ("Siemens Healthineers AG", "Siemens Energy", False),
 ])
 def test_a_contact_is_of_the_account_only_when_the_company_names_agree(theirs, ours, same):
     from kamkit.io.crm import _same_company

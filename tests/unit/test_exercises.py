@@ -298,3 +298,17 @@ def test_ratings_all_within_tolerance_do_not_fail_the_step_by_tipping_the_purpos
     beyond = {k: v - 21 for k, v in profile.segmentation.items()}  # outside the tolerance
     docs["profile"] = profile.model_copy(update={"segmentation": beyond})
     assert not _check("corvel", "profile", docs).passed
+
+
+def test_the_purpose_still_checks_the_side_the_key_does_not_rate():
+    """The key rates attractiveness only. Ratings within tolerance are judged with the key's
+    values in their place - so a strength read far from the case (a relationship rated 0)
+    still leads to the wrong purpose, and is marked wrong."""
+    docs = _answers("corvel")
+    del docs["relationship"]  # not assessed yet: the trainee's own strength rating counts
+    profile = docs["profile"]
+    weak = profile.segmentation | {"relationship_strength": 0}
+    docs["profile"] = profile.model_copy(update={"segmentation": weak})
+    items = {i.id: i for i in _check("corvel", "profile", docs).items}
+    assert all(ok for iid, ok in ((i, items[i].ok) for i in items) if iid != "purpose")
+    assert not items["purpose"].ok

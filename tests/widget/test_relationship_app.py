@@ -153,3 +153,18 @@ def test_a_date_that_is_not_one_is_said_next_to_it_on_its_card(session, store):
     assert card.as_of.message.text == ""
     saved = store.get_document(session.account.id, "relationship").ratings["retention"]
     assert str(saved.as_of) == "2026-04-01"
+
+
+def test_a_bad_date_in_a_plan_row_keeps_that_rows_saved_date(session, store):
+    import datetime as dt
+
+    view = app(session)
+    view.feeling_reason.input.value = "A first impression"
+    view.record_feeling()
+    row = view.plan_rows[1]  # the second row, the first left empty
+    row[0].input.value = "testimonial"
+    row[3].input.value = "2027-03-31"
+    row[3].input.value = "end of March"
+    assert "is not a date" in row[3].message.text
+    saved = store.get_document(session.account.id, "relationship").plan
+    assert [(p.indicator, p.due) for p in saved] == [("testimonial", dt.date(2027, 3, 31))]

@@ -225,3 +225,14 @@ def test_a_refused_date_stays_as_typed_and_clearing_it_clears_the_warning(sessio
     view.form.action_due.input.value = ""
     assert view.form.action_due.message.text == ""
     assert "kk-unsaved" not in view.save_status.value
+
+
+def test_switching_person_leaves_no_warning_of_the_last_one_behind(session):
+    view = app(session)
+    ann = view.add_person("Ann")
+    view.add_person("Bob")
+    view.form.action_due.input.value = "soon"
+    assert "is not a date" in view.form.action_due.message.text
+    view.people.value = ann
+    assert view.form.action_due.input.value == "" and view.form.action_due.message.text == ""
+    assert "kk-unsaved" not in view.save_status.value  # the page no longer asks on leaving

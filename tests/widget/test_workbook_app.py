@@ -225,3 +225,16 @@ def test_enter_in_the_name_field_creates_the_account_and_leaving_it_does_not(pag
     page.new_account_name._handle_custom_msg({"event": "submit"}, [])  # Enter, as the page says
     assert [a.name for a in store.list_accounts(ann.id)] == ["Nordwind"]
     assert page.new_account_name.value == "" and "Created" in page.new_account_message.text
+
+
+def test_a_delete_asked_about_one_account_never_deletes_another(page, store, ann):
+    page.create_account("A")
+    a = page.accounts.value
+    page.create_account("B")
+    page.delete_account()  # asked about B...
+    page.accounts.value = a  # ...then the trainee switches to A
+    assert page.delete_message.text == "" and page.delete_button.description.startswith(
+        "Delete this account")
+    page.delete_button.click()  # a first press again: asks about A, deletes nothing
+    assert sorted(x.name for x in store.list_accounts(ann.id)) == ["A", "B"]
+    assert "Delete “A”" in page.delete_message.text
