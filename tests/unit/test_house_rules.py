@@ -19,8 +19,9 @@ from tests import imports
 ROOT = Path(__file__).resolve().parents[2]
 
 
-PURE = sorted(["kamkit.models", "kamkit.frameworks", "kamkit.charts", "kamkit.report",
-               "kamkit.exercises", "kamkit.checking", "kamkit.figures", "kamkit.html",
+PURE = sorted(["kamkit.models", "kamkit.frameworks", "kamkit.charts", "kamkit.orgchart",
+               "kamkit.report", "kamkit.exercises", "kamkit.checking", "kamkit.figures",
+               "kamkit.html",
                *(m for m in imports.modules() if m.startswith(("kamkit.scoring",
                                                                "kamkit.steps")))])
 
