@@ -26,6 +26,8 @@ class Session:
         self.store = store
         #: who is looking, as every link to another page must carry it (`t=<token>`, or "")
         self.who = who
+        #: the step a page should open on, when the link asked for one (a case's first step)
+        self.start_step: str | None = None
         self.trainee = trainee
         self.framework = framework or default_framework()
         check_framework(self.framework)  # content that does not fit the steps: said at once

@@ -45,8 +45,9 @@ def request_session(store: object = None, env: Mapping[str, str] | None = None,
                       who=who_query(query))
     params = parse_qs(query)
     case = params.get("case", [""])[0]
-    if case:  # a link from an exercise notebook: practise that case
+    if case:  # a link from an exercise notebook: practise that case, from its first step
         session.start_case(case)
+        session.start_step = session.framework.steps[0].id
         return session
     wanted = params.get("account", [""])[0]
     if wanted.isdigit():

@@ -404,6 +404,10 @@ class WorkbookApp(widgets.VBox):
 
     def _page_shown(self) -> None:
         self._on_screen = True
+        start = self.session.start_step if self.session is not None else None
+        if start is not None:  # the link asked for a step: open it now the page can show it
+            self.session.start_step = None  # type: ignore[union-attr]
+            self.open_step(start)
         self._prebuild_soon()
 
     def _prebuild_soon(self) -> None:

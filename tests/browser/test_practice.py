@@ -65,3 +65,20 @@ def test_case_files_and_keys_are_not_served(server):
             status, body = exc.code, ""
         assert status in (403, 404), (path, status)
         assert "facilitator_note" not in body
+
+
+def test_moving_between_pages_never_changes_the_trainee(server, page):
+    """From the workbook to a case's own page and back into practice, then to the quiz: every
+    link keeps the personal link, so a trainee on someone else's laptop (or a workshop server)
+    never lands as the machine's user or is asked for their link again."""
+    page.goto(personal_links(server, "Rui Alves", cohort="Moving room")["Rui Alves"])
+    page.get_by_text("Hello, Rui Alves").wait_for()
+    page.get_by_role("link", name="Halden Medical Devices").click()
+    page.get_by_text("Practise this case in your workbook").wait_for()
+    page.get_by_role("link", name="▶ Practise this case in your workbook").click()
+    page.get_by_text("Hello, Rui Alves").wait_for()  # the same trainee, now practising
+    page.get_by_text("Lena Holt is our best friend there").first.wait_for()
+    page.get_by_role("tab", name="Home").click()
+    page.get_by_role("link", name="Key account management - the ideas in ten minutes").click()
+    page.get_by_role("link", name="← Your workbook").click()
+    page.get_by_text("Hello, Rui Alves").wait_for()

@@ -238,3 +238,13 @@ def test_a_delete_asked_about_one_account_never_deletes_another(page, store, ann
     page.delete_button.click()  # a first press again: asks about A, deletes nothing
     assert sorted(x.name for x in store.list_accounts(ann.id)) == ["A", "B"]
     assert "Delete “A”" in page.delete_message.text
+
+
+def test_a_link_into_a_case_opens_its_first_step_once_the_page_shows(store, ann):
+    session = Session(store, ann)
+    session.start_case("halden")
+    session.start_step = "profile"  # as a ?case= link sets it
+    page = app(session)
+    assert page.tabs.selected_index == 0  # nothing built before the page can show it
+    page._page_shown()
+    assert page.tabs.selected_index == 1 and session.start_step is None
