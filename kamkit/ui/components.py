@@ -38,8 +38,11 @@ class Message(widgets.HTML):
         left while one shows (`kk-unsaved`, see ui/static/watchdog.js)."""
         self.value = f'<span class="kk-error kk-unsaved" role="alert">{e(text)}</span>'
 
-    def ok(self, text: str) -> None:
-        self.value = f'<span class="kk-ok">{e(text)}</span>'
+    def ok(self, text: str, version: int | None = None) -> None:
+        """Good news; `version`: the saved version it acknowledges, kept out of the words (a
+        trainee needs "saved", not a number) but on the element for tools and tests."""
+        data = "" if version is None else f' data-version="{version}"'
+        self.value = f'<span class="kk-ok"{data}>{e(text)}</span>'
 
     def note(self, text: str) -> None:
         self.value = f'<span class="kk-note">{e(text)}</span>'

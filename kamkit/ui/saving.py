@@ -54,7 +54,7 @@ class Keeper:
             return None
         self.unsaved = None
         self._cancel()
-        self.message.ok(f"All changes saved (version {version}).")
+        self.message.ok("All changes saved.", version=version)
         return version
 
     def settled(self) -> None:

@@ -85,7 +85,7 @@ def test_killing_the_kernel_while_typing_never_loses_an_acknowledged_answer(faul
         box.fill(typed)
         box.press("Tab")
         if round_ % 2 == 0:  # wait for the acknowledgement, then kill
-            page.get_by_text(f"All changes saved (version {version + 1})").wait_for()
+            page.locator(f'.kk-ok[data-version="{version + 1}"]').wait_for()  # acknowledged
             acknowledged = typed
             possible = {typed}
         else:  # kill at a random moment while the save may be under way
@@ -113,7 +113,7 @@ def test_a_restarted_server_lets_trainees_reload_and_carry_on(faulty, page):
     page.get_by_role("tab", name="1. Account profile").click()
     field(page, "Industry").fill("Before the restart")
     field(page, "Industry").press("Tab")
-    page.get_by_text("All changes saved (version 1)").wait_for()
+    page.locator('.kk-ok[data-version="1"]', has_text="All changes saved").wait_for()
 
     faulty.stop()
     page.locator(BANNER).wait_for(state="visible")
@@ -124,7 +124,7 @@ def test_a_restarted_server_lets_trainees_reload_and_carry_on(faulty, page):
     assert field(page, "Industry").input_value() == "Before the restart"
     field(page, "Industry").fill("After the restart")
     field(page, "Industry").press("Tab")
-    page.get_by_text("All changes saved (version 2)").wait_for()
+    page.locator('.kk-ok[data-version="2"]', has_text="All changes saved").wait_for()
     assert page.locator(BANNER).count() == 0
 
 

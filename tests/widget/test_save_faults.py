@@ -138,3 +138,12 @@ def test_a_retry_with_nothing_held_does_nothing(session, filed):
     view = profile.app(session)
     assert view.keeper.retry() is None
     assert view.save_status.text == ""
+
+
+def test_the_saved_message_says_saved_and_keeps_the_version_out_of_the_words(session):
+    from kamkit.ui.profile import ProfileApp
+
+    view = ProfileApp(session)
+    view.fields["industry"].input.value = "Chemicals"
+    assert view.save_status.text == "All changes saved."
+    assert 'data-version="1"' in view.save_status.value
