@@ -174,6 +174,7 @@ def page(browser):
     # Offline rooms: nothing a page loads may leave the machine (fonts, scripts, anything).
     remote: list[str] = []
     context.on("request", lambda r: None if _loopback(r.url) else remote.append(r.url))
+    p.kamkit_errors = errors  # a test that provokes an error on purpose takes it off this list
     yield p
     context.close()
     assert errors == [], errors

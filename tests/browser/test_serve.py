@@ -47,6 +47,13 @@ def test_the_steps_are_built_while_the_trainee_reads_the_home_tab(server, page):
     assert page.get_by_text("Gut feeling").first.is_hidden()
     page.get_by_role("tab", name="3. Relationship score").click()
     page.get_by_text("Gut feeling").first.wait_for()
+    # were a view ever not drawn (seen once, never reproduced: the fixture fails on it), the
+    # page says so and offers the reload - here the widget library's report is played back
+    assert page.locator("#kamkit-part-missing").count() == 0
+    page.evaluate("console.error('Could not create a view for model id abc')")
+    page.get_by_role("button", name="Reload the page").wait_for()
+    assert "could not be drawn" in page.locator("#kamkit-part-missing").inner_text()
+    page.kamkit_errors.remove("Could not create a view for model id abc")
 
 
 def test_an_edited_link_opens_nobody(server, page):

@@ -8,7 +8,42 @@
 // changes after the last "All changes saved" may not have been saved, and reloading the page
 // carries on from what was.
 // It also asks before the page is left while a field shows something typed and not saved (an
-// error marked `kk-unsaved` next to it), so a mistyped value is never lost by closing the tab.
+// error marked `kk-unsaved` next to it), so a mistyped value is never lost by closing the tab;
+// and when a part of the page cannot be drawn (the widget library reports a view it could not
+// build - seen once, never reproduced), it says so and offers the reload that draws it again.
+(function () {
+  "use strict";
+  var signs = ["widget model not found", "Could not create a view"];
+  var report = window.console.error;
+  window.console.error = function () {
+    report.apply(window.console, arguments);
+    var said = Array.prototype.map.call(arguments, function (a) {
+      return a && a.message ? a.message : String(a);
+    }).join(" ");
+    for (var i = 0; i < signs.length; i++) {
+      if (said.indexOf(signs[i]) !== -1) { partMissing(); return; }
+    }
+  };
+  function partMissing() {
+    if (document.getElementById("kamkit-part-missing")) { return; }
+    var box = document.createElement("div");
+    box.id = "kamkit-part-missing";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;bottom:0;left:0;right:0;z-index:10000;padding:12px 20px;" +
+      "background:#fff4e5;border-top:3px solid #c05621;color:#1f2933;" +
+      "font:15px/1.45 system-ui,sans-serif";
+    var text = document.createElement("span");
+    text.textContent = "A part of this page could not be drawn. Your saved work is safe: " +
+      "reload the page to draw it again. ";
+    var button = document.createElement("button");
+    button.textContent = "Reload the page";
+    button.style.cssText = "margin-left:8px;padding:4px 12px;font:inherit;cursor:pointer";
+    button.addEventListener("click", function () { window.location.reload(); });
+    box.appendChild(text);
+    box.appendChild(button);
+    (document.body || document.documentElement).appendChild(box);
+  }
+})();
 (function () {
   "use strict";
   window.addEventListener("beforeunload", function (event) {
