@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.html import e
 
-__all__ = ["Message", "guarded", "on_enter", "STYLE", "Field", "TextField", "LinesField",
+__all__ = ["Message", "guarded", "on_enter", "Confirm", "STYLE", "Field", "TextField", "LinesField",
            "NumberField", "DateField", "ChoiceField", "download_link", "safe_filename"]
 
 _log = logging.getLogger("kamkit.ui")
@@ -77,6 +77,39 @@ def guarded(message: Callable[[Any], Message]) -> Callable[[_F], _F]:
         return inner  # type: ignore[return-value]
 
     return wrap
+
+
+class Confirm(widgets.VBox):
+    """A button for what cannot be undone: the first press asks (and names what it is about),
+    the second does it - only if it is still about the same thing; "keep" calls it off.
+    The view calls `confirmed(about)` from its handler and `ask(...)` when it is not."""
+
+    def __init__(self, label: str, keep: str) -> None:
+        self.label = label
+        self.button = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
+        self.cancel = widgets.Button(description=keep,
+                                     layout=widgets.Layout(width="auto", display="none"))
+        self.cancel.on_click(lambda _: self.disarm())
+        self.message = Message()
+        self.asked: object = None  # what the pending question is about
+        super().__init__([widgets.HBox([self.button, self.cancel]), self.message])
+
+    def confirmed(self, about: object) -> bool:
+        return self.asked is not None and self.asked == about
+
+    def ask(self, about: object, question: str, yes: str, danger: bool = False) -> None:
+        self.asked = about
+        (self.message.error if danger else self.message.note)(question)
+        self.button.description = yes
+        self.button.button_style = "danger" if danger else ""
+        self.cancel.layout.display = None
+
+    def disarm(self) -> None:
+        self.asked = None
+        self.button.description = self.label
+        self.button.button_style = ""
+        self.cancel.layout.display = "none"
+        self.message.clear()
 
 
 def on_enter(box: widgets.Text, callback: Callable[[], None]) -> None:

@@ -32,6 +32,7 @@ from kamkit.steps.relationship import (
 from kamkit.ui.components import (
     STYLE,
     ChoiceField,
+    Confirm,
     DateField,
     Field,
     Message,
@@ -95,17 +96,14 @@ class RelationshipApp(widgets.VBox):
                                      layout=widgets.Layout(width="560px"))
         self._create_results()
         self._create_plan()
-        self.new_button = widgets.Button(description="Start a new assessment",
-                                         layout=widgets.Layout(width="auto"))
-        self.new_button.on_click(lambda _: self.start_new())
-        self.new_cancel = widgets.Button(description="Keep this one",
-                                         layout=widgets.Layout(width="auto", display="none"))
-        self.new_cancel.on_click(lambda _: self._disarm())
-        self.new_message = Message()
+        self.new = Confirm("Start a new assessment", "Keep this one")
+        self.new.button.on_click(lambda _: self.start_new())
+        self.new_button, self.new_cancel, self.new_message = (self.new.button, self.new.cancel,
+                                                              self.new.message)
         super().__init__([STYLE, self.save_status, self.feeling_box, widgets.HBox(
             [self.evidence, self.side], layout=widgets.Layout(flex_flow="row wrap")),
             self.plan_box, self.over_time,
-            widgets.HBox([self.new_button, self.new_cancel]), self.new_message])
+            self.new])
         self._fill()
         self.render()
 
@@ -267,15 +265,14 @@ class RelationshipApp(widgets.VBox):
     def start_new(self) -> None:
         """Close this assessment (kept read-only) and begin a new one, feeling first - asked
         once more first, since the closed one can no longer be changed."""
-        if self.new_cancel.layout.display == "none":
-            self.new_message.note("This closes the current assessment: it stays in the history "
-                                  "and can no longer be changed. The new one starts from your "
-                                  "last evidence; give your feeling first, then re-check each "
-                                  "indicator.")
-            self.new_button.description = "Yes, close it and start a new one"
-            self.new_cancel.layout.display = None
+        if not self.new.confirmed(self.doc.started_on):
+            self.new.ask(self.doc.started_on,
+                         "This closes the current assessment: it stays in the history and can "
+                         "no longer be changed. The new one starts from your last evidence; "
+                         "give your feeling first, then re-check each indicator.",
+                         "Yes, close it and start a new one")
             return
-        self._disarm()
+        self.new.disarm()
         self._commit(new_assessment(self.doc, self.known))
         self._fill()
         self.render()
@@ -284,11 +281,6 @@ class RelationshipApp(widgets.VBox):
         """Shown again: re-read what the other steps feed in (the pre-fills) and redraw."""
         self.known = known(self.session.documents(), self.framework)
         self.render()
-
-    def _disarm(self) -> None:
-        self.new_button.description = "Start a new assessment"
-        self.new_cancel.layout.display = "none"
-        self.new_message.clear()
 
     # -- what the evidence says -----------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from kamkit.report import feedback_html
 from kamkit.scoring.progress import StepProgress
 from kamkit.session import Session
 from kamkit.steps import for_framework
-from kamkit.ui.components import STYLE, Message, guarded, on_enter
+from kamkit.ui.components import STYLE, Confirm, Message, guarded, on_enter
 from kamkit.ui.page import open_page
 from kamkit.ui.practice import exercise_links
 
@@ -85,7 +85,6 @@ class WorkbookApp(widgets.VBox):
         self._prebuilding = 0  # which account's background build is current (see _prebuild)
         self._on_screen = False  # the page has rendered and its connection is open
         self._picking = False  # True while refresh() sets the dropdown (not the trainee)
-        self._deleting: int | None = None  # the account a delete was asked about
         self._create_header()
         self._create_accounts()
         self._create_practice()
@@ -124,13 +123,11 @@ class WorkbookApp(widgets.VBox):
         self.rename_button.on_click(lambda _: self.rename_account(self.rename_name.value))
         on_enter(self.rename_name, lambda: self.rename_account(self.rename_name.value))
         self.rename_message = Message()
-        self.delete_button = widgets.Button(description="Delete this account…",
-                                            layout=widgets.Layout(width="auto"))
-        self.delete_button.on_click(lambda _: self.delete_account())
-        self.delete_cancel = widgets.Button(description="Keep it",
-                                            layout=widgets.Layout(width="auto", display="none"))
-        self.delete_cancel.on_click(lambda _: self._keep_account())
-        self.delete_message = Message()
+        self.delete = Confirm("Delete this account…", "Keep it")
+        self.delete.button.on_click(lambda _: self.delete_account())
+        # the parts a person (and a test) uses
+        self.delete_button, self.delete_cancel = self.delete.button, self.delete.cancel
+        self.delete_message = self.delete.message
         self.accounts_box = widgets.VBox([
             widgets.HTML("<h3>Your accounts</h3><div class='kk-muted'>Work on one real or "
                          "case-study account at a time; everything you enter is saved as you "
@@ -138,7 +135,7 @@ class WorkbookApp(widgets.VBox):
             self.accounts,
             widgets.HBox([self.new_account_name, self.create_button]), self.new_account_message,
             widgets.HBox([self.rename_name, self.rename_button]), self.rename_message,
-            widgets.HBox([self.delete_button, self.delete_cancel]), self.delete_message,
+            self.delete,
         ])
         self.accounts_box.add_class("kk-card")
 
@@ -253,28 +250,16 @@ class WorkbookApp(widgets.VBox):
         account = session.account
         if account is None:
             return
-        if self._deleting != account.id:  # first press, or asked about another account
-            self._keep_account()
-            self._deleting = account.id
-            self.delete_message.error(
-                f"Delete “{account.name}” and all its work, with its history and any "
-                "feedback? This cannot be undone.")
-            self.delete_button.description = f"Yes, delete “{account.name[:40]}”"
-            self.delete_button.button_style = "danger"
-            self.delete_cancel.layout.display = None
+        if not self.delete.confirmed(account.id):  # first press, or asked about another one
+            self.delete.ask(account.id, f"Delete “{account.name}” and all its work, with its "
+                            "history and any feedback? This cannot be undone.",
+                            f"Yes, delete “{account.name[:40]}”", danger=True)
             return
-        self._keep_account()
+        self.delete.disarm()
         gone = session.delete_account()
         self._forget_steps()
         self.refresh()
         self.delete_message.ok(f"Deleted “{gone.name}”.")
-
-    def _keep_account(self) -> None:
-        self._deleting = None
-        self.delete_button.description = "Delete this account…"
-        self.delete_button.button_style = ""
-        self.delete_cancel.layout.display = "none"
-        self.delete_message.clear()
 
     @guarded(lambda self: self.practice_message)
     def start_case(self, case_id: str) -> None:
@@ -310,9 +295,9 @@ class WorkbookApp(widgets.VBox):
     def refresh(self) -> None:
         """Redraw accounts and progress from the store."""
         session = self._session()
-        if self._deleting is not None and (session.account is None
-                                           or session.account.id != self._deleting):
-            self._keep_account()  # a delete asked about one account never lands on another
+        if self.delete.asked is not None and not (
+                session.account and self.delete.confirmed(session.account.id)):
+            self.delete.disarm()  # a delete asked about one account never lands on another
         accounts = session.accounts()
         current = session.account.id if session.account else None
         self._picking = True

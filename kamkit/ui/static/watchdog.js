@@ -11,6 +11,30 @@
 // error marked `kk-unsaved` next to it), so a mistyped value is never lost by closing the tab;
 // and when a part of the page cannot be drawn (the widget library reports a view it could not
 // build - seen once, never reproduced), it says so and offers the reload that draws it again.
+// One banner for every piece of news: fixed to the top or bottom edge, announced, with the
+// reload that carries on from the saved work. Shown once per id.
+window.__kamkitBanner = function (id, edge, headline, detail) {
+  if (document.getElementById(id)) { return; }
+  var box = document.createElement("div");
+  box.id = id;
+  box.setAttribute("role", "alert");
+  box.style.cssText = "position:fixed;" + edge + ":0;left:0;right:0;z-index:10000;" +
+    "padding:14px 20px;background:#fff4e5;border-" + (edge === "top" ? "bottom" : "top") +
+    ":3px solid #c05621;color:#1f2933;font:15px/1.45 system-ui,sans-serif;" +
+    "box-shadow:0 2px 6px rgba(0,0,0,.15)";
+  var title = document.createElement("strong");
+  title.textContent = headline + " ";
+  var text = document.createElement("span");
+  text.textContent = detail + " ";
+  var button = document.createElement("button");
+  button.textContent = "Reload the page";
+  button.style.cssText = "margin-left:8px;padding:4px 12px;font:inherit;cursor:pointer";
+  button.addEventListener("click", function () { window.location.reload(); });
+  box.appendChild(title);
+  box.appendChild(text);
+  box.appendChild(button);
+  (document.body || document.documentElement).appendChild(box);
+};
 (function () {
   "use strict";
   var signs = ["widget model not found", "Could not create a view"];
@@ -21,28 +45,14 @@
       return a && a.message ? a.message : String(a);
     }).join(" ");
     for (var i = 0; i < signs.length; i++) {
-      if (said.indexOf(signs[i]) !== -1) { partMissing(); return; }
+      if (said.indexOf(signs[i]) !== -1) {
+        window.__kamkitBanner("kamkit-part-missing", "bottom",
+          "A part of this page could not be drawn.",
+          "Your saved work is safe: reload the page to draw it again.");
+        return;
+      }
     }
   };
-  function partMissing() {
-    if (document.getElementById("kamkit-part-missing")) { return; }
-    var box = document.createElement("div");
-    box.id = "kamkit-part-missing";
-    box.setAttribute("role", "alert");
-    box.style.cssText = "position:fixed;bottom:0;left:0;right:0;z-index:10000;padding:12px 20px;" +
-      "background:#fff4e5;border-top:3px solid #c05621;color:#1f2933;" +
-      "font:15px/1.45 system-ui,sans-serif";
-    var text = document.createElement("span");
-    text.textContent = "A part of this page could not be drawn. Your saved work is safe: " +
-      "reload the page to draw it again. ";
-    var button = document.createElement("button");
-    button.textContent = "Reload the page";
-    button.style.cssText = "margin-left:8px;padding:4px 12px;font:inherit;cursor:pointer";
-    button.addEventListener("click", function () { window.location.reload(); });
-    box.appendChild(text);
-    box.appendChild(button);
-    (document.body || document.documentElement).appendChild(box);
-  }
 })();
 (function () {
   "use strict";
@@ -63,27 +73,10 @@
   var decoder = window.TextDecoder ? new TextDecoder() : null;
 
   function banner(reason) {
-    if (document.getElementById("kamkit-connection-lost")) { return; }
-    var box = document.createElement("div");
-    box.id = "kamkit-connection-lost";
-    box.setAttribute("role", "alert");
-    box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:10000;padding:14px 20px;" +
-      "background:#fff4e5;border-bottom:3px solid #c05621;color:#1f2933;" +
-      "font:15px/1.45 system-ui,sans-serif;box-shadow:0 2px 6px rgba(0,0,0,.15)";
-    var title = document.createElement("strong");
-    title.textContent = "This page has lost its connection to the workbook server (" + reason +
-      "). ";
-    var text = document.createElement("span");
-    text.textContent = "Anything you changed after the last \u201cAll changes saved\u201d " +
-      "message was not saved. Reload the page to carry on: your saved work will be there. ";
-    var button = document.createElement("button");
-    button.textContent = "Reload the page";
-    button.style.cssText = "margin-left:8px;padding:4px 12px;font:inherit;cursor:pointer";
-    button.addEventListener("click", function () { window.location.reload(); });
-    box.appendChild(title);
-    box.appendChild(text);
-    box.appendChild(button);
-    (document.body || document.documentElement).appendChild(box);
+    window.__kamkitBanner("kamkit-connection-lost", "top",
+      "This page has lost its connection to the workbook server (" + reason + ").",
+      "Anything you changed after the last \u201cAll changes saved\u201d message was not " +
+      "saved. Reload the page to carry on: your saved work will be there.");
   }
 
   function textOf(data) {
