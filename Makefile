@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.kamkit-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
 
-.PHONY: serve test lint unit widget notebooks package browser bench clean
+.PHONY: serve test lint unit widget notebooks package server browser bench clean
 
 # (Re)install when pyproject.toml changes; an editable install keeps the code live.
 $(STAMP): pyproject.toml
@@ -19,7 +19,7 @@ serve: $(STAMP)
 	$(BIN)/kamkit demo --if-empty
 	$(BIN)/kamkit serve --host $(HOST) --port $(PORT)
 
-test: lint unit widget notebooks package browser
+test: lint unit widget notebooks package server browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check kamkit tests benchmarks
@@ -42,6 +42,10 @@ notebooks: $(STAMP)
 # A wheel of this repository in a fresh venv: what `pip install kamkit` gives a user.
 package: $(STAMP)
 	$(BIN)/python -m pytest tests/package
+
+# Real servers spoken to as a script or an attacker would: HTTP and websockets, no browser.
+server: $(STAMP)
+	$(BIN)/python -m pytest tests/server
 
 browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kamkit.errors import InvalidInput, KamkitError, NotFound
+from kamkit.room import KERNEL_MEMORY_MB, UNCONNECTED_AFTER
 from kamkit.settings import child_env, current
 
 if TYPE_CHECKING:  # imported lazily at run time: `kamkit --help` stays instant
@@ -104,8 +105,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_content()
     _store(args).close()  # create / migrate the store before any kernel touches it
     run_dir = kamkit_home() / "run" / f"serve-{args.port}"
-    config = write_config(run_dir, pool, room, reclaim_after=args.reclaim_after)
-    env = with_offline_templates(env, run_dir)
+    config = write_config(run_dir, pool, room, reclaim_after=args.reclaim_after,
+                          unconnected_after=args.unconnected_after)
+    env = with_offline_templates(env, run_dir, args.kernel_memory)
     # the trainee server's root is a copy without the manager's pages: they cannot be reached
     root = trainee_notebooks(Path(args.notebooks) if args.notebooks else NOTEBOOKS, run_dir)
     cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
@@ -148,11 +150,27 @@ def cmd_review(args: argparse.Namespace) -> int:
     notebooks = Path(args.notebooks) if args.notebooks else NOTEBOOKS / REVIEW
     cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
                         pool=args.pool, cull_idle=args.cull_idle, notebooks=notebooks)
+    link = f"http://{args.host}:{args.port}/voila/render/00_dashboard.ipynb?token={token}"
     print(f"kamkit: manager review at http://{args.host}:{args.port}/voila/render/"
-          f"00_dashboard.ipynb?token={token}\n(keep this link to yourself; without the token "
-          "nothing is shown). Stop with Ctrl+C.", flush=True)
+          f"00_dashboard.ipynb; {_hand_over_link(link, run_dir)}. Stop with Ctrl+C.", flush=True)
     os.execvpe(cmd[0], cmd, env)
     return 0  # pragma: no cover
+
+
+def _hand_over_link(link: str, run_dir: Path) -> str:
+    """Give the manager the tokenised review link without it reaching a log: written to the
+    terminal itself (not to standard output, which may be a log file), or - with no terminal -
+    to a file only this user can read. Says where it went."""
+    try:
+        with open("/dev/tty", "w") as tty:
+            tty.write(f"kamkit: your review link (keep it to yourself): {link}\n")
+        return "the link with its token was written to this terminal only"
+    except OSError:
+        path = run_dir / "review-link"
+        path.touch(mode=0o600)
+        path.chmod(0o600)
+        path.write_text(link + "\n")
+        return f"the link with its token is in {path} (readable by you only)"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -438,10 +456,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "kernels capped, a 'room is full, retrying' page beyond the cap")
     s.add_argument("--max-kernels", type=int, metavar="K",
                    help="most kernels at once (default with --room: N plus a quarter, at least "
-                        "N+2; without --room: no cap)")
+                        "N+2; without --room: what half the free memory holds)")
     s.add_argument("--reclaim-after", type=float, default=30.0, metavar="SECONDS",
                    help="with a cap: a closed tab's kernel is given to the next page after this "
                         "long (default 30)")
+    s.add_argument("--unconnected-after", type=float, default=UNCONNECTED_AFTER,
+                   metavar="SECONDS", help="shut down a page's kernel when the page has not "
+                   f"connected this long after it was requested (default {UNCONNECTED_AFTER:g})")
+    s.add_argument("--kernel-memory", type=int, default=KERNEL_MEMORY_MB, metavar="MB",
+                   help=f"each kernel's memory limit (default {KERNEL_MEMORY_MB}; 0: none)")
     s.add_argument("--notebooks", metavar="DIR",
                    help="serve these trainee notebooks instead of kamkit's own")
     s.set_defaults(func=cmd_serve)

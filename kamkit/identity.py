@@ -20,7 +20,7 @@ from kamkit.models import Trainee
 from kamkit.settings import Settings
 from kamkit.store import Store
 
-__all__ = ["TOKEN_PARAM", "resolve_trainee", "link_for", "who_query", "with_who",
+__all__ = ["TOKEN_PARAM", "resolve_trainee", "refusal", "link_for", "who_query", "with_who",
            "page_query", "display_name"]
 
 TOKEN_PARAM = "t"
@@ -54,6 +54,12 @@ def display_name(login: str) -> str:
     return full or login
 
 
+_INVALID_LINK = ("This personal link is not valid (any more). Ask your facilitator for your "
+                 "link.")
+_LINK_NEEDED = ("Please open the personal link your facilitator gave you - it takes you "
+                "straight to your own workbook.")
+
+
 def resolve_trainee(store: Store, query: str | None, env: Mapping[str, str]) -> Trainee:
     """The trainee for a page request, or AccessDenied with a message for the page."""
     token = _token(query)
@@ -61,14 +67,25 @@ def resolve_trainee(store: Store, query: str | None, env: Mapping[str, str]) -> 
         try:
             return store.get_trainee_by_token(token)
         except NotFound:
-            raise AccessDenied("This personal link is not valid (any more). Ask your "
-                               "facilitator for your link.") from None
+            raise AccessDenied(_INVALID_LINK) from None
     if env.get("JUPYTERHUB_USER"):
         return _by_login(store, env["JUPYTERHUB_USER"])
     if Settings.from_env(env).access == "links":
-        raise AccessDenied("Please open the personal link your facilitator gave you - it "
-                           "takes you straight to your own workbook.")
+        raise AccessDenied(_LINK_NEEDED)
     return _by_login(store, getpass.getuser())
+
+
+def refusal(store: Store, query: str | None, env: Mapping[str, str]) -> str | None:
+    """What the server answers, before any kernel is started, to a request that cannot become
+    anyone's page (`resolve_trainee`'s rules, without creating anybody): the message, or None
+    when the request may have a page."""
+    try:
+        if _token(query) is not None or (not env.get("JUPYTERHUB_USER")
+                                         and Settings.from_env(env).access == "links"):
+            resolve_trainee(store, query, env)
+    except AccessDenied as exc:
+        return str(exc)
+    return None
 
 
 def page_query(env: Mapping[str, str] | None = None) -> str:

@@ -16,8 +16,11 @@ builds around its own pooling manager:
 - closed tabs are reclaimed the same way whenever the pool is short, and the culler (idle
   kernels) runs as before.
 
-`python -m kamkit.room ...` runs Voila with this manager; `kamkit serve` always starts Voila
-this way (with no cap unless `--room` or `--max-kernels` asks for one).
+`kamkit.voila_app` runs Voila with this manager; `kamkit serve` always starts Voila that way,
+under a cap: `--room`'s, `--max-kernels`, or by default what half the memory free at start
+holds (`default_max_kernels`). Kernels handed to a page that never connected (a request made by
+a script, a tab closed while loading) are reclaimed after `unconnected_after` seconds, cap or no
+cap.
 """
 
 from __future__ import annotations
@@ -25,17 +28,33 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ["RoomPlan", "room_plan", "cap_only", "capped", "ROOM_FULL_PAGE", "main", "KERNEL_MB",
-           "ROOM_FILL_DELAY"]
+__all__ = ["RoomPlan", "room_plan", "cap_only", "capped", "ROOM_FULL_PAGE", "KERNEL_MB",
+           "ROOM_FILL_DELAY", "default_max_kernels", "KERNEL_MEMORY_MB", "UNCONNECTED_AFTER"]
 
 # Voila refills its pool one second after a kernel is used; in a room that would start kernels
 # in the middle of the burst it is serving. Refills wait until the burst has passed.
 ROOM_FILL_DELAY = 15.0
 KERNEL_MB = 125  # one workbook kernel: 124 MB RSS measured by benchmarks/room_burst.py
+#: Each kernel's data limit by default (`kamkit serve --kernel-memory`): eight workbook kernels.
+KERNEL_MEMORY_MB = 1024
+#: Seconds a kernel handed to a page may wait for that page to connect before it is reclaimed.
+#: A page on a busy two-core machine in a burst connects within a minute.
+UNCONNECTED_AFTER = 120.0
+
+
+def default_max_kernels(pool: int, available_mb: int | None = None) -> int:
+    """The cap when none is asked for: the kernels half of the memory free now holds, and at
+    least the pool plus two."""
+    if available_mb is None:
+        import psutil
+
+        available_mb = psutil.virtual_memory().available // (1024 * 1024)
+    return max(pool + 2, available_mb // 2 // KERNEL_MB)
 
 
 @dataclass(frozen=True)
@@ -90,10 +109,15 @@ def capped(voila_class: type) -> type:
                                    "may be given to someone else.")
         start_stagger = Float(0.5, config=True,
                               help="Seconds between pool kernels starting.")
+        unconnected_after = Float(UNCONNECTED_AFTER, config=True,
+                                  help="Seconds a kernel given to a page may wait for the "
+                                       "page to connect before it is shut down.")
 
         def __init__(self, **kwargs: Any) -> None:
             self._handed: set[str] = set()   # kernels given to a page
+            self._handed_at: dict[str, float] = {}  # ... when (monotonic seconds)
             self._seen: set[str] = set()     # ... whose page connected at least once
+            self._sweeper: Any = None
             self._starting = 0
             self._scheduled: dict[str | None, int] = {}
             self._closing = False
@@ -127,8 +151,25 @@ def capped(voila_class: type) -> type:
                 kernel_id = await super().start_kernel(**kwargs)
             finally:
                 self._starting -= 1
-            self._handed.add(kernel_id)
+            self._hand(kernel_id)
             return kernel_id
+
+        def _hand(self, kernel_id: str) -> None:
+            self._handed.add(kernel_id)
+            self._handed_at[kernel_id] = time.monotonic()
+            if self._sweeper is None:  # started with the first page, on the running loop
+                from tornado.ioloop import PeriodicCallback
+
+                every = max(1.0, min(15.0, self.unconnected_after / 4))
+                self._sweeper = PeriodicCallback(self._sweep, every * 1000)
+                self._sweeper.start()
+
+        async def _sweep(self) -> None:
+            for kernel_id in self.never_connected():
+                self.log.info("kamkit room: shutting down kernel %s: its page never connected",
+                              kernel_id)
+                with contextlib.suppress(Exception):
+                    await self.shutdown_kernel(kernel_id)
 
         def _healthy(self, notebook_name: str) -> list[Any]:
             pool = getattr(self, "_pools", {}).get(notebook_name, [])
@@ -146,7 +187,7 @@ def capped(voila_class: type) -> type:
             self._starting += 1  # the kernel leaves the pool before it is counted as handed
             try:
                 result = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
-                self._handed.add(result[2])
+                self._hand(result[2])
             finally:
                 self._starting -= 1
             return result
@@ -229,11 +270,30 @@ def capped(voila_class: type) -> type:
                 found.append((last, kernel_id))
             return [kernel_id for _, kernel_id in sorted(found)]
 
+        def never_connected(self) -> list[str]:
+            """Kernels given to a page that has not connected within `unconnected_after`
+            seconds of being handed over and of the kernel's last activity, and is not busy (a
+            page being rendered keeps its kernel busy): a request made by a script, or a tab
+            closed while it was loading."""
+            now, wall = time.monotonic(), _now()
+            found = []
+            for kernel_id in self._handed & set(self._kernels):
+                kernel = self._kernels[kernel_id]
+                if kernel_id in self._seen or getattr(kernel, "execution_state", "") == "busy":
+                    continue
+                last = getattr(kernel, "last_activity", None)
+                quiet = (wall - last).total_seconds() if last is not None else math.inf
+                waited = now - self._handed_at.get(kernel_id, now)
+                if min(quiet, waited) >= self.unconnected_after:
+                    found.append(kernel_id)
+            return found
+
         async def reclaim(self, wanted: int) -> int:
-            """Shut down up to `wanted` closed tabs' kernels; how many were."""
+            """Shut down up to `wanted` kernels of pages that never connected or were closed;
+            how many were."""
             done = 0
-            for kernel_id in self.closed_tabs()[:wanted]:
-                self.log.info("kamkit room: reclaiming closed tab's kernel %s", kernel_id)
+            for kernel_id in (self.never_connected() + self.closed_tabs())[:wanted]:
+                self.log.info("kamkit room: reclaiming kernel %s (its page is gone)", kernel_id)
                 with contextlib.suppress(Exception):
                     await self.shutdown_kernel(kernel_id)
                     done += 1
@@ -263,12 +323,15 @@ def capped(voila_class: type) -> type:
                 return await super().shutdown_kernel(kernel_id, *args, **kwargs)
             finally:
                 self._handed.discard(kernel_id)
+                self._handed_at.pop(kernel_id, None)
                 self._seen.discard(kernel_id)
                 if not self._closing and hasattr(self, "_pools"):
                     self.top_up()
 
         async def shutdown_all(self, *args: Any, **kwargs: Any) -> Any:
             self._closing = True
+            if self._sweeper is not None:
+                self._sweeper.stop()
             return await super().shutdown_all(*args, **kwargs)
 
         async def cull_kernels(self) -> None:
@@ -307,20 +370,3 @@ ROOM_FULL_PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
-
-
-def main() -> None:
-    """Voila, with its kernel manager wrapped by `capped`."""
-    import voila.app
-
-    factory = voila.app.voila_kernel_manager_factory
-
-    def room_factory(*args: Any, **kwargs: Any) -> type:
-        return capped(factory(*args, **kwargs))
-
-    voila.app.voila_kernel_manager_factory = room_factory
-    voila.app.main()
-
-
-if __name__ == "__main__":
-    main()

@@ -20,11 +20,19 @@ import sys
 from pathlib import Path
 
 from kamkit.resources import exercises_dir, notebooks_dir
-from kamkit.room import ROOM_FILL_DELAY, ROOM_FULL_PAGE, RoomPlan
+from kamkit.room import (
+    KERNEL_MEMORY_MB,
+    ROOM_FILL_DELAY,
+    ROOM_FULL_PAGE,
+    UNCONNECTED_AFTER,
+    RoomPlan,
+    default_max_kernels,
+)
 
 __all__ = ["NOTEBOOKS", "WORKBOOK", "DASHBOARD", "voila_command", "write_config", "is_loopback",
            "trainee_notebooks", "write_review_config", "REVIEW", "offline_templates",
-           "with_offline_templates", "EXERCISES", "FILE_ALLOWLIST", "FILE_DENYLIST", "WATCHDOG"]
+           "with_offline_templates", "EXERCISES", "FILE_ALLOWLIST", "FILE_DENYLIST", "WATCHDOG",
+           "write_kernel_spec"]
 
 NOTEBOOKS = notebooks_dir()
 EXERCISES = exercises_dir()
@@ -83,9 +91,29 @@ def offline_templates(run_dir: Path) -> Path:
     return root
 
 
-def with_offline_templates(env: dict[str, str], run_dir: Path) -> dict[str, str]:
-    """`env` with the offline templates first on JUPYTER_PATH (for the Voila process)."""
-    paths = [str(offline_templates(run_dir)), env.get("JUPYTER_PATH", "")]
+def write_kernel_spec(root: Path, memory_mb: int = KERNEL_MEMORY_MB) -> Path:
+    """The `python3` kernel spec under `root/kernels` (first on the server's JUPYTER_PATH, so
+    Voila finds it before the installed one): every kernel starts with a data limit of
+    `memory_mb` MiB (0: none), through `kamkit.kernel`. Returns the spec's file."""
+    path = root / "kernels" / "python3" / "kernel.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "argv": [sys.executable, "-m", "kamkit.kernel", "--memory-mb", str(int(memory_mb)),
+                 "-f", "{connection_file}"],
+        "display_name": "Python 3 (kamkit)",
+        "language": "python",
+        "metadata": {"debugger": False},
+    }, indent=2))
+    return path
+
+
+def with_offline_templates(env: dict[str, str], run_dir: Path,
+                           memory_mb: int = KERNEL_MEMORY_MB) -> dict[str, str]:
+    """`env` with the offline templates and kamkit's kernel spec (each kernel's memory limit)
+    first on JUPYTER_PATH (for the Voila process)."""
+    root = offline_templates(run_dir)
+    write_kernel_spec(root, memory_mb)
+    paths = [str(root), env.get("JUPYTER_PATH", "")]
     return env | {"JUPYTER_PATH": os.pathsep.join(p for p in paths if p)}
 
 
@@ -107,10 +135,13 @@ def trainee_notebooks(source: Path, run_dir: Path, exercises: Path | None = EXER
 
 
 def _config(notebook: str, pool: int, room: RoomPlan | None = None,
-            reclaim_after: float = 30.0, **extra: object) -> dict[str, object]:
+            reclaim_after: float = 30.0, unconnected_after: float = UNCONNECTED_AFTER,
+            **extra: object) -> dict[str, object]:
     """Pre-heat `pool` kernels for `notebook` only (other pages are deep links, opened rarely;
-    their kernels start on demand), with the file rules and tracebacks off. A room plan sets
-    the pool and the cap on kernels, and holds refills back until a burst has passed."""
+    their kernels start on demand), with the file rules, tracebacks off and the template fixed
+    (a request's `?template=` is ignored: other templates load scripts from the internet). A
+    room plan sets the pool and the cap on kernels, and holds refills back until a burst has
+    passed; without one the cap is `default_max_kernels`."""
     pools: dict[str, object] = {
         "kernel_pools_config": {notebook: {"pool_size": room.pool if room else pool},
                                 "default": {"pool_size": 0}},
@@ -120,9 +151,13 @@ def _config(notebook: str, pool: int, room: RoomPlan | None = None,
     return {
         **extra,
         "VoilaKernelManager": pools,
-        "RoomKernelManager": {"max_kernels": room.max_kernels if room else 0,
-                              "reclaim_after": reclaim_after},
+        "RoomKernelManager": {"max_kernels": (room.max_kernels if room
+                                              else default_max_kernels(pool)),
+                              "reclaim_after": reclaim_after,
+                              "unconnected_after": unconnected_after},
         "VoilaConfiguration": {
+            "allow_template_override": "NO",
+            "allow_theme_override": "NO",
             "file_allowlist": FILE_ALLOWLIST,
             "file_denylist": FILE_DENYLIST,
             "show_tracebacks": False,
@@ -131,11 +166,13 @@ def _config(notebook: str, pool: int, room: RoomPlan | None = None,
 
 
 def write_config(run_dir: Path, pool: int, room: RoomPlan | None = None,
-                 reclaim_after: float = 30.0) -> Path:
+                 reclaim_after: float = 30.0,
+                 unconnected_after: float = UNCONNECTED_AFTER) -> Path:
     """The trainee server's voila.json: the pool is for the workbook page."""
     run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = run_dir / "voila.json"
-    path.write_text(json.dumps(_config(WORKBOOK, pool, room, reclaim_after), indent=2))
+    path.write_text(json.dumps(_config(WORKBOOK, pool, room, reclaim_after, unconnected_after),
+                               indent=2))
     return path
 
 
@@ -144,8 +181,8 @@ def voila_command(*, host: str, port: int, config_dir: Path, pool: int, cull_idl
     """The Voila command line for a trainee server, or (with `notebooks/review` and a review
     config) the review server."""
     return [
-        # Voila, with kamkit's room-aware kernel manager (kamkit/room.py)
-        sys.executable, "-m", "kamkit.room", str(notebooks),
+        # Voila, with kamkit's gate, query socket, log and room (kamkit/voila_app.py)
+        sys.executable, "-m", "kamkit.voila_app", str(notebooks),
         "--no-browser",
         f"--Voila.ip={host}",
         f"--Voila.port={port}",

@@ -36,11 +36,14 @@ SETTINGS: dict[str, tuple[str, str, str]] = {
                  "the name the review server signs reviews with (`kamkit review --reviewer`)"),
     "review_token": ("KAMKIT_REVIEW_TOKEN", "(a new random token)",
                      "the review server's access token, if not given with --token"),
+    "query_key": ("KAMKIT_QUERY_KEY", "(a new key per server)",
+                  "set by kamkit's Voila for the kernels it starts: the key with which they "
+                  "fetch the request they serve"),
     "strict": ("KAMKIT_STRICT", "off",
                "test runs: a bug while a page opens fails the run instead of becoming a "
                "polite message"),
 }
-SECRETS = {"review_token"}
+SECRETS = {"review_token", "query_key"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Settings:
     role: str | None = None
     reviewer: str | None = None
     review_token: str | None = None
+    query_key: str | None = None
     strict: bool = False
 
     @classmethod
@@ -76,6 +80,7 @@ class Settings:
             role=get("role"),
             reviewer=get("reviewer"),
             review_token=get("review_token"),
+            query_key=get("query_key"),
             strict=(get("strict") or "").lower() not in ("", "0", "false", "no", "off"),
         )
 

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                "kamkit.store_practice", "kamkit.store_reviews")),
     ("sessions and files", ("kamkit.session", "kamkit.review", "kamkit.identity",
                             "kamkit.demo", "kamkit.io")),
-    ("serving", ("kamkit.room", "kamkit.server")),
+    ("serving", ("kamkit.room", "kamkit.server", "kamkit.kernel", "kamkit.voila_app")),
     ("views", ("kamkit.ui",)),
     ("command line", ("kamkit.cli",)),
 ]

@@ -29,9 +29,8 @@ _log = logging.getLogger("kamkit.ui.page")
 
 def request_session(store: object = None, env: Mapping[str, str] | None = None,
                     framework: Framework | None = None) -> Session:
-    from voila.utils import wait_for_request
-
     from kamkit.identity import page_query, resolve_trainee, who_query
+    from kamkit.kernel import wait_for_request
     from kamkit.store import Store
 
     # Pre-heated: blocks until the page is requested; the request's details are then in

@@ -336,8 +336,7 @@ def open_review_page(attach: Callable[[ReviewSession], None], deny: Callable[[st
     """For every review-server page: wait for the request, refuse anywhere but under
     `kamkit review`, then hand the page a manager's session. Problems become a message."""
     try:
-        from voila.utils import wait_for_request
-
+        from kamkit.kernel import wait_for_request
         from kamkit.store import Store
 
         wait_for_request()

@@ -27,9 +27,7 @@ def dropdown(page, label: str):
 
 def personal_links(server, *names: str, cohort: str = "Browser test") -> dict[str, str]:
     """New workshop trainees, as a facilitator adds them: name -> personal link."""
-    out = server.kamkit("--db", server.db, "cohort", "add", *names, "--cohort", cohort,
-                        "--base-url", server.url)
-    return dict(line.split("\t") for line in out.strip().splitlines())
+    return server.personal_links(*names, cohort=cohort)
 
 
 def trainee_with_account(server, page, name: str, account: str) -> str:

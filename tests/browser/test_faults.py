@@ -12,10 +12,10 @@ import shutil
 
 import psutil
 import pytest
-from conftest import ROOT, Server, _check_logs
 from helpers import field, open_step, personal_links, trainee_with_account
 
 from kamkit.store import Store
+from tests.servers import ROOT, Server, check_logs
 
 KILLS = int(os.environ.get("KAMKIT_KILLS", "20"))
 BANNER = "#kamkit-connection-lost"
@@ -44,7 +44,7 @@ def faulty(tmp_path_factory):
     srv = _served(tmp_path_factory, Server, "faults-home")
     yield srv
     srv.stop()
-    _check_logs(srv)
+    check_logs(srv)
 
 
 def _kernel(page) -> psutil.Process:
@@ -147,5 +147,5 @@ def test_a_full_room_says_so_and_opens_the_workbook_once_a_seat_is_free(
         page.get_by_text("Hello, Noor Second").wait_for(timeout=120_000)
     finally:
         srv.stop()
-    _check_logs(srv)
+    check_logs(srv)
     assert "a page was asked to retry" in srv.served_log

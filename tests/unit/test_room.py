@@ -16,7 +16,14 @@ from traitlets import Dict, Float
 from traitlets.config import LoggingConfigurable
 
 from kamkit import server
-from kamkit.room import ROOM_FULL_PAGE, RoomPlan, cap_only, capped, room_plan
+from kamkit.room import (
+    ROOM_FULL_PAGE,
+    RoomPlan,
+    cap_only,
+    capped,
+    default_max_kernels,
+    room_plan,
+)
 
 NB = "00_workbook.ipynb"
 
@@ -44,14 +51,21 @@ def test_the_room_config_sets_the_pool_the_cap_and_a_late_refill(tmp_path):
     assert config["RoomKernelManager"]["max_kernels"] == 38
     plain = json.loads(server.write_config(tmp_path, 2).read_text())
     assert plain["VoilaKernelManager"]["kernel_pools_config"][NB] == {"pool_size": 2}
-    assert plain["RoomKernelManager"]["max_kernels"] == 0
+    assert plain["RoomKernelManager"]["max_kernels"] >= 4  # capped by default, never 0
+    assert plain["VoilaConfiguration"]["allow_template_override"] == "NO"
     assert "fill_delay" not in plain["VoilaKernelManager"]
 
 
 def test_voila_runs_with_the_room_kernel_manager(tmp_path):
     cmd = server.voila_command(host="127.0.0.1", port=9, config_dir=tmp_path, pool=1,
                                cull_idle=60)
-    assert cmd[1:3] == ["-m", "kamkit.room"]
+    assert cmd[1:3] == ["-m", "kamkit.voila_app"]
+
+
+def test_without_a_room_the_cap_is_what_half_the_free_memory_holds():
+    assert default_max_kernels(2, available_mb=24_000) == 96
+    assert default_max_kernels(2, available_mb=500) == 4  # never below the pool plus two
+    assert default_max_kernels(2) >= 4
 
 
 def test_a_full_room_has_a_page_that_retries_by_itself(tmp_path):
@@ -243,6 +257,50 @@ def test_a_seat_is_not_taken_from_a_page_that_may_still_need_it(how):
         with pytest.raises(HTTPError):
             await km.start_kernel(kernel_name="python3")
         assert first in km._kernels
+        await km.shutdown_all()
+    asyncio.run(scenario())
+
+
+def _never_connected_for(km, kernel_id, seconds: float) -> None:
+    km._handed_at[kernel_id] -= seconds
+    km._kernels[kernel_id].last_activity -= timedelta(seconds=seconds)
+
+
+def test_a_page_that_never_connects_has_its_kernel_shut_down_cap_or_no_cap():
+    async def scenario():
+        km = manager(pool=1, cap=0)
+        await settle(km)
+        _, _, scripted = await km.get_rendered_notebook(NB)  # a GET that never opens a socket
+        await settle(km)
+        _, _, opened = await km.get_rendered_notebook(NB)
+        km.notify_connect(opened)
+        await settle(km)
+        assert km._sweeper is not None  # sweeping started with the first page
+        await km._sweep()
+        assert scripted in km._kernels  # a page may take a while to connect
+        km._handed_at[scripted] -= 121  # ... and a page being rendered keeps its kernel busy
+        await km._sweep()
+        assert scripted in km._kernels
+        _never_connected_for(km, scripted, 121)
+        km._kernels[scripted].execution_state = "busy"  # a long cell, silent for minutes
+        await km._sweep()
+        assert scripted in km._kernels
+        km._kernels[scripted].execution_state = "idle"
+        _never_connected_for(km, scripted, 121)
+        _never_connected_for(km, opened, 121)
+        await km._sweep()
+        assert scripted not in km._kernels and opened in km._kernels
+        await km.shutdown_all()
+    asyncio.run(scenario())
+
+
+def test_a_full_room_takes_the_seat_of_a_page_that_never_connected():
+    async def scenario():
+        km, first, second = await two_pages_in_a_room_of_two()
+        km.notify_connect(second)
+        _never_connected_for(km, first, 121)
+        third = await km.start_kernel(kernel_name="python3")
+        assert first not in km._kernels and {second, third} <= set(km._kernels)
         await km.shutdown_all()
     asyncio.run(scenario())
 

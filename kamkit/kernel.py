@@ -1,0 +1,93 @@
+"""What kamkit's Voila servers do inside each kernel they start.
+
+- A memory ceiling: every kernel starts as `python -m kamkit.kernel --memory-mb N -f <file>`
+  (the kernel spec `kamkit.server.write_kernel_spec` puts first on the server's path), which
+  lowers the process's data limit before ipykernel starts, so no page - whatever file it is fed -
+  can take the machine's memory from the room. Past the limit Python raises MemoryError, which
+  the page reports like any failed import.
+- The request, fetched with a key: a pre-heated kernel learns which request it serves over
+  Voila's query socket. kamkit's server (`kamkit.voila_app`) answers that socket only to a
+  client that brings the key the server gave its kernels (`KAMKIT_QUERY_KEY` in their
+  environment), because the request carries the trainee's personal token.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import sys
+from collections.abc import Sequence
+
+from kamkit.settings import current
+
+__all__ = ["limit_memory", "memory_limit_mb", "wait_for_request", "QUERY_PATH", "main"]
+
+#: Where kamkit's server answers a kernel's "which request am I serving?":
+#: `<server_url>voila/kamkit-query/<key>/<kernel_id>` (the server's log masks the key).
+QUERY_PATH = "voila/kamkit-query"
+
+_log = logging.getLogger("kamkit.kernel")
+
+
+def limit_memory(mb: int) -> None:
+    """Cap this process's data (heap and private mappings) at `mb` MiB; 0 leaves it as it is.
+    Only ever lowers the limit."""
+    if mb <= 0:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    wanted = mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft == resource.RLIM_INFINITY or wanted < soft:
+        resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+
+
+def memory_limit_mb() -> int | None:
+    """This process's data limit in MiB (None: no limit)."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_DATA)
+    return None if soft == resource.RLIM_INFINITY else soft // (1024 * 1024)
+
+
+def wait_for_request() -> None:
+    """Block a pre-heated kernel until its page is requested; the request's details (its query
+    string among them) are then in `os.environ`, as Voila's own helper would put them. Returns
+    at once outside pre-heating."""
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+        return
+    from websockets.exceptions import WebSocketException
+    from websockets.sync.client import connect
+
+    protocol = os.environ.get("VOILA_WS_PROTOCOL", "ws")
+    host = os.environ.get("VOILA_APP_IP", "127.0.0.1")
+    port = os.environ.get("VOILA_APP_PORT", "8866")
+    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
+    kernel_id = os.environ.get("VOILA_KERNEL_ID", "")
+    url = f"{protocol}://{host}:{port}{base}{QUERY_PATH}/{current().query_key or '-'}/{kernel_id}"
+    try:
+        with connect(url, open_timeout=30, max_size=2**20) as socket:
+            request = json.loads(socket.recv())
+    except (OSError, WebSocketException, ValueError) as exc:
+        # The page then opens as a request without a link would (it asks for one).
+        _log.warning("kamkit: this kernel could not learn its request (%s)", type(exc).__name__)
+        return
+    os.environ.update({str(k): str(v) for k, v in request.items()})
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m kamkit.kernel [--memory-mb N] <ipykernel arguments>`."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    mb = 0
+    if args[:1] == ["--memory-mb"]:
+        mb, args = int(args[1]), args[2:]
+    limit_memory(mb)
+    from ipykernel import kernelapp
+
+    if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
+        del sys.path[0]
+    kernelapp.launch_new_instance(argv=args)
+
+
+if __name__ == "__main__":
+    main()

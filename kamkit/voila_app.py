@@ -1,0 +1,198 @@
+"""kamkit's Voila: what `kamkit serve` and `kamkit review` run (`python -m kamkit.voila_app`).
+
+Voila itself, with four things changed where it meets the network:
+
+- **A gate before any kernel.** On the trainee server a page request that cannot become anyone's
+  page - a personal link that is not valid, or no link where links are required - is answered
+  with a plain refusal page (403) before a kernel is started or taken from the pool
+  (`kamkit.identity.refusal` holds the rules). A page that may open gets Voila's `_xsrf`
+  cookie, so its close-tab call (which shuts its kernel down) is accepted.
+- **The query socket behind a key.** A pre-heated kernel asks Voila which request it serves;
+  that answer carries the personal token. Voila's own socket (`/voila/query/<kernel_id>`)
+  answers anyone who knows a kernel id; kamkit's answers only with the key the server gave its
+  own kernels (`kamkit.kernel.wait_for_request`), and forgets the answer once delivered.
+- **Logs without secrets.** Every logged URL has its personal token (`t`), review token
+  (`token`) and query key masked.
+- **The room's kernel manager** (`kamkit.room.capped`): a cap on kernels, closed tabs and pages
+  that never connected reclaimed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import re
+import secrets
+from typing import Any
+
+from kamkit.html import e
+from kamkit.kernel import QUERY_PATH
+from kamkit.settings import child_env, current
+
+__all__ = ["scrub", "REFUSED_PAGE", "SECRET_PARAMS", "main"]
+
+#: Query parameters whose values never reach a log line.
+SECRET_PARAMS = frozenset({"t", "token", "key", "_xsrf"})
+_QUERY_KEY = re.compile(rf"({re.escape(QUERY_PATH)}/)[^/?\s]+")
+_SECRET_NAMES = "|".join(re.escape(p) for p in sorted(SECRET_PARAMS))
+_SECRET_VALUE = re.compile(rf"([?&;](?:{_SECRET_NAMES})=)[^&#\s'\"]*")
+
+REFUSED_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>kamkit - personal link needed</title>
+<style>
+  body {{ font-family: system-ui, sans-serif; background: #f6f7f9; color: #1f2933; margin: 0; }}
+  main {{ max-width: 34rem; margin: 12vh auto; background: #fff; border-radius: 8px;
+         padding: 2rem 2.2rem; box-shadow: 0 1px 4px rgba(0,0,0,.12); }}
+  h1 {{ font-size: 1.4rem; margin-top: 0; }}
+</style>
+</head>
+<body>
+<main id="kamkit-refused">
+  <h1>Your personal link, please</h1>
+  <p>{message}</p>
+</main>
+</body>
+</html>
+"""
+
+
+def scrub(text: str) -> str:
+    """`text` (a URL, or a log line holding some) with the values of secret query parameters
+    and the query key masked."""
+    text = _SECRET_VALUE.sub(r"\1[secret]", text)
+    return _QUERY_KEY.sub(r"\1[secret]", text)
+
+
+class _Scrubbed(logging.Filter):
+    """Masks secrets in every record a log handler writes, whoever logged it (tornado's access
+    and error lines, Voila's, kamkit's)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+def _scrub_every_log_handler() -> None:
+    loggers = [logging.getLogger()] + [
+        logger for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)]
+    # tornado's access lines have no handler of their own: Python's last resort writes them
+    handlers = [h for logger in loggers for h in logger.handlers] + [logging.lastResort]
+    for handler in handlers:
+        if handler is not None and not any(isinstance(f, _Scrubbed) for f in handler.filters):
+            handler.addFilter(_Scrubbed())
+
+
+def _gated(handler_class: type) -> type:
+    """Voila's page handler, refusing requests that cannot become anyone's page."""
+    from tornado.web import authenticated
+
+    from kamkit.identity import refusal
+    from kamkit.store import Store
+
+    store: list[Store] = []
+
+    class GatedVoilaHandler(handler_class):  # type: ignore[misc, valid-type]
+        @authenticated
+        async def get(self, path: str | None = None) -> None:
+            if current().role != "review":
+                if not store:
+                    store.append(Store(current().db_url))
+                message = refusal(store[0], self.request.query, os.environ)
+                if message is not None:
+                    self.set_status(403)
+                    self.set_header("Content-Type", "text/html; charset=utf-8")
+                    self.set_header("Cache-Control", "no-store")
+                    self.finish(REFUSED_PAGE.format(message=e(message)))
+                    return
+            # Templates and themes are the server's to choose (a template may load scripts
+            # from the internet); a request naming one is served the usual page.
+            for name in ("template", "theme"):
+                self.request.arguments.pop(name, None)
+                self.request.query_arguments.pop(name, None)
+            self.xsrf_token  # noqa: B018 - sets the cookie the page's close-tab call sends back
+            await super().get(path)
+
+    return GatedVoilaHandler
+
+
+def _query_socket() -> type:
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    class KeyedQuerySocket(RequestInfoSocketHandler):
+        """Voila's query socket, answering only the server's own kernels."""
+
+        _registered: str | None = None
+
+        def open(self, key: str, kernel_id: str) -> None:  # type: ignore[override]
+            expected = current().query_key or ""
+            if not expected or not hmac.compare_digest(key.encode(), expected.encode()):
+                self.close(code=1008, reason="not allowed")
+                return
+            self._registered = kernel_id
+            super().open(kernel_id)
+            RequestInfoSocketHandler._cache.pop(kernel_id, None)  # delivered (or to come live)
+
+        def on_close(self) -> None:
+            waiters = RequestInfoSocketHandler._waiters
+            if self._registered is not None and waiters.get(self._registered) is self:
+                del waiters[self._registered]
+
+    return KeyedQuerySocket
+
+
+def _app_class() -> type:
+    from jupyter_server.utils import url_path_join
+    from voila.app import Voila
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class KamkitVoila(Voila):
+        def start(self) -> None:
+            _scrub_every_log_handler()
+            super().start()
+
+        def init_handlers(self) -> list[Any]:
+            handlers = []
+            for route in super().init_handlers():
+                pattern, handler, *rest = route
+                if handler is RequestInfoSocketHandler:
+                    handlers.append((url_path_join(self.server_url,
+                                                   rf"/{QUERY_PATH}/([^/]+)/([^/]+)"),
+                                     _query_socket()))
+                elif handler is TornadoVoilaHandler:
+                    handlers.append((pattern, _gated(handler), *rest))
+                else:
+                    handlers.append(route)
+            return handlers
+
+    return KamkitVoila
+
+
+def main() -> None:
+    """Voila, as described above. Its kernels inherit this process's environment, the query
+    key among it."""
+    import voila.app
+
+    from kamkit.room import capped
+
+    os.environ.update(child_env({}, query_key=secrets.token_urlsafe(32)))
+    factory = voila.app.voila_kernel_manager_factory
+
+    def room_factory(*args: Any, **kwargs: Any) -> type:
+        return capped(factory(*args, **kwargs))
+
+    voila.app.voila_kernel_manager_factory = room_factory
+    _app_class().launch_instance()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""What a workshop server gives a script, a curious trainee or another user of the machine: no
+kernel without a valid personal link, no token through the query socket or in the log, every
+kernel under a memory limit, and the page's own close-tab call honoured (issue 16)."""
+
+from __future__ import annotations
+
+import contextlib
+import http.cookiejar
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import psutil
+import pytest
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
+
+WORKBOOK = "/voila/render/00_workbook.ipynb"
+KERNEL_FILE = re.compile(r"kernel-([0-9a-f-]{36})\.json")
+
+
+def kernels(srv) -> dict[str, psutil.Process]:
+    """The server's kernels, by id, as `ps` shows them to anyone on the machine."""
+    out = {}
+    for proc in psutil.Process(srv.proc.pid).children(recursive=True):
+        try:
+            found = KERNEL_FILE.search(" ".join(proc.cmdline()))
+        except psutil.Error:
+            continue
+        if found:
+            out[found.group(1)] = proc
+    return out
+
+
+def wait_for(what, timeout: float = 60.0, every: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = what()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"not within {timeout} s: {what}")
+
+
+def fetch(url: str, opener=None, data: bytes | None = None) -> tuple[int, str]:
+    opener = opener or urllib.request.build_opener()
+    try:
+        with opener.open(url, data=data, timeout=120) as resp:
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def kernel_of(html: str) -> str:
+    return re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
+
+
+@pytest.fixture(scope="module")
+def pool_ready(workshop):
+    """The pre-heated page's kernel, once it waits for its request."""
+    wait_for(lambda: "pages started" in workshop.logs(), timeout=120)
+    return wait_for(lambda: kernels(workshop))
+
+
+@pytest.mark.parametrize("query", ["", "?t=", "?t=not-a-link", "?t=abc&t=def",
+                                   "?template=reveal"])
+def test_a_request_that_cannot_be_anyones_page_gets_a_refusal_and_no_kernel(
+        workshop, pool_ready, query):
+    before = set(kernels(workshop))
+    answers = [fetch(workshop.url + WORKBOOK + query) for _ in range(5)]
+    for status, body in answers:
+        assert status == 403
+        assert "personal link" in body and "kernelId" not in body
+    time.sleep(1)  # a kernel started for one of them would be running by now
+    assert set(kernels(workshop)) <= before
+
+
+def test_the_query_socket_answers_no_one_but_the_servers_own_kernels(workshop, pool_ready):
+    link = workshop.personal_links("Quinn Query")["Quinn Query"]
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["t"][0]
+    ws = workshop.url.replace("http", "ws")
+    with contextlib.ExitStack() as stack:
+        listening = []
+        for kernel_id in kernels(workshop):  # ids anyone on the machine reads from `ps`
+            with pytest.raises(InvalidStatus):  # Voila's unauthenticated socket is gone
+                stack.enter_context(connect(f"{ws}/voila/query/{kernel_id}", open_timeout=10))
+            listening.append(stack.enter_context(connect(
+                f"{ws}/voila/kamkit-query/guessed-key/{kernel_id}", open_timeout=10)))
+        assert listening
+        status, html = fetch(link)  # the pre-heated kernel still learns its request
+        assert status == 200 and "kernelId" in html
+        for sock in listening:
+            with pytest.raises((ConnectionClosed, TimeoutError)):
+                message = sock.recv(timeout=3)
+                assert token not in message, "the token was handed to an outsider"
+
+
+def test_a_page_that_never_connects_has_its_kernel_shut_down(workshop, pool_ready):
+    link = workshop.personal_links("Sam Script")["Sam Script"]
+    status, html = fetch(link)  # a script: it never opens the page's websocket
+    assert status == 200
+    kernel_id = kernel_of(html)
+    assert kernel_id in kernels(workshop)
+    wait_for(lambda: kernel_id not in kernels(workshop), timeout=60)
+    assert "its page never connected" in workshop.logs()
+
+
+def test_the_pages_close_tab_call_shuts_its_kernel_down(workshop, pool_ready):
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    link = workshop.personal_links("Tia Tab")["Tia Tab"]
+    status, html = fetch(link, browser)
+    assert status == 200
+    kernel_id = kernel_of(html)
+    xsrf = {c.name: c.value for c in jar}.get("_xsrf")
+    assert xsrf, "the page gave no _xsrf cookie: its close-tab call would be refused"
+    form = urllib.parse.urlencode({"_xsrf": xsrf}).encode()
+    status, _ = fetch(f"{workshop.url}/voila/api/shutdown/{kernel_id}", browser, form)
+    assert status == 204
+    wait_for(lambda: kernel_id not in kernels(workshop), timeout=30)
+    # without the page's cookie (another site, another user) the call is refused
+    other = kernel_of(fetch(workshop.personal_links("Uma Other")["Uma Other"])[1])
+    status, _ = fetch(f"{workshop.url}/voila/api/shutdown/{other}", data=form)
+    assert status == 403 and other in kernels(workshop)
+
+
+def test_every_kernel_runs_under_a_memory_limit(workshop, pool_ready):
+    started = wait_for(lambda: [p for p in kernels(workshop).values()
+                                if time.time() - p.create_time() > 3])
+    limits = {" ".join(p.cmdline()): p.rlimit(psutil.RLIMIT_DATA)[0] for p in started}
+    assert set(limits.values()) == {1024 * 1024 * 1024}, limits
+
+
+def test_no_token_reaches_the_log(workshop, pool_ready):
+    link = workshop.personal_links("Lena Log")["Lena Log"]
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["t"][0]
+    for path in ("/voila/render/missing.ipynb", "/voila/files/kamkit.db", WORKBOOK):
+        fetch(f"{workshop.url}{path}?t={token}&account=1")
+    fetch(f"{workshop.url}/voila/render/missing.ipynb?token=review-secret-0123456789")
+    logs = wait_for(lambda: workshop.logs() if "missing.ipynb" in workshop.logs() else "")
+    assert "t=[secret]" in logs
+    assert token not in logs and "review-secret" not in logs
+    key = psutil.Process(next(iter(kernels(workshop).values())).pid).environ()[
+        "KAMKIT_QUERY_KEY"]
+    assert key not in logs
+
+
+def test_the_review_link_goes_to_the_terminal_or_a_private_file_never_the_log(review):
+    logs = review.logs()
+    assert review.token not in logs
+    saved = review.home / "run" / f"review-{review.port}" / "review-link"
+    assert "readable by you only" in logs and str(saved) in logs
+    assert saved.read_text().strip().endswith(f"token={review.token}")
+    assert saved.stat().st_mode & 0o777 == 0o600

@@ -1,0 +1,122 @@
+"""Real kamkit servers for the test layers that need one (server, browser): `kamkit serve` and
+`kamkit review` on free loopback ports, started and stopped by the test, with their logs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import kamkit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in ("127.0.0.1",
+                                                                          "localhost")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, home: Path, notebooks: Path) -> None:
+        self.home = home
+        self.db = f"sqlite:///{home / 'kamkit.db'}"
+        self.notebooks = notebooks
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, KAMKIT_HOME=str(home), KAMKIT_DB_URL=self.db)
+        self.proc: subprocess.Popen | None = None
+        self.log_path = home / "server.log"
+
+    @property
+    def served_root(self) -> Path:
+        """The folder Voila really serves: kamkit serve's copy of the trainee notebooks."""
+        return self.home / "run" / f"serve-{self.port}" / "notebooks"
+
+    def kamkit(self, *args: str) -> str:
+        return subprocess.run([sys.executable, "-m", "kamkit.cli", *args], env=self.env,
+                              capture_output=True, text=True, check=True, timeout=120).stdout
+
+    def personal_links(self, *names: str, cohort: str = "Test cohort") -> dict[str, str]:
+        """New workshop trainees, as a facilitator adds them: name -> personal link."""
+        out = self.kamkit("--db", self.db, "cohort", "add", *names, "--cohort", cohort,
+                          "--base-url", self.url)
+        return dict(line.split("\t") for line in out.strip().splitlines())
+
+    def command(self) -> list[str]:
+        return ["serve", "--port", str(self.port), "--pool", "1", "--notebooks",
+                str(self.notebooks)]
+
+    def start(self) -> None:
+        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kamkit.cli", *self.command()],
+            env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"kamkit serve exited: {self.logs()}")
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"kamkit serve did not answer in 120 s: {self.logs()}")
+
+    def logs(self) -> str:
+        return self.log_path.read_text()[-4000:]
+
+    def stop(self) -> None:
+        # what the server said while serving; kernels torn down at shutdown may complain after
+        self.served_log = self.log_path.read_text()
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+
+
+class ReviewServer(Server):
+    """`kamkit review` on the same store as a trainee server, with a known token."""
+
+    token = "review-token-for-tests-0123456789"
+
+    def __init__(self, trainee_server: Server) -> None:
+        super().__init__(trainee_server.home, trainee_server.notebooks)
+        self.log_path = self.home / "review.log"
+
+    def command(self) -> list[str]:
+        return ["review", "--port", str(self.port), "--token", self.token,
+                "--reviewer", "Mia Berg"]
+
+    @property
+    def dashboard(self) -> str:
+        return f"{self.url}/voila/render/00_dashboard.ipynb"
+
+
+def check_logs(srv: Server) -> None:
+    # A handler's exception is only logged by ipywidgets - here it fails the layer, as does any
+    # traceback through kamkit's code. (Kernels whose page closed are shut down by Voila while
+    # blocked in zmq; their "Socket operation on non-socket" tracebacks are Voila's, not ours.)
+    logs = srv.served_log
+    package = str(Path(kamkit.__file__).parent) + "/"
+    ours = [block for block in logs.split("Traceback (most recent call last)")[1:]
+            if package in block.split("\n[")[0]]
+    assert "Exception in callback" not in logs and not ours, logs[-4000:]
