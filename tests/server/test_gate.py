@@ -154,3 +154,21 @@ def test_the_review_link_goes_to_the_terminal_or_a_private_file_never_the_log(re
     assert "readable by you only" in logs and str(saved) in logs
     assert saved.read_text().strip().endswith(f"token={review.token}")
     assert saved.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("template", ["reveal", "classic"])
+def test_no_page_asks_the_internet_for_anything_whatever_template_is_asked_for(
+        workshop, pool_ready, template):
+    link = workshop.personal_links(f"Tom {template.title()}")[f"Tom {template.title()}"]
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["t"][0]
+    pages = sorted(p.relative_to(workshop.served_root).as_posix()
+                   for p in workshop.served_root.rglob("*.ipynb"))
+    assert len(pages) >= 8, pages  # the workbook, three steps, three cases, the quiz
+    for page in pages:
+        status, html = fetch(f"{workshop.url}/voila/render/{page}?t={token}&template={template}"
+                             f"&theme=dark")
+        assert status == 200, (page, html[:300])
+        remote = [url for url in re.findall(r'(?:src|href)="([^"]+)"', html)
+                  if urllib.parse.urlsplit(url).hostname not in (None, "127.0.0.1")]
+        assert remote == [], (page, remote)
+        assert "reveal" not in html.lower()  # the template asked for is not the one served
