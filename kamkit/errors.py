@@ -15,6 +15,7 @@ __all__ = [
     "AccessDenied",
     "ImportRefused",
     "SaveFailed",
+    "OutOfDate",
 ]
 
 
@@ -63,3 +64,12 @@ class ImportRefused(KamkitError):
 
 class SaveFailed(KamkitError):
     """The store could not keep a change (disk full, read-only, locked too long)."""
+
+
+class OutOfDate(KamkitError):
+    """A save from a page that no longer shows the latest version: it was kept in the history,
+    marked as out of date, and not made the current version (`version` is its number)."""
+
+    def __init__(self, message: str, version: int) -> None:
+        super().__init__(message)
+        self.version = version

@@ -115,10 +115,17 @@ def _v3(conn: Connection) -> None:
     md.create_all(conn, tables=[md.tables["attempts"]])
 
 
+def _v4(conn: Connection) -> None:
+    """A save from a page that was no longer the latest is kept in the history but marked, and
+    never becomes the current version."""
+    conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN stale BOOLEAN NOT NULL DEFAULT FALSE")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "trainees, accounts, versioned documents", _v1),
     (2, "cohorts, managers, reviews, dashboard figures", _v2),
     (3, "case-study accounts and practice attempts", _v3),
+    (4, "saves from out-of-date pages kept apart", _v4),
 ]
 LATEST = MIGRATIONS[-1][0]
 

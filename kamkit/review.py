@@ -188,7 +188,8 @@ class ReviewSession:
         account = self.store.get_account(account_id, trainee_id=trainee_id)
         docs, versions = {}, {}
         for text, unit in for_framework(self.framework):
-            history = self.store.list_versions(account_id, text.id)
+            # saves from out-of-date pages stay in the store and the exports, not in the story
+            history = [v for v in self.store.list_versions(account_id, text.id) if not v.stale]
             if history:
                 versions[text.id] = [(v.version, v.saved_at, v.data) for v in history]
                 docs[text.id] = unit.model.model_validate(history[-1].data)

@@ -32,6 +32,9 @@ class Session:
         self.framework = framework or default_framework()
         check_framework(self.framework)  # content that does not fit the steps: said at once
         self.account = account
+        #: (account id, step) -> the version this page loaded or last saved: what its next
+        #: save is based on, so a page left behind never overwrites newer work
+        self._based_on: dict[tuple[int, str], int] = {}
 
     # -- accounts: always this trainee's own -------------------------------------------------
 
@@ -74,12 +77,24 @@ class Session:
     # -- the current account's step documents ------------------------------------------------
 
     def load(self, step: str) -> BaseModel:
-        """The step's latest saved document for the current account (empty if not started)."""
-        return self.store.load_document(self._current().id, step)  # type: ignore[arg-type]
+        """The step's latest saved document for the current account (empty if not started);
+        this page's next save of the step is based on it."""
+        account_id: int = self._current().id  # type: ignore[assignment]
+        doc, version = self.store.load_document_version(account_id, step)
+        self._based_on[(account_id, step)] = version
+        return doc
 
     def save(self, step: str, doc: BaseModel) -> int:
-        """Validate and keep a new version; returns the version number (raises SaveFailed)."""
-        return self.store.save_document(self._current().id, step, doc)  # type: ignore[arg-type]
+        """Validate and keep a new version; returns the version number. Raises SaveFailed, or
+        OutOfDate when another page saved the step since this one loaded it (the save is then
+        kept in the history, not made current). A step this page never loaded is saved as it
+        always was: on top of whatever is current."""
+        account_id: int = self._current().id  # type: ignore[assignment]
+        key = (account_id, step)
+        version = self.store.save_document(account_id, step, doc,
+                                           based_on=self._based_on.get(key))
+        self._based_on[key] = version
+        return version
 
     def documents(self, account: Account | None = None) -> Docs:
         """Every workbook step's latest document of `account` (default: the current one) - a

@@ -32,13 +32,21 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from kamkit import migrations
-from kamkit.errors import InvalidInput, NotFound, SaveFailed
+from kamkit.errors import InvalidInput, NotFound, OutOfDate, SaveFailed
 from kamkit.models import Account, Trainee, parse
 from kamkit.settings import current
 from kamkit.steps import document_model
 from kamkit.store_practice import PracticeVerbs
 from kamkit.store_reviews import ReviewVerbs
-from kamkit.store_tables import accounts, attempts, documents, figures, reviews, trainees
+from kamkit.store_tables import (
+    accounts,
+    attempts,
+    current_only,
+    documents,
+    figures,
+    reviews,
+    trainees,
+)
 from kamkit.store_tables import utc as _utc
 
 __all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token"]
@@ -70,6 +78,7 @@ class DocumentVersion(BaseModel):
     version: int
     saved_at: dt.datetime
     data: dict[str, Any]
+    stale: bool = False  # saved from a page that no longer showed the latest: never current
 
 
 def _make_engine(url: str) -> Engine:
@@ -275,16 +284,38 @@ class Store(ReviewVerbs, PracticeVerbs):
 
     # -- documents --------------------------------------------------------------------------
 
-    def save_document(self, account_id: int, step: str, doc: BaseModel | dict[str, Any]) -> int:
-        """Validate and append a new version of the step's document; returns its number."""
+    def save_document(self, account_id: int, step: str, doc: BaseModel | dict[str, Any],
+                      *, based_on: int | None = None) -> int:
+        """Validate and append a new version of the step's document; returns its number.
+
+        `based_on` is the version the saving page started from (0: nothing saved yet). When a
+        newer version has been saved since - by another page of the same trainee - this one is
+        kept in the history marked out of date, never made current, and `OutOfDate` is raised
+        (after it was stored)."""
         data = doc.model_dump(mode="json") if isinstance(doc, BaseModel) else doc
         model = parse(document_model(step), data)
         payload = model.model_dump_json()
         with self._write() as conn:
-            return self._append(conn, account_id, step, payload, _now())
+            latest = self._latest_version(conn, account_id, step)
+            stale = based_on is not None and based_on != latest
+            version = self._append(conn, account_id, step, payload, _now(), stale=stale)
+        if stale:
+            raise OutOfDate(f"This page no longer shows your latest work: version {latest} was "
+                            "saved from another page or tab since it opened. What you changed "
+                            f"here is kept in the history (version {version}) but not made "
+                            "your latest. Reload the page to carry on from your latest work.",
+                            version)
+        return version
+
+    @staticmethod
+    def _latest_version(conn: Connection, account_id: int, step: str) -> int:
+        """The current (latest not out-of-date) version's number; 0 when nothing is saved."""
+        return conn.execute(select(func.max(documents.c.version)).where(
+            documents.c.account_id == account_id, documents.c.step == step,
+            current_only())).scalar() or 0
 
     def _append(self, conn: Connection, account_id: int, step: str, payload: str,
-                saved_at: dt.datetime) -> int:
+                saved_at: dt.datetime, stale: bool = False) -> int:
         # FOR UPDATE serialises writers of one account on PostgreSQL, so two saves cannot both
         # take version N+1; SQLite already holds the write lock (BEGIN IMMEDIATE).
         exists = conn.execute(select(accounts.c.id).where(accounts.c.id == account_id)
@@ -295,43 +326,57 @@ class Store(ReviewVerbs, PracticeVerbs):
             documents.c.account_id == account_id, documents.c.step == step)).scalar()
         version = (last or 0) + 1
         conn.execute(documents.insert().values(account_id=account_id, step=step, version=version,
-                                               data=payload, saved_at=saved_at))
-        conn.execute(accounts.update().where(accounts.c.id == account_id)
-                     .values(updated_at=saved_at))
+                                               data=payload, saved_at=saved_at, stale=stale))
+        if not stale:
+            conn.execute(accounts.update().where(accounts.c.id == account_id)
+                         .values(updated_at=saved_at))
         return version
 
     def get_document(self, account_id: int, step: str) -> BaseModel:
-        """The latest version of the step's document (NotFound if never saved)."""
+        """The current version of the step's document (NotFound if never saved)."""
+        return self.get_document_version(account_id, step)[0]
+
+    def get_document_version(self, account_id: int, step: str) -> tuple[BaseModel, int]:
+        """The current version of the step's document and its number (NotFound if never
+        saved)."""
         model = document_model(step)
-        query = (select(documents.c.data).where(documents.c.account_id == account_id,
-                                                documents.c.step == step)
+        query = (select(documents.c.data, documents.c.version)
+                 .where(documents.c.account_id == account_id, documents.c.step == step,
+                        current_only())
                  .order_by(documents.c.version.desc()).limit(1))
         with self._read() as conn:
-            data = conn.execute(query).scalar()
-        if data is None:
+            row = conn.execute(query).first()
+        if row is None:
             raise NotFound(f"Nothing saved yet for step '{step}' of account {account_id}.")
-        return model.model_validate_json(data)
+        return model.model_validate_json(row[0]), row[1]
 
     def load_document(self, account_id: int, step: str) -> BaseModel:
-        """The latest version, or an empty document when the step has not been started."""
+        """The current version, or an empty document when the step has not been started."""
+        return self.load_document_version(account_id, step)[0]
+
+    def load_document_version(self, account_id: int, step: str) -> tuple[BaseModel, int]:
+        """The current version and its number, or an empty document and 0."""
         try:
-            return self.get_document(account_id, step)
+            return self.get_document_version(account_id, step)
         except NotFound:
-            return document_model(step)()
+            return document_model(step)(), 0
 
     def list_versions(self, account_id: int, step: str) -> list[DocumentVersion]:
-        """Every saved version of the step's document, oldest first."""
-        query = (select(documents.c.version, documents.c.saved_at, documents.c.data)
+        """Every saved version of the step's document, oldest first - those saved from an
+        out-of-date page among them, marked `stale`."""
+        query = (select(documents.c.version, documents.c.saved_at, documents.c.data,
+                        documents.c.stale)
                  .where(documents.c.account_id == account_id, documents.c.step == step)
                  .order_by(documents.c.version))
         with self._read() as conn:
             return [_version(r) for r in conn.execute(query).mappings()]
 
     def list_steps_saved(self, account_id: int) -> dict[str, tuple[int, dt.datetime]]:
-        """step -> (latest version, when it was saved), for the steps this account has saved."""
+        """step -> (current version, when it was saved), for the steps this account has saved."""
         query = (select(documents.c.step, func.max(documents.c.version),
                         func.max(documents.c.saved_at))
-                 .where(documents.c.account_id == account_id).group_by(documents.c.step))
+                 .where(documents.c.account_id == account_id, current_only())
+                 .group_by(documents.c.step))
         with self._read() as conn:
             return {step: (v, _utc(at)) for step, v, at in conn.execute(query)}
 
@@ -353,7 +398,7 @@ class Store(ReviewVerbs, PracticeVerbs):
                             conn.execute(documents.insert().values(
                                 account_id=acc_id, step=step, version=v.version,
                                 data=document_model(step).model_validate(v.data)
-                                .model_dump_json(), saved_at=v.saved_at))
+                                .model_dump_json(), saved_at=v.saved_at, stale=v.stale))
         except IntegrityError:
             raise InvalidInput(f"Someone with the login '{trainee.login}' is already in the "
                                "workbook; remove them first or import on another store.",
@@ -377,7 +422,8 @@ def _account(row: Any) -> Account:
 
 def _version(row: Any) -> DocumentVersion:
     return DocumentVersion(version=row["version"], saved_at=_utc(row["saved_at"]),
-                           data=json.loads(row["data"]))
+                           data=json.loads(row["data"]), stale=bool(row["stale"]))
+
 
 
 def _explain(text: str) -> str:

@@ -22,7 +22,16 @@ from sqlalchemy import (
 
 from kamkit.errors import InvalidInput, NotFound
 from kamkit.models import Cohort, Review, parse
-from kamkit.store_tables import accounts, cohorts, documents, figures, reviews, trainees, utc
+from kamkit.store_tables import (
+    accounts,
+    cohorts,
+    current_only,
+    documents,
+    figures,
+    reviews,
+    trainees,
+    utc,
+)
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -131,7 +140,7 @@ class ReviewVerbs:
             for ids in _chunks(sorted(set(account_ids))):
                 last = (select(documents.c.account_id, documents.c.step,
                                func.max(documents.c.version).label("version"))
-                        .where(documents.c.account_id.in_(ids))
+                        .where(documents.c.account_id.in_(ids), current_only())
                         .group_by(documents.c.account_id, documents.c.step).subquery())
                 query = select(documents.c.account_id, documents.c.step, documents.c.version,
                                documents.c.saved_at, documents.c.data).join(last, and_(
@@ -162,7 +171,7 @@ class ReviewVerbs:
         with self._write() as conn:
             last = conn.execute(select(func.max(documents.c.version)).where(
                 documents.c.account_id == review.account_id,
-                documents.c.step == review.step)).scalar()
+                documents.c.step == review.step, current_only())).scalar()
             if last is None:
                 raise InvalidInput("There is nothing to review: this step has not been saved "
                                    "yet.", field="step")

@@ -6,6 +6,7 @@ and its mixins, so none of them imports another for a table.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -21,7 +22,7 @@ from sqlalchemy import (
 )
 
 __all__ = ["trainees", "accounts", "documents", "cohorts", "reviews", "figures", "attempts",
-           "utc"]
+           "utc", "current_only"]
 
 _md = MetaData()
 trainees = Table("trainees", _md,
@@ -37,7 +38,7 @@ accounts = Table("accounts", _md,
 documents = Table("documents", _md,
                   Column("id", Integer, primary_key=True), Column("account_id", Integer),
                   Column("step", String(40)), Column("version", Integer), Column("data", Text),
-                  Column("saved_at", DateTime(timezone=True)))
+                  Column("saved_at", DateTime(timezone=True)), Column("stale", Boolean))
 cohorts = Table("cohorts", _md,
                 Column("name", String(120), primary_key=True), Column("workshop_date", Date),
                 Column("manager", String(200)))
@@ -63,3 +64,8 @@ def utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def current_only() -> Any:
+    """Where-clause for the documents that count: not saved from an out-of-date page."""
+    return documents.c.stale.is_(False)

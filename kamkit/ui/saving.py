@@ -5,6 +5,9 @@ document the trainee typed, says so next to the step's save status - what went w
 answers stay on screen, and that kamkit tries again - and retries in the background every few
 seconds until the store takes it. The view keeps showing (and working from) what was typed; a
 later edit saves everything at once, including what had not been saved.
+
+A page left behind - the trainee reloaded, or works in another tab - never overwrites newer work:
+its save is kept in the history as out of date, and the page says to reload (`OutOfDate`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from kamkit.errors import SaveFailed
+from kamkit.errors import OutOfDate, SaveFailed
 from kamkit.ui.components import Message
 
 __all__ = ["Keeper", "RETRY_SECONDS"]
@@ -43,9 +46,15 @@ class Keeper:
 
     def keep(self, doc: BaseModel) -> int | None:
         """Save `doc`: its version, or None when the store refused it (then it is held, the
-        person told, and a retry scheduled)."""
+        person told, and a retry scheduled) or kept it as out of date (the person told to
+        reload)."""
         try:
             version = self._save(self.step, doc)
+        except OutOfDate as exc:  # stored, in the history: nothing to hold or retry
+            self.unsaved = None
+            self._cancel()
+            self.message.error(str(exc))
+            return None
         except SaveFailed as exc:
             self.unsaved = doc
             self.message.error(f"{exc} kamkit tries again every {RETRY_SECONDS:.0f} seconds; "

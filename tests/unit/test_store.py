@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import inspect
 
 from kamkit import migrations
-from kamkit.errors import InvalidInput, NotFound, SaveFailed
+from kamkit.errors import InvalidInput, NotFound, OutOfDate, SaveFailed
 from kamkit.models import ProfileDoc
 from kamkit.store import Store, hash_token
 from kamkit.store_tables import trainees
@@ -66,6 +66,25 @@ def test_every_save_is_a_new_version_and_the_old_one_is_kept(store):
     assert [(v.version, v.data["industry"]) for v in versions] == [(1, "first"), (2, "second")]
     assert versions[0].saved_at <= versions[1].saved_at
     assert store.get_document(a.id, "profile").industry == "second"
+
+
+def test_a_save_based_on_an_old_version_is_kept_apart_and_never_made_current(store):
+    t = store.add_trainee("Ann")
+    a = store.add_account(t.id, "Acme")
+    assert store.save_document(a.id, "profile", {"industry": "first"}, based_on=0) == 1
+    assert store.save_document(a.id, "profile", {"industry": "new"}, based_on=1) == 2
+    with pytest.raises(OutOfDate, match="Reload") as old:
+        store.save_document(a.id, "profile", {"industry": "old"}, based_on=1)
+    assert old.value.version == 3
+    assert store.load_document_version(a.id, "profile")[0].industry == "new"
+    assert store.load_document_version(a.id, "profile")[1] == 2
+    assert store.list_steps_saved(a.id)["profile"][0] == 2
+    assert [(v.version, v.stale) for v in store.list_versions(a.id, "profile")] == [
+        (1, False), (2, False), (3, True)]
+    assert '"new"' in store.latest_documents([a.id])[a.id]["profile"][2]
+    # the page showing version 2 carries on; version 3 stays out of the way
+    assert store.save_document(a.id, "profile", {"industry": "newer"}, based_on=2) == 4
+    assert store.get_document(a.id, "profile").industry == "newer"
 
 
 def test_an_invalid_document_is_refused_before_anything_is_written(store):

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from kamkit.session import Session
+from kamkit.steps import document_model
 from kamkit.store import Store
 from kamkit.ui import profile, relationship, stakeholders
 
@@ -147,3 +148,34 @@ def test_the_saved_message_says_saved_and_keeps_the_version_out_of_the_words(ses
     view.fields["industry"].input.value = "Chemicals"
     assert view.save_status.text == "All changes saved."
     assert 'data-version="1"' in view.save_status.value
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+def test_a_page_left_behind_never_overwrites_newer_work(session, filed, step):
+    """Issue 16, finding 3: a save refused (disk full), the trainee reloads and saves again;
+    the old page's retry comes after - and must not become their latest."""
+    build, type_, read, limit = STEPS[step]
+    old_page = build(session)
+    type_(old_page, "first answer")
+    old_a = ("OLD-A " + _words(900, "held"))[:limit].strip()  # needs new pages: refused
+    with failing(filed, "disk full"):
+        type_(old_page, old_a)
+        assert old_page.keeper.unsaved is not None
+    reloaded = build(Session(filed, session.trainee, account=session.account))
+    type_(reloaded, "NEW-B")
+    assert "All changes saved" in reloaded.save_status.text
+
+    old_page.keeper.retry()  # the old page's kernel is still alive, and retries
+    assert read(filed.get_document(session.account.id, step)) == "NEW-B"
+    status = old_page.save_status.text
+    assert "no longer shows your latest work" in status and "Reload" in status
+    assert old_page.keeper.unsaved is None  # kept in the history: nothing held, no retry
+    versions = filed.list_versions(session.account.id, step)
+    assert read(document_model(step).model_validate(versions[-1].data)) == old_a
+    assert versions[-1].stale
+    assert not any(v.stale for v in versions[:-1])
+    assert filed.list_steps_saved(session.account.id)[step][0] == versions[-2].version
+
+    type_(reloaded, "NEW-C")  # the current page carries on as if nothing happened
+    assert "All changes saved" in reloaded.save_status.text
+    assert read(filed.get_document(session.account.id, step)) == "NEW-C"
