@@ -16,6 +16,7 @@ __all__ = [
     "ImportRefused",
     "SaveFailed",
     "OutOfDate",
+    "StoreUnreadable",
 ]
 
 
@@ -73,3 +74,8 @@ class OutOfDate(KamkitError):
     def __init__(self, message: str, version: int) -> None:
         super().__init__(message)
         self.version = version
+
+
+class StoreUnreadable(KamkitError):
+    """The store's database cannot be read as a kamkit store (an empty or damaged file, or not
+    a database at all); nothing was written to it."""

@@ -28,11 +28,11 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from kamkit import migrations
-from kamkit.errors import InvalidInput, NotFound, OutOfDate, SaveFailed
+from kamkit.errors import InvalidInput, NotFound, OutOfDate, SaveFailed, StoreUnreadable
 from kamkit.models import Account, Trainee, parse
 from kamkit.settings import current
 from kamkit.steps import document_model
@@ -81,6 +81,24 @@ class DocumentVersion(BaseModel):
     stale: bool = False  # saved from a page that no longer showed the latest: never current
 
 
+def _sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for memory, other databases and file: URIs)."""
+    if not url.startswith("sqlite") or url in ("sqlite://", "sqlite:///:memory:"):
+        return None
+    target = url.split("///", 1)[-1]
+    return None if target.startswith("file:") else Path(target)
+
+
+def _refuse_an_empty_file(url: str) -> None:
+    """SQLite takes an empty file for a new database; a store file that lost its contents
+    must not silently become an empty store."""
+    path = _sqlite_file(url)
+    if path is not None and path.is_file() and path.stat().st_size == 0:
+        raise StoreUnreadable(
+            f"{path} is empty (0 bytes): it is not a kamkit store, or it lost its contents. "
+            "Nothing was changed. Restore it from a backup, or delete it to start a new store.")
+
+
 def _make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
@@ -122,8 +140,17 @@ class Store(ReviewVerbs, PracticeVerbs):
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
+        _refuse_an_empty_file(self.url)
         self.engine = _make_engine(self.url)
-        self._check_and_migrate()
+        try:
+            self._check_and_migrate()
+        except DatabaseError as exc:
+            self.engine.dispose()
+            where = _sqlite_file(self.url) or "the database"
+            raise StoreUnreadable(
+                f"{where} cannot be read as a kamkit store ({str(exc.orig)[:120]}). Nothing "
+                "was changed. Point KAMKIT_DB_URL (or --db) at the right store, or restore the "
+                "file from a backup.") from None
 
     # -- plumbing ---------------------------------------------------------------------------
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import re
 import sqlite3
 
 import pytest
 from sqlalchemy import inspect
 
 from kamkit import migrations
-from kamkit.errors import InvalidInput, NotFound, OutOfDate, SaveFailed
+from kamkit.errors import InvalidInput, NotFound, OutOfDate, SaveFailed, StoreUnreadable
 from kamkit.models import ProfileDoc
 from kamkit.store import Store, hash_token
 from kamkit.store_tables import trainees
@@ -195,3 +196,30 @@ def test_eight_processes_writing_at_once_lose_no_write(url):
     assert [v.version for v in versions] == list(range(1, 8 * n + 1))
     written = {v.data["industry"] for v in versions}
     assert written == {f"w{w}-{i}" for w in range(8) for i in range(n)}
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (b"", "is empty (0 bytes)"),
+    (b"this is not a database at all, just some text" * 50, "cannot be read as a kamkit store"),
+    (b"SQLite format 3\x00" + b"\xff" * 4000, "cannot be read as a kamkit store"),
+])
+def test_a_store_file_that_is_empty_or_damaged_is_refused_by_name(tmp_path, content, says):
+    path = tmp_path / "kamkit.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreUnreadable, match=re.escape(says)):
+        Store(f"sqlite:///{path}")
+    assert path.read_bytes() == content  # nothing written
+
+
+@pytest.mark.parametrize("command", [["cohort", "list"], ["export", "--cohort", "x",
+                                                            "--format", "csv"]])
+def test_every_command_on_a_damaged_store_says_so_without_a_traceback(tmp_path, capsys,
+                                                                        command):
+    from kamkit.cli import main
+
+    path = tmp_path / "kamkit.db"
+    path.write_bytes(b"garbage" * 100)
+    assert main(["--db", f"sqlite:///{path}", *command]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kamkit: ") and "cannot be read as a kamkit store" in err
+    assert "Traceback" not in err
