@@ -95,6 +95,7 @@ def _gated(handler_class: type) -> type:
     """Voila's page handler, refusing requests that cannot become anyone's page."""
     from tornado.web import authenticated
 
+    from kamkit.errors import KamkitError
     from kamkit.identity import refusal
     from kamkit.store import Store
 
@@ -104,9 +105,12 @@ def _gated(handler_class: type) -> type:
         @authenticated
         async def get(self, path: str | None = None) -> None:
             if current().role != "review":
-                if not store:
-                    store.append(Store(current().db_url))
-                message = refusal(store[0], self.request.query, os.environ)
+                try:
+                    if not store:
+                        store.append(Store(current().db_url))
+                    message = refusal(store[0], self.request.query, os.environ)
+                except KamkitError as exc:  # the store cannot be read: say so, start nothing
+                    message = f"The workbook cannot open right now: {exc}"
                 if message is not None:
                     self.set_status(403)
                     self.set_header("Content-Type", "text/html; charset=utf-8")
