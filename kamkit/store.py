@@ -37,6 +37,7 @@ from kamkit.models import Account, Trainee, parse
 from kamkit.settings import current
 from kamkit.steps import document_model
 from kamkit.store_practice import PracticeVerbs
+from kamkit.store_privacy import make_private
 from kamkit.store_reviews import ReviewVerbs
 from kamkit.store_tables import accounts, attempts, documents, figures, reviews, trainees
 from kamkit.store_tables import utc as _utc
@@ -78,7 +79,7 @@ def _make_engine(url: str) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
     target = url.split("///", 1)[-1]
     if not memory and not target.startswith("file:"):  # file: URIs (read-only opens) exist already
-        Path(target).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private(Path(target), kamkit_home())
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},

@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("steps", ("kamkit.steps",)),
     ("read-only work", ("kamkit.report", "kamkit.figures", "kamkit.exercises", "kamkit.quiz")),
     ("store", ("kamkit.migrations", "kamkit.store", "kamkit.store_tables",
-               "kamkit.store_practice", "kamkit.store_reviews")),
+               "kamkit.store_practice", "kamkit.store_reviews", "kamkit.store_privacy")),
     ("sessions and files", ("kamkit.session", "kamkit.review", "kamkit.identity",
                             "kamkit.demo", "kamkit.io")),
     ("serving", ("kamkit.room", "kamkit.server")),
