@@ -112,7 +112,7 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs):
     """The kamkit database. Use as a context manager, or call `close()`. The manager's verbs
     (cohorts, reviews, dashboard figures) come from `kamkit.store_reviews`, the case studies'
     (practice accounts, attempts) from `kamkit.store_practice`, removing and erasing (a
-    trainee, an account, a customer person) from `kamkit.store_privacy`."""
+    trainee, an account, a customer person, old versions) from `kamkit.store_privacy`."""
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()

@@ -1,6 +1,7 @@
 """The store's side of privacy: removing a trainee or an account with everything of theirs,
-erasing one customer person from every saved version, and leaving no copy of what was removed
-in the database file. A mixin of `kamkit.store.Store`.
+erasing one customer person from every saved version, pruning old versions (the retention
+setting), and leaving no copy of what was removed in the database file. A mixin of
+`kamkit.store.Store`.
 
 On SQLite every connection runs with `secure_delete` (freed content is overwritten with zeros),
 and `compact()` rebuilds the file (VACUUM), folds the write-ahead log into it and empties the
@@ -12,6 +13,7 @@ operator's job.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sqlite3
 import stat
@@ -19,7 +21,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from kamkit.errors import NotFound
 from kamkit.privacy import matches, people, scrub, traces, without_people
@@ -47,7 +49,7 @@ _SAID = {"accounts": ("account", "accounts"),
 
 @dataclass(frozen=True)
 class Removed:
-    """What a removal or an erasure took out of the store, counted."""
+    """What a removal, an erasure or a prune took out of the store, counted."""
 
     accounts: int = 0
     people: int = 0          # a person's entries erased (one per account, or more)
@@ -92,7 +94,7 @@ def _chmod(path: Path, mode: int) -> None:
 
 
 class PrivacyVerbs:
-    """Removing, erasing and compacting. Mixed into `Store`."""
+    """Removing, erasing, pruning and compacting. Mixed into `Store`."""
 
     if TYPE_CHECKING:
         engine: Engine
@@ -165,6 +167,30 @@ class PrivacyVerbs:
                            f"{'this account' if len(account_ids) == 1 else 'these accounts'}, "
                            "in any saved version.")
         return Removed(**counts)
+
+    # -- retention ---------------------------------------------------------------------------
+
+    def prune_versions(self, saved_before: dt.datetime) -> Removed:
+        """Delete the saved versions older than `saved_before`, except the latest of each step
+        of each account and every version a manager's review points at."""
+        latest = (select(documents.c.account_id, documents.c.step,
+                         func.max(documents.c.version).label("version"))
+                  .group_by(documents.c.account_id, documents.c.step).subquery())
+        doomed = (select(documents.c.id, documents.c.account_id)
+                  .join(latest, and_(latest.c.account_id == documents.c.account_id,
+                                     latest.c.step == documents.c.step))
+                  .where(documents.c.saved_at < saved_before,
+                         documents.c.version < latest.c.version,
+                         ~select(reviews.c.id).where(
+                             reviews.c.account_id == documents.c.account_id,
+                             reviews.c.step == documents.c.step,
+                             reviews.c.doc_version == documents.c.version).exists()))
+        with self._write() as conn:
+            rows = conn.execute(doomed).all()
+            ids = [rid for rid, _ in rows]
+            for start in range(0, len(ids), 500):
+                conn.execute(documents.delete().where(documents.c.id.in_(ids[start:start + 500])))
+        return Removed(accounts=len({acc for _, acc in rows}), versions=len(rows))
 
     # -- no copy left ------------------------------------------------------------------------
 

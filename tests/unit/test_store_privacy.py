@@ -1,9 +1,10 @@
 """Erasing from the store: a customer person from every saved version, a trainee or an account
-with everything of theirs - and no copy left in the database file, which only its owner can
-read."""
+with everything of theirs, old versions under the retention setting - and no copy left in the
+database file, which only its owner can read."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import stat
@@ -11,6 +12,8 @@ import stat
 import pytest
 
 from kamkit.errors import NotFound
+from kamkit.io.workbook import dumps, export_trainee, import_workbook
+from kamkit.models import Review
 from kamkit.store import Store
 from kamkit.store_tables import documents, figures
 from tests.customer import EMAIL, KEPT, TRACES, ZEB, seed
@@ -101,6 +104,40 @@ def test_removing_an_account_counts_its_history(store):
     assert str(removed) == ("1 account, 5 saved versions, 1 review, 1 case-study check, "
                             "1 account's dashboard figures")
     assert [a.name for a in store.list_accounts(work["trainee"].id)] == ["Baltic"]
+
+
+def _age(store, account_id, step, versions, days):
+    when = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)
+    with store.engine.begin() as conn:
+        conn.execute(documents.update().where(documents.c.account_id == account_id,
+                                              documents.c.step == step,
+                                              documents.c.version.in_(versions))
+                     .values(saved_at=when))
+
+
+def test_pruning_keeps_the_latest_of_each_step_and_every_reviewed_version(store):
+    """Old versions go, unless a manager's review points at one (pinned) or it is the latest."""
+    ana = store.add_trainee("Ana")
+    acme = store.add_account(ana.id, "Acme")
+    for i in range(5):
+        store.save_document(acme.id, "profile", {"industry": f"v{i + 1}"})
+    store.save_document(acme.id, "relationship", {"gut_feeling": 40})
+    store.add_review(Review(account_id=acme.id, step="profile", doc_version=2, rating=3,
+                            status="reviewed", reviewer="Mia"))
+    _age(store, acme.id, "profile", [1, 2, 3], days=100)
+    _age(store, acme.id, "relationship", [1], days=100)
+    cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30)
+    removed = store.prune_versions(cutoff)
+    assert (removed.versions, removed.accounts) == (2, 1)
+    assert [v.version for v in store.list_versions(acme.id, "profile")] == [2, 4, 5]
+    assert [v.version for v in store.list_versions(acme.id, "relationship")] == [1]
+    assert store.prune_versions(cutoff).versions == 0
+    # a pruned workbook still moves between stores, gaps and all; the next save is 6
+    with Store("sqlite:///:memory:") as other:
+        moved = import_workbook(other, dumps(export_trainee(store, ana.id)))
+        book = other.list_accounts(moved.id)[0]
+        assert [v.version for v in other.list_versions(book.id, "profile")] == [2, 4, 5]
+    assert store.save_document(acme.id, "profile", {"industry": "v6"}) == 6
 
 
 def _raw(path) -> bytes:
