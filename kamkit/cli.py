@@ -336,15 +336,19 @@ def _export(store: Store, args: argparse.Namespace, fmt: str) -> str | bytes:
         if fmt == "json":
             from kamkit.io.workbook import dumps, export_trainee
 
-            return dumps(export_trainee(store, trainee.id))  # type: ignore[arg-type]
-        return ReviewSession(store, getpass.getuser()).report(trainee.id)  # type: ignore
+            return dumps(export_trainee(store, trainee.id,  # type: ignore[arg-type]
+                                        pseudonymise=args.pseudonymise))
+        return ReviewSession(store, getpass.getuser()).report(  # type: ignore[arg-type]
+            trainee.id, pseudonymise=args.pseudonymise)
     from kamkit.io.cohort import cohort_csv, cohort_xlsx
 
     session = ReviewSession(store, getpass.getuser())
     if args.cohort not in {c.name for c in session.cohorts()}:
         raise NotFound(f"No cohort called '{args.cohort}'.")
     rows = session.rows(cohort=args.cohort)
-    return cohort_csv(rows, session.framework) if fmt == "csv" else cohort_xlsx(session, rows)
+    if fmt == "csv":  # the dashboard table: trainees, accounts and figures - no customer person
+        return cohort_csv(rows, session.framework)
+    return cohort_xlsx(session, rows, pseudonymise=args.pseudonymise)
 
 
 def _read_file(path: str) -> bytes:
@@ -595,6 +599,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="trainee: json (default) or html; cohort: xlsx (default) or csv")
     e.add_argument("--output", help="file to write (default: standard output)")
     e.add_argument("--yes", action="store_true", help="replace an existing file")
+    e.add_argument("--pseudonymise", action="store_true",
+                   help="the customer's people as 'Person 1', 'Person 2' …, their emails "
+                        "replaced and notes about them withheld (the CSV table names none)")
     e.set_defaults(func=cmd_export)
 
     er = sub.add_parser("erase", help="erase a trainee, an account, or one customer person "
