@@ -80,6 +80,10 @@ def make_private(path: Path, home: Path) -> None:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.fchmod(fd, 0o600)  # the umask may have taken more than group and other
         os.close(fd)
+        # a database at once, never an empty file (an empty store file means one that lost
+        # its contents); SQLite gives the log files it makes the file's permissions
+        with contextlib.closing(sqlite3.connect(path)) as new:
+            new.execute("PRAGMA journal_mode=WAL")
     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
         target = folder / name
         with contextlib.suppress(FileNotFoundError):

@@ -203,6 +203,16 @@ def test_the_store_and_its_folder_are_private_even_in_a_home_that_exists(private
         os.umask(old)
 
 
+def test_a_new_store_file_is_a_private_database_at_once_never_an_empty_file(tmp_path):
+    from kamkit.store_privacy import make_private
+
+    path = tmp_path / "home" / "kamkit.db"
+    make_private(path, tmp_path / "home")
+    assert path.stat().st_size > 0 and _mode(path) == 0o600
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
 def test_an_existing_store_file_is_made_private_but_a_folder_of_ones_own_is_left(tmp_path):
     folder = tmp_path / "shared"
     folder.mkdir(mode=0o755)
