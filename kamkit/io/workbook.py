@@ -44,13 +44,12 @@ def export_trainee(store: Store, trainee_id: int, *,
     pseudonyms = Pseudonyms() if pseudonymise else None
     books = []
     for account in reversed(store.list_accounts(trainee_id)):  # oldest first
-        saved = {step: [(v.version, v.saved_at, v.data)
-                        for v in store.list_versions(account.id, step)]  # type: ignore[arg-type]
+        saved = {step: store.list_versions(account.id, step)  # type: ignore[arg-type]
                  for step in sorted(store.list_steps_saved(account.id))}  # type: ignore
         if pseudonyms is not None:
-            saved = pseudonymised_versions(saved, pseudonyms, str(account.id))
-        docs = {step: [DocumentVersion(version=n, saved_at=at, data=data).model_dump(mode="json")
-                       for n, at, data in versions] for step, versions in saved.items()}
+            saved = _pseudonymised(saved, pseudonyms, str(account.id))
+        docs = {step: [v.model_dump(mode="json") for v in versions]
+                for step, versions in saved.items()}
         books.append(account.model_dump(mode="json", exclude={"id", "trainee_id"})
                      | {"documents": docs})
     body = {
@@ -62,6 +61,17 @@ def export_trainee(store: Store, trainee_id: int, *,
         "accounts": books,
     } | ({"pseudonymised": True} if pseudonymise else {})
     return body | {"checksum": _checksum(body)}
+
+
+def _pseudonymised(saved: dict[str, list[DocumentVersion]], pseudonyms: Pseudonyms,
+                   scope: str) -> dict[str, list[DocumentVersion]]:
+    """The versions with only their data pseudonymised: everything else a version carries
+    goes into the file as it is."""
+    shown = pseudonymised_versions({step: [(v.version, v.saved_at, v.data) for v in versions]
+                                    for step, versions in saved.items()}, pseudonyms, scope)
+    return {step: [v.model_copy(update={"data": data})
+                   for v, (_, _, data) in zip(versions, shown[step], strict=True)]
+            for step, versions in saved.items()}
 
 
 def dumps(bundle: dict[str, Any]) -> str:
