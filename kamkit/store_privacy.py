@@ -184,7 +184,7 @@ class PrivacyVerbs:
                   .join(latest, and_(latest.c.account_id == documents.c.account_id,
                                      latest.c.step == documents.c.step))
                   .where(documents.c.saved_at < saved_before,
-                         documents.c.version < latest.c.version,
+                         documents.c.version != latest.c.version,
                          ~select(reviews.c.id).where(
                              reviews.c.account_id == documents.c.account_id,
                              reviews.c.step == documents.c.step,

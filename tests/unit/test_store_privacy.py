@@ -4,6 +4,7 @@ database file, which only its owner can read."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -218,7 +219,8 @@ def test_an_existing_store_file_is_made_private_but_a_folder_of_ones_own_is_left
     folder.mkdir(mode=0o755)
     os.chmod(folder, 0o755)
     path = folder / "team.db"
-    sqlite3.connect(path).close()
+    with contextlib.closing(sqlite3.connect(path)) as before:  # made before, as 0644
+        before.execute("CREATE TABLE notes (x)")
     os.chmod(path, 0o644)
     Store(f"sqlite:///{path}").close()
     assert (_mode(path), _mode(folder)) == (0o600, 0o755)
