@@ -21,13 +21,14 @@ from kamkit.room import KERNEL_MEMORY_MB, UNCONNECTED_AFTER
 from kamkit.settings import child_env, current
 
 if TYPE_CHECKING:  # imported lazily at run time: `kamkit --help` stays instant
-    from kamkit.models import Trainee
+    from kamkit.models import Account, Trainee
     from kamkit.store import Store
+    from kamkit.store_privacy import Removed
 
 __all__ = ["main", "build_parser", "cmd_cohort_add", "cmd_cohort_list", "cmd_cohort_relink",
            "cmd_demo", "cmd_export", "cmd_import", "cmd_import_crm", "cmd_review", "cmd_serve",
            "cmd_settings", "cmd_steps", "cmd_validate_content",
-           "cmd_validate_cases", "cmd_account_add"]
+           "cmd_validate_cases", "cmd_account_add", "cmd_erase", "cmd_prune"]
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -77,6 +78,45 @@ def _find_trainee(store: Store, ref: str) -> Trainee:
         raise
 
 
+def _find_account(store: Store, trainee: Trainee, ref: str) -> Account:
+    """One of the trainee's accounts, by id or exact name."""
+    found = next((a for a in store.list_accounts(trainee.id)  # type: ignore[arg-type]
+                  if str(a.id) == ref or a.name == ref), None)
+    if found is None:
+        raise NotFound(f"{trainee.name} has no account '{ref}'.")
+    return found
+
+
+def _open_store(args: argparse.Namespace) -> None:
+    """Before serving: create or migrate the store, and apply the retention setting."""
+    with _store(args) as store:
+        days = current().retention_days
+        if days:
+            removed = _prune(store, days)
+            if removed.versions:
+                _compact(store)
+                print(f"kamkit: retention of {days} days: pruned "
+                      f"{_count(removed.versions, 'saved version')} of "
+                      f"{_count(removed.accounts, 'account')}.", flush=True)
+
+
+def _prune(store: Store, days: int) -> Removed:
+    import datetime as dt
+
+    return store.prune_versions(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days))
+
+
+def _compact(store: Store, removed: bool = True) -> None:
+    """Leave no copy of what was removed in the database file - or say what is left to do."""
+    if store.engine.dialect.name != "sqlite":
+        if removed:
+            print("kamkit: on PostgreSQL the removed rows are gone from kamkit; the space they "
+                  "held is reclaimed by VACUUM, which the database's operator runs.")
+    elif not store.compact():
+        print("kamkit: another program (a running kamkit server?) has the database open, so "
+              "removed text may remain in its log file; stop it and run `kamkit prune`.")
+
+
 # -- commands ------------------------------------------------------------------------------
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -103,7 +143,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     access = args.access or ("personal" if is_loopback(args.host) else "links")
     env = child_env(os.environ, access=access, **({"db_url": args.db} if args.db else {}))
     _check_content()
-    _store(args).close()  # create / migrate the store before any kernel touches it
+    _open_store(args)  # create / migrate the store (and prune it) before any kernel touches it
     run_dir = kamkit_home() / "run" / f"serve-{args.port}"
     config = write_config(run_dir, pool, room, reclaim_after=args.reclaim_after,
                           unconnected_after=args.unconnected_after)
@@ -143,7 +183,7 @@ def cmd_review(args: argparse.Namespace) -> int:
                     review_token=None,  # the kernels need not know it
                     **({"db_url": args.db} if args.db else {}))
     _check_content()
-    _store(args).close()
+    _open_store(args)
     run_dir = kamkit_home() / "run" / f"review-{args.port}"
     config = write_review_config(run_dir, token, args.pool)
     env = with_offline_templates(env, run_dir)
@@ -314,15 +354,19 @@ def _export(store: Store, args: argparse.Namespace, fmt: str) -> str | bytes:
         if fmt == "json":
             from kamkit.io.workbook import dumps, export_trainee
 
-            return dumps(export_trainee(store, trainee.id))  # type: ignore[arg-type]
-        return ReviewSession(store, getpass.getuser()).report(trainee.id)  # type: ignore
+            return dumps(export_trainee(store, trainee.id,  # type: ignore[arg-type]
+                                        pseudonymise=args.pseudonymise))
+        return ReviewSession(store, getpass.getuser()).report(  # type: ignore[arg-type]
+            trainee.id, pseudonymise=args.pseudonymise)
     from kamkit.io.cohort import cohort_csv, cohort_xlsx
 
     session = ReviewSession(store, getpass.getuser())
     if args.cohort not in {c.name for c in session.cohorts()}:
         raise NotFound(f"No cohort called '{args.cohort}'.")
     rows = session.rows(cohort=args.cohort)
-    return cohort_csv(rows, session.framework) if fmt == "csv" else cohort_xlsx(session, rows)
+    if fmt == "csv":  # the dashboard table: trainees, accounts and figures - no customer person
+        return cohort_csv(rows, session.framework)
+    return cohort_xlsx(session, rows, pseudonymise=args.pseudonymise)
 
 
 def _read_file(path: str) -> bytes:
@@ -352,11 +396,7 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
     content = _read_file(args.file)
     with _store(args) as store:
         trainee = _find_trainee(store, args.trainee)
-        accounts = store.list_accounts(trainee.id)  # type: ignore[arg-type]
-        account = next((a for a in accounts if str(a.id) == args.account
-                        or a.name == args.account), None)
-        if account is None:
-            raise NotFound(f"{trainee.name} has no account '{args.account}'.")
+        account = _find_account(store, trainee, args.account)
         doc = store.load_document(account.id, MAP)  # type: ignore[arg-type]
         preview = read_contacts(Path(args.file).name, content, doc, company=account.name)
         print(f"{args.file}: {preview.flavour}; columns: "
@@ -383,6 +423,65 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
         version = store.save_document(account.id, MAP, new_doc)  # type: ignore
         print(f"kamkit: added {added} people to {account.name} (map version {version}); set "
               "their influence and support on the stakeholder map.")
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    if args.person is not None and not args.person.strip():
+        raise InvalidInput("Say whom to erase: --person NAME (or their email, or their id).")
+    with _store(args) as store:
+        trainee = _find_trainee(store, args.trainee)
+        account = _find_account(store, trainee, args.account) if args.account else None
+        accounts = [account] if account else store.list_accounts(trainee.id)  # type: ignore
+        where = (f"the account '{account.name}' of {trainee.name}" if account
+                 else f"{trainee.name}'s {_count(len(accounts), 'account')}")
+        if args.person:
+            what = f"'{args.person.strip()}'"
+            question = (f"Erase {what} from every saved version of {where}, and from the "
+                        "reviews' comments?")
+        elif account:
+            what = f"the account '{account.name}'"
+            question = f"Erase {where} with its whole history, reviews and checks?"
+        else:
+            what = trainee.name
+            question = (f"Erase {trainee.name} and everything of theirs "
+                        f"({_count(len(accounts), 'account')}, every saved version, reviews "
+                        "and checks)?")
+        if not _confirm(f"{question} This cannot be undone.", args.yes):
+            print("Nothing erased.")
+            return 1
+        if args.person:
+            removed = store.erase_person([a.id for a in accounts],  # type: ignore[misc]
+                                         args.person.strip(), by_id=account is not None)
+        elif account:
+            removed = store.remove_account(account.id)  # type: ignore[arg-type]
+        else:
+            removed = store.remove_trainee(trainee.id)  # type: ignore[arg-type]
+        print(f"kamkit: erased {what}: {removed}.")
+        _compact(store)
+    return 0
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    if args.days is not None and args.days < 1:
+        raise InvalidInput(f"--days needs a number of days from 1 up, got {args.days}.")
+    days = args.days or current().retention_days
+    if days and not _confirm(f"Delete the saved versions older than {days} days, except the "
+                             "latest of each step and every version a review points at?",
+                             args.yes):
+        print("Nothing pruned.")
+        return 1
+    with _store(args) as store:
+        pruned = 0
+        if days:
+            removed = _prune(store, days)
+            pruned = removed.versions
+            print(f"kamkit: pruned {_count(pruned, 'saved version')} older than {days} days, "
+                  f"of {_count(removed.accounts, 'account')}.")
+        else:
+            print("kamkit: retention is off (set KAMKIT_RETENTION_DAYS, or give --days); "
+                  "nothing pruned.")
+        _compact(store, bool(pruned))  # on SQLite always: it also finishes an erase's
     return 0
 
 
@@ -523,7 +622,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="trainee: json (default) or html; cohort: xlsx (default) or csv")
     e.add_argument("--output", help="file to write (default: standard output)")
     e.add_argument("--yes", action="store_true", help="replace an existing file")
+    e.add_argument("--pseudonymise", action="store_true",
+                   help="the customer's people as 'Person 1', 'Person 2' …, their emails "
+                        "replaced and notes about them withheld (the CSV table names none)")
     e.set_defaults(func=cmd_export)
+
+    er = sub.add_parser("erase", help="erase a trainee, an account, or one customer person "
+                        "from every saved version - leaving no copy in the store")
+    er.add_argument("--trainee", required=True, help="id, login or name")
+    er.add_argument("--account", help="only this account (id or exact name)")
+    er.add_argument("--person", help="only this customer person: name or email (or, with "
+                    "--account, their id), from the account or from all the trainee's accounts")
+    er.add_argument("--yes", action="store_true", help="erase without asking")
+    er.set_defaults(func=cmd_erase)
+
+    pr = sub.add_parser("prune", help="delete saved versions older than the retention "
+                        "(KAMKIT_RETENTION_DAYS), keeping the latest of each step and every "
+                        "reviewed version; compacts the store")
+    pr.add_argument("--days", type=int, help="older than this many days (default: "
+                    "KAMKIT_RETENTION_DAYS)")
+    pr.add_argument("--yes", action="store_true", help="prune without asking")
+    pr.set_defaults(func=cmd_prune)
 
     i = sub.add_parser("import", help="add a trainee's workbook from an exported JSON file")
     i.add_argument("file")

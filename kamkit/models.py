@@ -30,7 +30,7 @@ __all__ = ["INFLUENCE_MIN", "INFLUENCE_MAX", "SUPPORT_MIN", "SUPPORT_MAX", "Trai
            "without_person", "with_person", "copy_of_person", "new_id", "with_team_member",
            "without_team_member", "IndicatorRating", "PlanItem", "Assessment", "RelationshipDoc",
            "Review", "ReviewStatus", "Attempt", "parse", "Items", "Level", "LongText", "Name",
-           "ShortText", "Swot", "parse_keeping"]
+           "ShortText", "Swot", "parse_keeping", "Personal", "personal"]
 
 # The two rating scales of the Decision-Making Grid are part of the data model: saved maps depend on
 # them. Labels and the high-influence threshold live in content (kamkit/content/grid.yaml).
@@ -45,6 +45,19 @@ Items = Annotated[list[ShortText], Field(max_length=50)]
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+#: How a model or field concerns a person of the customer. `kamkit.privacy` reads these marks to
+#: erase one person from every saved version and to pseudonymise exports - for any step's
+#: document, without knowing the step. A model marked "person" is one customer person (its `id`
+#: names them within an account); "name" and "email" identify them; "about" is free text about
+#: them; "ref" points at a person by id (a dict marked "ref" is keyed by person ids).
+Personal = Literal["person", "name", "email", "about", "ref"]
+
+
+def personal(kind: Personal) -> dict[str, Any]:
+    """The mark for a field's or a model's `json_schema_extra` (see `Personal`)."""
+    return {"personal": kind}
 
 
 class _Model(BaseModel):
@@ -143,25 +156,31 @@ Level = Literal["board", "executive", "senior manager", "manager", "staff"]
 class Stakeholder(_Model):
     """A person in the customer's decision. A rating of None means "unknown": a gap, not neutral."""
 
+    model_config = ConfigDict(json_schema_extra=personal("person"))
+
     id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
-    name: ShortText = Field(default="", description="empty for a placeholder role")
+    name: ShortText = Field(default="", description="empty for a placeholder role",
+                            json_schema_extra=personal("name"))
     title: ShortText = ""
     department: ShortText = ""
     level: Level | None = None
     role: ShortText | None = Field(default=None, description="role in the buying process")
     influence: int | None = Field(default=None, ge=INFLUENCE_MIN, le=INFLUENCE_MAX)
     support: int | None = Field(default=None, ge=SUPPORT_MIN, le=SUPPORT_MAX)
-    needs: LongText = ""
-    wants: LongText = ""
-    declared_agenda: LongText = ""
-    personal_agenda: LongText = ""
-    reports_to: str | None = None
-    influences: list[str] = Field(default_factory=list)
-    evidence: LongText = Field(default="", description="how do you know?")
+    needs: LongText = Field(default="", json_schema_extra=personal("about"))
+    wants: LongText = Field(default="", json_schema_extra=personal("about"))
+    declared_agenda: LongText = Field(default="", json_schema_extra=personal("about"))
+    personal_agenda: LongText = Field(default="", json_schema_extra=personal("about"))
+    reports_to: str | None = Field(default=None, json_schema_extra=personal("ref"))
+    influences: list[str] = Field(default_factory=list, json_schema_extra=personal("ref"))
+    evidence: LongText = Field(default="", description="how do you know?",
+                               json_schema_extra=personal("about"))
     verified_on: dt.date | None = None
     placeholder: bool = Field(default=False, description="a role we know exists, holder not met")
-    email: ShortText = Field(default="", description="from a CRM import; used to spot duplicates")
-    action: LongText = Field(default="", description="the next action with this person")
+    email: ShortText = Field(default="", description="from a CRM import; used to spot duplicates",
+                             json_schema_extra=personal("email"))
+    action: LongText = Field(default="", description="the next action with this person",
+                             json_schema_extra=personal("about"))
     action_owner: ShortText = Field(default="", description="who on our side does it")
     action_due: dt.date | None = None
 
@@ -185,7 +204,7 @@ class PeerLink(_Model):
     """The relationship between one of ours and one of theirs: 1 vendor … 4 trusted advisor."""
 
     ours: str
-    theirs: str
+    theirs: str = Field(json_schema_extra=personal("ref"))
     today: int | None = Field(default=None, ge=1, le=4)
     wanted: int | None = Field(default=None, ge=1, le=4)
 

@@ -9,6 +9,7 @@ so even a slip would not run.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,10 +20,15 @@ from kamkit.errors import KamkitError
 from kamkit.frameworks import Framework
 from kamkit.html import e
 from kamkit.models import Attempt, Review
+from kamkit.privacy import Pseudonyms, pseudonymise, pseudonymise_all
 from kamkit.steps import Docs, for_framework, rubric, step
 
-__all__ = ["Workbook", "step_html", "feedback_html", "history_html", "changes", "attempts_html",
-           "trainee_report", "REPORT_CSS"]
+__all__ = ["Workbook", "Versions", "step_html", "feedback_html", "history_html", "changes",
+           "attempts_html", "trainee_report", "REPORT_CSS", "pseudonymised",
+           "pseudonymised_versions"]
+
+#: step -> every saved version (number, saved at, the document's data), oldest first
+Versions = dict[str, list[tuple[int, dt.datetime, dict[str, Any]]]]
 
 
 @dataclass
@@ -42,6 +48,30 @@ class Workbook:
     def latest_version(self, step: str) -> int | None:
         v = self.versions.get(step)
         return v[-1][0] if v else None
+
+
+def pseudonymised_versions(versions: Versions, pseudonyms: Pseudonyms, scope: str) -> Versions:
+    """Every saved version of one account's steps with the customer's people under their
+    pseudonyms (`kamkit.privacy`): all versions learned first, so each person keeps one
+    pseudonym throughout. `scope` names the account."""
+    flat = [(sid, n, at, step(sid).model.model_validate(data))
+            for sid, saved in versions.items() for n, at, data in saved]
+    docs = pseudonymise_all([doc for *_, doc in flat], pseudonyms, scope)
+    out: Versions = {sid: [] for sid in versions}
+    for (sid, n, at, _), doc in zip(flat, docs, strict=True):
+        out[sid].append((n, at, doc.model_dump(mode="json")))
+    return out
+
+
+def pseudonymised(wb: Workbook, pseudonyms: Pseudonyms, scope: str) -> Workbook:
+    """The workbook to hand on with the customer's people under pseudonyms: every version,
+    the latest documents and the manager's comments, consistently. The trainee stays named."""
+    versions = pseudonymised_versions(wb.versions, pseudonyms, scope)
+    docs = Docs({sid: pseudonymise(doc, pseudonyms, scope) for sid, doc in wb.docs.items()},
+                wb.docs.account)
+    reviews = {sid: r.model_copy(update={"comment": pseudonyms.text(scope, r.comment)})
+               for sid, r in wb.reviews.items()}
+    return dataclasses.replace(wb, docs=docs, versions=versions, reviews=reviews)
 
 
 # -- one step -----------------------------------------------------------------------------------

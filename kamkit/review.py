@@ -20,7 +20,8 @@ from kamkit.exercises import Mistake, common_mistakes, load_case, load_key
 from kamkit.figures import AccountFigures, account_figures, fingerprint
 from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Attempt, Cohort, Review, Trainee, parse
-from kamkit.report import Workbook, trainee_report
+from kamkit.privacy import Pseudonyms
+from kamkit.report import Workbook, pseudonymised, trainee_report
 from kamkit.scoring.review import STATES, ReviewState, review_state, rework_asked
 from kamkit.steps import Docs, check_framework, for_framework
 from kamkit.store import Store
@@ -198,11 +199,17 @@ class ReviewSession:
         return Workbook(trainee.name, account.name, trainee.cohort, Docs(docs, account.name),
                         versions, reviews, self.store.list_attempts(account_id=account_id))
 
-    def report(self, trainee_id: int, today: dt.date | None = None) -> str:
-        """The trainee's whole workbook, every account, with feedback: standalone HTML."""
+    def report(self, trainee_id: int, today: dt.date | None = None, *,
+               pseudonymise: bool = False) -> str:
+        """The trainee's whole workbook, every account, with feedback: standalone HTML. With
+        `pseudonymise`, the customer's people under pseudonyms (`kamkit.privacy`)."""
         trainee = self.store.get_trainee(trainee_id)
-        books = [self.workbook(trainee_id, a.id)  # type: ignore[arg-type]
-                 for a in self.store.list_accounts(trainee_id)]
+        accounts = self.store.list_accounts(trainee_id)
+        books = [self.workbook(trainee_id, a.id) for a in accounts]  # type: ignore[arg-type]
+        if pseudonymise:
+            pseudonyms = Pseudonyms()
+            books = [pseudonymised(wb, pseudonyms, str(a.id))
+                     for wb, a in zip(books, accounts, strict=True)]
         return trainee_report(trainee.name, trainee.cohort, books, self.framework, today)
 
     # -- a workshop case --------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from kamkit.errors import InvalidInput
+
 __all__ = ["Settings", "SETTINGS", "current", "child_env", "SECRETS"]
 
 # name -> (environment variable, default shown in help, help). The order is the README's.
@@ -42,6 +44,10 @@ SETTINGS: dict[str, tuple[str, str, str]] = {
     "strict": ("KAMKIT_STRICT", "off",
                "test runs: a bug while a page opens fails the run instead of becoming a "
                "polite message"),
+    "retention_days": ("KAMKIT_RETENTION_DAYS", "off (every version kept)",
+                       "saved versions older than this many days are pruned to the latest of "
+                       "each step, except versions a review points at (`kamkit prune`; also "
+                       "when `kamkit serve` and `kamkit review` start)"),
 }
 SECRETS = {"review_token", "query_key"}
 
@@ -60,6 +66,7 @@ class Settings:
     review_token: str | None = None
     query_key: str | None = None
     strict: bool = False
+    retention_days: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -82,6 +89,7 @@ class Settings:
             review_token=get("review_token"),
             query_key=get("query_key"),
             strict=(get("strict") or "").lower() not in ("", "0", "false", "no", "off"),
+            retention_days=_days(get("retention_days")),
         )
 
     def shown(self) -> list[tuple[str, str, str, str]]:
@@ -96,6 +104,15 @@ class Settings:
                 value = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1****@", str(value))
             out.append((variable, "" if value is None else str(value), default, text))
         return out
+
+
+def _days(value: str | None) -> int | None:
+    if value is None or value.lower() in ("off", "0"):
+        return None
+    if not value.isdigit():
+        raise InvalidInput(f"{SETTINGS['retention_days'][0]} must be a whole number of days "
+                           f"(or off), got '{value}'.", field="retention_days")
+    return int(value)
 
 
 def child_env(base: Mapping[str, str], **values: str | None) -> dict[str, str]:

@@ -37,16 +37,9 @@ from kamkit.models import Account, Trainee, parse
 from kamkit.settings import current
 from kamkit.steps import document_model
 from kamkit.store_practice import PracticeVerbs
+from kamkit.store_privacy import PrivacyVerbs, make_private
 from kamkit.store_reviews import ReviewVerbs
-from kamkit.store_tables import (
-    accounts,
-    attempts,
-    current_only,
-    documents,
-    figures,
-    reviews,
-    trainees,
-)
+from kamkit.store_tables import accounts, current_only, documents, trainees
 from kamkit.store_tables import utc as _utc
 
 __all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token"]
@@ -105,7 +98,7 @@ def _make_engine(url: str) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
     target = url.split("///", 1)[-1]
     if not memory and not target.startswith("file:"):  # file: URIs (read-only opens) exist already
-        Path(target).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private(Path(target), kamkit_home())
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
@@ -121,6 +114,7 @@ def _make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA secure_delete=ON")  # what is deleted is overwritten, not left behind
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -133,10 +127,11 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
-class Store(ReviewVerbs, PracticeVerbs):
+class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs):
     """The kamkit database. Use as a context manager, or call `close()`. The manager's verbs
     (cohorts, reviews, dashboard figures) come from `kamkit.store_reviews`, the case studies'
-    (practice accounts, attempts) from `kamkit.store_practice`."""
+    (practice accounts, attempts) from `kamkit.store_practice`, removing and erasing (a
+    trainee, an account, a customer person, old versions) from `kamkit.store_privacy`."""
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_url()
@@ -256,15 +251,6 @@ class Store(ReviewVerbs, PracticeVerbs):
             raise NotFound(f"No trainee with id {trainee_id}.")
         return token
 
-    def remove_trainee(self, trainee_id: int) -> None:
-        with self._write() as conn:
-            ids = select(accounts.c.id).where(accounts.c.trainee_id == trainee_id)
-            for table in (documents, reviews, figures, attempts):
-                conn.execute(table.delete().where(table.c.account_id.in_(ids)))
-            conn.execute(accounts.delete().where(accounts.c.trainee_id == trainee_id))
-            if not conn.execute(trainees.delete().where(trainees.c.id == trainee_id)).rowcount:
-                raise NotFound(f"No trainee with id {trainee_id}.")
-
     # -- accounts ---------------------------------------------------------------------------
 
     def add_account(self, trainee_id: int, name: str) -> Account:
@@ -301,13 +287,6 @@ class Store(ReviewVerbs, PracticeVerbs):
         if not done:
             raise NotFound(f"No account with id {account.id} here.")
         return self.get_account(account.id)  # type: ignore[arg-type]
-
-    def remove_account(self, account_id: int) -> None:
-        with self._write() as conn:
-            for table in (documents, reviews, figures, attempts):
-                conn.execute(table.delete().where(table.c.account_id == account_id))
-            if not conn.execute(accounts.delete().where(accounts.c.id == account_id)).rowcount:
-                raise NotFound(f"No account with id {account_id} here.")
 
     # -- documents --------------------------------------------------------------------------
 

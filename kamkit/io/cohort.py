@@ -18,8 +18,9 @@ from typing import Any
 from kamkit.checking import best_score, has_passed
 from kamkit.figures import figure_columns
 from kamkit.frameworks import Framework
+from kamkit.privacy import Pseudonyms, pseudonymise_all
 from kamkit.review import CohortRow, ReviewSession, saved_docs
-from kamkit.steps import for_framework
+from kamkit.steps import Docs, document_model, for_framework
 
 __all__ = ["overview_columns", "overview_rows", "cohort_csv", "cohort_xlsx", "safe_text"]
 
@@ -77,9 +78,10 @@ def cohort_csv(rows: Iterable[CohortRow], framework: Framework) -> str:
 # -- Excel ---------------------------------------------------------------------------------
 
 def cohort_xlsx(session: ReviewSession, rows: list[CohortRow],
-                today: dt.date | None = None) -> bytes:
+                today: dt.date | None = None, *, pseudonymise: bool = False) -> bytes:
     """Overview, one sheet per workbook step and Reviews, for the rows' trainees (their most
-    recent account each, as on the dashboard)."""
+    recent account each, as on the dashboard). With `pseudonymise`, the customer's people
+    under pseudonyms in every sheet (`kamkit.privacy`); trainees stay named."""
     from openpyxl import Workbook
 
     fw = session.framework
@@ -94,19 +96,32 @@ def cohort_xlsx(session: ReviewSession, rows: list[CohortRow],
     sheets: dict[str, list[list[Any]]] = {text.id: [] for text, _ in steps}
     titles = {text.id: text.title for text, _ in for_framework(fw)}
     reviews: list[list[Any]] = []
+    pseudonyms = Pseudonyms() if pseudonymise else None
     for r in rows:
         if r.account_id is None:
             continue
         saved = docs.get(r.account_id, {})
         account = saved_docs(saved, fw, r.account or "")
+        scope = str(r.account_id)
+        if pseudonyms is not None:
+            # everyone the account's history names, so a comment about someone since
+            # removed from the map is covered too
+            for step in saved:
+                pseudonyms.learn(scope, *(document_model(step).model_validate(v.data) for v in
+                                          session.store.list_versions(r.account_id, step)))
+            account = Docs(dict(zip(account, pseudonymise_all(list(account.values()),
+                                                              pseudonyms, scope),
+                                    strict=True)), account.account)
         who = [r.name, r.account or ""]
         for text, unit in steps:
             if text.id in account:
                 sheets[text.id] += [who + row for row in unit.sheet.rows(  # type: ignore
                     account, fw, today)]
         for step, review in sorted(r.reviews.items()):
+            comment = review.comment if pseudonyms is None else \
+                pseudonyms.text(scope, review.comment)
             reviews.append([*who, titles.get(step, step), review.rating,
-                            fw.review.statuses[review.status], review.comment, review.reviewer,
+                            fw.review.statuses[review.status], comment, review.reviewer,
                             review.reviewed_at.replace(tzinfo=None), review.doc_version])
     for text, unit in steps:
         _put(book.create_sheet(f"{text.number}. {text.title}"[:31]),

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kamkit.errors import ImportRefused, InvalidInput, KamkitError
 from kamkit.models import Account, Trainee, parse
+from kamkit.privacy import Pseudonyms
+from kamkit.report import pseudonymised_versions
 from kamkit.steps import document_model
 from kamkit.store import DocumentVersion, Store
 
@@ -31,15 +33,23 @@ def _checksum(body: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def export_trainee(store: Store, trainee_id: int) -> dict[str, Any]:
-    """Everything one trainee has done, as a JSON-ready dict with its checksum."""
+def export_trainee(store: Store, trainee_id: int, *,
+                   pseudonymise: bool = False) -> dict[str, Any]:
+    """Everything one trainee has done, as a JSON-ready dict with its checksum. With
+    `pseudonymise`, the customer's people under pseudonyms in every version
+    (`kamkit.privacy`); the file says so, and imports like any other."""
     from kamkit import __version__
 
     trainee = store.get_trainee(trainee_id)
+    pseudonyms = Pseudonyms() if pseudonymise else None
     books = []
     for account in reversed(store.list_accounts(trainee_id)):  # oldest first
-        docs = {step: [v.model_dump(mode="json") for v in store.list_versions(account.id, step)]
-                for step in sorted(store.list_steps_saved(account.id))}
+        saved = {step: store.list_versions(account.id, step)  # type: ignore[arg-type]
+                 for step in sorted(store.list_steps_saved(account.id))}  # type: ignore
+        if pseudonyms is not None:
+            saved = _pseudonymised(saved, pseudonyms, str(account.id))
+        docs = {step: [v.model_dump(mode="json") for v in versions]
+                for step, versions in saved.items()}
         books.append(account.model_dump(mode="json", exclude={"id", "trainee_id"})
                      | {"documents": docs})
     body = {
@@ -49,8 +59,19 @@ def export_trainee(store: Store, trainee_id: int) -> dict[str, Any]:
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(),
         "trainee": trainee.model_dump(mode="json", exclude={"id"}),
         "accounts": books,
-    }
+    } | ({"pseudonymised": True} if pseudonymise else {})
     return body | {"checksum": _checksum(body)}
+
+
+def _pseudonymised(saved: dict[str, list[DocumentVersion]], pseudonyms: Pseudonyms,
+                   scope: str) -> dict[str, list[DocumentVersion]]:
+    """The versions with only their data pseudonymised: everything else a version carries
+    goes into the file as it is."""
+    shown = pseudonymised_versions({step: [(v.version, v.saved_at, v.data) for v in versions]
+                                    for step, versions in saved.items()}, pseudonyms, scope)
+    return {step: [v.model_copy(update={"data": data})
+                   for v, (_, _, data) in zip(versions, shown[step], strict=True)]
+            for step, versions in saved.items()}
 
 
 def dumps(bundle: dict[str, Any]) -> str:
@@ -114,8 +135,10 @@ def _validated(body: dict[str, Any]) -> tuple[Trainee, list[tuple[Account, dict[
                                       "updated_at": book.updated_at})
             for step, versions in book.documents.items():
                 numbers = [v.version for v in versions]
-                if numbers != list(range(1, len(numbers) + 1)):
-                    raise InvalidInput(f"step '{step}' has versions {numbers}, expected 1..N")
+                # gaps are fine: the retention setting prunes old versions
+                if numbers != sorted(set(numbers)) or (numbers and numbers[0] < 1):
+                    raise InvalidInput(f"step '{step}' has versions {numbers}, expected "
+                                       "increasing numbers from 1 up")
                 for v in versions:
                     where = f"account {book.name!r}, step '{step}', version {v.version}"
                     parse(document_model(step), v.data)

@@ -1,0 +1,241 @@
+"""The store's side of privacy: removing a trainee or an account with everything of theirs,
+erasing one customer person from every saved version, pruning old versions (the retention
+setting), and leaving no copy of what was removed in the database file. A mixin of
+`kamkit.store.Store`.
+
+On SQLite every connection runs with `secure_delete` (freed content is overwritten with zeros),
+and `compact()` rebuilds the file (VACUUM), folds the write-ahead log into it and empties the
+log - after it, the bytes of what was removed are in neither file. On PostgreSQL
+the rows are deleted or rewritten; reclaiming the space they held (VACUUM) is the database
+operator's job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import stat
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, func, select
+
+from kamkit.errors import NotFound
+from kamkit.privacy import matches, people, scrub, traces, without_people
+from kamkit.steps import document_model
+from kamkit.store_tables import (
+    accounts,
+    attempts,
+    current_only,
+    documents,
+    figures,
+    reviews,
+    trainees,
+)
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from sqlalchemy import Connection, Engine
+
+__all__ = ["PrivacyVerbs", "Removed", "make_private"]
+
+
+#: how each count reads: (one, several)
+_SAID = {"accounts": ("account", "accounts"),
+         "people": ("entry of the person", "entries of the person"),
+         "versions": ("saved version", "saved versions"),
+         "rewritten": ("saved version rewritten", "saved versions rewritten"),
+         "reviews": ("review", "reviews"),
+         "comments": ("review comment rewritten", "review comments rewritten"),
+         "attempts": ("case-study check", "case-study checks"),
+         "figures": ("account's dashboard figures", "accounts' dashboard figures")}
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What a removal, an erasure or a prune took out of the store, counted."""
+
+    accounts: int = 0
+    people: int = 0          # a person's entries erased (one per account, or more)
+    versions: int = 0        # saved versions deleted
+    rewritten: int = 0       # saved versions rewritten without someone
+    reviews: int = 0
+    comments: int = 0        # review comments rewritten
+    attempts: int = 0        # case-study checks
+    figures: int = 0         # accounts whose dashboard figures were dropped (scored again)
+
+    def __str__(self) -> str:
+        said = [f"{n} {_SAID[f.name][n != 1]}" for f in fields(self)
+                if (n := getattr(self, f.name))]
+        return ", ".join(said) or "nothing"
+
+
+def make_private(path: Path, home: Path) -> None:
+    """Create the SQLite file `path` readable and writable by its owner only, whatever the
+    umask, and take group and other access away from an existing one (and its -wal and -shm,
+    which SQLite creates with the file's permissions). The folder is made private when it is
+    kamkit's home or made here; a folder of the user's own (a --db elsewhere) is left alone."""
+    folder = path.parent
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if created or folder.resolve() == home.expanduser().resolve():
+        _chmod(folder, 0o700)
+    with contextlib.suppress(FileExistsError):
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.fchmod(fd, 0o600)  # the umask may have taken more than group and other
+        os.close(fd)
+        # a database at once, never an empty file (an empty store file means one that lost
+        # its contents); SQLite gives the log files it makes the file's permissions
+        with contextlib.closing(sqlite3.connect(path)) as new:
+            new.execute("PRAGMA journal_mode=WAL")
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        target = folder / name
+        with contextlib.suppress(FileNotFoundError):
+            # a read-only file stays read-only: only group and other lose their access
+            _chmod(target, stat.S_IMODE(target.stat().st_mode) & 0o700)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    with contextlib.suppress(PermissionError):  # someone else's file: theirs to protect
+        if stat.S_IMODE(path.stat().st_mode) != mode:
+            path.chmod(mode)
+
+
+class PrivacyVerbs:
+    """Removing, erasing, pruning and compacting. Mixed into `Store`."""
+
+    if TYPE_CHECKING:
+        engine: Engine
+
+        def _write(self) -> AbstractContextManager[Connection]: ...
+
+    # -- a trainee, an account ---------------------------------------------------------------
+
+    def remove_trainee(self, trainee_id: int) -> Removed:
+        """The trainee and everything of theirs: accounts, every saved version, reviews,
+        dashboard figures and case-study checks."""
+        with self._write() as conn:
+            ids = list(conn.execute(select(accounts.c.id)
+                                    .where(accounts.c.trainee_id == trainee_id)).scalars())
+            removed = _remove_accounts(conn, ids)
+            if not conn.execute(trainees.delete().where(trainees.c.id == trainee_id)).rowcount:
+                raise NotFound(f"No trainee with id {trainee_id}.")
+        return removed
+
+    def remove_account(self, account_id: int) -> Removed:
+        """The account with every saved version, its reviews, figures and checks."""
+        with self._write() as conn:
+            removed = _remove_accounts(conn, [account_id])
+        if not removed.accounts:
+            raise NotFound(f"No account with id {account_id} here.")
+        return removed
+
+    # -- one customer person -----------------------------------------------------------------
+
+    def erase_person(self, account_ids: list[int], who: str, *, by_id: bool = False) -> Removed:
+        """Erase one customer person - by name or email (any case), or with `by_id` by their id
+        - from every saved version of every step of these accounts: the person, everything that
+        pointed at them (lines, relationships), their name and email in any text, and in the
+        reviews' comments. The dashboard figures of the accounts are dropped (scored again).
+        NotFound when nobody matches."""
+        counts = {"accounts": 0, "people": 0, "rewritten": 0, "comments": 0, "figures": 0}
+        with self._write() as conn:
+            for account_id in account_ids:
+                rows = conn.execute(select(documents.c.id, documents.c.step, documents.c.data)
+                                    .where(documents.c.account_id == account_id)
+                                    .order_by(documents.c.id)).all()
+                docs = [(rid, document_model(step).model_validate_json(data), data)
+                        for rid, step, data in rows]
+                found = [p for _, doc, _ in docs for p in people(doc) if matches(p, who, by_id)]
+                # the same person under every name and email any version gave them
+                ids = {p.id for p in found}
+                if not ids:
+                    continue
+                everyone = [p for _, doc, _ in docs for p in people(doc)]
+                words = traces([p for p in everyone if p.id in ids],
+                               [p for p in everyone if p.id not in ids])
+                for rid, doc, data in docs:
+                    new = without_people(doc, ids, words).model_dump_json()
+                    if new != data:
+                        conn.execute(documents.update().where(documents.c.id == rid)
+                                     .values(data=new))
+                        counts["rewritten"] += 1
+                for rid, comment in conn.execute(select(reviews.c.id, reviews.c.comment).where(
+                        reviews.c.account_id == account_id)).all():
+                    if (new_comment := scrub(comment, words)) != comment:
+                        conn.execute(reviews.update().where(reviews.c.id == rid)
+                                     .values(comment=new_comment))
+                        counts["comments"] += 1
+                counts["figures"] += conn.execute(
+                    figures.delete().where(figures.c.account_id == account_id)).rowcount
+                counts["accounts"] += 1
+                counts["people"] += len(ids)
+        if not counts["accounts"]:
+            raise NotFound(f"Nobody called '{who}' is in "
+                           f"{'this account' if len(account_ids) == 1 else 'these accounts'}, "
+                           "in any saved version.")
+        return Removed(**counts)
+
+    # -- retention ---------------------------------------------------------------------------
+
+    def prune_versions(self, saved_before: dt.datetime) -> Removed:
+        """Delete the saved versions older than `saved_before`, except the latest of each step
+        of each account and every version a manager's review points at."""
+        latest = (select(documents.c.account_id, documents.c.step,
+                         func.max(documents.c.version).label("version"))
+                  .where(current_only())  # a later save from an out-of-date page never counts
+                  .group_by(documents.c.account_id, documents.c.step).subquery())
+        doomed = (select(documents.c.id, documents.c.account_id)
+                  .join(latest, and_(latest.c.account_id == documents.c.account_id,
+                                     latest.c.step == documents.c.step))
+                  .where(documents.c.saved_at < saved_before,
+                         documents.c.version != latest.c.version,
+                         ~select(reviews.c.id).where(
+                             reviews.c.account_id == documents.c.account_id,
+                             reviews.c.step == documents.c.step,
+                             reviews.c.doc_version == documents.c.version).exists()))
+        with self._write() as conn:
+            rows = conn.execute(doomed).all()
+            ids = [rid for rid, _ in rows]
+            for start in range(0, len(ids), 500):
+                conn.execute(documents.delete().where(documents.c.id.in_(ids[start:start + 500])))
+        return Removed(accounts=len({acc for _, acc in rows}), versions=len(rows))
+
+    # -- no copy left ------------------------------------------------------------------------
+
+    def compact(self) -> bool:
+        """Leave nothing removed in the database file. SQLite: rebuild the file (VACUUM, its
+        scratch copy kept in memory, not in a temporary file) and fold the write-ahead log into
+        it, emptying the log. False when another program kept part of the log open (run again
+        once the servers are stopped). PostgreSQL: nothing to do here (True)."""
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return True
+        raw = self.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("PRAGMA temp_store=MEMORY")
+            try:
+                cur.execute("VACUUM")
+                vacuumed = True
+            except sqlite3.OperationalError:  # another connection is reading: try later
+                vacuumed = False
+            cur.execute("PRAGMA temp_store=DEFAULT")
+            busy = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            cur.close()
+        finally:
+            raw.close()
+        return vacuumed and not busy
+
+
+def _remove_accounts(conn: Connection, ids: list[int]) -> Removed:
+    counts: dict[str, Any] = {}
+    for name, table in (("versions", documents), ("reviews", reviews), ("figures", figures),
+                        ("attempts", attempts), ("accounts", accounts)):
+        column = table.c.id if table is accounts else table.c.account_id
+        counts[name] = conn.execute(table.delete().where(column.in_(ids))).rowcount if ids else 0
+    return Removed(**counts)
