@@ -96,9 +96,9 @@ def _make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     memory = url in ("sqlite://", "sqlite:///:memory:")
-    target = url.split("///", 1)[-1]
-    if not memory and not target.startswith("file:"):  # file: URIs (read-only opens) exist already
-        make_private(Path(target), kamkit_home())
+    path = _sqlite_file(url)
+    if path is not None:  # file: URIs (read-only opens) exist already
+        make_private(path, kamkit_home())
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
