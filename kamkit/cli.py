@@ -307,11 +307,13 @@ def _export(store: Store, args: argparse.Namespace, fmt: str) -> str | bytes:
     return cohort_csv(rows, session.framework) if fmt == "csv" else cohort_xlsx(session, rows)
 
 
-def _read_file(path: str) -> bytes:
+def _read_file(path: str, limit: int | None = None) -> bytes:
+    """The file's bytes; with a limit, no more than one byte past it (the importer refuses)."""
     from kamkit.errors import ImportRefused
 
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as fh:
+            return fh.read(-1 if limit is None else limit + 1)
     except OSError as exc:
         raise ImportRefused(f"Cannot read {path}: {exc.strerror}.") from None
 
@@ -329,9 +331,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_import_crm(args: argparse.Namespace) -> int:
     from kamkit.io.crm import add_to_map, read_contacts
+    from kamkit.io.spreadsheet import MAX_BYTES
     from kamkit.steps.stakeholders import ID as MAP
 
-    content = _read_file(args.file)
+    content = _read_file(args.file, MAX_BYTES)
     with _store(args) as store:
         trainee = _find_trainee(store, args.trainee)
         accounts = store.list_accounts(trainee.id)  # type: ignore[arg-type]

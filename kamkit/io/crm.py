@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from kamkit.errors import ImportRefused, KamkitError
-from kamkit.io.portfolio import numbered_rows
+from kamkit.io.spreadsheet import numbered_rows
 from kamkit.models import Stakeholder, StakeholderMapDoc, new_id, parse
 
 __all__ = ["TEMPLATE_COLUMNS", "CrmRow", "CrmPreview", "read_contacts", "add_to_map",
