@@ -82,6 +82,24 @@ def test_import_of_a_damaged_file_exits_1_with_a_message(db, tmp_path, capsys):
     assert "not readable JSON" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("text, message", [
+    ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
+    ('{"format": "kamkit-workbook", "format_version": 1, "name": "\\ud800"}',
+     "not valid Unicode"),
+    ('{"format": "kamkit-workbook", "format_version": 1, "n": 1' + "0" * 5000 + "}",
+     "number with too many digits"),
+], ids=["nested 200,000 deep", "a lone surrogate", "a 5,001-digit number"])
+def test_import_of_a_hostile_file_is_a_message_not_a_traceback(db, tmp_path, capsys, text,
+                                                              message):
+    bad = tmp_path / "bad.json"
+    bad.write_text(text)
+    assert main(["--db", db, "import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kamkit: This file") and message in err
+    with Store(db) as s:
+        assert s.list_trainees() == []
+
+
 def test_unknown_trainee_is_a_message_not_a_traceback(db, capsys):
     assert main(["--db", db, "export", "--trainee", "nobody"]) == 1
     assert "No trainee signs in as 'nobody'" in capsys.readouterr().err
