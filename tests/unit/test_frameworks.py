@@ -88,6 +88,18 @@ def test_validate_content_command_reports_ok_and_broken(trainer_folder, capsys):
     assert "steps.yaml: steps:" in err and "at least 1 item" in err
 
 
+@pytest.mark.parametrize("text, reason", [
+    ("threshold: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply"),
+    ("threshold: " + "9" * 100_000 + "\n", "a number with too many digits"),
+    ("threshold: 2026-13-45\n", "month must be in 1..12"),
+], ids=["nested 100,000 deep", "a 100,000-digit integer", "a date with month 13"])
+def test_validate_content_names_the_file_it_cannot_read(tmp_path, capsys, text, reason):
+    (tmp_path / "segmentation.yaml").write_text(text)
+    assert main(["validate-content", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"kamkit: {tmp_path / 'segmentation.yaml'}: ") and reason in err
+
+
 def test_a_hint_about_a_field_the_profile_does_not_have_is_refused(trainer_folder):
     path = trainer_folder / "profile.yaml"
     path.write_text(path.read_text().replace("empty: [pressures]", "empty: [presures]"))
