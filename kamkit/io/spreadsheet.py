@@ -79,16 +79,20 @@ def _filled(value: object) -> bool:
 
 
 def text_encoding(content: bytes) -> str:
-    """How a text file is encoded: UTF-8 (with or without a byte-order mark), else Latin-1."""
+    """How a text file is encoded, the ways Excel and CRMs save CSV: UTF-8 with or without a
+    byte-order mark ("CSV UTF-8"), UTF-16 with one ("Unicode text"), else Windows-1252 (plain
+    "CSV" on a Western Windows: its € is 0x80, which Latin-1 would read as a control code)."""
     if content.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     check = codecs.getincrementaldecoder("utf-8")()
     try:  # in pieces: a whole decoded copy of a large file is not needed to know
         for start in range(0, len(content), 2**20):
             check.decode(content[start:start + 2**20])
         check.decode(b"", final=True)
     except UnicodeDecodeError:
-        return "latin-1"
+        return "cp1252"
     return "utf-8"
 
 
@@ -118,3 +122,7 @@ def _csv_records(filename: str, content: bytes) -> Iterator[tuple[int, Cells]]:
     except csv.Error as exc:  # stray line breaks or control characters inside a field
         raise ImportRefused(f"{filename} could not be read as CSV near line {reader.line_num} "
                             f"({exc}). Save it again as CSV (UTF-8) or as .xlsx.") from None
+    except UnicodeDecodeError:  # bytes Windows-1252 leaves undefined, or half a UTF-16 letter
+        raise ImportRefused(f"{filename} is not text kamkit can read (neither UTF-8, UTF-16 "
+                            "nor Windows-1252). Save it again as 'CSV UTF-8' or as .xlsx."
+                            ) from None

@@ -231,3 +231,25 @@ def test_the_command_line_reads_no_more_of_a_file_than_the_limit(tmp_path, capsy
         tracemalloc.stop()
     assert code == 1 and "larger than 10 MB" in capsys.readouterr().err
     assert peak < PEAK_MB, f"{peak:.0f} MB"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be-bom", "cp1252"],
+                         ids=["UTF-8", "UTF-8 with BOM", "UTF-16 (LE, BOM)", "UTF-16 (BE, BOM)",
+                              "Windows-1252"])
+@pytest.mark.parametrize("importer", IMPORTERS)
+def test_a_csv_reads_in_the_encoding_it_was_saved_in(importer, encoding):
+    """As Excel saves 'CSV UTF-8', 'Unicode text' and plain 'CSV' on Windows: € stays €."""
+    text = "name,title,industry\r\nJürgen Müller,Einkäufer – €,Café – €\r\n"
+    content = (b"\xfe\xff" + text.encode("utf-16-be") if encoding == "utf-16-be-bom"
+               else text.encode(encoding))
+    if importer == "crm":
+        row = read_contacts("x.csv", content).rows[0]
+        assert (row.name, row.title) == ("Jürgen Müller", "Einkäufer – €")
+    else:
+        row = read_portfolio("x.csv", content)[0]
+        assert (row.name, row.industry) == ("Jürgen Müller", "Café – €")
+
+
+def test_a_csv_in_neither_utf8_nor_windows_1252_is_refused_saying_what_to_do():
+    with pytest.raises(ImportRefused, match="x.csv is not text kamkit can read.*CSV UTF-8"):
+        read_portfolio("x.csv", "name\nКиїв\n".encode("cp1251") + b"\x81\n")
