@@ -9,7 +9,6 @@ and without a terminal it refuses instead of hanging.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 from collections.abc import Sequence
@@ -184,14 +183,17 @@ def _print_links_file(path: Path) -> None:
 
 
 def _names_from(args: argparse.Namespace) -> list[str]:
+    from kamkit.io.spreadsheet import MAX_BYTES, numbered_rows
+
     names = list(args.names)
-    if args.csv:
-        with open(args.csv, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            key = next((f for f in reader.fieldnames or [] if f.strip().lower() == "name"), None)
-            if key is None:
-                raise InvalidInput(f"{args.csv}: needs a 'name' column.")
-            names += [row[key] for row in reader if (row.get(key) or "").strip()]
+    if args.csv:  # read as every importer reads (encodings, limits), CSV or .xlsx
+        header, rows = numbered_rows(args.csv, _read_file(args.csv, MAX_BYTES))
+        key = next((i for i, h in enumerate(header) if str(h or "").strip().lower() == "name"),
+                   None)
+        if key is None:
+            raise InvalidInput(f"{args.csv} needs a 'name' column.")
+        names += [str(cells[key]) for _, cells in rows
+                  if key < len(cells) and str(cells[key] or "").strip()]
     if not names:
         raise InvalidInput("Name at least one trainee, or give --csv FILE.")
     return names

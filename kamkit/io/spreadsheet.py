@@ -109,7 +109,9 @@ def _lines(filename: str, text: io.TextIOBase) -> Iterator[str]:
 
 def _csv_records(filename: str, content: bytes) -> Iterator[tuple[int, Cells]]:
     encoding = text_encoding(content)
-    sample = content[:8192].decode(encoding, errors="ignore")[:4096]
+    # without blank lines: one makes the sniffer give up, and read a European ';' as one column
+    sample = "\n".join(line for line in content[:8192].decode(encoding, errors="ignore")[:4096]
+                       .splitlines() if line.strip())
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:

@@ -37,6 +37,29 @@ def test_cohort_add_from_csv_checks_every_name_before_adding_any(db, tmp_path, c
         assert s.list_trainees() == []
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+def test_cohort_add_reads_a_csv_as_excel_saves_it(db, tmp_path, capsys, encoding):
+    sheet = tmp_path / "people.csv"
+    sheet.write_bytes("Name;Email\r\nRené Müller;r@x\r\n\r\nZoë Ørsted;z@x\r\n".encode(encoding))
+    assert main(["--db", db, "cohort", "add", "--csv", str(sheet)]) == 0
+    with Store(db) as s:
+        assert sorted(t.name for t in s.list_trainees()) == ["René Müller", "Zoë Ørsted"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "Cannot read {csv}: No such file or directory."),
+    (b"Email\nr@x\n", "{csv} needs a 'name' column."),
+    (b"name\n" + b"x" * (11 * 2**20), "{csv} is larger than 10 MB"),
+    ("name\nКиїв\u0403\n".encode("cp1251") + b"\x81", "{csv} is not text kamkit can read"),
+])
+def test_cohort_add_from_a_csv_it_cannot_use_says_why(db, tmp_path, capsys, content, message):
+    sheet = tmp_path / "people.csv"
+    if content is not None:
+        sheet.write_bytes(content)
+    assert main(["--db", db, "cohort", "add", "--csv", str(sheet)]) == 1
+    assert capsys.readouterr().err.startswith("kamkit: " + message.format(csv=sheet))
+
+
 def test_demo_seeds_once_and_writes_the_demo_links(db, private_home, capsys):
     assert main(["--db", db, "demo", "--if-empty"]) == 0
     assert main(["--db", db, "demo", "--if-empty"]) == 0
