@@ -38,7 +38,9 @@ CONTENT_DIR = Path(__file__).parent / "content"
 
 
 class _Content(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # YAML's .inf and .nan are no weight or threshold
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 _M = TypeVar("_M", bound=BaseModel)

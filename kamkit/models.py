@@ -48,7 +48,9 @@ def _now() -> dt.datetime:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=False)
+    # no infinity or NaN: JSON has no such number, so the store would keep it as null
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=False,
+                              allow_inf_nan=False)
 
 
 class Trainee(_Model):
@@ -396,6 +398,7 @@ _MESSAGES = {
     "int_parsing": "must be a whole number",
     "int_from_float": "must be a whole number",
     "float_parsing": "must be a number",
+    "finite_number": "must be a real number, not infinity or NaN",
     "date_from_datetime_parsing": "must be a real date (YYYY-MM-DD)",
     "date_parsing": "must be a real date (YYYY-MM-DD)",
     "literal_error": "must be one of {expected}",

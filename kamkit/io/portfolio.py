@@ -5,6 +5,7 @@ the rows without problems."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -50,15 +51,14 @@ def _key(header: object) -> str | None:
 def _number(raw: object, what: str, errors: list[str]) -> float | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, int | float):
-        value = float(raw)
-    else:
-        text = re.sub(r"[\s,€$£¥]|EUR|USD|GBP|CHF", "", str(raw))
-        try:
-            value = float(text)
-        except ValueError:
-            errors.append(f"{what} '{str(raw)[:20]}' is not a number")
-            return None
+    try:
+        value = float(raw if isinstance(raw, int | float)
+                      else re.sub(r"[\s,€$£¥]|EUR|USD|GBP|CHF", "", str(raw)))
+    except (ValueError, OverflowError):  # not a number, or an integer past any float
+        value = math.nan
+    if not math.isfinite(value):  # "inf", "NaN" and "1e999" are floats, and no figure
+        errors.append(f"{what} '{str(raw)[:20]}' is not a number")
+        return None
     if value < 0:
         errors.append(f"{what} cannot be negative")
         return None

@@ -41,14 +41,14 @@ def sheet_cells(filename: str, content: bytes) -> Iterator[tuple[int, Cells]]:
     (column number, value) pairs. Raises ImportRefused for a damaged file, or one past Excel's
     own limits or kamkit's."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED:
-            raise ImportRefused(f"{filename} unpacks to more than {MAX_UNPACKED // 2**20} MB, "
-                                "more than kamkit reads. Export only the rows and columns "
-                                "you need, or save them as CSV.")
-        sheet, strings_part = _first_sheet(archive)
-        strings = _shared_strings(filename, archive, strings_part)
-        yield from _Rows(filename, strings).read(archive.open(sheet))
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED:
+                raise ImportRefused(f"{filename} unpacks to more than {MAX_UNPACKED // 2**20} "
+                                    "MB, more than kamkit reads. Export only the rows and "
+                                    "columns you need, or save them as CSV.")
+            sheet, strings_part = _first_sheet(archive)
+            strings = _shared_strings(filename, archive, strings_part)
+            yield from _Rows(filename, strings).read(archive.open(sheet))
     except _DAMAGED as exc:
         raise ImportRefused(f"{filename} could not be read as an Excel file "
                             f"({exc.__class__.__name__}). Save it again as .xlsx or as "

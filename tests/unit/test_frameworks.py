@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -98,6 +99,16 @@ def test_validate_content_names_the_file_it_cannot_read(tmp_path, capsys, text, 
     assert main(["validate-content", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"kamkit: {tmp_path / 'segmentation.yaml'}: ") and reason in err
+
+
+@pytest.mark.parametrize("number", [".inf", ".nan"])
+def test_a_content_weight_of_infinity_or_nan_is_refused(trainer_folder, number):
+    path = trainer_folder / "segmentation.yaml"
+    text, count = re.subn(r"weight: [0-9.]+", f"weight: {number}", path.read_text(), count=1)
+    assert count == 1
+    path.write_text(text)
+    with pytest.raises(ContentError, match=r"segmentation.yaml: .*weight: .*finite number"):
+        load_framework(trainer_folder)
 
 
 def test_a_hint_about_a_field_the_profile_does_not_have_is_refused(trainer_folder):

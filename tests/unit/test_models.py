@@ -51,6 +51,17 @@ def test_impossible_date_is_refused_readably():
         parse(ProfileDoc, {"next_renewal": "2026-02-30"})
 
 
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), "Infinity", "inf",
+                                   "NaN", 1e308 * 10])
+@pytest.mark.parametrize("field", ["revenue_with_us", "total_category_spend", "segmentation"])
+def test_infinity_and_nan_are_refused_not_kept_as_nothing(field, value):
+    """JSON writes them as null: accepted, a figure would silently become 'not given'."""
+    data = {field: {"fit": value} if field == "segmentation" else value}
+    with pytest.raises(InvalidInput, match="must be a real number, not infinity or NaN") as err:
+        parse(ProfileDoc, data)
+    assert err.value.field.startswith(field)
+
+
 def test_every_problem_is_reported_with_its_field():
     with pytest.raises(InvalidInput) as err:
         parse(ProfileDoc, {"margin_pct": 140, "years_as_customer": -1})

@@ -70,6 +70,21 @@ def test_an_invalid_answer_deep_inside_is_refused_even_with_a_valid_checksum(oth
     assert other.list_trainees() == []
 
 
+def test_infinity_in_a_file_is_refused_not_imported_as_nothing(other, exported):
+    """A forger who recomputes the checksum: JSON's Infinity is no figure kamkit keeps."""
+    bundle = json.loads(exported)
+    nordwind = next(a for a in bundle["accounts"] if a["name"] == "Nordwind Logistics")
+    nordwind["documents"]["profile"][-1]["data"]["revenue_with_us"] = float("inf")
+    body = {k: v for k, v in bundle.items() if k != "checksum"}
+    bundle["checksum"] = _checksum(body)
+    text = json.dumps(bundle)
+    assert '"revenue_with_us": Infinity' in text
+    with pytest.raises(ImportRefused, match="Revenue with us must be a real number, not "
+                                            "infinity or NaN"):
+        import_workbook(other, text)
+    assert other.list_trainees() == []
+
+
 def test_not_a_workbook_file_is_refused(other):
     with pytest.raises(ImportRefused, match="not a kamkit workbook"):
         import_workbook(other, '{"hello": 1}')
