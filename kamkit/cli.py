@@ -184,6 +184,7 @@ def _print_links_file(path: Path) -> None:
 
 def _names_from(args: argparse.Namespace) -> list[str]:
     from kamkit.io.spreadsheet import MAX_BYTES, numbered_rows
+    from kamkit.models import one_line
 
     names = list(args.names)
     if args.csv:  # read as every importer reads (encodings, limits), CSV or .xlsx
@@ -192,7 +193,7 @@ def _names_from(args: argparse.Namespace) -> list[str]:
                    None)
         if key is None:
             raise InvalidInput(f"{args.csv} needs a 'name' column.")
-        names += [str(cells[key]) for _, cells in rows
+        names += [one_line(str(cells[key])) for _, cells in rows
                   if key < len(cells) and str(cells[key] or "").strip()]
     if not names:
         raise InvalidInput("Name at least one trainee, or give --csv FILE.")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from kamkit.errors import ImportRefused, KamkitError
 from kamkit.io.spreadsheet import numbered_rows
-from kamkit.models import Stakeholder, StakeholderMapDoc, new_id, parse
+from kamkit.models import Stakeholder, StakeholderMapDoc, new_id, one_line, parse
 
 __all__ = ["TEMPLATE_COLUMNS", "CrmRow", "CrmPreview", "read_contacts", "add_to_map",
            "MAX_ROWS"]
@@ -124,7 +124,8 @@ def read_contacts(filename: str, content: bytes, existing: StakeholderMapDoc | N
     for line, cells in data:
         def get(key: str, cells: list[object] = cells) -> str:
             i = columns.get(key)
-            return str(cells[i] or "").strip() if i is not None and i < len(cells) else ""
+            # a line break inside a cell (Alt+Enter in Excel) is a space in a one-line field
+            return one_line(str(cells[i] or "")) if i is not None and i < len(cells) else ""
 
         name = get("name") or " ".join(x for x in (get("first"), get("last")) if x)
         row = CrmRow(line, name, get("title"), get("department"), get("email"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from kamkit.errors import ImportRefused, KamkitError
 from kamkit.io.spreadsheet import numbered_rows
-from kamkit.models import Account, ProfileDoc, parse
+from kamkit.models import Account, ProfileDoc, one_line, parse
 from kamkit.session import Session
 from kamkit.steps.profile import ID as PROFILE
 
@@ -79,8 +79,8 @@ def read_portfolio(filename: str, content: bytes, existing: set[str] | None = No
     for line, cells in data:
         values = {k: cells[i] if i < len(cells) else None for i, k in enumerate(keys) if k}
         errors: list[str] = []
-        name = str(values.get("name") or "").strip()
-        row = PortfolioRow(line, name, str(values.get("industry") or "").strip(),
+        name = one_line(str(values.get("name") or ""))  # a line break in a cell: a space
+        row = PortfolioRow(line, name, one_line(str(values.get("industry") or "")),
                            _number(values.get("revenue"), "Revenue", errors),
                            _number(values.get("spend_with_us"), "Spend with us", errors),
                            _number(values.get("total_spend"), "Total spend", errors), errors)

@@ -124,6 +124,17 @@ def test_five_thousand_rows_are_previewed():
         add_to_map(StakeholderMapDoc(), preview)
 
 
+def test_a_control_character_leaves_the_row_out_and_a_line_break_in_a_cell_is_a_space():
+    content = (b'name,title,department\nAnn\x00Lee,CFO,\n'
+               b'Bob Roy,"Head of\r\nProcurement","Fin\tance"\nCy\x1bCo,,\n')
+    rows = read_contacts("x.csv", content).rows
+    assert [r.errors for r in rows] == [["Name cannot hold a NUL character; remove it "
+                                         "(got 'Ann\\x00Lee')"], [],
+                                        ["Name cannot hold a control character (U+001B); "
+                                         "remove it (got 'Cy\\x1bCo')"]]
+    assert (rows[1].title, rows[1].department) == ("Head of Procurement", "Fin ance")
+
+
 def test_twenty_thousand_contacts_are_checked_in_seconds():
     """The limit's worth of contacts: each row is compared with those before it in constant
     time (it took 14 s when each email was sought in every name's emails)."""

@@ -55,6 +55,12 @@ def test_infinity_is_not_a_revenue():
         "Revenue '10000000000000000000' is not a number"]
 
 
+def test_a_control_character_in_a_name_leaves_the_row_out():
+    rows = read_portfolio("p.csv", b'name,industry\nAc\x00me,x\n"Beta\nGmbH","Food\r\nRetail"\n')
+    assert rows[0].errors == ["Name cannot hold a NUL character; remove it (got 'Ac\\x00me')"]
+    assert (rows[1].ok, rows[1].name, rows[1].industry) == (True, "Beta GmbH", "Food Retail")
+
+
 def test_names_already_in_the_portfolio_are_refused():
     rows = read_portfolio("p.csv", b"name\nAcme\nNew\n", existing={"ACME"})
     assert [r.ok for r in rows] == [False, True]
