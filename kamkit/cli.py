@@ -326,7 +326,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     data = _read_file(args.file)
     with _store(args) as store:
-        trainee = import_workbook(store, data)
+        trainee = import_workbook(store, data, keep_login=args.keep_login)
         print(f"kamkit: imported {trainee.name} (id {trainee.id}) with "
               f"{_count(len(store.list_accounts(trainee.id)), 'account')}.")  # type: ignore
     return 0
@@ -510,6 +510,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("import", help="add a trainee's workbook from an exported JSON file")
     i.add_argument("file")
+    i.add_argument("--keep-login", action="store_true",
+                   help="keep the file's login: the workbook becomes that user's own")
     i.set_defaults(func=cmd_import)
 
     ic = sub.add_parser("import-crm", help="add contacts from a Salesforce or HubSpot export "

@@ -66,8 +66,12 @@ class _Book(BaseModel):
     documents: dict[str, list[DocumentVersion]]
 
 
-def import_workbook(store: Store, text: str | bytes) -> Trainee:
+def import_workbook(store: Store, text: str | bytes, keep_login: bool = False) -> Trainee:
     """Check a workbook file completely, then add it to the store as a new trainee.
+
+    The trainee comes without the file's login unless `keep_login`: a login makes the workbook
+    that OS or JupyterHub user's own, and a file must not choose whose it becomes - the
+    facilitator does (`kamkit import --keep-login`).
 
     Raises ImportRefused (store unchanged) for a file that is not JSON, not a kamkit workbook,
     altered since export, or holding any invalid answer.
@@ -88,6 +92,8 @@ def import_workbook(store: Store, text: str | bytes) -> Trainee:
         raise ImportRefused("This workbook file was changed after it was exported (its checksum "
                             "does not match), so kamkit will not import it. Export it again.")
     trainee, books = _validated(body)
+    if not keep_login:
+        trainee = trainee.model_copy(update={"login": None})
     try:
         return store.restore_trainee(trainee, books)
     except InvalidInput as exc:

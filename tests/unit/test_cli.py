@@ -98,6 +98,17 @@ def test_export_never_waits_for_a_terminal_that_is_not_there(db, tmp_path):
     assert done.returncode == 0 and json.loads(out.read_text())["trainee"]["name"] == "Ann"
 
 
+@pytest.mark.parametrize("flags, login", [([], None), (["--keep-login"], "ann")])
+def test_import_keeps_the_files_login_only_when_asked(db, tmp_path, capsys, flags, login):
+    with Store(db) as s:
+        s.add_trainee("Ann Lee", login="ann")
+    main(["--db", db, "export", "--trainee", "Ann Lee", "--output", str(tmp_path / "a.json")])
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert main(["--db", other, "import", str(tmp_path / "a.json"), *flags]) == 0
+    with Store(other) as s:
+        assert [(t.name, t.login) for t in s.list_trainees()] == [("Ann Lee", login)]
+
+
 def test_import_of_a_damaged_file_exits_1_with_a_message(db, tmp_path, capsys):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
