@@ -31,9 +31,14 @@ ROWS, COLUMNS = 1_048_576, 16_384  # Excel's own largest sheet
 
 Cells = list[tuple[int, object]]  # (column number, value) pairs of one row
 
-# what a damaged or foreign file raises on the way through zipfile, zlib and expat
-_DAMAGED = (zipfile.BadZipFile, zlib.error, expat.ExpatError, ValueError, KeyError, IndexError,
-            EOFError, OSError, NotImplementedError, RuntimeError)
+# what a damaged or foreign file raises on the way through zipfile, zlib and expat, in words
+_DAMAGED: dict[type[Exception], str] = {
+    zipfile.BadZipFile: "it is not a whole .xlsx file", zlib.error: "it is not a whole .xlsx file",
+    EOFError: "it is not a whole .xlsx file", KeyError: "a part of the workbook is missing",
+    expat.ExpatError: "a part of it is not well-formed XML",
+    NotImplementedError: "it is packed in a way kamkit cannot unpack",
+    RuntimeError: "it is encrypted", ValueError: "it holds a value Excel does not write",
+    IndexError: "it holds a value Excel does not write", OSError: "it cannot be unpacked"}
 
 
 def sheet_cells(filename: str, content: bytes) -> Iterator[tuple[int, Cells]]:
@@ -49,10 +54,10 @@ def sheet_cells(filename: str, content: bytes) -> Iterator[tuple[int, Cells]]:
             sheet, strings_part = _first_sheet(archive)
             strings = _shared_strings(filename, archive, strings_part)
             yield from _Rows(filename, strings).read(archive.open(sheet))
-    except _DAMAGED as exc:
-        raise ImportRefused(f"{filename} could not be read as an Excel file "
-                            f"({exc.__class__.__name__}). Save it again as .xlsx or as "
-                            "CSV.") from None
+    except tuple(_DAMAGED) as exc:
+        why = next(words for kind, words in _DAMAGED.items() if isinstance(exc, kind))
+        raise ImportRefused(f"{filename} could not be read as an Excel file: {why}. Save it "
+                            "again as .xlsx or as CSV.") from None
 
 
 def _local(name: str) -> str:
