@@ -4,8 +4,8 @@ time - the Excel half of `kamkit.io.spreadsheet`, which every importer reads thr
 Not openpyxl, whose read-only mode still trusts what a file says about itself: it pads every row
 to the sheet's declared dimension (a 4.9 KB file claiming A1:XFD20000 took 2.6 GB), builds
 each row's XML whole, and parses every cell format before the first row (a 12 KB file with a
-million `<xf/>` took 645 MB and 33 s). Here the parts' unpacked sizes are checked before
-anything is read, the declared dimension and the styles are never read, and the XML streams
+million `<xf/>` took 645 MB and 33 s). Here the length of the list of parts and their
+unpacked sizes are checked before anything is read, the declared dimension and the styles are never read, and the XML streams
 through expat keeping no tree: memory holds the shared strings and one row. Without styles a
 date is Excel's day number; no importer reads dates. (openpyxl still writes kamkit's exports.)
 """
@@ -23,9 +23,10 @@ from xml.parsers import expat
 
 from kamkit.errors import ImportRefused
 
-__all__ = ["MAX_UNPACKED", "MAX_CELLS", "ROWS", "COLUMNS", "Cells", "sheet_cells"]
+__all__ = ["MAX_UNPACKED", "MAX_DIRECTORY", "MAX_CELLS", "ROWS", "COLUMNS", "Cells", "sheet_cells"]
 
 MAX_UNPACKED = 50 * 2**20   # a workbook's parts, unpacked, all together
+MAX_DIRECTORY = 2**16       # the zip's list of parts (a workbook's few dozen take ~3 KB)
 MAX_CELLS = 2_000_000       # cells in the sheet, empty ones included (and shared strings)
 ROWS, COLUMNS = 1_048_576, 16_384  # Excel's own largest sheet
 
@@ -45,6 +46,9 @@ def sheet_cells(filename: str, content: bytes) -> Iterator[tuple[int, Cells]]:
     """Each row of the first sheet that has a value: its number as Excel shows it, and its
     (column number, value) pairs. Raises ImportRefused for a damaged file, or one past Excel's
     own limits or kamkit's."""
+    if _directory_size(content) > MAX_DIRECTORY:  # before zipfile builds an object per part
+        raise ImportRefused(f"{filename} could not be read as an Excel file: it lists far more "
+                            "parts than a workbook has. Save it again as .xlsx or as CSV.")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED:
@@ -58,6 +62,13 @@ def sheet_cells(filename: str, content: bytes) -> Iterator[tuple[int, Cells]]:
         why = next(words for kind, words in _DAMAGED.items() if isinstance(exc, kind))
         raise ImportRefused(f"{filename} could not be read as an Excel file: {why}. Save it "
                             "again as .xlsx or as CSV.") from None
+
+
+def _directory_size(content: bytes) -> int:
+    """The size the zip's end record gives its central directory (0 without an end record:
+    then zipfile refuses the file); a ZIP64 file, never needed under 10 MB, says 0xFFFFFFFF."""
+    end = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 65_535))
+    return int.from_bytes(content[end + 12:end + 16], "little") if end >= 0 else 0
 
 
 def _local(name: str) -> str:
@@ -280,4 +291,4 @@ class _Rows:
             return raw.strip() == "1"
         if self.kind in ("str", "e", "d"):
             return raw
-        return int(raw) if raw.strip().lstrip("-").isdigit() else float(raw)
+        return int(raw) if raw.strip().lstrip("-").isdecimal() else float(raw)

@@ -253,3 +253,16 @@ def test_a_csv_reads_in_the_encoding_it_was_saved_in(importer, encoding):
 def test_a_csv_in_neither_utf8_nor_windows_1252_is_refused_saying_what_to_do():
     with pytest.raises(ImportRefused, match="x.csv is not text kamkit can read.*CSV UTF-8"):
         read_portfolio("x.csv", "name\nКиїв\n".encode("cp1251") + b"\x81\n")
+
+
+def test_a_zip_of_a_hundred_thousand_parts_is_refused_before_its_directory_is_read():
+    """A workbook has a few dozen parts; zipfile builds one object per part listed."""
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as book:
+        for n in range(120_000):
+            book.writestr(f"{n:x}", b"")
+    content = many.getvalue()
+    assert len(content) < 10 * 2**20
+    result, peak, _ = _read_bounded(read_portfolio, "many.xlsx", content)
+    assert isinstance(result, ImportRefused) and "far more parts" in str(result)
+    assert peak < PEAK_MB, f"{peak:.0f} MB"
