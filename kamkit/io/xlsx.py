@@ -5,9 +5,10 @@ Not openpyxl, whose read-only mode still trusts what a file says about itself: i
 to the sheet's declared dimension (a 4.9 KB file claiming A1:XFD20000 took 2.6 GB), builds
 each row's XML whole, and parses every cell format before the first row (a 12 KB file with a
 million `<xf/>` took 645 MB and 33 s). Here the length of the list of parts and their
-unpacked sizes are checked before anything is read, the declared dimension and the styles are never read, and the XML streams
-through expat keeping no tree: memory holds the shared strings and one row. Without styles a
-date is Excel's day number; no importer reads dates. (openpyxl still writes kamkit's exports.)
+unpacked sizes are checked before anything is read, the declared dimension and the styles are
+never read, and the XML streams through expat keeping no tree: memory holds the shared strings
+and one row. Without styles a date is Excel's day number; no importer reads dates. (openpyxl
+still writes kamkit's exports.)
 """
 
 from __future__ import annotations
