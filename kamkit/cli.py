@@ -473,7 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     csub = c.add_subparsers(dest="cohort_command", required=True, metavar="ACTION")
     ca = csub.add_parser("add", help="add trainees; prints one personal link each")
     ca.add_argument("names", nargs="*", metavar="NAME")
-    ca.add_argument("--csv", help="a CSV file with a 'name' column")
+    ca.add_argument("--csv", help="a CSV or .xlsx file with a 'name' column")
     ca.add_argument("--cohort", help="workshop or group name")
     ca.add_argument("--date", help="the cohort's workshop date, YYYY-MM-DD")
     ca.add_argument("--manager", help="who reviews the cohort's work")
