@@ -334,7 +334,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_import_crm(args: argparse.Namespace) -> int:
     from kamkit.io.crm import add_to_map, read_contacts
-    from kamkit.io.spreadsheet import MAX_BYTES
+    from kamkit.io.spreadsheet import MAX_BYTES, printable
     from kamkit.steps.stakeholders import ID as MAP
 
     content = _read_file(args.file, MAX_BYTES)
@@ -347,12 +347,13 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
             raise NotFound(f"{trainee.name} has no account '{args.account}'.")
         doc = store.load_document(account.id, MAP)  # type: ignore[arg-type]
         preview = read_contacts(Path(args.file).name, content, doc, company=account.name)
-        print(f"{args.file}: {preview.flavour}; columns: "
-              + ", ".join(f"{theirs} -> {ours}" for theirs, ours in preview.mapping))
+        # the file's own text, escaped: a CRM file must not drive the terminal it is shown on
+        print(printable(f"{args.file}: {preview.flavour}; columns: "
+                        + ", ".join(f"{theirs} -> {ours}" for theirs, ours in preview.mapping)))
         for row in preview.rows:
             state = "ready" if row.ok else "left out: " + "; ".join(row.errors)
             extra = f" ({'; '.join(row.notes)})" if row.notes else ""
-            print(f"  row {row.line}: {row.name or '-'}: {state}{extra}")
+            print(printable(f"  row {row.line}: {row.name or '-'}: {state}{extra}"))
         ready = len(preview.ready)
         if not ready:
             if preview.rows:  # a file with contacts, none of them addable: say why, and fail

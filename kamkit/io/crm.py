@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from kamkit.errors import ImportRefused, KamkitError
-from kamkit.io.spreadsheet import numbered_rows
+from kamkit.io.spreadsheet import numbered_rows, printable
 from kamkit.models import Stakeholder, StakeholderMapDoc, new_id, one_line, parse
 
 __all__ = ["TEMPLATE_COLUMNS", "CrmRow", "CrmPreview", "read_contacts", "add_to_map",
@@ -104,8 +104,9 @@ def _flavour(headers: list[str]) -> str:
         return "kamkit template"
     raise ImportRefused(
         "kamkit does not recognise this file's columns ("
-        + ", ".join(h for h in headers if h)[:160] + "). It reads Salesforce and HubSpot contact "
-        "exports, or a template with the columns " + ", ".join(TEMPLATE_COLUMNS) + ".")
+        + printable(", ".join(h for h in headers if h)[:160]) + "). It reads Salesforce and "
+        "HubSpot contact exports, or a template with the columns "
+        + ", ".join(TEMPLATE_COLUMNS) + ".")
 
 
 def read_contacts(filename: str, content: bytes, existing: StakeholderMapDoc | None = None,

@@ -14,12 +14,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 from kamkit.errors import ImportRefused
 from kamkit.io.xlsx import Cells, sheet_cells
 
-__all__ = ["MAX_BYTES", "MAX_COLUMNS", "MAX_LINE", "MAX_ROWS", "numbered_rows",
+__all__ = ["MAX_BYTES", "MAX_COLUMNS", "MAX_LINE", "MAX_ROWS", "numbered_rows", "printable",
            "text_encoding"]
 
 MAX_BYTES = 10 * 2**20     # the file as handed in
@@ -63,6 +64,15 @@ def numbered_rows(filename: str, content: bytes, max_rows: int = MAX_ROWS
     if header is None:
         raise ImportRefused(f"{filename} is empty.")
     return header, rows
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from a file, safe to print on a terminal: each control character (C0, DEL, C1 - a
+    terminal may act on ESC or CSI) written out as \\xNN."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def _letters(column: int) -> str:

@@ -175,6 +175,24 @@ def test_the_command_previews_then_adds_only_with_yes(tmp_path, capsys):
             ["Anna Berg", "Tom Kurz"]
 
 
+@pytest.mark.parametrize("content", [
+    b"name,title\x1b]0;owned\x07,company\nAnn\x1b[2J,CFO,Nordwind\nBob,CTO\x1b[31m,Acme\x1b[0m\n",
+    b"foo\x1b[2J,bar\n1,2\n",
+], ids=["in names, titles and a header", "in the columns of a file kamkit does not know"])
+def test_the_command_prints_a_files_control_characters_escaped(tmp_path, capsys, content):
+    """A CRM file must not drive the facilitator's terminal (clear it, retitle it...)."""
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    main(["--db", db, "cohort", "add", "Ann"])
+    main(["--db", db, "account", "add", "Nordwind", "--trainee", "Ann"])
+    export = tmp_path / "contacts.csv"
+    export.write_bytes(content)
+    capsys.readouterr()
+    main(["--db", db, "import-crm", str(export), "--trainee", "Ann", "--account", "Nordwind"])
+    shown = capsys.readouterr()
+    assert "\\x1b" in shown.out + shown.err
+    assert not any(c in shown.out + shown.err for c in "\x1b\x07")
+
+
 @pytest.mark.parametrize(("theirs", "ours", "same"), [
     ("Nordwind Logistics GmbH", "Nordwind Logistics", True),
     ("Nordwind", "Nordwind Logistics GmbH", True),
