@@ -9,7 +9,6 @@ and without a terminal it refuses instead of hanging.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 from collections.abc import Sequence
@@ -242,14 +241,18 @@ def _print_links_file(path: Path) -> None:
 
 
 def _names_from(args: argparse.Namespace) -> list[str]:
+    from kamkit.io.spreadsheet import MAX_BYTES, numbered_rows
+    from kamkit.models import one_line
+
     names = list(args.names)
-    if args.csv:
-        with open(args.csv, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            key = next((f for f in reader.fieldnames or [] if f.strip().lower() == "name"), None)
-            if key is None:
-                raise InvalidInput(f"{args.csv}: needs a 'name' column.")
-            names += [row[key] for row in reader if (row.get(key) or "").strip()]
+    if args.csv:  # read as every importer reads (encodings, limits), CSV or .xlsx
+        header, rows = numbered_rows(args.csv, _read_file(args.csv, MAX_BYTES))
+        key = next((i for i, h in enumerate(header) if str(h or "").strip().lower() == "name"),
+                   None)
+        if key is None:
+            raise InvalidInput(f"{args.csv} needs a 'name' column.")
+        names += [one_line(str(cells[key])) for _, cells in rows
+                  if key < len(cells) and str(cells[key] or "").strip()]
     if not names:
         raise InvalidInput("Name at least one trainee, or give --csv FILE.")
     return names
@@ -369,11 +372,13 @@ def _export(store: Store, args: argparse.Namespace, fmt: str) -> str | bytes:
     return cohort_xlsx(session, rows, pseudonymise=args.pseudonymise)
 
 
-def _read_file(path: str) -> bytes:
+def _read_file(path: str, limit: int | None = None) -> bytes:
+    """The file's bytes; with a limit, no more than one byte past it (the importer refuses)."""
     from kamkit.errors import ImportRefused
 
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as fh:
+            return fh.read(-1 if limit is None else limit + 1)
     except OSError as exc:
         raise ImportRefused(f"Cannot read {path}: {exc.strerror}.") from None
 
@@ -383,7 +388,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     data = _read_file(args.file)
     with _store(args) as store:
-        trainee = import_workbook(store, data)
+        trainee = import_workbook(store, data, keep_login=args.keep_login)
         print(f"kamkit: imported {trainee.name} (id {trainee.id}) with "
               f"{_count(len(store.list_accounts(trainee.id)), 'account')}.")  # type: ignore
     return 0
@@ -391,20 +396,22 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_import_crm(args: argparse.Namespace) -> int:
     from kamkit.io.crm import add_to_map, read_contacts
+    from kamkit.io.spreadsheet import MAX_BYTES, printable
     from kamkit.steps.stakeholders import ID as MAP
 
-    content = _read_file(args.file)
+    content = _read_file(args.file, MAX_BYTES)
     with _store(args) as store:
         trainee = _find_trainee(store, args.trainee)
         account = _find_account(store, trainee, args.account)
         doc = store.load_document(account.id, MAP)  # type: ignore[arg-type]
         preview = read_contacts(Path(args.file).name, content, doc, company=account.name)
-        print(f"{args.file}: {preview.flavour}; columns: "
-              + ", ".join(f"{theirs} -> {ours}" for theirs, ours in preview.mapping))
+        # the file's own text, escaped: a CRM file must not drive the terminal it is shown on
+        print(printable(f"{args.file}: {preview.flavour}; columns: "
+                        + ", ".join(f"{theirs} -> {ours}" for theirs, ours in preview.mapping)))
         for row in preview.rows:
             state = "ready" if row.ok else "left out: " + "; ".join(row.errors)
             extra = f" ({'; '.join(row.notes)})" if row.notes else ""
-            print(f"  row {row.line}: {row.name or '-'}: {state}{extra}")
+            print(printable(f"  row {row.line}: {row.name or '-'}: {state}{extra}"))
         ready = len(preview.ready)
         if not ready:
             if preview.rows:  # a file with contacts, none of them addable: say why, and fail
@@ -589,7 +596,7 @@ def build_parser() -> argparse.ArgumentParser:
     csub = c.add_subparsers(dest="cohort_command", required=True, metavar="ACTION")
     ca = csub.add_parser("add", help="add trainees; prints one personal link each")
     ca.add_argument("names", nargs="*", metavar="NAME")
-    ca.add_argument("--csv", help="a CSV file with a 'name' column")
+    ca.add_argument("--csv", help="a CSV or .xlsx file with a 'name' column")
     ca.add_argument("--cohort", help="workshop or group name")
     ca.add_argument("--date", help="the cohort's workshop date, YYYY-MM-DD")
     ca.add_argument("--manager", help="who reviews the cohort's work")
@@ -646,6 +653,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("import", help="add a trainee's workbook from an exported JSON file")
     i.add_argument("file")
+    i.add_argument("--keep-login", action="store_true",
+                   help="keep the file's login: the workbook becomes that user's own")
     i.set_defaults(func=cmd_import)
 
     ic = sub.add_parser("import-crm", help="add contacts from a Salesforce or HubSpot export "

@@ -38,7 +38,9 @@ CONTENT_DIR = Path(__file__).parent / "content"
 
 
 class _Content(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # YAML's .inf and .nan are no weight or threshold
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -373,6 +375,12 @@ def _read_yaml(path: Path) -> object:
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
         reason = getattr(exc, "problem", None) or "not valid YAML"
         raise ContentError(str(path), where, reason) from None
+    except RecursionError:
+        raise ContentError(str(path), "(file)", "nested too deeply to read") from None
+    except ValueError as exc:  # a value YAML's resolver took for an int or a date, unreadable
+        reason = ("a number with too many digits (more than 4300)" if "digits" in str(exc)
+                  else f"a value cannot be read: {exc}")
+        raise ContentError(str(path), "(file)", reason) from None
 
 
 def load_yaml(path: Path, model: type[_M]) -> _M:

@@ -10,9 +10,11 @@ valid document - completeness is measured (each step's `progress`, `kamkit.steps
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,6 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from kamkit.errors import InvalidInput
 
@@ -30,17 +33,49 @@ __all__ = ["INFLUENCE_MIN", "INFLUENCE_MAX", "SUPPORT_MIN", "SUPPORT_MAX", "Trai
            "without_person", "with_person", "copy_of_person", "new_id", "with_team_member",
            "without_team_member", "IndicatorRating", "PlanItem", "Assessment", "RelationshipDoc",
            "Review", "ReviewStatus", "Attempt", "parse", "Items", "Level", "LongText", "Name",
-           "ShortText", "Swot", "parse_keeping", "Personal", "personal"]
+           "Ref", "ShortText", "Swot", "parse_keeping", "one_line", "Personal", "personal"]
 
 # The two rating scales of the Decision-Making Grid are part of the data model: saved maps depend on
 # them. Labels and the high-influence threshold live in content (kamkit/content/grid.yaml).
 INFLUENCE_MIN, INFLUENCE_MAX = 1, 5
 SUPPORT_MIN, SUPPORT_MAX = -2, 2
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=5000)]
+# Control characters (C0) have no place in what people and files hand in: PostgreSQL cannot
+# store a NUL, and a line break or an escape in a name rewrites the lines printed around it.
+# Text of several lines keeps its tabs, line breaks and carriage returns; one-line text none.
+_ONE_LINE = re.compile(r"[\x00-\x1f]")
+_SEVERAL_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_BREAKS = re.compile(r"[ \t\n\r]*[\t\n\r][ \t\n\r]*")
+_INPUT = {"input": True}  # parse()'s validation context: a person or a file hands this in
+
+
+def one_line(text: str) -> str:
+    """The text on one line: each line break or tab, with the spaces around it, one space."""
+    return _BREAKS.sub(" ", text).strip()
+
+
+def _without_controls(pattern: re.Pattern[str]) -> AfterValidator:
+    def check(value: str, info: ValidationInfo) -> str:
+        found = pattern.search(value)
+        if found is None:
+            return value
+        if not (info.context or {}).get("input"):  # read back from the store (saved before
+            # this rule) or built by kamkit: it still opens, without the characters
+            return pattern.sub("", one_line(value) if pattern is _ONE_LINE else value)
+        char = found.group()
+        what = ("a NUL character" if char == "\x00" else "a line break" if char in "\n\r"
+                else "a tab" if char == "\t" else f"a control character (U+{ord(char):04X})")
+        raise PydanticCustomError("control_character", "cannot hold {what}", {"what": what})
+    return AfterValidator(check)
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+                 _without_controls(_ONE_LINE)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200),
+                      _without_controls(_ONE_LINE)]
+LongText = Annotated[str, StringConstraints(max_length=5000), _without_controls(_SEVERAL_LINES)]
 Items = Annotated[list[ShortText], Field(max_length=50)]
+Ref = Annotated[str, _without_controls(_ONE_LINE)]  # an id, or a reference to one
 
 
 def _now() -> dt.datetime:
@@ -61,7 +96,9 @@ def personal(kind: Personal) -> dict[str, Any]:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=False)
+    # no infinity or NaN: JSON has no such number, so the store would keep it as null
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=False,
+                              allow_inf_nan=False)
 
 
 class Trainee(_Model):
@@ -128,7 +165,7 @@ class ProfileDoc(_Model):
     white_space: Items = Field(default_factory=list)
     competitors: Items = Field(default_factory=list)
     swot: Swot = Field(default_factory=Swot)
-    segmentation: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(
+    segmentation: dict[Ref, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=dict, description="criterion id -> 0-100 rating (content: segmentation)")
 
     @field_validator("spend_with_us")
@@ -171,8 +208,8 @@ class Stakeholder(_Model):
     wants: LongText = Field(default="", json_schema_extra=personal("about"))
     declared_agenda: LongText = Field(default="", json_schema_extra=personal("about"))
     personal_agenda: LongText = Field(default="", json_schema_extra=personal("about"))
-    reports_to: str | None = Field(default=None, json_schema_extra=personal("ref"))
-    influences: list[str] = Field(default_factory=list, json_schema_extra=personal("ref"))
+    reports_to: Ref | None = Field(default=None, json_schema_extra=personal("ref"))
+    influences: list[Ref] = Field(default_factory=list, json_schema_extra=personal("ref"))
     evidence: LongText = Field(default="", description="how do you know?",
                                json_schema_extra=personal("about"))
     verified_on: dt.date | None = None
@@ -203,8 +240,8 @@ class TeamMember(_Model):
 class PeerLink(_Model):
     """The relationship between one of ours and one of theirs: 1 vendor … 4 trusted advisor."""
 
-    ours: str
-    theirs: str = Field(json_schema_extra=personal("ref"))
+    ours: Ref
+    theirs: Ref = Field(json_schema_extra=personal("ref"))
     today: int | None = Field(default=None, ge=1, le=4)
     wanted: int | None = Field(default=None, ge=1, le=4)
 
@@ -318,7 +355,7 @@ class IndicatorRating(_Model):
 class PlanItem(_Model):
     """An indicator the trainee means to raise, and how."""
 
-    indicator: str
+    indicator: Ref
     action: LongText = ""
     owner: ShortText = ""
     due: dt.date | None = None
@@ -331,7 +368,7 @@ class Assessment(_Model):
     gut_feeling: int | None = Field(default=None, ge=0, le=100)
     feeling_reason: ShortText = ""
     feeling_locked: bool = Field(default=False, description="set when the evidence is opened")
-    ratings: dict[str, IndicatorRating] = Field(default_factory=dict)
+    ratings: dict[Ref, IndicatorRating] = Field(default_factory=dict)
     plan: list[PlanItem] = Field(default_factory=list, max_length=3)
 
     @property
@@ -390,13 +427,13 @@ class Attempt(_Model):
 
     id: int | None = None
     account_id: int
-    case_id: str
-    step: str
+    case_id: Ref
+    step: Ref
     attempt: int = Field(ge=1)
     score: float = Field(ge=0, le=100)
     passed: bool
     hints: int = Field(ge=0, description="hints shown (not explanations)")
-    wrong: list[str] = Field(default_factory=list)
+    wrong: list[Ref] = Field(default_factory=list)
     at: dt.datetime = Field(default_factory=_now)
 
 
@@ -415,15 +452,19 @@ _MESSAGES = {
     "int_parsing": "must be a whole number",
     "int_from_float": "must be a whole number",
     "float_parsing": "must be a number",
+    "finite_number": "must be a real number, not infinity or NaN",
     "date_from_datetime_parsing": "must be a real date (YYYY-MM-DD)",
     "date_parsing": "must be a real date (YYYY-MM-DD)",
     "literal_error": "must be one of {expected}",
     "string_pattern_mismatch": "is not in the expected form",
     "extra_forbidden": "is not a field kamkit knows",
+    "control_character": "cannot hold {what}; remove it",
 }
 
 
 def _label(loc: tuple[Any, ...]) -> str:
+    if loc[-1:] == ("[key]",):  # a mapping's key: the mapping's name, not the key
+        loc = loc[:-2]
     words = [str(p).replace("_pct", " %").replace("_", " ") for p in loc if not isinstance(p, int)]
     return (words[-1] if words else "").capitalize() or "This entry"
 
@@ -437,7 +478,7 @@ def _show(value: Any, quote: bool = False) -> str:
 def parse(model: type[_M], data: Any) -> _M:
     """Validate `data` as `model`, or raise `InvalidInput` that a trainee can read."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=_INPUT)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

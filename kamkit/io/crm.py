@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from kamkit.errors import ImportRefused, KamkitError
-from kamkit.io.portfolio import numbered_rows
-from kamkit.models import Stakeholder, StakeholderMapDoc, new_id, parse
+from kamkit.io.spreadsheet import numbered_rows, printable
+from kamkit.models import Stakeholder, StakeholderMapDoc, new_id, one_line, parse
 
 __all__ = ["TEMPLATE_COLUMNS", "CrmRow", "CrmPreview", "read_contacts", "add_to_map",
            "MAX_ROWS"]
@@ -104,8 +104,9 @@ def _flavour(headers: list[str]) -> str:
         return "kamkit template"
     raise ImportRefused(
         "kamkit does not recognise this file's columns ("
-        + ", ".join(h for h in headers if h)[:160] + "). It reads Salesforce and HubSpot contact "
-        "exports, or a template with the columns " + ", ".join(TEMPLATE_COLUMNS) + ".")
+        + printable(", ".join(h for h in headers if h)[:160]) + "). It reads Salesforce and "
+        "HubSpot contact exports, or a template with the columns "
+        + ", ".join(TEMPLATE_COLUMNS) + ".")
 
 
 def read_contacts(filename: str, content: bytes, existing: StakeholderMapDoc | None = None,
@@ -117,14 +118,15 @@ def read_contacts(filename: str, content: bytes, existing: StakeholderMapDoc | N
     flavour = _flavour(headers)
     columns = {k: headers.index(h) for k, h in _FLAVOURS[flavour].items() if h in headers}
     mapping = [(str(header[i]).strip(), _FIELD_WORDS.get(k, k)) for k, i in columns.items()]
-    known: dict[str, set[str]] = {}  # name -> emails seen with it ("" = none)
+    known = _Seen()
     for p in existing.people if existing else []:
-        _remember(known, p.name, p.email)
+        known.add(p.name, p.email)
     rows = []
     for line, cells in data:
         def get(key: str, cells: list[object] = cells) -> str:
             i = columns.get(key)
-            return str(cells[i] or "").strip() if i is not None and i < len(cells) else ""
+            # a line break inside a cell (Alt+Enter in Excel) is a space in a one-line field
+            return one_line(str(cells[i] or "")) if i is not None and i < len(cells) else ""
 
         name = get("name") or " ".join(x for x in (get("first"), get("last")) if x)
         row = CrmRow(line, name, get("title"), get("department"), get("email"),
@@ -140,19 +142,27 @@ def _norm(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip().casefold()
 
 
-def _remember(known: dict[str, set[str]], name: str, email: str) -> None:
-    known.setdefault(_norm(name), set()).add(email.casefold())
+@dataclass
+class _Seen:
+    """The people on the map and earlier in the file: each name with the emails seen with it
+    ("" = none), and every email - so each row is checked in constant time."""
 
+    names: dict[str, set[str]] = field(default_factory=dict)
+    emails: set[str] = field(default_factory=set)
 
-def _duplicate(known: dict[str, set[str]], name: str, email: str) -> str | None:
-    """Same email, or same name where an email cannot tell two people apart."""
-    email = email.casefold()
-    if email and any(email in emails for emails in known.values()):
-        return "already on the map or earlier in the file (same email)"
-    emails = known.get(_norm(name))
-    if emails is not None and (not email or "" in emails):
-        return "already on the map or earlier in the file (same name)"
-    return None
+    def add(self, name: str, email: str) -> None:
+        self.names.setdefault(_norm(name), set()).add(email.casefold())
+        self.emails.add(email.casefold())
+
+    def duplicate(self, name: str, email: str) -> str | None:
+        """Same email, or same name where an email cannot tell two people apart."""
+        email = email.casefold()
+        if email and email in self.emails:
+            return "already on the map or earlier in the file (same email)"
+        emails = self.names.get(_norm(name))
+        if emails is not None and (not email or "" in emails):
+            return "already on the map or earlier in the file (same name)"
+        return None
 
 
 def _map_words(row: CrmRow, level: str, role: str) -> None:
@@ -166,7 +176,7 @@ def _map_words(row: CrmRow, level: str, role: str) -> None:
             row.notes.append(f"role '{role}' left for you to set")
 
 
-def _check(row: CrmRow, company: str | None, known: dict[str, set[str]]) -> None:
+def _check(row: CrmRow, company: str | None, known: _Seen) -> None:
     if not row.name:
         row.errors.append("no name (first and last name are both empty)")
         return
@@ -176,11 +186,11 @@ def _check(row: CrmRow, company: str | None, known: dict[str, set[str]]) -> None
     if row.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", row.email):
         row.errors.append(f"'{row.email}' is not an email address")
         return
-    duplicate = _duplicate(known, row.name, row.email)
+    duplicate = known.duplicate(row.name, row.email)
     if duplicate:
         row.errors.append(duplicate)
         return
-    _remember(known, row.name, row.email)
+    known.add(row.name, row.email)
     try:
         parse(Stakeholder, {"id": "check", "name": row.name, "title": row.title,
                             "department": row.department, "email": row.email})

@@ -5,17 +5,17 @@ the rows without problems."""
 
 from __future__ import annotations
 
-import csv
-import io
+import math
 import re
 from dataclasses import dataclass, field
 
 from kamkit.errors import ImportRefused, KamkitError
-from kamkit.models import Account, ProfileDoc, parse
+from kamkit.io.spreadsheet import numbered_rows
+from kamkit.models import Account, ProfileDoc, one_line, parse
 from kamkit.session import Session
 from kamkit.steps.profile import ID as PROFILE
 
-__all__ = ["PortfolioRow", "read_portfolio", "add_portfolio", "numbered_rows", "MAX_ROWS"]
+__all__ = ["PortfolioRow", "read_portfolio", "add_portfolio", "MAX_ROWS"]
 
 MAX_ROWS = 500
 # accepted header spellings, compared lower-case with spaces/underscores/dashes removed
@@ -51,58 +51,18 @@ def _key(header: object) -> str | None:
 def _number(raw: object, what: str, errors: list[str]) -> float | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, int | float):
-        value = float(raw)
-    else:
-        text = re.sub(r"[\s,€$£¥]|EUR|USD|GBP|CHF", "", str(raw))
-        try:
-            value = float(text)
-        except ValueError:
-            errors.append(f"{what} '{str(raw)[:20]}' is not a number")
-            return None
+    try:
+        value = float(raw if isinstance(raw, int | float)
+                      else re.sub(r"[\s,€$£¥]|EUR|USD|GBP|CHF", "", str(raw)))
+    except (ValueError, OverflowError):  # not a number, or an integer past any float
+        value = math.nan
+    if not math.isfinite(value):  # "inf", "NaN" and "1e999" are floats, and no figure
+        errors.append(f"{what} '{str(raw)[:20]}' is not a number")
+        return None
     if value < 0:
         errors.append(f"{what} cannot be negative")
         return None
     return value
-
-
-def _table(filename: str, content: bytes) -> list[list[object]]:
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        try:
-            import openpyxl
-
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ImportRefused(f"{filename} could not be read as an Excel file "
-                                f"({exc.__class__.__name__}).") from None
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("latin-1")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        return [list(r) for r in reader]
-    except csv.Error as exc:  # stray line breaks or control characters inside a field
-        raise ImportRefused(f"{filename} could not be read as CSV near line {reader.line_num} "
-                            f"({exc}). Save it again as CSV (UTF-8) or as .xlsx.") from None
-
-
-def numbered_rows(filename: str, content: bytes, max_rows: int
-                  ) -> tuple[list[object], list[tuple[int, list[object]]]]:
-    """The header and the non-empty data rows, each with its line number as a spreadsheet shows
-    it (blank rows are skipped but still counted, so 'row 7' means row 7)."""
-    table = _table(filename, content)
-    filled = [(n, r) for n, r in enumerate(table, start=1) if any(str(c or "").strip() for c in r)]
-    if not filled:
-        raise ImportRefused(f"{filename} is empty.")
-    if len(filled) - 1 > max_rows:
-        raise ImportRefused(f"{filename} has {len(filled) - 1} rows; at most {max_rows} at once.")
-    return filled[0][1], filled[1:]
 
 
 def read_portfolio(filename: str, content: bytes, existing: set[str] | None = None
@@ -119,8 +79,8 @@ def read_portfolio(filename: str, content: bytes, existing: set[str] | None = No
     for line, cells in data:
         values = {k: cells[i] if i < len(cells) else None for i, k in enumerate(keys) if k}
         errors: list[str] = []
-        name = str(values.get("name") or "").strip()
-        row = PortfolioRow(line, name, str(values.get("industry") or "").strip(),
+        name = one_line(str(values.get("name") or ""))  # a line break in a cell: a space
+        row = PortfolioRow(line, name, one_line(str(values.get("industry") or "")),
                            _number(values.get("revenue"), "Revenue", errors),
                            _number(values.get("spend_with_us"), "Spend with us", errors),
                            _number(values.get("total_spend"), "Total spend", errors), errors)

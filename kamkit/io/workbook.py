@@ -87,32 +87,54 @@ class _Book(BaseModel):
     documents: dict[str, list[DocumentVersion]]
 
 
-def import_workbook(store: Store, text: str | bytes) -> Trainee:
+def import_workbook(store: Store, text: str | bytes, keep_login: bool = False) -> Trainee:
     """Check a workbook file completely, then add it to the store as a new trainee.
+
+    The trainee comes without the file's login unless `keep_login`: a login makes the workbook
+    that OS or JupyterHub user's own, and a file must not choose whose it becomes - the
+    facilitator does (`kamkit import --keep-login`).
 
     Raises ImportRefused (store unchanged) for a file that is not JSON, not a kamkit workbook,
     altered since export, or holding any invalid answer.
     """
-    try:
-        bundle = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise ImportRefused(f"This file is not readable JSON{where}; it may be damaged or "
-                            "not a kamkit workbook.") from None
+    bundle = _loaded(text)
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
         raise ImportRefused("This file is not a kamkit workbook export.")
     if bundle.get("format_version") != FORMAT_VERSION:
         raise ImportRefused(f"This workbook file uses format {bundle.get('format_version')!r}; "
                             f"this kamkit reads format {FORMAT_VERSION}.")
     body = {k: v for k, v in bundle.items() if k != "checksum"}
-    if bundle.get("checksum") != _checksum(body):
+    try:
+        checksum = _checksum(body)
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800"): JSON allows it, UTF-8 cannot
+        raise ImportRefused("This file holds text that is not valid Unicode, so it was not "
+                            "written by kamkit; it may be damaged. Export it again.") from None
+    if bundle.get("checksum") != checksum:
         raise ImportRefused("This workbook file was changed after it was exported (its checksum "
                             "does not match), so kamkit will not import it. Export it again.")
     trainee, books = _validated(body)
+    if not keep_login:
+        trainee = trainee.model_copy(update={"login": None})
     try:
         return store.restore_trainee(trainee, books)
     except InvalidInput as exc:
         raise ImportRefused(str(exc)) from None
+
+
+def _loaded(text: str | bytes) -> Any:
+    """The file's JSON, or ImportRefused saying why it cannot be read."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = f"line {exc.lineno}"
+    except RecursionError:
+        reason = "nested too deeply"
+    except UnicodeDecodeError:
+        reason = "not UTF-8 text"
+    except ValueError as exc:  # json reads integers through int(), which stops at 4300 digits
+        reason = "a number with too many digits" if "digits" in str(exc) else "an unreadable value"
+    raise ImportRefused(f"This file is not readable JSON ({reason}); it may be damaged or not "
+                        "a kamkit workbook.")
 
 
 def _validated(body: dict[str, Any]) -> tuple[Trainee, list[tuple[Account, dict[str, Any]]]]:

@@ -37,6 +37,29 @@ def test_cohort_add_from_csv_checks_every_name_before_adding_any(db, tmp_path, c
         assert s.list_trainees() == []
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+def test_cohort_add_reads_a_csv_as_excel_saves_it(db, tmp_path, capsys, encoding):
+    sheet = tmp_path / "people.csv"
+    sheet.write_bytes("Name;Email\r\nRené Müller;r@x\r\n\r\nZoë Ørsted;z@x\r\n".encode(encoding))
+    assert main(["--db", db, "cohort", "add", "--csv", str(sheet)]) == 0
+    with Store(db) as s:
+        assert sorted(t.name for t in s.list_trainees()) == ["René Müller", "Zoë Ørsted"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "Cannot read {csv}: No such file or directory."),
+    (b"Email\nr@x\n", "{csv} needs a 'name' column."),
+    (b"name\n" + b"x" * (11 * 2**20), "{csv} is larger than 10 MB"),
+    ("name\nКиїв\u0403\n".encode("cp1251") + b"\x81", "{csv} is not text kamkit can read"),
+])
+def test_cohort_add_from_a_csv_it_cannot_use_says_why(db, tmp_path, capsys, content, message):
+    sheet = tmp_path / "people.csv"
+    if content is not None:
+        sheet.write_bytes(content)
+    assert main(["--db", db, "cohort", "add", "--csv", str(sheet)]) == 1
+    assert capsys.readouterr().err.startswith("kamkit: " + message.format(csv=sheet))
+
+
 def test_demo_seeds_once_and_writes_the_demo_links(db, private_home, capsys):
     assert main(["--db", db, "demo", "--if-empty"]) == 0
     assert main(["--db", db, "demo", "--if-empty"]) == 0
@@ -75,11 +98,40 @@ def test_export_never_waits_for_a_terminal_that_is_not_there(db, tmp_path):
     assert done.returncode == 0 and json.loads(out.read_text())["trainee"]["name"] == "Ann"
 
 
+@pytest.mark.parametrize("flags, login", [([], None), (["--keep-login"], "ann")])
+def test_import_keeps_the_files_login_only_when_asked(db, tmp_path, capsys, flags, login):
+    with Store(db) as s:
+        s.add_trainee("Ann Lee", login="ann")
+    main(["--db", db, "export", "--trainee", "Ann Lee", "--output", str(tmp_path / "a.json")])
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert main(["--db", other, "import", str(tmp_path / "a.json"), *flags]) == 0
+    with Store(other) as s:
+        assert [(t.name, t.login) for t in s.list_trainees()] == [("Ann Lee", login)]
+
+
 def test_import_of_a_damaged_file_exits_1_with_a_message(db, tmp_path, capsys):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     assert main(["--db", db, "import", str(bad)]) == 1
     assert "not readable JSON" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
+    ('{"format": "kamkit-workbook", "format_version": 1, "name": "\\ud800"}',
+     "not valid Unicode"),
+    ('{"format": "kamkit-workbook", "format_version": 1, "n": 1' + "0" * 5000 + "}",
+     "number with too many digits"),
+], ids=["nested 200,000 deep", "a lone surrogate", "a 5,001-digit number"])
+def test_import_of_a_hostile_file_is_a_message_not_a_traceback(db, tmp_path, capsys, text,
+                                                              message):
+    bad = tmp_path / "bad.json"
+    bad.write_text(text)
+    assert main(["--db", db, "import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kamkit: This file") and message in err
+    with Store(db) as s:
+        assert s.list_trainees() == []
 
 
 def test_unknown_trainee_is_a_message_not_a_traceback(db, capsys):

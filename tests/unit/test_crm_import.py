@@ -124,6 +124,31 @@ def test_five_thousand_rows_are_previewed():
         add_to_map(StakeholderMapDoc(), preview)
 
 
+def test_a_control_character_leaves_the_row_out_and_a_line_break_in_a_cell_is_a_space():
+    content = (b'name,title,department\nAnn\x00Lee,CFO,\n'
+               b'Bob Roy,"Head of\r\nProcurement","Fin\tance"\nCy\x1bCo,,\n')
+    rows = read_contacts("x.csv", content).rows
+    assert [r.errors for r in rows] == [["Name cannot hold a NUL character; remove it "
+                                         "(got 'Ann\\x00Lee')"], [],
+                                        ["Name cannot hold a control character (U+001B); "
+                                         "remove it (got 'Cy\\x1bCo')"]]
+    assert (rows[1].title, rows[1].department) == ("Head of Procurement", "Fin ance")
+
+
+def test_twenty_thousand_contacts_are_checked_in_seconds():
+    """The limit's worth of contacts: each row is compared with those before it in constant
+    time (it took 14 s when each email was sought in every name's emails)."""
+    import time
+
+    rows = b"".join(b"P%d,Q%d,Buyer,,p%d@n.example,Nordwind,,\n" % (i, i, i)
+                    for i in range(20_000))
+    content = b"First Name,Last Name,Title,Department,Email,Account Name,Reports To\n" + rows
+    started = time.perf_counter()
+    preview = read_contacts("big.csv", content, company="Nordwind")
+    assert len(preview.ready) == 20_000
+    assert time.perf_counter() - started < 5
+
+
 def test_the_command_previews_then_adds_only_with_yes(tmp_path, capsys):
     db = f"sqlite:///{tmp_path / 'k.db'}"
     main(["--db", db, "cohort", "add", "Ann"])
@@ -148,6 +173,24 @@ def test_the_command_previews_then_adds_only_with_yes(tmp_path, capsys):
     with Store(db) as s:
         assert [p.name for p in s.get_document(account.id, "stakeholders").people] == \
             ["Anna Berg", "Tom Kurz"]
+
+
+@pytest.mark.parametrize("content", [
+    b"name,title\x1b]0;owned\x07,company\nAnn\x1b[2J,CFO,Nordwind\nBob,CTO\x1b[31m,Acme\x1b[0m\n",
+    b"foo\x1b[2J,bar\n1,2\n",
+], ids=["in names, titles and a header", "in the columns of a file kamkit does not know"])
+def test_the_command_prints_a_files_control_characters_escaped(tmp_path, capsys, content):
+    """A CRM file must not drive the facilitator's terminal (clear it, retitle it...)."""
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    main(["--db", db, "cohort", "add", "Ann"])
+    main(["--db", db, "account", "add", "Nordwind", "--trainee", "Ann"])
+    export = tmp_path / "contacts.csv"
+    export.write_bytes(content)
+    capsys.readouterr()
+    main(["--db", db, "import-crm", str(export), "--trainee", "Ann", "--account", "Nordwind"])
+    shown = capsys.readouterr()
+    assert "\\x1b" in shown.out + shown.err
+    assert not any(c in shown.out + shown.err for c in "\x1b\x07")
 
 
 @pytest.mark.parametrize(("theirs", "ours", "same"), [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -86,6 +87,28 @@ def test_validate_content_command_reports_ok_and_broken(trainer_folder, capsys):
     assert main(["validate-content", str(trainer_folder)]) == 1
     err = capsys.readouterr().err
     assert "steps.yaml: steps:" in err and "at least 1 item" in err
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("threshold: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply"),
+    ("threshold: " + "9" * 100_000 + "\n", "a number with too many digits"),
+    ("threshold: 2026-13-45\n", "month must be in 1..12"),
+], ids=["nested 100,000 deep", "a 100,000-digit integer", "a date with month 13"])
+def test_validate_content_names_the_file_it_cannot_read(tmp_path, capsys, text, reason):
+    (tmp_path / "segmentation.yaml").write_text(text)
+    assert main(["validate-content", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"kamkit: {tmp_path / 'segmentation.yaml'}: ") and reason in err
+
+
+@pytest.mark.parametrize("number", [".inf", ".nan"])
+def test_a_content_weight_of_infinity_or_nan_is_refused(trainer_folder, number):
+    path = trainer_folder / "segmentation.yaml"
+    text, count = re.subn(r"weight: [0-9.]+", f"weight: {number}", path.read_text(), count=1)
+    assert count == 1
+    path.write_text(text)
+    with pytest.raises(ContentError, match=r"segmentation.yaml: .*weight: .*finite number"):
+        load_framework(trainer_folder)
 
 
 def test_a_hint_about_a_field_the_profile_does_not_have_is_refused(trainer_folder):

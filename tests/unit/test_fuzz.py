@@ -1,17 +1,21 @@
 """Fuzzing what comes from outside: every model, every importer (CRM file, portfolio file,
-workbook JSON) and every content loader (framework YAML, cases, keys, quiz). Whatever arrives,
-the answer is one of kamkit's named errors with a readable message - never a crash."""
+cohort file, workbook JSON) and every content loader (framework YAML, cases, keys, quiz).
+Whatever arrives, the answer is one of kamkit's named errors with a readable message - never
+a crash."""
 
 from __future__ import annotations
 
+import io
 import json
 import string
+import zipfile
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kamkit import models
+from kamkit.cli import main
 from kamkit.errors import KamkitError
 from kamkit.frameworks import CONTENT_DIR, FILES, load_part
 from kamkit.io.crm import read_contacts
@@ -61,13 +65,50 @@ def test_every_model_accepts_or_names_the_problem(model, data):
 
 csv_cells = st.text(alphabet=string.printable + "äöüéß€\u0000\ufeff", max_size=40)
 
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _workbook(sheet: str, strings: str = "<si><t>name</t></si>") -> bytes:
+    """A workbook's parts around the XML of its first sheet (and of its shared strings)."""
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = {
+        "_rels/.rels": f'<Relationships xmlns="{pkg}"><Relationship Id="r1" Type="{rel}/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{_MAIN}" xmlns:r="{rel}"><sheets><sheet name="S" '
+        'sheetId="1" r:id="r1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{pkg}"><Relationship Id="r1" '
+        f'Type="{rel}/worksheet" Target="s.xml"/><Relationship Id="r2" Type="{rel}/'
+        'sharedStrings" Target="t.xml"/></Relationships>',
+        "xl/t.xml": f'<sst xmlns="{_MAIN}">{strings}</sst>',
+        "xl/s.xml": sheet,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as book:
+        for name, text in parts.items():
+            book.writestr(name, text.encode("utf-8", "surrogatepass"))
+    return out.getvalue()
+
+
+def _sheet(rows: str) -> str:
+    return f'<worksheet xmlns="{_MAIN}"><sheetData>{rows}</sheetData></worksheet>'
+
+
+# sheet XML from pieces a sheet has, in any order and any number: well-formed or not
+sheet_xml = st.lists(st.sampled_from(['<row r="1">', '<row r="3">', "<row>", "</row>",
+                                      '<c r="A1" t="s">', '<c t="inlineStr">', "<c>", "</c>",
+                                      "<v>0</v>", "<v>7</v>", "<v>-1.5e3</v>", "<v>x</v>",
+                                      "<is><t>Acme</t></is>", "<c/>", '<c r="XFD1"/>'])
+                     | st.text(max_size=20), max_size=30).map(lambda parts: _sheet("".join(parts)))
+excel_files = sheet_xml.map(_workbook)
+
 
 @FUZZ
 @given(header=st.lists(st.sampled_from(["First Name", "Last Name", "Title", "Email", "Account Name",
                                         "Name", "Company", "Job Title", "Role", "x", ""])
                        | csv_cells, max_size=8),
        rows=st.lists(st.lists(csv_cells, max_size=8), max_size=6),
-       junk=st.binary(max_size=200), use_junk=st.booleans(),
+       junk=st.binary(max_size=200) | excel_files, use_junk=st.booleans(),
        name=st.sampled_from(["contacts.csv", "contacts.xlsx", "x.txt", "report.CSV"]))
 @example(header=[], rows=[], junk=b"\r\x00", use_junk=True, name="contacts.csv")  # was a crash
 def test_the_crm_import_reads_or_refuses_any_file(header, rows, junk, use_junk, name):
@@ -84,7 +125,7 @@ def test_the_crm_import_reads_or_refuses_any_file(header, rows, junk, use_junk, 
 @given(header=st.lists(st.sampled_from(["Name", "Industry", "Revenue", "Spend with us",
                                         "Total spend", "?"]) | csv_cells, max_size=6),
        rows=st.lists(st.lists(csv_cells | st.integers().map(str), max_size=6), max_size=6),
-       junk=st.binary(max_size=300), use_junk=st.booleans(),
+       junk=st.binary(max_size=300) | excel_files, use_junk=st.booleans(),
        name=st.sampled_from(["portfolio.csv", "portfolio.xlsx", "p.ods"]))
 def test_the_portfolio_import_reads_or_refuses_any_file(header, rows, junk, use_junk, name):
     text = "\n".join(",".join(json.dumps(c) for c in r) for r in [header, *rows])
@@ -93,6 +134,112 @@ def test_the_portfolio_import_reads_or_refuses_any_file(header, rows, junk, use_
         read_portfolio(name, content)
     except KamkitError as exc:
         _readable(exc)
+
+
+@FUZZ
+@given(content=st.binary(max_size=300) | excel_files
+       | st.lists(st.text(max_size=30), max_size=8).map(
+           lambda names: "\n".join(["name", *names]).encode("utf-8", "surrogatepass")),
+       name=st.sampled_from(["trainees.csv", "trainees.xlsx"]))
+def test_the_cohort_import_adds_or_refuses_any_file(content, name, tmp_path, capsys):
+    path = tmp_path / name
+    path.write_bytes(content)
+    code = main(["--db", "sqlite://", "cohort", "add", "--csv", str(path)])
+    err = capsys.readouterr().err
+    assert code in (0, 1)
+    if code:
+        assert err.startswith("kamkit: ") and "Traceback" not in err
+
+
+_XLSX_BAD = {  # what zipfile, zlib and expat raise, each from a small file
+    "not a zip (BadZipFile)": b"PK\x03\x04" + b"\x00" * 40,
+    "no workbook part (KeyError)": None,
+    "XML cut short (ExpatError)": _workbook(_sheet("<row><c><v>1</v></c>")[:-25]),
+    "an entity bomb (DOCTYPE)": _workbook('<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b '
+                                          '"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                                          + _sheet('<row><c t="inlineStr"><is><t>&b;</t></is>'
+                                                   "</c></row>")),
+    "a cell reference past XFD (ValueError)": _workbook(_sheet('<row><c r="XFDA1"><v>1</v></c>'
+                                                               "</row>")),
+    "a row number that is no number": _workbook(_sheet('<row r="x"><c><v>1</v></c></row>')),
+    "row 2,000,000": _workbook(_sheet('<row r="2000000"><c><v>1</v></c></row>')),
+    "a shared string that is not there (IndexError)":
+        _workbook(_sheet('<row><c t="s"><v>9</v></c></row>')),
+    "a 5,000-digit number": _workbook(_sheet("<row><c><v>1" + "0" * 5000 + "</v></c></row>")),
+    "a damaged deflate stream (zlib.error)": None,
+}
+
+
+def _damaged_deflate() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/workbook.xml", "x" * 1000)
+    data = bytearray(out.getvalue())
+    start = 30 + len("xl/workbook.xml")  # past the local header: the compressed bytes
+    data[start:start + 4] = b"\xff\xff\xff\xff"
+    return bytes(data)
+
+
+def _not_a_workbook() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as book:
+        book.writestr("hello.txt", "a zip, but no workbook in it")
+    return out.getvalue()
+
+
+_XLSX_BAD["a damaged deflate stream (zlib.error)"] = _damaged_deflate()
+_XLSX_BAD["no workbook part (KeyError)"] = _not_a_workbook()
+_CSV_BAD = {
+    "bytes Windows-1252 leaves undefined": b"name\nA\x81\x8d\x8f\x90\x9d\n",
+    "half a UTF-16 letter": b"\xff\xfen\x00a\x00m\x00e\x00\n",
+    "a field past csv's limit": b'name\n"' + b"x" * 200_000 + b'"\n',
+    "a line of three million commas": b"name\n" + b"," * 3_000_000,
+    "a value in column 201": b"name" + b",x" * 200 + b"\nAcme\n",
+    "NUL and escapes in a name": b"name\nAnn\x00Lee\nBob\x1b[2J\n",
+}
+HOSTILE_SHEETS = [(f"bad.{'xlsx' if kind == 'x' else 'csv'}", what, content)
+                  for kind, table in (("x", _XLSX_BAD), ("c", _CSV_BAD))
+                  for what, content in table.items()]
+
+
+@pytest.mark.parametrize("importer", ["crm", "portfolio", "cohort"])
+@pytest.mark.parametrize("name, what, content", HOSTILE_SHEETS,
+                         ids=[what for _, what, _ in HOSTILE_SHEETS])
+def test_every_spreadsheet_importer_names_the_problem_in_a_hostile_file(importer, name, what,
+                                                                        content, tmp_path,
+                                                                        capsys):
+    """Issue 16: what each importer met with a traceback before, or read without a word."""
+    if importer == "cohort":
+        path = tmp_path / name
+        path.write_bytes(content)
+        code = main(["--db", "sqlite://", "cohort", "add", "--csv", str(path)])
+        err = capsys.readouterr().err
+        assert code == 1 and err.startswith("kamkit: ") and "Traceback" not in err
+        return
+    read = read_contacts if importer == "crm" else read_portfolio
+    try:
+        result = read(name, content)
+    except KamkitError as exc:
+        _readable(exc)
+        return
+    rows = result if isinstance(result, list) else result.rows  # read: each bad row says why
+    assert rows and all(r.errors for r in rows), what
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 200_000 + "]" * 200_000,
+    '{"format": "kamkit-workbook", "format_version": 1, "name": "\\ud800"}',
+    '{"format": "kamkit-workbook", "format_version": 1, "n": 1' + "0" * 5000 + "}",
+    '{"format": "kamkit-workbook", "format_version": 1, "n": NaN, "m": -Infinity}',
+    "\ufeff{}", b"\xff\xfe{\x00}\x00", b"\xed\xa0\x80",
+], ids=["nested 200,000 deep", "a lone surrogate", "a 5,001-digit number", "NaN and Infinity",
+        "a BOM", "UTF-16", "a surrogate in UTF-8 bytes"])
+def test_workbook_import_of_a_hostile_file_is_refused_plainly(text):
+    with Store("sqlite://") as store:
+        with pytest.raises(KamkitError) as exc:
+            import_workbook(store, text)
+        _readable(exc.value)
+        assert store.list_trainees() == []
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from kamkit.errors import InvalidInput
 from kamkit.models import (
     PeerLink,
     ProfileDoc,
+    RelationshipDoc,
     Stakeholder,
     StakeholderMapDoc,
     TeamMember,
@@ -49,6 +50,54 @@ def test_share_of_wallet_follows_from_spend():
 def test_impossible_date_is_refused_readably():
     with pytest.raises(InvalidInput, match="Next renewal must be a real date"):
         parse(ProfileDoc, {"next_renewal": "2026-02-30"})
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), "Infinity", "inf",
+                                   "NaN", 1e308 * 10])
+@pytest.mark.parametrize("field", ["revenue_with_us", "total_category_spend", "segmentation"])
+def test_infinity_and_nan_are_refused_not_kept_as_nothing(field, value):
+    """JSON writes them as null: accepted, a figure would silently become 'not given'."""
+    data = {field: {"fit": value} if field == "segmentation" else value}
+    with pytest.raises(InvalidInput, match="must be a real number, not infinity or NaN") as err:
+        parse(ProfileDoc, data)
+    assert err.value.field.startswith(field)
+
+
+@pytest.mark.parametrize("model, data, field, message", [
+    (Trainee, {"name": "Ann\x00Lee"}, "name", "Name cannot hold a NUL character"),
+    (Trainee, {"name": "Ann", "login": "ann\x1b[31m"}, "login",
+     r"Login cannot hold a control character \(U\+001B\)"),
+    (Stakeholder, {"id": "p1", "name": "Bob\nEvil"}, "name", "Name cannot hold a line break"),
+    (Stakeholder, {"id": "p1", "name": "Bob", "title": "CFO\tx"}, "title",
+     "Title cannot hold a tab"),
+    (Stakeholder, {"id": "p1", "name": "Bob", "needs": "one\x00two"}, "needs",
+     "Needs cannot hold a NUL character"),
+    (ProfileDoc, {"pressures": ["ok", "ba\x0bd"]}, "pressures.1",
+     r"Pressures cannot hold a control character \(U\+000B\)"),
+    (RelationshipDoc, {"plan": [{"indicator": "x\x00"}]}, "plan.0.indicator",
+     "Indicator cannot hold a NUL character"),
+    (RelationshipDoc, {"ratings": {"x\x00": {"level": 1}}}, "ratings.x\x00.[key]",
+     "Ratings cannot hold a NUL character"),
+], ids=["NUL in a name", "escape in a login", "line break in a name", "tab in a title",
+        "NUL in long text", "vertical tab in a list item", "NUL in a reference",
+        "NUL in a mapping's key"])
+def test_control_characters_are_refused_naming_the_field(model, data, field, message):
+    with pytest.raises(InvalidInput, match=f"^{message}; remove it") as err:
+        parse(model, data)
+    assert err.value.field == field
+
+
+def test_long_text_keeps_its_line_breaks_and_tabs():
+    person = parse(Stakeholder, {"id": "p1", "name": "Bob", "needs": "one\r\n\ttwo\n"})
+    assert person.needs == "one\r\n\ttwo\n"
+
+
+def test_work_saved_before_the_rule_still_opens_without_the_control_characters():
+    """What the store already holds is read back, not refused: it loses the characters."""
+    saved = ('{"people": [{"id": "p1", "name": "Bob\\u0000", "title": "Head of\\nSales",'
+             ' "needs": "a\\u0007\\nb"}]}')
+    person = StakeholderMapDoc.model_validate_json(saved).people[0]
+    assert (person.name, person.title, person.needs) == ("Bob", "Head of Sales", "a\nb")
 
 
 def test_every_problem_is_reported_with_its_field():

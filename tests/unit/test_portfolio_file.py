@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -34,6 +35,30 @@ def test_every_row_is_checked_and_explained():
         7: "'acme' is already in your accounts or earlier in the file",
     }
     assert rows[0].revenue == 1_200_000
+
+
+def test_infinity_is_not_a_revenue():
+    rows = read_portfolio("p.csv", b"name,revenue,total spend\n"
+                          b"Acme,inf,1\nBeta,1,NaN\nGamma,1e999,1\n")
+    assert [r.errors for r in rows] == [["Revenue 'inf' is not a number"],
+                                        ["Total spend 'NaN' is not a number"],
+                                        ["Revenue '1e999' is not a number"]]
+    book = openpyxl.Workbook()
+    book.active.append(["name", "revenue"])
+    book.active.append(["Acme", 12345])
+    plain, huge = io.BytesIO(), io.BytesIO()
+    book.save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(huge, "w") as target:
+        for item in source.infolist():  # an Excel integer too large for any float
+            target.writestr(item, source.read(item).replace(b">12345<", b">1" + b"0" * 400 + b"<"))
+    assert read_portfolio("p.xlsx", huge.getvalue())[0].errors == [
+        "Revenue '10000000000000000000' is not a number"]
+
+
+def test_a_control_character_in_a_name_leaves_the_row_out():
+    rows = read_portfolio("p.csv", b'name,industry\nAc\x00me,x\n"Beta\nGmbH","Food\r\nRetail"\n')
+    assert rows[0].errors == ["Name cannot hold a NUL character; remove it (got 'Ac\\x00me')"]
+    assert (rows[1].ok, rows[1].name, rows[1].industry) == (True, "Beta GmbH", "Food Retail")
 
 
 def test_names_already_in_the_portfolio_are_refused():

@@ -70,17 +70,45 @@ def test_an_invalid_answer_deep_inside_is_refused_even_with_a_valid_checksum(oth
     assert other.list_trainees() == []
 
 
+def test_infinity_in_a_file_is_refused_not_imported_as_nothing(other, exported):
+    """A forger who recomputes the checksum: JSON's Infinity is no figure kamkit keeps."""
+    bundle = json.loads(exported)
+    nordwind = next(a for a in bundle["accounts"] if a["name"] == "Nordwind Logistics")
+    nordwind["documents"]["profile"][-1]["data"]["revenue_with_us"] = float("inf")
+    body = {k: v for k, v in bundle.items() if k != "checksum"}
+    bundle["checksum"] = _checksum(body)
+    text = json.dumps(bundle)
+    assert '"revenue_with_us": Infinity' in text
+    with pytest.raises(ImportRefused, match="Revenue with us must be a real number, not "
+                                            "infinity or NaN"):
+        import_workbook(other, text)
+    assert other.list_trainees() == []
+
+
 def test_not_a_workbook_file_is_refused(other):
     with pytest.raises(ImportRefused, match="not a kamkit workbook"):
         import_workbook(other, '{"hello": 1}')
 
 
-def test_importing_twice_for_a_login_is_refused_and_changes_nothing(store, other, today):
+def test_an_imported_workbook_never_brings_its_own_login(store, other, today):
+    """A file could make itself the workbook of another OS user (whoever 'login' names) -
+    unless the facilitator says so (kamkit import --keep-login)."""
     seed_demo(store, today)
     me = next(t for t in store.list_trainees() if t.login)
     text = dumps(export_trainee(store, me.id))
-    import_workbook(other, text)
+    assert import_workbook(other, text).login is None
+    assert import_workbook(other, text).login is None  # and so twice is two trainees
+    kept = import_workbook(other, text, keep_login=True)
+    assert kept.login == me.login
+    assert other.get_trainee_by_login(me.login).id == kept.id
+
+
+def test_importing_twice_keeping_the_login_is_refused_and_changes_nothing(store, other, today):
+    seed_demo(store, today)
+    me = next(t for t in store.list_trainees() if t.login)
+    text = dumps(export_trainee(store, me.id))
+    import_workbook(other, text, keep_login=True)
     before = _snapshot(other)
     with pytest.raises(ImportRefused, match="already in the workbook"):
-        import_workbook(other, text)
+        import_workbook(other, text, keep_login=True)
     assert _snapshot(other) == before
