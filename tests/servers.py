@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -120,3 +122,26 @@ def check_logs(srv: Server) -> None:
     ours = [block for block in logs.split("Traceback (most recent call last)")[1:]
             if package in block.split("\n[")[0]]
     assert "Exception in callback" not in logs and not ours, logs[-4000:]
+
+
+def on_demo_store(tmp_path_factory, kind: type[Server] = Server, name: str = "served") -> Server:
+    """A server of `kind` (not started yet) on a fresh demo store, serving a copy of kamkit's
+    whole notebook folder - the manager's pages included: kamkit serve must leave those out by
+    itself."""
+    home = tmp_path_factory.mktemp(name)
+    notebooks = tmp_path_factory.mktemp(f"{name}-notebooks")
+    shutil.copytree(ROOT / "notebooks", notebooks, dirs_exist_ok=True)
+    srv = kind(home, notebooks)
+    srv.kamkit("--db", srv.db, "demo")  # creates the store
+    return srv
+
+
+@contextlib.contextmanager
+def serving(srv: Server):
+    """`srv` started, then stopped; what it logged while serving is checked at the end."""
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+    check_logs(srv)

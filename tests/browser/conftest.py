@@ -4,12 +4,11 @@ Missing Chromium fails the layer - it is never skipped."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, ReviewServer, Server, check_logs, loopback
+from tests.servers import ReviewServer, Server, loopback, on_demo_store, serving
 
 CHROMIUM = os.environ.get("KAMKIT_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -18,25 +17,14 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 @pytest.fixture(scope="module")
 def review_server(server):
-    srv = ReviewServer(server)
-    srv.start()
-    yield srv
-    srv.stop()
-    check_logs(srv)
+    with serving(ReviewServer(server)) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    home = tmp_path_factory.mktemp("served-home")
-    notebooks = tmp_path_factory.mktemp("served-notebooks")
-    # the whole folder, manager pages included: kamkit serve must leave those out by itself
-    shutil.copytree(ROOT / "notebooks", notebooks, dirs_exist_ok=True)
-    srv = Server(home, notebooks)
-    srv.kamkit("--db", srv.db, "demo")  # creates the store
-    srv.start()
-    yield srv
-    srv.stop()
-    check_logs(srv)
+    with serving(on_demo_store(tmp_path_factory, Server, "served-home")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

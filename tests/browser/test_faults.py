@@ -8,14 +8,13 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 
 import psutil
 import pytest
 from helpers import field, open_step, personal_links, trainee_with_account
 
 from kamkit.store import Store
-from tests.servers import ROOT, Server, check_logs
+from tests.servers import Server, check_logs, on_demo_store, serving
 
 KILLS = int(os.environ.get("KAMKIT_KILLS", "20"))
 BANNER = "#kamkit-connection-lost"
@@ -29,22 +28,10 @@ class RoomServer(Server):
                 "--reclaim-after", "2", "--notebooks", str(self.notebooks)]
 
 
-def _served(tmp_path_factory, kind: type[Server], name: str) -> Server:
-    home = tmp_path_factory.mktemp(name)
-    notebooks = tmp_path_factory.mktemp(f"{name}-notebooks")
-    shutil.copytree(ROOT / "notebooks", notebooks, dirs_exist_ok=True)
-    srv = kind(home, notebooks)
-    srv.kamkit("--db", srv.db, "demo")
-    srv.start()
-    return srv
-
-
 @pytest.fixture(scope="module")
 def faulty(tmp_path_factory):
-    srv = _served(tmp_path_factory, Server, "faults-home")
-    yield srv
-    srv.stop()
-    check_logs(srv)
+    with serving(on_demo_store(tmp_path_factory, Server, "faults-home")) as srv:
+        yield srv
 
 
 def _kernel(page) -> psutil.Process:
@@ -130,7 +117,8 @@ def test_a_restarted_server_lets_trainees_reload_and_carry_on(faulty, page):
 
 def test_a_full_room_says_so_and_opens_the_workbook_once_a_seat_is_free(
         tmp_path_factory, browser, page):
-    srv = _served(tmp_path_factory, RoomServer, "room-home")
+    srv = on_demo_store(tmp_path_factory, RoomServer, "room-home")
+    srv.start()
     try:
         links = personal_links(srv, "Sam First", "Noor Second")
         first = browser.new_context()

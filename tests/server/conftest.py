@@ -3,11 +3,9 @@ spoken to as a script or an attacker would: plain HTTP and websockets, no browse
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.servers import ROOT, ReviewServer, Server, check_logs
+from tests.servers import ReviewServer, Server, on_demo_store, serving
 
 UNCONNECTED_AFTER = 3  # seconds; the default is two minutes
 
@@ -22,21 +20,11 @@ class WorkshopServer(Server):
 
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory):
-    home = tmp_path_factory.mktemp("workshop-home")
-    notebooks = tmp_path_factory.mktemp("workshop-notebooks")
-    shutil.copytree(ROOT / "notebooks", notebooks, dirs_exist_ok=True)
-    srv = WorkshopServer(home, notebooks)
-    srv.kamkit("--db", srv.db, "demo")
-    srv.start()
-    yield srv
-    srv.stop()
-    check_logs(srv)
+    with serving(on_demo_store(tmp_path_factory, WorkshopServer, "workshop-home")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
 def review(workshop):
-    srv = ReviewServer(workshop)
-    srv.start()
-    yield srv
-    srv.stop()
-    check_logs(srv)
+    with serving(ReviewServer(workshop)) as srv:
+        yield srv
