@@ -4,6 +4,8 @@ framework. Views receive it and read and write only through it, never the databa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel
 
 from kamkit.checking import Feedback
@@ -15,7 +17,16 @@ from kamkit.scoring.progress import StepProgress, resume_step
 from kamkit.steps import Docs, check_framework, for_framework
 from kamkit.store import Store
 
-__all__ = ["Session"]
+__all__ = ["Session", "Basis"]
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What an edited document is based on: its account, and the version it was opened at
+    (0: nothing saved yet)."""
+
+    account_id: int
+    version: int
 
 
 class Session:
@@ -32,9 +43,6 @@ class Session:
         self.framework = framework or default_framework()
         check_framework(self.framework)  # content that does not fit the steps: said at once
         self.account = account
-        #: (account id, step) -> the version this page loaded or last saved: what its next
-        #: save is based on, so a page left behind never overwrites newer work
-        self._based_on: dict[tuple[int, str], int] = {}
 
     # -- accounts: always this trainee's own -------------------------------------------------
 
@@ -77,24 +85,25 @@ class Session:
     # -- the current account's step documents ------------------------------------------------
 
     def load(self, step: str) -> BaseModel:
-        """The step's latest saved document for the current account (empty if not started);
-        this page's next save of the step is based on it."""
+        """The step's latest saved document for the current account (empty if not started)."""
+        return self.store.load_document(self._current().id, step)  # type: ignore[arg-type]
+
+    def open_step(self, step: str) -> tuple[BaseModel, Basis]:
+        """The step's latest document for editing, with what its saves are based on (the
+        account and the version): a page left behind never overwrites newer work, and a save
+        held for a retry goes to the account it was typed for."""
         account_id: int = self._current().id  # type: ignore[assignment]
         doc, version = self.store.load_document_version(account_id, step)
-        self._based_on[(account_id, step)] = version
-        return doc
+        return doc, Basis(account_id, version)
 
-    def save(self, step: str, doc: BaseModel) -> int:
-        """Validate and keep a new version; returns the version number. Raises SaveFailed, or
-        OutOfDate when another page saved the step since this one loaded it (the save is then
-        kept in the history, not made current). A step this page never loaded is saved as it
-        always was: on top of whatever is current."""
-        account_id: int = self._current().id  # type: ignore[assignment]
-        key = (account_id, step)
-        version = self.store.save_document(account_id, step, doc,
-                                           based_on=self._based_on.get(key))
-        self._based_on[key] = version
-        return version
+    def save(self, step: str, doc: BaseModel, basis: Basis | None = None) -> int:
+        """Validate and keep a new version; returns its number. With the `basis` the document
+        was opened on (`open_step`), it goes to that account, and raises OutOfDate when another
+        page saved the step since (the save is kept apart, not made current). Raises
+        SaveFailed when the store cannot write."""
+        if basis is None:
+            return self.store.save_document(self._current().id, step, doc)  # type: ignore
+        return self.store.save_document(basis.account_id, step, doc, based_on=basis.version)
 
     def documents(self, account: Account | None = None) -> Docs:
         """Every workbook step's latest document of `account` (default: the current one) - a

@@ -306,11 +306,10 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs):
             stale = based_on is not None and based_on != latest
             version = self._append(conn, account_id, step, payload, _now(), stale=stale)
         if stale:
-            raise OutOfDate(f"This page no longer shows your latest work: version {latest} was "
-                            "saved from another page or tab since it opened. What you changed "
-                            f"here is kept in the history (version {version}) but not made "
-                            "your latest. Reload the page to carry on from your latest work.",
-                            version)
+            raise OutOfDate("This step was changed in another tab or window since this page "
+                            "opened, so what you change here is kept aside, not saved as your "
+                            "latest work. Copy anything you want to keep, then reload the "
+                            "page.", version)
         return version
 
     @staticmethod

@@ -47,7 +47,8 @@ class ProfileApp(widgets.VBox):
     def __init__(self, session: Session) -> None:
         self.session = session
         self.framework = session.framework
-        self.doc: ProfileDoc = session.load(STEP)  # type: ignore[assignment]
+        doc, self.basis = session.open_step(STEP)
+        self.doc: ProfileDoc = doc  # type: ignore[assignment]
         self._loading = False
         self._create_fields()
         self._create_sections()
@@ -129,7 +130,7 @@ class ProfileApp(widgets.VBox):
 
     def _create_results(self) -> None:
         self.save_status = Message()
-        self.keeper = Keeper(self.session.save, STEP, self.save_status)
+        self.keeper = Keeper(self.session.save, STEP, self.save_status, self.basis)
         self.completeness = widgets.HTML()
         self.hints = widgets.HTML()
         self.matrix = widgets.HTML()

@@ -80,11 +80,12 @@ class RelationshipApp(widgets.VBox):
     def __init__(self, session: Session) -> None:
         self.session = session
         self.framework = session.framework
-        self.doc: RelationshipDoc = session.load(STEP)  # type: ignore[assignment]
+        doc, self.basis = session.open_step(STEP)
+        self.doc: RelationshipDoc = doc  # type: ignore[assignment]
         self.known = known(session.documents(), self.framework)
         self._loading = False
         self.save_status = Message()
-        self.keeper = Keeper(session.save, STEP, self.save_status)
+        self.keeper = Keeper(session.save, STEP, self.save_status, self.basis)
         self._create_feeling()
         self.cards = {i.id: EvidenceCard(i) for i in self.framework.relationship.indicators}
         for card in self.cards.values():

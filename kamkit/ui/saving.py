@@ -15,10 +15,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from pydantic import BaseModel
 
 from kamkit.errors import OutOfDate, SaveFailed
+from kamkit.session import Basis
 from kamkit.ui.components import Message
 
 __all__ = ["Keeper", "RETRY_SECONDS"]
@@ -30,13 +32,15 @@ RETRY_SECONDS = 5.0
 class Keeper:
     """Saves one step's documents for a view, holding any the store refused until it takes them.
 
-    `save(step, doc) -> version` is the session's save; `message` is the view's save status.
+    `save(step, doc, basis) -> version` is the session's save; `message` is the view's save
+    status; `basis` is what the view's document was opened on (`Session.open_step`).
     """
 
-    def __init__(self, save: Callable[[str, BaseModel], int], step: str,
-                 message: Message) -> None:
+    def __init__(self, save: Callable[[str, BaseModel, Basis], int], step: str,
+                 message: Message, basis: Basis) -> None:
         self._save = save
         self.step = step
+        self.basis = basis  # what the next save is based on: the view's account and version
         self.message = message
         self.unsaved: BaseModel | None = None   # what the store does not have yet
         self._timer: asyncio.TimerHandle | None = None
@@ -49,8 +53,8 @@ class Keeper:
         person told, and a retry scheduled) or kept it as out of date (the person told to
         reload)."""
         try:
-            version = self._save(self.step, doc)
-        except OutOfDate as exc:  # stored, in the history: nothing to hold or retry
+            version = self._save(self.step, doc, self.basis)
+        except OutOfDate as exc:  # kept apart in the store: nothing to hold or retry
             self.unsaved = None
             self._cancel()
             self.message.error(str(exc))
@@ -63,6 +67,7 @@ class Keeper:
             return None
         self.unsaved = None
         self._cancel()
+        self.basis = replace(self.basis, version=version)
         self.message.ok("All changes saved.", version=version)
         return version
 

@@ -53,10 +53,11 @@ class StakeholdersApp(widgets.VBox):
     def __init__(self, session: Session) -> None:
         self.session = session
         self.framework = session.framework
-        self.doc: StakeholderMapDoc = session.load(STEP)  # type: ignore[assignment]
+        doc, self.basis = session.open_step(STEP)
+        self.doc: StakeholderMapDoc = doc  # type: ignore[assignment]
         self.selected: str | None = self.doc.people[0].id if self.doc.people else None
         self.save_status = Message()
-        self.keeper = Keeper(session.save, STEP, self.save_status)
+        self.keeper = Keeper(session.save, STEP, self.save_status, self.basis)
         self._create_map_tab()
         self._create_team_tab()
         self._create_crm_tab()

@@ -74,7 +74,7 @@ def test_a_save_based_on_an_old_version_is_kept_apart_and_never_made_current(sto
     a = store.add_account(t.id, "Acme")
     assert store.save_document(a.id, "profile", {"industry": "first"}, based_on=0) == 1
     assert store.save_document(a.id, "profile", {"industry": "new"}, based_on=1) == 2
-    with pytest.raises(OutOfDate, match="Reload") as old:
+    with pytest.raises(OutOfDate, match="reload the page") as old:
         store.save_document(a.id, "profile", {"industry": "old"}, based_on=1)
     assert old.value.version == 3
     assert store.load_document_version(a.id, "profile")[0].industry == "new"

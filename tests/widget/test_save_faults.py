@@ -168,7 +168,8 @@ def test_a_page_left_behind_never_overwrites_newer_work(session, filed, step):
     old_page.keeper.retry()  # the old page's kernel is still alive, and retries
     assert read(filed.get_document(session.account.id, step)) == "NEW-B"
     status = old_page.save_status.text
-    assert "no longer shows your latest work" in status and "Reload" in status
+    assert "changed in another tab" in status and "reload the page" in status
+    assert "version" not in status  # version numbers are kept out of the words
     assert old_page.keeper.unsaved is None  # kept in the history: nothing held, no retry
     versions = filed.list_versions(session.account.id, step)
     assert read(document_model(step).model_validate(versions[-1].data)) == old_a
@@ -179,3 +180,32 @@ def test_a_page_left_behind_never_overwrites_newer_work(session, filed, step):
     type_(reloaded, "NEW-C")  # the current page carries on as if nothing happened
     assert "All changes saved" in reloaded.save_status.text
     assert read(filed.get_document(session.account.id, step)) == "NEW-C"
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+def test_the_home_tab_redrawing_does_not_make_a_page_left_behind_current(session, filed, step):
+    build, type_, read, _ = STEPS[step]
+    old_page = build(session)
+    type_(old_page, "first answer")
+    other_tab = build(Session(filed, session.trainee, account=session.account))
+    type_(other_tab, "NEW-B")
+    session.progress()  # the old page's home tab redraws: it reads every step again
+    type_(old_page, "OLD-C")
+    assert read(filed.get_document(session.account.id, step)) == "NEW-B"
+    assert "changed in another tab" in old_page.save_status.text
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+def test_a_held_save_goes_to_the_account_it_was_typed_for(session, filed, step):
+    build, type_, read, limit = STEPS[step]
+    first = session.account
+    view = build(session)
+    held = ("HELD " + _words(900, "held"))[:limit].strip()
+    with failing(filed, "disk full"):
+        type_(view, held)
+        assert view.keeper.unsaved is not None
+    second = session.create_account("Second account")  # the trainee moves on
+    assert session.account.id == second.id
+    view.keeper.retry()  # the retry fires while another account is open
+    assert read(filed.get_document(first.id, step)) == held
+    assert read(filed.load_document(second.id, step)) != held
