@@ -121,11 +121,18 @@ def _v4(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE documents ADD COLUMN stale BOOLEAN NOT NULL DEFAULT FALSE")
 
 
+def _v5(conn: Connection) -> None:
+    """When a customer person was last erased from an account: a page opened before that may
+    not save (its document still holds them)."""
+    conn.exec_driver_sql("ALTER TABLE accounts ADD COLUMN erased_at TIMESTAMP WITH TIME ZONE")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "trainees, accounts, versioned documents", _v1),
     (2, "cohorts, managers, reviews, dashboard figures", _v2),
     (3, "case-study accounts and practice attempts", _v3),
     (4, "saves from out-of-date pages kept apart", _v4),
+    (5, "erasing a person refuses saves from pages opened before", _v5),
 ]
 LATEST = MIGRATIONS[-1][0]
 

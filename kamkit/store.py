@@ -291,17 +291,26 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs):
     # -- documents --------------------------------------------------------------------------
 
     def save_document(self, account_id: int, step: str, doc: BaseModel | dict[str, Any],
-                      *, based_on: int | None = None) -> int:
+                      *, based_on: int | None = None,
+                      opened_at: dt.datetime | None = None) -> int:
         """Validate and append a new version of the step's document; returns its number.
 
         `based_on` is the version the saving page started from (0: nothing saved yet). When a
         newer version has been saved since - by another page of the same trainee - this one is
         kept in the history marked out of date, never made current, and `OutOfDate` is raised
-        (after it was stored)."""
+        (after it was stored). `opened_at` is when the page read it: if a customer person was
+        erased from the account since, the save is refused and nothing is stored (the page
+        still holds them)."""
         data = doc.model_dump(mode="json") if isinstance(doc, BaseModel) else doc
         model = parse(document_model(step), data)
         payload = model.model_dump_json()
         with self._write() as conn:
+            erased = _utc(conn.execute(select(accounts.c.erased_at)
+                                       .where(accounts.c.id == account_id)).scalar())
+            if opened_at is not None and erased is not None and erased >= opened_at:
+                raise OutOfDate("Your facilitator removed someone from this account since this "
+                                "page opened, so this change was not saved. Reload the page "
+                                "to carry on.", None)
             latest = self._latest_version(conn, account_id, step)
             stale = based_on is not None and based_on != latest
             version = self._append(conn, account_id, step, payload, _now(), stale=stale)
@@ -360,7 +369,8 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs):
         return self.load_document_version(account_id, step)[0]
 
     def load_document_version(self, account_id: int, step: str) -> tuple[BaseModel, int]:
-        """The current version and its number, or an empty document and 0."""
+        """The current version and its number, or an empty document and 0 (read after now:
+        pass `now()` taken before it as `opened_at` when saving)."""
         try:
             return self.get_document_version(account_id, step)
         except NotFound:
@@ -421,6 +431,7 @@ def _trainee(row: Any) -> Trainee:
 
 
 def _account(row: Any) -> Account:
+    row = {k: v for k, v in row.items() if k != "erased_at"}
     return Account.model_validate({**row, "created_at": _utc(row["created_at"]),
                                    "updated_at": _utc(row["updated_at"])})
 

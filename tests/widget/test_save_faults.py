@@ -209,3 +209,19 @@ def test_a_held_save_goes_to_the_account_it_was_typed_for(session, filed, step):
     view.keeper.retry()  # the retry fires while another account is open
     assert read(filed.get_document(first.id, step)) == held
     assert read(filed.load_document(second.id, step)) != held
+
+
+def test_a_page_opened_before_a_person_was_erased_cannot_bring_them_back(session, filed):
+    view = stakeholders.app(session)
+    view.add_person("Greta Lind")
+    view.form.needs.input.value = "wants the Lind plan signed"
+    assert "All changes saved" in view.save_status.text
+    filed.erase_person([session.account.id], "Greta Lind")  # the facilitator, meanwhile
+    view.form.needs.input.value = "still typing about Greta"  # the open page saves again
+    status = view.save_status.text
+    assert "removed someone from this account" in status and "Reload" in status
+    raw = [v.data for v in filed.list_versions(session.account.id, "stakeholders")]
+    assert "Greta" not in repr(raw) and "Lind" not in repr(raw)
+    reopened = stakeholders.app(session)  # a page opened after the erase saves as usual
+    reopened.add_person("Nils Berg")
+    assert "All changes saved" in reopened.save_status.text
