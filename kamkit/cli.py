@@ -138,6 +138,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"kamkit: {err}", file=sys.stderr)
             return 2
+    if args.unconnected_after <= 0:
+        print("kamkit: --unconnected-after needs a number of seconds above 0", file=sys.stderr)
+        return 2
+    if 0 < args.kernel_memory < 256:
+        print("kamkit: --kernel-memory below 256 MB leaves a kernel no room to start (a "
+              "workbook kernel uses about 125 MB); give 256 or more, or 0 for no limit",
+              file=sys.stderr)
+        return 2
     pool = room.pool if room else args.pool
     access = args.access or ("personal" if is_loopback(args.host) else "links")
     env = child_env(os.environ, access=access, **({"db_url": args.db} if args.db else {}))

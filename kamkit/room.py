@@ -166,6 +166,8 @@ def capped(voila_class: type) -> type:
 
         async def _sweep(self) -> None:
             for kernel_id in self.never_connected():
+                if kernel_id not in self.never_connected():  # connected meanwhile
+                    continue
                 self.log.info("kamkit room: shutting down kernel %s: its page never connected",
                               kernel_id)
                 with contextlib.suppress(Exception):
@@ -219,6 +221,9 @@ def capped(voila_class: type) -> type:
             # scheduled, staggered, and only enters the pool when it starts, if the cap allows.
             if self._closing:
                 return
+            # Voila hands a refill the request that emptied the seat (its URL, with that
+            # trainee's personal link): a kernel waiting for the next trainee must not hold it.
+            kwargs.pop("extra_kernel_env_variables", None)
             first = delay if delay is not None else self.fill_delay
             pool = getattr(self, "_pools", {}).get(notebook_name, [])
             missing = (self._wanted(notebook_name) - len(pool)
@@ -272,14 +277,15 @@ def capped(voila_class: type) -> type:
 
         def never_connected(self) -> list[str]:
             """Kernels given to a page that has not connected within `unconnected_after`
-            seconds of being handed over and of the kernel's last activity, and is not busy (a
-            page being rendered keeps its kernel busy): a request made by a script, or a tab
-            closed while it was loading."""
+            seconds of being handed over and of the kernel's last activity, and is neither
+            starting nor busy (a page being rendered keeps its kernel busy): a request made by a
+            script, or a tab closed while it was loading."""
             now, wall = time.monotonic(), _now()
             found = []
             for kernel_id in self._handed & set(self._kernels):
                 kernel = self._kernels[kernel_id]
-                if kernel_id in self._seen or getattr(kernel, "execution_state", "") == "busy":
+                if kernel_id in self._seen or getattr(kernel, "execution_state",
+                                                      "") in ("busy", "starting"):
                     continue
                 last = getattr(kernel, "last_activity", None)
                 quiet = (wall - last).total_seconds() if last is not None else math.inf

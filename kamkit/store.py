@@ -139,6 +139,10 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs):
         self.engine = _make_engine(self.url)
         try:
             self._check_and_migrate()
+        except OperationalError as exc:  # locked, no permission, server unreachable: not damage
+            self.engine.dispose()
+            raise SaveFailed(f"The store cannot be opened: {_explain(str(exc.orig).lower())}"
+                             ) from None
         except DatabaseError as exc:
             self.engine.dispose()
             where = _sqlite_file(self.url) or "the database"

@@ -19,12 +19,14 @@ Voila itself, with four things changed where it meets the network:
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import os
 import re
 import secrets
 from typing import Any
+from urllib.parse import unquote_plus
 
 from kamkit.html import e
 from kamkit.kernel import QUERY_PATH
@@ -35,8 +37,7 @@ __all__ = ["scrub", "REFUSED_PAGE", "SECRET_PARAMS", "main"]
 #: Query parameters whose values never reach a log line.
 SECRET_PARAMS = frozenset({"t", "token", "key", "_xsrf"})
 _QUERY_KEY = re.compile(rf"({re.escape(QUERY_PATH)}/)[^/?\s]+")
-_SECRET_NAMES = "|".join(re.escape(p) for p in sorted(SECRET_PARAMS))
-_SECRET_VALUE = re.compile(rf"([?&;](?:{_SECRET_NAMES})=)[^&#\s'\"]*")
+_PARAM = re.compile(r"([?&;])([^=&#\s'\"?;]+)=([^&#\s'\";]*)")
 
 REFUSED_PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -64,8 +65,12 @@ REFUSED_PAGE = """<!DOCTYPE html>
 def scrub(text: str) -> str:
     """`text` (a URL, or a log line holding some) with the values of secret query parameters
     and the query key masked."""
-    text = _SECRET_VALUE.sub(r"\1[secret]", text)
-    return _QUERY_KEY.sub(r"\1[secret]", text)
+    def mask(found: re.Match[str]) -> str:
+        sep, name, value = found.groups()
+        secret = unquote_plus(name) in SECRET_PARAMS and value
+        return f"{sep}{name}={'[secret]' if secret else value}"
+
+    return _QUERY_KEY.sub(r"\1[secret]", _PARAM.sub(mask, text))
 
 
 class _Scrubbed(logging.Filter):
@@ -73,10 +78,17 @@ class _Scrubbed(logging.Filter):
     and error lines, Voila's, kamkit's)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call: the handler reports it as it would
+            return True
         cleaned = scrub(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
+        if record.exc_info and not record.exc_text:  # a traceback: formatted here, scrubbed
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
         return True
 
 
@@ -105,12 +117,12 @@ def _gated(handler_class: type) -> type:
         @authenticated
         async def get(self, path: str | None = None) -> None:
             if current().role != "review":
-                try:
-                    if not store:
-                        store.append(Store(current().db_url))
-                    message = refusal(store[0], self.request.query, os.environ)
+                try:  # off the event loop: a slow database holds up this request only
+                    message = await asyncio.to_thread(self._refusal)
                 except KamkitError as exc:  # the store cannot be read: say so, start nothing
-                    message = f"The workbook cannot open right now: {exc}"
+                    self.log.error("kamkit: a page was refused: %s", exc)
+                    message = ("The workbook cannot open right now. Please tell your "
+                               "facilitator.")
                 if message is not None:
                     self.set_status(403)
                     self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -123,7 +135,13 @@ def _gated(handler_class: type) -> type:
                 self.request.arguments.pop(name, None)
                 self.request.query_arguments.pop(name, None)
             self.xsrf_token  # noqa: B018 - sets the cookie the page's close-tab call sends back
+            self.set_header("Referrer-Policy", "no-referrer")  # the link's token stays here
             await super().get(path)
+
+        def _refusal(self) -> str | None:
+            if not store:
+                store.append(Store(current().db_url))
+            return refusal(store[0], self.request.query, os.environ)
 
     return GatedVoilaHandler
 

@@ -80,7 +80,11 @@ class Server:
         raise RuntimeError(f"kamkit serve did not answer in 120 s: {self.logs()}")
 
     def logs(self) -> str:
-        return self.log_path.read_text()[-4000:]
+        """The end of the log, for a failure message."""
+        return self.full_log()[-4000:]
+
+    def full_log(self) -> str:
+        return self.log_path.read_text()
 
     def stop(self) -> None:
         # what the server said while serving; kernels torn down at shutdown may complain after

@@ -68,12 +68,13 @@ def pool_ready(workshop):
                                    "?template=reveal"])
 def test_a_request_that_cannot_be_anyones_page_gets_a_refusal_and_no_kernel(
         workshop, pool_ready, query):
-    before = set(kernels(workshop))
+    before, logged = set(kernels(workshop)), len(workshop.full_log())
     answers = [fetch(workshop.url + WORKBOOK + query) for _ in range(5)]
     for status, body in answers:
         assert status == 403
         assert "personal link" in body and "kernelId" not in body
-    time.sleep(1)  # a kernel started for one of them would be running by now
+    since = workshop.full_log()[logged:]
+    assert "Kernel started" not in since and "pre-heated kernel" not in since, since
     assert set(kernels(workshop)) <= before
 
 
@@ -89,7 +90,9 @@ def test_the_query_socket_answers_no_one_but_the_servers_own_kernels(workshop, p
             listening.append(stack.enter_context(connect(
                 f"{ws}/voila/kamkit-query/guessed-key/{kernel_id}", open_timeout=10)))
         assert listening
-        status, html = fetch(link)  # the pre-heated kernel still learns its request
+            # the page is still served (that its kernel learns who it is for, the browser layer
+        # shows: every pre-heated page there greets its trainee by name)
+        status, html = fetch(link)
         assert status == 200 and "kernelId" in html
         for sock in listening:
             with pytest.raises((ConnectionClosed, TimeoutError)):
@@ -120,10 +123,10 @@ def test_the_pages_close_tab_call_shuts_its_kernel_down(workshop, pool_ready):
     status, _ = fetch(f"{workshop.url}/voila/api/shutdown/{kernel_id}", browser, form)
     assert status == 204
     wait_for(lambda: kernel_id not in kernels(workshop), timeout=30)
-    # without the page's cookie (another site, another user) the call is refused
+    # without the page's cookie (another site's page, a script) the call is refused
     other = kernel_of(fetch(workshop.personal_links("Uma Other")["Uma Other"])[1])
     status, _ = fetch(f"{workshop.url}/voila/api/shutdown/{other}", data=form)
-    assert status == 403 and other in kernels(workshop)
+    assert status == 403
 
 
 def test_every_kernel_runs_under_a_memory_limit(workshop, pool_ready):
@@ -139,16 +142,17 @@ def test_no_token_reaches_the_log(workshop, pool_ready):
     for path in ("/voila/render/missing.ipynb", "/voila/files/kamkit.db", WORKBOOK):
         fetch(f"{workshop.url}{path}?t={token}&account=1")
     fetch(f"{workshop.url}/voila/render/missing.ipynb?token=review-secret-0123456789")
-    logs = wait_for(lambda: workshop.logs() if "missing.ipynb" in workshop.logs() else "")
-    assert "t=[secret]" in logs
-    assert token not in logs and "review-secret" not in logs
     key = psutil.Process(next(iter(kernels(workshop).values())).pid).environ()[
         "KAMKIT_QUERY_KEY"]
-    assert key not in logs
+    fetch(f"{workshop.url}/voila/kamkit-query/{key}")  # a wrong request on the key's path
+    logs = wait_for(lambda: workshop.full_log() if "kamkit-query" in workshop.full_log()
+                    else "")
+    assert "t=[secret]" in logs and "kamkit-query/[secret]" in logs
+    assert token not in logs and "review-secret" not in logs and key not in logs
 
 
 def test_the_review_link_goes_to_the_terminal_or_a_private_file_never_the_log(review):
-    logs = review.logs()
+    logs = review.full_log()
     assert review.token not in logs
     saved = review.home / "run" / f"review-{review.port}" / "review-link"
     assert "readable by you only" in logs and str(saved) in logs

@@ -65,7 +65,7 @@ def test_voila_runs_with_the_room_kernel_manager(tmp_path):
 def test_without_a_room_the_cap_is_what_half_the_free_memory_holds():
     assert default_max_kernels(2, available_mb=24_000) == 96
     assert default_max_kernels(2, available_mb=500) == 4  # never below the pool plus two
-    assert default_max_kernels(2) >= 4
+    assert default_max_kernels(2, available_mb=0) == 4
 
 
 def test_a_full_room_has_a_page_that_retries_by_itself(tmp_path):
@@ -80,6 +80,8 @@ def test_a_full_room_has_a_page_that_retries_by_itself(tmp_path):
     (["--room", "10", "--max-kernels", "4"], "fewer than the 10 trainees"),
     (["--max-kernels", "0"], "leaves no seat"),
     (["--pool", "3", "--max-kernels", "2"], "leaves no seat"),
+    (["--unconnected-after", "0"], "above 0"),
+    (["--kernel-memory", "100"], "256 or more"),
 ])
 def test_the_cli_refuses_an_impossible_room(capsys, args, says):
     from kamkit.cli import main
@@ -106,6 +108,7 @@ class FakeVoila(LoggingConfigurable):
         self._kernel_connections: dict = {}
         self._pools: dict = {}
         self.fail_next_start = False
+        self.refill_kwargs: list[dict] = []
         super().__init__(**kwargs)
         self.fill_if_needed(delay=0, notebook_name=NB)
 
@@ -124,6 +127,7 @@ class FakeVoila(LoggingConfigurable):
         return {"kernel_id": await FakeVoila.start_kernel(self)}
 
     def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+        self.refill_kwargs.append(kwargs)  # what a pool kernel would be started with
         size = self.kernel_pools_config.get(notebook_name, {}).get("pool_size", 0)
         pool = self._pools.setdefault(notebook_name, [])
         loop = asyncio.get_event_loop()
@@ -137,7 +141,9 @@ class FakeVoila(LoggingConfigurable):
         if not self._pools.get(notebook_name):
             raise Exception("Kernel pool is empty!")
         content = await self._pools[notebook_name].pop(0)
-        self.fill_if_needed(delay=None, notebook_name=notebook_name)
+        # as Voila does: the refill is started with the request that took the seat
+        self.fill_if_needed(delay=None, notebook_name=notebook_name,
+                            extra_kernel_env_variables=extra_kernel_env_variables)
         return None, [], content["kernel_id"]
 
     def notify_connect(self, kernel_id):
@@ -282,14 +288,28 @@ def test_a_page_that_never_connects_has_its_kernel_shut_down_cap_or_no_cap():
         await km._sweep()
         assert scripted in km._kernels
         _never_connected_for(km, scripted, 121)
-        km._kernels[scripted].execution_state = "busy"  # a long cell, silent for minutes
-        await km._sweep()
-        assert scripted in km._kernels
+        for state in ("busy", "starting"):  # a long cell, silent for minutes; a slow start
+            km._kernels[scripted].execution_state = state
+            await km._sweep()
+            assert scripted in km._kernels
         km._kernels[scripted].execution_state = "idle"
         _never_connected_for(km, scripted, 121)
         _never_connected_for(km, opened, 121)
         await km._sweep()
         assert scripted not in km._kernels and opened in km._kernels
+        await km.shutdown_all()
+    asyncio.run(scenario())
+
+
+def test_a_refill_never_carries_the_personal_link_of_the_page_that_emptied_the_seat():
+    async def scenario():
+        km = manager(pool=1, cap=0)
+        await settle(km)
+        await km.get_rendered_notebook(NB, extra_kernel_env_variables={
+            "VOILA_REQUEST_URL": "http://room/voila/render/00_workbook.ipynb?t=ANA-SECRET"})
+        await settle(km)
+        assert km.get_pool_size(NB) == 1  # refilled ...
+        assert "ANA-SECRET" not in repr(km.refill_kwargs)  # ... without Ana's link
         await km.shutdown_all()
     asyncio.run(scenario())
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import stat
 
+import pytest
+
 from kamkit import server
 
 
@@ -58,3 +60,49 @@ def test_every_notebook_page_carries_the_connection_watchdog(tmp_path):
     assert "{{ log.js() }}" in page
     assert "kamkit-connection-lost" in page and "{% raw %}" in page
     assert page.index("kamkit-connection-lost") > page.index("{{ log.js() }}")
+
+
+@pytest.mark.parametrize(("line", "kept"), [
+    ("404 GET /voila/render/x.ipynb?t=TOK&account=3 (127.0.0.1)", "?t=[secret]&account=3 "),
+    ("GET /voila/render/00_dashboard.ipynb?token=TOK", "?token=[secret]"),
+    ("GET /voila/render/x.ipynb?account=1&%74=TOK", "&%74=[secret]"),
+    ("WS /voila/kamkit-query/TOK/0b9e-11 failed", "/voila/kamkit-query/[secret]/0b9e-11"),
+    ("POST /voila/api/shutdown/k1 _xsrf=TOK", None),
+    ("'http://10.0.0.5:8866/voila/render/00_workbook.ipynb?t=TOK'", "?t=[secret]'"),
+])
+def test_a_log_line_keeps_no_token(line, kept):
+    from kamkit.voila_app import scrub
+
+    assert "TOK" not in scrub(line.replace("_xsrf=", "?_xsrf="))
+    if kept:
+        assert kept in scrub(line)
+    assert scrub("GET /voila/render/x.ipynb?account=12&case=halden") == (
+        "GET /voila/render/x.ipynb?account=12&case=halden")
+
+
+def test_the_log_filter_masks_messages_and_tracebacks():
+    import logging
+
+    from kamkit.voila_app import _Scrubbed
+
+    try:
+        raise ValueError("opening /voila/render/x.ipynb?t=TOK")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("tornado.access", logging.WARNING, __file__, 1,
+                                   "%d GET %s", (404, "/x?t=TOK"), sys.exc_info())
+    _Scrubbed().filter(record)
+    assert "TOK" not in record.getMessage() and "TOK" not in record.exc_text
+    odd = logging.LogRecord("x", logging.INFO, __file__, 1, "%d %d", ("one",), None)
+    assert _Scrubbed().filter(odd)  # a malformed call is let through, not raised
+
+
+def test_a_store_that_cannot_be_opened_is_not_called_damaged(tmp_path):
+    from kamkit.errors import SaveFailed, StoreUnreadable
+    from kamkit.store import Store
+
+    with pytest.raises(SaveFailed) as refused:
+        Store(f"sqlite:///{tmp_path}")  # a folder: SQLite cannot open it
+    assert not isinstance(refused.value, StoreUnreadable)
+    assert "cannot be opened" in str(refused.value)
