@@ -6,8 +6,9 @@ Nothing here knows a step. The models mark how a field concerns a person (`kamki
 personal`): a model marked "person" is one person of the customer, whose `id` names them within
 an account; "name" and "email" identify them; "about" is free text about them; "ref" points at a
 person by id. Any document - kamkit's own steps or another package's - is handled by walking its
-fields by those marks; free text anywhere else is searched for the people's full names and
-emails. Pure functions on pydantic models: no store, no widgets.
+fields by those marks; free text anywhere else is searched for the people's names and emails
+(a name of one word only as written: "Will" is a name, "will" a word). Pure functions on
+pydantic models: no store, no widgets.
 """
 
 from __future__ import annotations
@@ -44,8 +45,20 @@ class Person:
 
     @property
     def words(self) -> set[str]:
-        """The texts that identify them in free text: full name and email."""
+        """The texts that identify them: full name and email."""
         return {w for w in (self.name.strip(), self.email.strip()) if w}
+
+    @property
+    def phrases(self) -> set[str]:
+        """What free text is searched for in any case: their email, and a name of two words
+        or more."""
+        return {w for w in (self.email.strip(), "" if self.single else self.name.strip()) if w}
+
+    @property
+    def single(self) -> str | None:
+        """A name of one word: found only as written ("Will" is a name, "will" a word)."""
+        words = self.name.split()
+        return words[0] if len(words) == 1 else None
 
     @property
     def surname(self) -> str | None:
@@ -164,22 +177,28 @@ def _default(info: FieldInfo) -> Any:
 
 
 class _Words:
-    """Finds whole words and phrases and puts a replacement in their place: in any case, or
-    (`as_written`) only as written - a surname, not the same word in lower case."""
+    """Finds names and emails, as whole words, and puts a replacement in their place: those of
+    `any_case` in any case, those of `as_written` only as written (a surname, not the same
+    word in lower case). The words of a name may be apart by any white space (a line break,
+    two spaces). One pass: a replacement is never searched again."""
 
-    def __init__(self, replacements: Mapping[str, str], as_written: bool = False) -> None:
-        fold = (lambda w: w) if as_written else str.casefold
-        self._fold = fold
-        self._by = {fold(k.strip()): v for k, v in replacements.items() if k.strip()}
-        alternatives = "|".join(re.escape(k) for k in sorted(self._by, key=len, reverse=True))
-        flags = 0 if as_written else re.IGNORECASE
-        self._pattern = (re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
-                         if self._by else None)
+    def __init__(self, any_case: Mapping[str, str],
+                 as_written: Mapping[str, str] | None = None) -> None:
+        found = [(key.split(), said, True) for key, said in any_case.items()]
+        found += [(key.split(), said, False) for key, said in (as_written or {}).items()]
+        found = sorted((f for f in found if f[0]), key=lambda f: len(" ".join(f[0])),
+                       reverse=True)  # the longest first: "Will Turner" before "Will"
+        self._said = [said for _, said, _ in found]
+        # one group for each, so a match says whose it is, whatever its case
+        alternatives = "|".join(
+            ("((?i:{}))" if fold else "({})").format(r"\s+".join(map(re.escape, words)))
+            for words, _, fold in found)
+        self._pattern = (re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if found else None)
 
     def __call__(self, text: str) -> str:
         if self._pattern is None or not text:
             return text
-        new = self._pattern.sub(lambda m: self._by[self._fold(m.group(0))], text)
+        new = self._pattern.sub(lambda m: self._said[(m.lastindex or 1) - 1], text)
         return new if new == text else new[:max(len(text), _ROOM)]
 
 
@@ -187,23 +206,21 @@ class _Words:
 
 @dataclass(frozen=True)
 class Traces:
-    """How erased people show in free text: their full names and emails (any case), and their
-    surnames as written - unless someone kept in the account shares the word. A first name
-    alone is too common to find safely; it stays."""
+    """How erased people show in free text: their emails and names of two words or more (any
+    case), and - as written - their surnames and names of one word, unless someone kept in
+    the account shares the word. A first name alone is too common to find safely; it stays."""
 
     any_case: frozenset[str]
     as_written: frozenset[str] = frozenset()
 
     @cached_property
-    def _finders(self) -> tuple[_Words, _Words]:
-        return (_Words({w: REMOVED for w in self.any_case}),
-                _Words({w: REMOVED for w in self.as_written}, as_written=True))
+    def _finder(self) -> _Words:
+        return _Words(dict.fromkeys(self.any_case, REMOVED),
+                      dict.fromkeys(self.as_written, REMOVED))
 
     def scrub(self, text: str) -> str:
         """`text` with every whole occurrence of the traces replaced by "[removed]"."""
-        for finder in self._finders:
-            text = finder(text)
-        return text
+        return self._finder(text)
 
 
 def traces(gone: Iterable[Person], kept: Iterable[Person] = ()) -> Traces:
@@ -211,8 +228,8 @@ def traces(gone: Iterable[Person], kept: Iterable[Person] = ()) -> Traces:
     whose names must not be cut into."""
     gone = list(gone)
     shared = {word for p in kept for word in p.name.split()}
-    return Traces(frozenset().union(*(p.words for p in gone)),
-                  frozenset(p.surname for p in gone if p.surname and p.surname not in shared))
+    own = {word for p in gone for word in (p.surname, p.single) if word}
+    return Traces(frozenset().union(*(p.phrases for p in gone)), frozenset(own - shared))
 
 
 def scrub(text: str, found: Traces) -> str:
@@ -261,10 +278,11 @@ class Pseudonyms:
         self.label = label
         self._by: dict[tuple[str, ...], str] = {}
         self._count = 0
-        self._words: dict[str, dict[str, str]] = {}          # scope -> name or email -> said
+        # scope -> a name or an email, folded -> (as first written, what it becomes)
+        self._words: dict[str, dict[str, tuple[str, str]]] = {}
         self._names: dict[str, dict[str, set[str]]] = {}     # scope -> word of a name -> whose
-        self._surnames: dict[str, dict[str, str]] = {}       # scope -> surname -> pseudonym
-        self._finders: dict[str, tuple[_Words, _Words]] = {}
+        self._own: dict[str, dict[str, str]] = {}  # scope -> surname or one-word name -> whose
+        self._finders: dict[str, _Words] = {}
 
     def learn(self, scope: str, *docs: BaseModel) -> None:
         for doc in docs:
@@ -288,17 +306,19 @@ class Pseudonyms:
         for key in keys:
             self._by.setdefault(key, found)
         words = self._words.setdefault(scope, {})
-        for word, said in ((who.name, found), (who.email, self.email(found))):
+        for word, said in (("" if who.single else who.name, found),
+                           (who.email, self.email(found))):
             if word.strip() and word.strip().casefold() not in words:
-                words[word.strip().casefold()] = said
+                words[word.strip().casefold()] = (word.strip(), said)
                 self._finders.pop(scope, None)
         for word in who.name.split():
             whose = self._names.setdefault(scope, {}).setdefault(word, set())
             if found not in whose:
                 whose.add(found)
                 self._finders.pop(scope, None)
-        if who.surname:
-            self._surnames.setdefault(scope, {}).setdefault(who.surname, found)
+        for word in (who.surname, who.single):
+            if word:
+                self._own.setdefault(scope, {}).setdefault(word, found)
         return found
 
     @staticmethod
@@ -307,18 +327,17 @@ class Pseudonyms:
         return f"{pseudonym.lower().replace(' ', '-')}@example.invalid"
 
     def text(self, scope: str, value: str) -> str:
-        """Free text with the full names and emails of the scope's people replaced, and their
-        surnames (as written) where no one else in the scope has the word in their name."""
-        finders = self._finders.get(scope)
-        if finders is None:
+        """Free text with the emails and the names of two words or more of the scope's people
+        replaced (any case), and their surnames and one-word names (as written) where no one
+        else in the scope has the word in their name."""
+        finder = self._finders.get(scope)
+        if finder is None:
             names = self._names.get(scope, {})
-            surnames = {word: said for word, said in self._surnames.get(scope, {}).items()
-                        if names.get(word) == {said}}
-            finders = self._finders[scope] = (_Words(self._words.get(scope, {})),
-                                              _Words(surnames, as_written=True))
-        for finder in finders:
-            value = finder(value)
-        return value
+            own = {word: said for word, said in self._own.get(scope, {}).items()
+                   if names.get(word) == {said}}
+            phrases = dict(self._words.get(scope, {}).values())
+            finder = self._finders[scope] = _Words(phrases, own)
+        return finder(value)
 
 
 class _Pseudonymise(_Edit):

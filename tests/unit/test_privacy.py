@@ -18,6 +18,7 @@ from kamkit.models import (
 )
 from kamkit.privacy import (
     REMOVED,
+    Person,
     Pseudonyms,
     matches,
     people,
@@ -180,3 +181,43 @@ def test_a_role_not_yet_filled_takes_no_number_until_someone_is_named_in_it():
     first, then = pseudonymise_all([begun, filled], pseudonyms, "a")
     assert [p.name for p in first.people] == ["", "Person 1"]
     assert [p.name for p in then.people] == ["Person 2", "Person 1"]
+
+
+def _will_and_mark() -> StakeholderMapDoc:
+    return StakeholderMapDoc(people=[
+        Stakeholder(id="p1", name="Will", evidence="Will signs."),
+        Stakeholder(id="p2", name="Mark", evidence="We will meet Mark; Will and Mark decide."),
+        Stakeholder(id="p3", name="Greta Lind", evidence="Willa says WILL is away.")])
+
+
+def test_a_one_word_name_is_found_only_as_written():
+    """Does erasing a stakeholder called Will leave 'we will meet' alone?"""
+    doc = _will_and_mark()
+    everyone = people(doc)
+    left = without_people(doc, {"p1"}, traces(everyone[:1], everyone[1:]))
+    assert [p.evidence for p in left.people] == [
+        f"We will meet Mark; {REMOVED} and Mark decide.", "Willa says WILL is away."]
+
+
+def test_a_one_word_name_someone_kept_shares_is_not_cut_out_of_theirs():
+    will, turner = Person("p1", "Will", ""), Person("p2", "Will Turner", "")
+    assert scrub("Will Turner met Will", traces([will], [turner])) == "Will Turner met Will"
+
+
+def test_a_pseudonym_takes_a_one_word_name_only_as_written_and_only_when_it_is_theirs():
+    doc = _will_and_mark()
+    note = RelationshipDoc(feeling_reason="We will meet Will and Mark")
+    pseudonyms = Pseudonyms()
+    _, rel = pseudonymise_all([doc, note], pseudonyms, "a")
+    assert rel.feeling_reason == "We will meet Person 1 and Person 2"
+    pseudonyms.learn("a", StakeholderMapDoc(people=[Stakeholder(id="p4", name="Will Turner")]))
+    assert pseudonyms.text("a", "Will and Will Turner") == "Will and Person 4"
+
+
+def test_a_full_name_is_found_as_whole_words_however_spaced_and_as_written():
+    """Is Strauß found as Strauß (not only as "strauss"), and Ann Lee never in Joann Leeds?"""
+    ann, jurgen = Person("p1", "Ann Lee", ""), Person("p2", "Jürgen Strauß", "")
+    found = traces([ann, jurgen])
+    assert scrub("Joann Leeds met ann lee, Ann  Lee and Ann\nLee", found) == (
+        f"Joann Leeds met {REMOVED}, {REMOVED} and {REMOVED}")
+    assert scrub("Jürgen Strauß said no", found) == f"{REMOVED} said no"
