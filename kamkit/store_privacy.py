@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, select
 
 from kamkit.errors import NotFound
+from kamkit.models import Review
 from kamkit.privacy import matches, people, scrub, traces, without_people
 from kamkit.steps import document_model
 from kamkit.store_tables import (
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 
 __all__ = ["PrivacyVerbs", "Removed", "make_private"]
 
+
+_COMMENT = Review.model_fields["comment"]  # how long a comment may be, rewritten
 
 #: how each count reads: (one, several)
 _SAID = {"accounts": ("account", "accounts"),
@@ -166,7 +169,7 @@ class PrivacyVerbs:
                         counts["rewritten"] += 1
                 for rid, comment in conn.execute(select(reviews.c.id, reviews.c.comment).where(
                         reviews.c.account_id == account_id)).all():
-                    if (new_comment := scrub(comment, words)) != comment:
+                    if (new_comment := scrub(comment, words, _COMMENT)) != comment:
                         conn.execute(reviews.update().where(reviews.c.id == rid)
                                      .values(comment=new_comment))
                         counts["comments"] += 1

@@ -5,8 +5,9 @@ its model carries."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kamkit.models import (
     PeerLink,
@@ -157,12 +158,59 @@ def test_the_same_person_is_the_same_pseudonym_in_every_version_and_step():
         "Person 4", "Person 2"]
 
 
-def test_a_replacement_never_makes_a_valid_text_too_long():
+def test_a_replacement_never_cuts_what_a_trainee_wrote():
+    """A 117-character evidence that grows keeps its last words."""
+    evidence = "Al Bo said yes. " + "x" * 90 + " Ask Al Bo."
+    assert len(evidence) == 117
     doc = StakeholderMapDoc(people=[Stakeholder(id="p1", name="Al Bo"),
-                                    Stakeholder(id="p2", name="X", title="Al Bo " * 33)])
-    assert len(doc.people[1].title) == 197  # stripped
+                                    Stakeholder(id="p2", name="Mia Lund", evidence=evidence)])
     left = without_people(doc, {"p1"}, traces(people(doc)[:1]))
-    assert len(left.people[0].title) <= 200
+    assert left.people[0].evidence == f"{REMOVED} said yes. " + "x" * 90 + f" Ask {REMOVED}."
+
+
+def test_at_a_field_s_limit_the_stand_in_is_shorter_never_the_text():
+    """A title of 197 characters naming him 32 times: "[removed]" would pass the title's 200;
+    "[…]" stands in, and every other word stays."""
+    title = "Al Bo " * 32 + "CFO"
+    doc = StakeholderMapDoc(people=[Stakeholder(id="p1", name="Al Bo"),
+                                    Stakeholder(id="p2", name="X", title=title)])
+    assert len(doc.people[1].title) == 195
+    left = without_people(doc, {"p1"}, traces(people(doc)[:1]))
+    assert left.people[0].title == "[…] " * 32 + "CFO"
+    shown = pseudonymise(doc, Pseudonyms(), "a")
+    assert shown.people[1].title == "P1 " * 32 + "CFO"
+
+
+class _Tiny(BaseModel):
+    model_config = ConfigDict(json_schema_extra=personal("person"))
+    id: str
+    name: str = Field(max_length=5, json_schema_extra=personal("name"))
+    notes: str = Field(default="", max_length=5, json_schema_extra=personal("about"))
+
+
+class _Limited(BaseModel):
+    """Another package's step whose texts have limits of their own, in a list and a union."""
+
+    contacts: list[_Tiny] = []
+    lines: list[Annotated[str, Field(max_length=12)]] = []
+    short: Annotated[str, StringConstraints(max_length=12)] | None = None
+    plain: str = Field(default="", max_length=12)
+    free: str = ""
+
+
+def test_every_limit_a_field_declares_is_kept_and_no_text_is_cut():
+    said = "Al Bo, Al Bo"
+    plan = _Limited(contacts=[_Tiny(id="c1", name="Al Bo", notes="tall")], lines=[said, "hi Al Bo"],
+                    short=said, plain=said, free=said)
+    left = without_people(plan, {"c1"}, traces(people(plan)))
+    assert (left.lines, left.short, left.plain) == (["[…], […]", f"hi {REMOVED}"],
+                                                     "[…], […]", "[…], […]")
+    assert left.free == f"{REMOVED}, {REMOVED}"  # no limit: the whole placeholder
+    shown = pseudonymise(plan, Pseudonyms(), "a")
+    assert (shown.lines, shown.short, shown.plain, shown.free) == (
+        ["P1, P1", "hi Person 1"], "P1, P1", "P1, P1",
+        "Person 1, Person 1")
+    assert (shown.contacts[0].name, shown.contacts[0].notes) == ("P1", "[…]")
 
 
 def test_dates_and_numbers_come_through_untouched():
