@@ -254,3 +254,16 @@ def test_an_erasure_never_cuts_a_managers_comment(store):
                             status="needs_rework", reviewer="Mia", comment=comment))
     store.erase_person([acme.id], "Al Bo")
     assert store.list_reviews(acme.id)[0].comment == "[…]. " + "y" * 4975 + " Ask […] today."
+
+
+def test_what_an_erasure_would_take_is_known_before_and_writes_nothing(store):
+    work = seed(store)
+    ids = [work["nordwind"].id, work["baltic"].id]
+    before = [_all_text(store, a) for a in ids]
+    found = store.get_erasure(ids, EMAIL)
+    assert (found.accounts, found.people, found.as_written) == (2, 2, ("Quuxworth",))
+    assert {w.casefold() for w in found.any_case} == {ZEB.casefold(), "zeb quuxworth", EMAIL}
+    assert [_all_text(store, a) for a in ids] == before
+    assert store.erase_person(ids, EMAIL).people == found.people
+    with pytest.raises(NotFound, match="Nobody called"):
+        store.get_erasure(ids, EMAIL)
