@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from kamkit.errors import ImportRefused
+from kamkit.io import xlsx
 from kamkit.io.crm import read_contacts
 from kamkit.io.portfolio import read_portfolio
 from kamkit.io.spreadsheet import numbered_rows
@@ -58,6 +59,38 @@ def _xlsx(rows: str = "", dimension: str | None = "A1:B2", styles: str = "",
     return out.getvalue()
 
 
+def _repacked(compression: int, mb: int) -> bytes:
+    """The small workbook with `mb` MB of spaces in its sheet, packed with `compression`, and
+    the sheet's unpacked size given as 1 KB in the zip's directory - so a check of the sizes
+    a file gives lets it through (the finding's 2 KB file took 2.1 GB this way)."""
+    source = zipfile.ZipFile(io.BytesIO(_xlsx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(item.filename, data)
+                continue
+            head, tail = data.split(b"</worksheet>")
+            packed = zipfile.ZipInfo(item.filename)
+            packed.compress_type = compression
+            with target.open(packed, "w") as sheet:
+                sheet.write(head)
+                for _ in range(mb):
+                    sheet.write(b" " * 2**20)
+                sheet.write(b"</worksheet>" + tail)
+    content = bytearray(out.getvalue())
+    end = content.rfind(b"PK\x05\x06")
+    at = int.from_bytes(content[end + 16:end + 20], "little")  # the directory's first entry
+    while content[at:at + 4] == b"PK\x01\x02":
+        name_size, extra, comment = (int.from_bytes(content[at + i:at + i + 2], "little")
+                                     for i in (28, 30, 32))
+        if content[at + 46:at + 46 + name_size] == b"xl/worksheets/sheet1.xml":
+            content[at + 24:at + 28] = (1024).to_bytes(4, "little")
+        at += 46 + name_size + extra + comment
+    return bytes(content)
+
+
 BOMBS = {
     # the file of the finding: a real cell at row 20000 makes every row in between 16384 wide
     "dimension A1:XFD20000": _xlsx('<row r="20000"><c r="A20000" t="inlineStr"><is><t>x</t>'
@@ -69,6 +102,10 @@ BOMBS = {
     "a cell of 80 MB (zip bomb)": _xlsx(big_cell_mb=80),
     # read_only openpyxl parses every cell format before the first row: 12 KB -> 645 MB, 33 s
     "a million cell formats": _xlsx(styles="<xf/>" * 1_000_000),
+    # bzip2 and LZMA parts unpack whole in one call, whatever the file says their size is
+    "a bzip2 sheet: 100 MB said to be 1 KB": _repacked(zipfile.ZIP_BZIP2, 100),
+    "an LZMA sheet: 100 MB said to be 1 KB": _repacked(zipfile.ZIP_LZMA, 100),
+    "a deflate sheet: 100 MB said to be 1 KB": _repacked(zipfile.ZIP_DEFLATED, 100),
 }
 
 
@@ -107,10 +144,20 @@ def test_a_workbook_that_claims_to_be_huge_is_read_in_little_memory(importer, bo
     ("values in column XFD", r"column XFD \(number 16384\).*at most 200 columns"),
     ("a row of a million cells", "row 3 .*more than 16384 cells"),
     ("a cell of 80 MB (zip bomb)", "unpacks to more than 50 MB"),
+    ("a bzip2 sheet: 100 MB said to be 1 KB", "packed in a way kamkit cannot unpack"),
+    ("an LZMA sheet: 100 MB said to be 1 KB", "packed in a way kamkit cannot unpack"),
 ])
 def test_a_workbook_past_the_limits_is_refused_saying_which(bomb, message):
     with pytest.raises(ImportRefused, match=message):
         read_portfolio("bomb.xlsx", BOMBS[bomb])
+
+
+def test_what_the_parts_really_unpack_to_is_counted_not_what_the_file_says(monkeypatch):
+    """With the sizes a file gives taken at their word as nothing, an 80 MB cell is still
+    refused once 50 MB have been unpacked."""
+    monkeypatch.setattr(xlsx, "_declared", lambda archive: 0)
+    with pytest.raises(ImportRefused, match="unpacks to more than 50 MB"):
+        read_portfolio("bomb.xlsx", BOMBS["a cell of 80 MB (zip bomb)"])
 
 
 def test_the_dimension_a_workbook_claims_is_ignored():
