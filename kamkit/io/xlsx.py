@@ -317,13 +317,19 @@ class _Rows:
             self.item.end(tag)
 
     def _typed(self, raw: str) -> object:
-        """A <v> as Excel would show it without formats: text, number or True/False."""
+        """A <v> as Excel would show it without formats: text, number or True/False; an
+        error (#N/A) as an empty cell."""
         if not raw or self.kind == "inlineStr":
             return None
         if self.kind == "s":
-            return self.strings[int(raw)]
+            index = int(raw)
+            if not 0 <= index < len(self.strings):  # -1 would be the last one
+                raise IndexError(f"shared string {index}")
+            return self.strings[index]
+        if self.kind == "e":  # #N/A, #REF!: what a formula could not work out - no value
+            return None
         if self.kind == "b":
             return raw.strip() == "1"
-        if self.kind in ("str", "e", "d"):
+        if self.kind in ("str", "d"):
             return raw
         return int(raw) if raw.strip().lstrip("-").isdecimal() else float(raw)

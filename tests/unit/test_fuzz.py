@@ -169,6 +169,7 @@ _XLSX_BAD = {  # what zipfile, zlib and expat raise, each from a small file
     "row 2,000,000": _workbook(_sheet('<row r="2000000"><c><v>1</v></c></row>')),
     "a shared string that is not there (IndexError)":
         _workbook(_sheet('<row><c t="s"><v>9</v></c></row>')),
+    "a shared string numbered -1": _workbook(_sheet('<row><c t="s"><v>-1</v></c></row>')),
     "a 5,000-digit number": _workbook(_sheet("<row><c><v>1" + "0" * 5000 + "</v></c></row>")),
     "a damaged deflate stream (zlib.error)": None,
     # Excel packs with deflate only; bzip2 and LZMA unpack a part whole, whatever its size

@@ -200,10 +200,10 @@ def test_empty_columns_past_the_limit_are_no_problem():
     assert _rows(read_portfolio("p.csv", content)) == ["Acme"]
 
 
-def _excel_style_workbook() -> bytes:
+def _excel_style_workbook(rows: str = "") -> bytes:
     """A workbook as Excel writes one: shared strings (one rich, one with a phonetic guide),
-    cells without references, numbers, booleans, a formula's text and an error, and a first
-    sheet that is not sheet1.xml."""
+    cells without references, numbers, booleans, a formula's text and errors, and a first
+    sheet that is not sheet1.xml - and `rows`, more rows' XML."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -236,8 +236,9 @@ def _excel_style_workbook() -> bytes:
         '<row r="3"><c r="A3" t="s"><v>2</v></c><c t="s"><v>4</v></c><c><v>-12</v></c>'
         '<c><v>2.5E3</v></c><c t="b"><v>1</v></c><c t="str"><f>A3</f><v>x</v></c>'
         '<c t="e"><v>#N/A</v></c><c s="3"/></row>'
-        '<row r="5"><c r="B5" t="s"><v>3</v></c><c r="D5"><v>0.1</v></c></row>'
-        '</sheetData><mergeCells count="1"><mergeCell ref="A9:B9"/></mergeCells></worksheet>',
+        '<row r="5"><c r="B5" t="s"><v>3</v></c><c r="C5" t="e"><v>#REF!</v></c>'
+        '<c r="D5"><v>0.1</v></c></row>' + rows + '</sheetData><mergeCells count="1">'
+        '<mergeCell ref="A9:B9"/></mergeCells></worksheet>',
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as book:
@@ -253,12 +254,31 @@ def test_an_excel_workbook_reads_as_openpyxl_reads_it():
     sheet = book["Contacts"]
     sheet.reset_dimensions()
     theirs = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    for _, values in theirs:  # kamkit leaves out a row's trailing empty cells
+    for _, values in theirs:
+        # kamkit reads an error (#N/A) as an empty cell, and leaves out a row's trailing ones
+        values[:] = [None if v in ("#N/A", "#REF!") else v for v in values]
         while values and values[-1] is None:
             values.pop()
     assert [(1, header), *rows] == [(n, values) for n, values in theirs if values]
-    assert rows[0][1] == ["Jürgen Müller", "€ & co", -12, 2500.0, True, "x", "#N/A"]
+    assert rows[0][1] == ["Jürgen Müller", "€ & co", -12, 2500.0, True, "x"]
     assert rows[1] == (5, [None, "山田", None, 0.1])
+
+
+def test_an_excel_error_is_an_empty_cell_not_text():
+    """#N/A, #REF!, #DIV/0! are what a formula could not work out: nothing to import."""
+    _, rows = numbered_rows("x.xlsx", _excel_style_workbook(
+        '<row r="7"><c r="A7" t="e"><v>#DIV/0!</v></c><c r="B7"><v>3</v></c></row>'
+        '<row r="8"><c r="A8" t="e"><v>#NAME?</v></c></row>'))
+    assert rows[-1] == (7, [None, 3])
+
+
+@pytest.mark.parametrize("index", ["-1", "5", "99"])
+def test_a_shared_string_that_is_not_there_is_a_damaged_file(index):
+    """Index -1 once read as the last string; the sheet has five."""
+    content = _excel_style_workbook(f'<row r="7"><c r="A7" t="s"><v>{index}</v></c></row>')
+    with pytest.raises(ImportRefused, match="x.xlsx could not be read as an Excel file: it "
+                                            "holds a value Excel does not write"):
+        numbered_rows("x.xlsx", content)
 
 
 def test_the_command_line_reads_no_more_of_a_file_than_the_limit(tmp_path, capsys):
