@@ -442,6 +442,8 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
+    from kamkit.io.spreadsheet import printable
+
     if args.person is not None and not args.person.strip():
         raise InvalidInput("Say whom to erase: --person NAME (or their email, or their id).")
     with _store(args) as store:
@@ -450,10 +452,20 @@ def cmd_erase(args: argparse.Namespace) -> int:
         accounts = [account] if account else store.list_accounts(trainee.id)  # type: ignore
         where = (f"the account '{account.name}' of {trainee.name}" if account
                  else f"{trainee.name}'s {_count(len(accounts), 'account')}")
-        if args.person:
+        if args.person:  # whom it takes, and which words, said before asking
             what = f"'{args.person.strip()}'"
-            question = (f"Erase {what} from every saved version of {where}, and from the "
-                        "reviews' comments?")
+            found = store.get_erasure([a.id for a in accounts],  # type: ignore[misc]
+                                      args.person.strip(), by_id=account is not None)
+            whom = (f"{found.people} {'person' if found.people == 1 else 'people'}, "
+                    + (f"in {where}" if account else f"in {found.accounts} of {where}"))
+            words = _taken(found.any_case, found.as_written)
+            # names and emails as saved: shown escaped, should one hold a control character
+            question = printable(f"Erase {what} - {whom} - from every saved version and from "
+                                 "the reviews' comments"
+                                 + (f", taking out of any text {words}?" if words else "?"))
+            if args.yes:
+                print(printable(f"kamkit: {what} is {whom}"
+                                + (f"; taken out of any text: {words}." if words else ".")))
         elif account:
             what = f"the account '{account.name}'"
             question = f"Erase {where} with its whole history, reviews and checks?"
@@ -475,6 +487,14 @@ def cmd_erase(args: argparse.Namespace) -> int:
         print(f"kamkit: erased {what}: {removed}.")
         _compact(store)
     return 0
+
+
+def _taken(any_case: Sequence[str], as_written: Sequence[str]) -> str:
+    """The words an erasure takes out of free text, as a question says them ("" for none)."""
+    said = [", ".join(f"'{w}'" for w in words) + how
+            for words, how in ((any_case, " (in any case)"), (as_written, " (as written)"))
+            if words]
+    return " and ".join(said)
 
 
 def cmd_prune(args: argparse.Namespace) -> int:

@@ -6,8 +6,9 @@ Nothing here knows a step. The models mark how a field concerns a person (`kamki
 personal`): a model marked "person" is one person of the customer, whose `id` names them within
 an account; "name" and "email" identify them; "about" is free text about them; "ref" points at a
 person by id. Any document - kamkit's own steps or another package's - is handled by walking its
-fields by those marks; free text anywhere else is searched for the people's full names and
-emails. Pure functions on pydantic models: no store, no widgets.
+fields by those marks; free text anywhere else is searched for the people's names and emails
+(a name of one word only as written: "Will" is a name, "will" a word). Pure functions on
+pydantic models: no store, no widgets.
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from kamkit.text_limits import field_type, item_types, narrowed, value_type
+
 __all__ = ["Person", "people", "matches", "Traces", "traces", "without_people", "scrub",
            "Pseudonyms", "pseudonymise", "pseudonymise_all", "REMOVED"]
 
 #: What stands where erased or withheld text was.
 REMOVED = "[removed]"
-#: A replacement may make a text longer; it is cut to this length (kamkit's shortest text limit,
-#: a name's) or the original's, whichever is longer - so a valid text stays valid.
-_ROOM = 120
+#: What stands there instead when "[removed]" would take a text past its field's limit (and
+#: "…" where even that is longer than the name it stands for): the text a person wrote is
+#: never cut.
+_SHORT = "[…]"
+_LAST = "…"
 
 _M = TypeVar("_M", bound=BaseModel)
 _DROP = object()  # "leave this item out": a person erased, or a link that pointed at them
@@ -44,8 +49,20 @@ class Person:
 
     @property
     def words(self) -> set[str]:
-        """The texts that identify them in free text: full name and email."""
+        """The texts that identify them: full name and email."""
         return {w for w in (self.name.strip(), self.email.strip()) if w}
+
+    @property
+    def phrases(self) -> set[str]:
+        """What free text is searched for in any case: their email, and a name of two words
+        or more."""
+        return {w for w in (self.email.strip(), "" if self.single else self.name.strip()) if w}
+
+    @property
+    def single(self) -> str | None:
+        """A name of one word: found only as written ("Will" is a name, "will" a word)."""
+        words = self.name.split()
+        return words[0] if len(words) == 1 else None
 
     @property
     def surname(self) -> str | None:
@@ -109,32 +126,38 @@ class _Edit:
     def person(self, model: BaseModel, who: Person) -> dict[str, Any] | None:
         return {}
 
-    def text(self, value: str) -> str:
+    def text(self, value: str, limit: int | None) -> str:
+        """Free text, which its field lets hold at most `limit` characters (None: no limit)."""
         return value
 
     def gone(self, pid: str) -> bool:
         return False
 
 
-def _walk(value: Any, kind: str | None, edit: _Edit) -> Any:
+def _walk(value: Any, kind: str | None, hint: Any, edit: _Edit) -> Any:
+    """`value` edited; `hint` is its type (with its constraints), which says how long a text
+    may grow."""
     if isinstance(value, BaseModel):
         return _walk_model(value, edit)
+    hint, limit = narrowed(hint, value)
     if isinstance(value, list | tuple):
-        items = [_walk(v, kind, edit) for v in value]
+        items = [_walk(v, kind, h, edit) for v, h in
+                 zip(value, item_types(hint, len(value)), strict=True)]
         return type(value)(v for v in items if v is not _DROP)
     if isinstance(value, dict):
         out = {}
+        each = value_type(hint)
         for key, item in value.items():
             if kind == "ref" and edit.gone(str(key)):  # an entry keyed by a person gone
                 continue
-            new = _walk(item, None if kind == "ref" else kind, edit)
+            new = _walk(item, None if kind == "ref" else kind, each, edit)
             if new is not _DROP:
                 out[key] = new
         return out
     if isinstance(value, str):
         if kind == "ref":
             return _DROP if edit.gone(value) else value
-        return edit.text(value)
+        return edit.text(value, limit)
     return value
 
 
@@ -149,7 +172,7 @@ def _walk_model(model: BaseModel, edit: _Edit) -> Any:
         if name in update:  # a person's own name, email or notes: already decided
             continue
         old = getattr(model, name)
-        new = _walk(old, _mark(info.json_schema_extra), edit)
+        new = _walk(old, _mark(info.json_schema_extra), field_type(info), edit)
         if new is _DROP:
             if info.is_required():  # e.g. a link to the person: it goes with them
                 return _DROP
@@ -163,47 +186,65 @@ def _default(info: FieldInfo) -> Any:
     return info.get_default(call_default_factory=True)
 
 
+def _fitting(stand_ins: Sequence[str], room: int | None) -> str:
+    """The first stand-in no longer than `room` characters (None: the first)."""
+    return next((s for s in (*stand_ins, _LAST) if room is None or len(s) <= room), "")
+
+
 class _Words:
-    """Finds whole words and phrases and puts a replacement in their place: in any case, or
-    (`as_written`) only as written - a surname, not the same word in lower case."""
+    """Finds names and emails, as whole words, and puts a stand-in in their place: those of
+    `any_case` in any case, those of `as_written` only as written (a surname, not the same
+    word in lower case). The words of a name may be apart by any white space (a line break,
+    two spaces). One pass: a stand-in is never searched again. Each has its stand-ins, the
+    one to use first, then shorter ones for a text at its limit."""
 
-    def __init__(self, replacements: Mapping[str, str], as_written: bool = False) -> None:
-        fold = (lambda w: w) if as_written else str.casefold
-        self._fold = fold
-        self._by = {fold(k.strip()): v for k, v in replacements.items() if k.strip()}
-        alternatives = "|".join(re.escape(k) for k in sorted(self._by, key=len, reverse=True))
-        flags = 0 if as_written else re.IGNORECASE
-        self._pattern = (re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
-                         if self._by else None)
+    def __init__(self, any_case: Mapping[str, Sequence[str]],
+                 as_written: Mapping[str, Sequence[str]] | None = None) -> None:
+        found = [(key.split(), said, True) for key, said in any_case.items()]
+        found += [(key.split(), said, False) for key, said in (as_written or {}).items()]
+        found = sorted((f for f in found if f[0]), key=lambda f: len(" ".join(f[0])),
+                       reverse=True)  # the longest first: "Will Turner" before "Will"
+        self._said = [said for _, said, _ in found]
+        # one group for each, so a match says whose it is, whatever its case
+        alternatives = "|".join(
+            ("((?i:{}))" if fold else "({})").format(r"\s+".join(map(re.escape, words)))
+            for words, _, fold in found)
+        self._pattern = (re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if found else None)
 
-    def __call__(self, text: str) -> str:
+    def __call__(self, text: str, limit: int | None = None) -> str:
+        """`text` with each name or email found replaced; never past `limit` characters when
+        the text was within it."""
         if self._pattern is None or not text:
             return text
-        new = self._pattern.sub(lambda m: self._by[self._fold(m.group(0))], text)
-        return new if new == text else new[:max(len(text), _ROOM)]
+        new = self._pattern.sub(lambda m: self._said[(m.lastindex or 1) - 1][0], text)
+        if limit is None or len(new) <= limit:
+            return new
+        # each stand-in no longer than what it stands for: the text keeps within the limit it
+        # was written to, and no word of the writer's is cut
+        return self._pattern.sub(
+            lambda m: _fitting(self._said[(m.lastindex or 1) - 1], len(m[0])), text)
 
 
 # -- erasure -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Traces:
-    """How erased people show in free text: their full names and emails (any case), and their
-    surnames as written - unless someone kept in the account shares the word. A first name
-    alone is too common to find safely; it stays."""
+    """How erased people show in free text: their emails and names of two words or more (any
+    case), and - as written - their surnames and names of one word, unless someone kept in
+    the account shares the word. A first name alone is too common to find safely; it stays."""
 
     any_case: frozenset[str]
     as_written: frozenset[str] = frozenset()
 
     @cached_property
-    def _finders(self) -> tuple[_Words, _Words]:
-        return (_Words({w: REMOVED for w in self.any_case}),
-                _Words({w: REMOVED for w in self.as_written}, as_written=True))
+    def _finder(self) -> _Words:
+        return _Words(dict.fromkeys(self.any_case, (REMOVED, _SHORT)),
+                      dict.fromkeys(self.as_written, (REMOVED, _SHORT)))
 
-    def scrub(self, text: str) -> str:
-        """`text` with every whole occurrence of the traces replaced by "[removed]"."""
-        for finder in self._finders:
-            text = finder(text)
-        return text
+    def scrub(self, text: str, limit: int | None = None) -> str:
+        """`text` with every whole occurrence of the traces replaced by "[removed]" - or, where
+        that would take it past `limit` characters, by something shorter."""
+        return self._finder(text, limit)
 
 
 def traces(gone: Iterable[Person], kept: Iterable[Person] = ()) -> Traces:
@@ -211,13 +252,14 @@ def traces(gone: Iterable[Person], kept: Iterable[Person] = ()) -> Traces:
     whose names must not be cut into."""
     gone = list(gone)
     shared = {word for p in kept for word in p.name.split()}
-    return Traces(frozenset().union(*(p.words for p in gone)),
-                  frozenset(p.surname for p in gone if p.surname and p.surname not in shared))
+    own = {word for p in gone for word in (p.surname, p.single) if word}
+    return Traces(frozenset().union(*(p.phrases for p in gone)), frozenset(own - shared))
 
 
-def scrub(text: str, found: Traces) -> str:
-    """`text` without the traces of erased people (a manager's comment, say)."""
-    return found.scrub(text)
+def scrub(text: str, found: Traces, field: FieldInfo | None = None) -> str:
+    """`text` without the traces of erased people (a manager's comment, say); `field`, the
+    field it is kept in, says how long it may be."""
+    return found.scrub(text, narrowed(field_type(field), text)[1] if field else None)
 
 
 class _Erase(_Edit):
@@ -227,8 +269,8 @@ class _Erase(_Edit):
     def person(self, model: BaseModel, who: Person) -> dict[str, Any] | None:
         return None if who.id in self._ids else {}
 
-    def text(self, value: str) -> str:
-        return self._found.scrub(value)
+    def text(self, value: str, limit: int | None) -> str:
+        return self._found.scrub(value, limit)
 
     def gone(self, pid: str) -> bool:
         return pid in self._ids
@@ -261,10 +303,11 @@ class Pseudonyms:
         self.label = label
         self._by: dict[tuple[str, ...], str] = {}
         self._count = 0
-        self._words: dict[str, dict[str, str]] = {}          # scope -> name or email -> said
+        # scope -> a name or an email, folded -> (as first written, its stand-ins)
+        self._words: dict[str, dict[str, tuple[str, tuple[str, str]]]] = {}
         self._names: dict[str, dict[str, set[str]]] = {}     # scope -> word of a name -> whose
-        self._surnames: dict[str, dict[str, str]] = {}       # scope -> surname -> pseudonym
-        self._finders: dict[str, tuple[_Words, _Words]] = {}
+        self._own: dict[str, dict[str, str]] = {}  # scope -> surname or one-word name -> whose
+        self._finders: dict[str, _Words] = {}
 
     def learn(self, scope: str, *docs: BaseModel) -> None:
         for doc in docs:
@@ -288,17 +331,19 @@ class Pseudonyms:
         for key in keys:
             self._by.setdefault(key, found)
         words = self._words.setdefault(scope, {})
-        for word, said in ((who.name, found), (who.email, self.email(found))):
+        for word, said in (("" if who.single else who.name, (found, self.short(found))),
+                           (who.email, (self.email(found), self.short(found)))):
             if word.strip() and word.strip().casefold() not in words:
-                words[word.strip().casefold()] = said
+                words[word.strip().casefold()] = (word.strip(), said)
                 self._finders.pop(scope, None)
         for word in who.name.split():
             whose = self._names.setdefault(scope, {}).setdefault(word, set())
             if found not in whose:
                 whose.add(found)
                 self._finders.pop(scope, None)
-        if who.surname:
-            self._surnames.setdefault(scope, {}).setdefault(who.surname, found)
+        for word in (who.surname, who.single):
+            if word:
+                self._own.setdefault(scope, {}).setdefault(word, found)
         return found
 
     @staticmethod
@@ -306,19 +351,23 @@ class Pseudonyms:
         """The placeholder email of a pseudonym ("person-3@example.invalid")."""
         return f"{pseudonym.lower().replace(' ', '-')}@example.invalid"
 
-    def text(self, scope: str, value: str) -> str:
-        """Free text with the full names and emails of the scope's people replaced, and their
-        surnames (as written) where no one else in the scope has the word in their name."""
-        finders = self._finders.get(scope)
-        if finders is None:
+    def short(self, pseudonym: str) -> str:
+        """A pseudonym in short ("P3"), for a text that "Person 3" would take past its limit."""
+        return f"{self.label[:1]}{pseudonym.rpartition(' ')[2]}"
+
+    def text(self, scope: str, value: str, limit: int | None = None) -> str:
+        """Free text with the emails and the names of two words or more of the scope's people
+        replaced (any case), and their surnames and one-word names (as written) where no one
+        else in the scope has the word in their name - never past `limit` characters, when
+        the text was within it (then "P3" stands for "Person 3")."""
+        finder = self._finders.get(scope)
+        if finder is None:
             names = self._names.get(scope, {})
-            surnames = {word: said for word, said in self._surnames.get(scope, {}).items()
-                        if names.get(word) == {said}}
-            finders = self._finders[scope] = (_Words(self._words.get(scope, {})),
-                                              _Words(surnames, as_written=True))
-        for finder in finders:
-            value = finder(value)
-        return value
+            own = {word: (said, self.short(said)) for word, said
+                   in self._own.get(scope, {}).items() if names.get(word) == {said}}
+            phrases = dict(self._words.get(scope, {}).values())
+            finder = self._finders[scope] = _Words(phrases, own)
+        return finder(value, limit)
 
 
 class _Pseudonymise(_Edit):
@@ -327,16 +376,20 @@ class _Pseudonymise(_Edit):
 
     def person(self, model: BaseModel, who: Person) -> dict[str, Any] | None:
         said = self._p.of(self._scope, who)
+        short = self._p.short(said)
+        fields = type(model).model_fields
         update: dict[str, Any] = {}
-        for kind, value in (("name", said), ("email", Pseudonyms.email(said)),
-                            ("about", REMOVED)):
+        for kind, stand_ins in (("name", (said, short)),
+                                ("email", (Pseudonyms.email(said), short)),
+                                ("about", (REMOVED, _SHORT))):
             for name in _marked(model, kind):
                 if getattr(model, name):  # an empty field stays empty: nothing was written
-                    update[name] = value
+                    limit = narrowed(field_type(fields[name]), "")[1]
+                    update[name] = _fitting(stand_ins, limit)
         return update
 
-    def text(self, value: str) -> str:
-        return self._p.text(self._scope, value)
+    def text(self, value: str, limit: int | None) -> str:
+        return self._p.text(self._scope, value, limit)
 
 
 def pseudonymise(doc: _M, pseudonyms: Pseudonyms, scope: str) -> _M:

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, select
 
 from kamkit.errors import NotFound
-from kamkit.privacy import matches, people, scrub, traces, without_people
+from kamkit.models import Review
+from kamkit.privacy import Person, Traces, matches, people, scrub, traces, without_people
 from kamkit.steps import document_model
 from kamkit.store_tables import (
     accounts,
@@ -41,8 +42,10 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Connection, Engine
 
-__all__ = ["PrivacyVerbs", "Removed", "make_private"]
+__all__ = ["PrivacyVerbs", "Removed", "Erasure", "make_private"]
 
+
+_COMMENT = Review.model_fields["comment"]  # how long a comment may be, rewritten
 
 #: how each count reads: (one, several)
 _SAID = {"accounts": ("account", "accounts"),
@@ -72,6 +75,19 @@ class Removed:
         said = [f"{n} {_SAID[f.name][n != 1]}" for f in fields(self)
                 if (n := getattr(self, f.name))]
         return ", ".join(said) or "nothing"
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """Whom erasing one customer person by name, email or id would take, known before anything
+    is erased: how many people (entries, one account's each) in how many accounts, and the
+    words taken out of free text - in any case (emails, names of two words or more) and only
+    as written (surnames, one-word names) - in the order met."""
+
+    accounts: int
+    people: int
+    any_case: tuple[str, ...]
+    as_written: tuple[str, ...]
 
 
 def make_private(path: Path, home: Path) -> None:
@@ -113,6 +129,8 @@ class PrivacyVerbs:
 
         def _write(self) -> AbstractContextManager[Connection]: ...
 
+        def _read(self) -> AbstractContextManager[Connection]: ...
+
     # -- a trainee, an account ---------------------------------------------------------------
 
     def remove_trainee(self, trainee_id: int) -> Removed:
@@ -145,19 +163,9 @@ class PrivacyVerbs:
         counts = {"accounts": 0, "people": 0, "rewritten": 0, "comments": 0, "figures": 0}
         with self._write() as conn:
             for account_id in account_ids:
-                rows = conn.execute(select(documents.c.id, documents.c.step, documents.c.data)
-                                    .where(documents.c.account_id == account_id)
-                                    .order_by(documents.c.id)).all()
-                docs = [(rid, document_model(step).model_validate_json(data), data)
-                        for rid, step, data in rows]
-                found = [p for _, doc, _ in docs for p in people(doc) if matches(p, who, by_id)]
-                # the same person under every name and email any version gave them
-                ids = {p.id for p in found}
+                docs, ids, words = _whom(conn, account_id, who, by_id)
                 if not ids:
                     continue
-                everyone = [p for _, doc, _ in docs for p in people(doc)]
-                words = traces([p for p in everyone if p.id in ids],
-                               [p for p in everyone if p.id not in ids])
                 for rid, doc, data in docs:
                     new = without_people(doc, ids, words).model_dump_json()
                     if new != data:
@@ -166,7 +174,7 @@ class PrivacyVerbs:
                         counts["rewritten"] += 1
                 for rid, comment in conn.execute(select(reviews.c.id, reviews.c.comment).where(
                         reviews.c.account_id == account_id)).all():
-                    if (new_comment := scrub(comment, words)) != comment:
+                    if (new_comment := scrub(comment, words, _COMMENT)) != comment:
                         conn.execute(reviews.update().where(reviews.c.id == rid)
                                      .values(comment=new_comment))
                         counts["comments"] += 1
@@ -178,10 +186,31 @@ class PrivacyVerbs:
                 counts["accounts"] += 1
                 counts["people"] += len(ids)
         if not counts["accounts"]:
-            raise NotFound(f"Nobody called '{who}' is in "
-                           f"{'this account' if len(account_ids) == 1 else 'these accounts'}, "
-                           "in any saved version.")
+            raise _nobody(who, account_ids)
         return Removed(**counts)
+
+    def get_erasure(self, account_ids: list[int], who: str, *, by_id: bool = False) -> Erasure:
+        """What `erase_person` with the same arguments would take (nothing is written).
+        NotFound when nobody matches."""
+        accounts = found = 0
+        any_case: dict[str, str] = {}   # folded -> as first met
+        as_written: dict[str, None] = {}
+        with self._read() as conn:
+            for account_id in account_ids:
+                docs, ids, words = _whom(conn, account_id, who, by_id)
+                if not ids:
+                    continue
+                accounts, found = accounts + 1, found + len(ids)
+                for p in (p for _, doc, _ in docs for p in people(doc) if p.id in ids):
+                    for word in (p.name.strip(), p.email.strip()):
+                        if word in words.any_case:
+                            any_case.setdefault(word.casefold(), word)
+                    for word in (p.surname, p.single):
+                        if word in words.as_written:
+                            as_written.setdefault(word)
+        if not accounts:
+            raise _nobody(who, account_ids)
+        return Erasure(accounts, found, tuple(any_case.values()), tuple(as_written))
 
     # -- retention ---------------------------------------------------------------------------
 
@@ -233,6 +262,28 @@ class PrivacyVerbs:
         finally:
             raw.close()
         return vacuumed and not busy
+
+
+def _whom(conn: Connection, account_id: int, who: str, by_id: bool
+          ) -> tuple[list[tuple[int, Any, str]], set[str], Traces]:
+    """The account's saved versions (row id, document, its JSON), the ids of the people `who`
+    names there - the same person under every name and email any version gave them - and
+    their traces in free text."""
+    rows = conn.execute(select(documents.c.id, documents.c.step, documents.c.data)
+                        .where(documents.c.account_id == account_id)
+                        .order_by(documents.c.id)).all()
+    docs = [(rid, document_model(step).model_validate_json(data), data)
+            for rid, step, data in rows]
+    everyone: list[Person] = [p for _, doc, _ in docs for p in people(doc)]
+    ids = {p.id for p in everyone if matches(p, who, by_id)}
+    return docs, ids, traces([p for p in everyone if p.id in ids],
+                             [p for p in everyone if p.id not in ids])
+
+
+def _nobody(who: str, account_ids: list[int]) -> NotFound:
+    return NotFound(f"Nobody called '{who}' is in "
+                    f"{'this account' if len(account_ids) == 1 else 'these accounts'}, "
+                    "in any saved version.")
 
 
 def _remove_accounts(conn: Connection, ids: list[int]) -> Removed:

@@ -16,7 +16,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                     "kamkit.html")),
     ("content and models", ("kamkit.frameworks", "kamkit.models", "kamkit.profile_fields")),
     ("domain", ("kamkit.scoring", "kamkit.charts", "kamkit.orgchart", "kamkit.checking",
-                "kamkit.privacy")),
+                "kamkit.privacy", "kamkit.text_limits")),
     ("steps", ("kamkit.steps",)),
     ("read-only work", ("kamkit.report", "kamkit.figures", "kamkit.exercises", "kamkit.quiz")),
     ("store", ("kamkit.migrations", "kamkit.store", "kamkit.store_tables",

@@ -4,11 +4,13 @@ time - the Excel half of `kamkit.io.spreadsheet`, which every importer reads thr
 Not openpyxl, whose read-only mode still trusts what a file says about itself: it pads every row
 to the sheet's declared dimension (a 4.9 KB file claiming A1:XFD20000 took 2.6 GB), builds
 each row's XML whole, and parses every cell format before the first row (a 12 KB file with a
-million `<xf/>` took 645 MB and 33 s). Here the length of the list of parts and their
-unpacked sizes are checked before anything is read, the declared dimension and the styles are
-never read, and the XML streams through expat keeping no tree: memory holds the shared strings
-and one row. Without styles a date is Excel's day number; no importer reads dates. (openpyxl
-still writes kamkit's exports.)
+million `<xf/>` took 645 MB and 33 s). Here the length of the list of parts, how each is
+packed (deflate or stored, as Excel writes them: bzip2 and LZMA unpack a part whole, and a
+2 KB file took 2.1 GB) and their unpacked sizes are checked before anything is read; parts
+unpack in bounded pieces, what they really unpack to counted; the declared dimension and the
+styles are never read, and the XML streams through expat keeping no tree: memory holds the
+shared strings and one row. Without styles a date is Excel's day number; no importer reads
+dates. (openpyxl still writes kamkit's exports.)
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
-from typing import IO
+from collections.abc import Callable, Iterable, Iterator
 from xml.parsers import expat
 
 from kamkit.errors import ImportRefused
@@ -32,6 +33,8 @@ MAX_CELLS = 2_000_000       # cells in the sheet, empty ones included (and share
 ROWS, COLUMNS = 1_048_576, 16_384  # Excel's own largest sheet
 
 Cells = list[tuple[int, object]]  # (column number, value) pairs of one row
+_PACKED = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # all Excel writes
+_PIECE = 2**16  # what a part unpacks at a time
 
 # what a damaged or foreign file raises on the way through zipfile, zlib and expat, in words
 _DAMAGED: dict[type[Exception], str] = {
@@ -52,17 +55,49 @@ def sheet_cells(filename: str, content: bytes) -> Iterator[tuple[int, Cells]]:
                             "parts than a workbook has. Save it again as .xlsx or as CSV.")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED:
-                raise ImportRefused(f"{filename} unpacks to more than {MAX_UNPACKED // 2**20} "
-                                    "MB, more than kamkit reads. Export only the rows and "
-                                    "columns you need, or save them as CSV.")
-            sheet, strings_part = _first_sheet(archive)
-            strings = _shared_strings(filename, archive, strings_part)
-            yield from _Rows(filename, strings).read(archive.open(sheet))
+            if any(item.compress_type not in _PACKED for item in archive.infolist()):
+                raise NotImplementedError("a part packed with neither deflate nor nothing")
+            if _declared(archive) > MAX_UNPACKED:  # what the file says: refused unread
+                raise _too_big(filename)
+            parts = _Parts(filename, archive)
+            sheet, strings_part = _first_sheet(parts)
+            strings = _shared_strings(filename, parts, strings_part)
+            yield from _Rows(filename, strings).read(parts.read(sheet))
     except tuple(_DAMAGED) as exc:
         why = next(words for kind, words in _DAMAGED.items() if isinstance(exc, kind))
         raise ImportRefused(f"{filename} could not be read as an Excel file: {why}. Save it "
                             "again as .xlsx or as CSV.") from None
+
+
+def _declared(archive: zipfile.ZipFile) -> int:
+    """What the zip's directory says its parts unpack to, all together."""
+    return sum(item.file_size for item in archive.infolist())
+
+
+def _too_big(filename: str) -> ImportRefused:
+    return ImportRefused(f"{filename} unpacks to more than {MAX_UNPACKED // 2**20} MB, more "
+                         "than kamkit reads. Export only the rows and columns you need, or "
+                         "save them as CSV.")
+
+
+class _Parts:
+    """The workbook's parts, each unpacked a piece at a time (deflate unpacks no more than
+    it is asked for), counting what they really unpack to - all together never past
+    MAX_UNPACKED, whatever the file says their sizes are."""
+
+    def __init__(self, filename: str, archive: zipfile.ZipFile) -> None:
+        self.filename, self.archive, self.unpacked = filename, archive, 0
+
+    def __contains__(self, part: str) -> bool:
+        return part in self.archive.NameToInfo
+
+    def read(self, part: str) -> Iterator[bytes]:
+        with self.archive.open(part) as stream:
+            while piece := stream.read(_PIECE):
+                self.unpacked += len(piece)
+                if self.unpacked > MAX_UNPACKED:
+                    raise _too_big(self.filename)
+                yield piece
 
 
 def _directory_size(content: bytes) -> int:
@@ -76,13 +111,13 @@ def _local(name: str) -> str:
     return name.rpartition("}")[2]
 
 
-def _parse(stream: IO[bytes], start: Callable[[str, dict[str, str]], None],
+def _parse(pieces: Iterable[bytes], start: Callable[[str, dict[str, str]], None],
            end: Callable[[str], None], text: Callable[[str], None] | None = None
            ) -> Iterator[None]:
-    """Stream the XML through expat in pieces, calling `start(name, attributes)`, `end(name)`
-    and `text(characters)` with local names; yields after each piece, so a caller can hand on
-    what its handlers gathered. A document type declaration (never in a workbook, and the way
-    to entity bombs) is refused."""
+    """Stream the XML through expat a piece at a time, calling `start(name, attributes)`,
+    `end(name)` and `text(characters)` with local names; yields after each piece, so a caller
+    can hand on what its handlers gathered. A document type declaration (never in a
+    workbook, and the way to entity bombs) is refused."""
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     names: dict[str, str] = {}
@@ -101,20 +136,19 @@ def _parse(stream: IO[bytes], start: Callable[[str, dict[str, str]], None],
     if text is not None:
         parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = doctype
-    with stream:
-        while chunk := stream.read(2**16):
-            parser.Parse(chunk, False)
-            yield
-        parser.Parse(b"", True)
+    for piece in pieces:
+        parser.Parse(piece, False)
+        yield
+    parser.Parse(b"", True)
     yield
 
 
-def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+def _relations(parts: _Parts, part: str) -> dict[str, tuple[str, str]]:
     """A part's relationships: id -> (the type's last word, the target's part name)."""
     folder, name = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", name + ".rels")
     out: dict[str, tuple[str, str]] = {}
-    if rels not in archive.NameToInfo:
+    if rels not in parts:
         return out
 
     def start(tag: str, attributes: dict[str, str]) -> None:
@@ -125,24 +159,24 @@ def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]
             out[attributes.get("Id", "")] = (attributes.get("Type", "").rpartition("/")[2],
                                              target)
 
-    for _ in _parse(archive.open(rels), start, lambda tag: None):
+    for _ in _parse(parts.read(rels), start, lambda tag: None):
         if len(out) > 10_000:  # a workbook has a handful
             raise ValueError("too many relationships")
     return out
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str | None]:
+def _first_sheet(parts: _Parts) -> tuple[str, str | None]:
     """The part names of the first sheet and of the shared strings (None: there are none)."""
-    book = next((target for kind, target in _relations(archive, "").values()
+    book = next((target for kind, target in _relations(parts, "").values()
                  if kind == "officeDocument"), "xl/workbook.xml")
-    relations = _relations(archive, book)
+    relations = _relations(parts, book)
     first: list[str] = []
 
     def start(tag: str, attributes: dict[str, str]) -> None:
         if tag == "sheet" and not first:
             first.extend(v for k, v in attributes.items() if "}" in k and _local(k) == "id")
 
-    for _ in _parse(archive.open(book), start, lambda tag: None):
+    for _ in _parse(parts.read(book), start, lambda tag: None):
         if first:
             break
     strings = next((target for kind, target in relations.values() if kind == "sharedStrings"),
@@ -181,9 +215,9 @@ class _Text:
         return out
 
 
-def _shared_strings(filename: str, archive: zipfile.ZipFile, part: str | None) -> list[str]:
+def _shared_strings(filename: str, parts: _Parts, part: str | None) -> list[str]:
     strings: list[str] = []
-    if part is None or part not in archive.NameToInfo:
+    if part is None or part not in parts:
         return strings
     item = _Text()
 
@@ -194,7 +228,7 @@ def _shared_strings(filename: str, archive: zipfile.ZipFile, part: str | None) -
                 raise _too_many_cells(filename)
             strings.append(item.take())
 
-    for _ in _parse(archive.open(part), lambda tag, _: item.start(tag), end, item.text):
+    for _ in _parse(parts.read(part), lambda tag, _: item.start(tag), end, item.text):
         pass
     return strings
 
@@ -233,8 +267,8 @@ class _Rows:
         self.value: object = None
         self.item = _Text()                 # an inline string's text
 
-    def read(self, stream: IO[bytes]) -> Iterator[tuple[int, Cells]]:
-        for _ in _parse(stream, self.start, self.end, self.text):
+    def read(self, pieces: Iterable[bytes]) -> Iterator[tuple[int, Cells]]:
+        for _ in _parse(pieces, self.start, self.end, self.text):
             yield from self.done
             self.done.clear()
 
@@ -283,13 +317,19 @@ class _Rows:
             self.item.end(tag)
 
     def _typed(self, raw: str) -> object:
-        """A <v> as Excel would show it without formats: text, number or True/False."""
+        """A <v> as Excel would show it without formats: text, number or True/False; an
+        error (#N/A) as an empty cell."""
         if not raw or self.kind == "inlineStr":
             return None
         if self.kind == "s":
-            return self.strings[int(raw)]
+            index = int(raw)
+            if not 0 <= index < len(self.strings):  # -1 would be the last one
+                raise IndexError(f"shared string {index}")
+            return self.strings[index]
+        if self.kind == "e":  # #N/A, #REF!: what a formula could not work out - no value
+            return None
         if self.kind == "b":
             return raw.strip() == "1"
-        if self.kind in ("str", "e", "d"):
+        if self.kind in ("str", "d"):
             return raw
         return int(raw) if raw.strip().lstrip("-").isdecimal() else float(raw)

@@ -4,6 +4,7 @@ retention setting applied when a server starts."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
@@ -38,7 +39,10 @@ def test_erasing_a_person_says_what_went_and_leaves_no_copy_in_the_file(db, path
     assert main(["--db", db, "erase", "--trainee", "Ana Costa", "--person", EMAIL,
                  "--yes"]) == 0
     out = capsys.readouterr().out
-    assert out == (f"kamkit: erased '{EMAIL}': 2 accounts, 2 entries of the person, 5 saved "
+    assert out == (f"kamkit: '{EMAIL}' is 2 people, in 2 of Ana Costa's 2 accounts; taken out "
+                   f"of any text: 'Zeb Quuxworth', '{EMAIL.upper()}', 'Zebediah Quuxworth' (in "
+                   "any case) and 'Quuxworth' (as written).\n"
+                   f"kamkit: erased '{EMAIL}': 2 accounts, 2 entries of the person, 5 saved "
                    "versions rewritten, 1 review comment rewritten, 2 accounts' dashboard "
                    "figures.\n")
     with Store(db) as store:  # Ben's work, which names him too, was not asked about
@@ -62,6 +66,32 @@ def test_erase_asks_first_and_never_waits_for_a_missing_terminal(db, path):
                            "--yes to confirm (no terminal to ask on).\n")
     with Store(db) as store:
         assert len(store.list_trainees()) == 2
+
+
+def test_erasing_by_name_asks_first_saying_how_many_people_and_which_words_go(tmp_path,
+                                                                              monkeypatch):
+    """Two people called Will in one account and one in another: the question says so."""
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    with Store(db) as store:
+        ana = store.add_trainee("Ana Costa")
+        for name, people in (("Acme", [{"id": "p1", "name": "Will"},
+                                       {"id": "p2", "name": "Will", "email": "w@acme.example"},
+                                       {"id": "p3", "name": "Mark Hill"}]),
+                             ("Baltic", [{"id": "p1", "name": "will"}])):
+            store.save_document(store.add_account(ana.id, name).id, "stakeholders",
+                                {"people": people})
+    asked = []
+    monkeypatch.setattr("sys.stdin", io.StringIO())
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda question: asked.append(question) or "n")
+    assert main(["--db", db, "erase", "--trainee", "Ana Costa", "--person", "Will"]) == 1
+    assert asked == ["Erase 'Will' - 3 people, in 2 of Ana Costa's 2 accounts - from every "
+                     "saved version and from the reviews' comments, taking out of any text "
+                     "'w@acme.example' (in any case) and 'will', 'Will' (as written)? This "
+                     "cannot be undone. [y/N] "]
+    with Store(db) as store:  # nothing erased
+        assert [len(store.get_document(a.id, "stakeholders").people)
+                for a in store.list_accounts(store.list_trainees()[0].id)] == [1, 3]
 
 
 def test_erasing_a_trainee_or_an_account_counts_what_went(db, capsys):

@@ -68,8 +68,10 @@ csv_cells = st.text(alphabet=string.printable + "äöüéß€\u0000\ufeff", max
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def _workbook(sheet: str, strings: str = "<si><t>name</t></si>") -> bytes:
-    """A workbook's parts around the XML of its first sheet (and of its shared strings)."""
+def _workbook(sheet: str, strings: str = "<si><t>name</t></si>",
+              packed: int = zipfile.ZIP_STORED) -> bytes:
+    """A workbook's parts around the XML of its first sheet (and of its shared strings), each
+    part `packed` that way."""
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
     parts = {
@@ -84,7 +86,7 @@ def _workbook(sheet: str, strings: str = "<si><t>name</t></si>") -> bytes:
         "xl/s.xml": sheet,
     }
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as book:
+    with zipfile.ZipFile(out, "w", packed) as book:
         for name, text in parts.items():
             book.writestr(name, text.encode("utf-8", "surrogatepass"))
     return out.getvalue()
@@ -151,6 +153,8 @@ def test_the_cohort_import_adds_or_refuses_any_file(content, name, tmp_path, cap
         assert err.startswith("kamkit: ") and "Traceback" not in err
 
 
+_ONE_CONTACT = _sheet('<row><c t="s"><v>0</v></c></row><row><c t="inlineStr"><is><t>Ann Lee'
+                      "</t></is></c></row>")
 _XLSX_BAD = {  # what zipfile, zlib and expat raise, each from a small file
     "not a zip (BadZipFile)": b"PK\x03\x04" + b"\x00" * 40,
     "no workbook part (KeyError)": None,
@@ -165,8 +169,12 @@ _XLSX_BAD = {  # what zipfile, zlib and expat raise, each from a small file
     "row 2,000,000": _workbook(_sheet('<row r="2000000"><c><v>1</v></c></row>')),
     "a shared string that is not there (IndexError)":
         _workbook(_sheet('<row><c t="s"><v>9</v></c></row>')),
+    "a shared string numbered -1": _workbook(_sheet('<row><c t="s"><v>-1</v></c></row>')),
     "a 5,000-digit number": _workbook(_sheet("<row><c><v>1" + "0" * 5000 + "</v></c></row>")),
     "a damaged deflate stream (zlib.error)": None,
+    # Excel packs with deflate only; bzip2 and LZMA unpack a part whole, whatever its size
+    "a workbook packed with bzip2": _workbook(_ONE_CONTACT, packed=zipfile.ZIP_BZIP2),
+    "a workbook packed with LZMA": _workbook(_ONE_CONTACT, packed=zipfile.ZIP_LZMA),
 }
 
 

@@ -5,8 +5,9 @@ its model carries."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from kamkit.models import (
     PeerLink,
@@ -18,6 +19,7 @@ from kamkit.models import (
 )
 from kamkit.privacy import (
     REMOVED,
+    Person,
     Pseudonyms,
     matches,
     people,
@@ -156,12 +158,59 @@ def test_the_same_person_is_the_same_pseudonym_in_every_version_and_step():
         "Person 4", "Person 2"]
 
 
-def test_a_replacement_never_makes_a_valid_text_too_long():
+def test_a_replacement_never_cuts_what_a_trainee_wrote():
+    """A 117-character evidence that grows keeps its last words."""
+    evidence = "Al Bo said yes. " + "x" * 90 + " Ask Al Bo."
+    assert len(evidence) == 117
     doc = StakeholderMapDoc(people=[Stakeholder(id="p1", name="Al Bo"),
-                                    Stakeholder(id="p2", name="X", title="Al Bo " * 33)])
-    assert len(doc.people[1].title) == 197  # stripped
+                                    Stakeholder(id="p2", name="Mia Lund", evidence=evidence)])
     left = without_people(doc, {"p1"}, traces(people(doc)[:1]))
-    assert len(left.people[0].title) <= 200
+    assert left.people[0].evidence == f"{REMOVED} said yes. " + "x" * 90 + f" Ask {REMOVED}."
+
+
+def test_at_a_field_s_limit_the_stand_in_is_shorter_never_the_text():
+    """A title of 197 characters naming him 32 times: "[removed]" would pass the title's 200;
+    "[…]" stands in, and every other word stays."""
+    title = "Al Bo " * 32 + "CFO"
+    doc = StakeholderMapDoc(people=[Stakeholder(id="p1", name="Al Bo"),
+                                    Stakeholder(id="p2", name="X", title=title)])
+    assert len(doc.people[1].title) == 195
+    left = without_people(doc, {"p1"}, traces(people(doc)[:1]))
+    assert left.people[0].title == "[…] " * 32 + "CFO"
+    shown = pseudonymise(doc, Pseudonyms(), "a")
+    assert shown.people[1].title == "P1 " * 32 + "CFO"
+
+
+class _Tiny(BaseModel):
+    model_config = ConfigDict(json_schema_extra=personal("person"))
+    id: str
+    name: str = Field(max_length=5, json_schema_extra=personal("name"))
+    notes: str = Field(default="", max_length=5, json_schema_extra=personal("about"))
+
+
+class _Limited(BaseModel):
+    """Another package's step whose texts have limits of their own, in a list and a union."""
+
+    contacts: list[_Tiny] = []
+    lines: list[Annotated[str, Field(max_length=12)]] = []
+    short: Annotated[str, StringConstraints(max_length=12)] | None = None
+    plain: str = Field(default="", max_length=12)
+    free: str = ""
+
+
+def test_every_limit_a_field_declares_is_kept_and_no_text_is_cut():
+    said = "Al Bo, Al Bo"
+    plan = _Limited(contacts=[_Tiny(id="c1", name="Al Bo", notes="tall")], lines=[said, "hi Al Bo"],
+                    short=said, plain=said, free=said)
+    left = without_people(plan, {"c1"}, traces(people(plan)))
+    assert (left.lines, left.short, left.plain) == (["[…], […]", f"hi {REMOVED}"],
+                                                     "[…], […]", "[…], […]")
+    assert left.free == f"{REMOVED}, {REMOVED}"  # no limit: the whole placeholder
+    shown = pseudonymise(plan, Pseudonyms(), "a")
+    assert (shown.lines, shown.short, shown.plain, shown.free) == (
+        ["P1, P1", "hi Person 1"], "P1, P1", "P1, P1",
+        "Person 1, Person 1")
+    assert (shown.contacts[0].name, shown.contacts[0].notes) == ("P1", "[…]")
 
 
 def test_dates_and_numbers_come_through_untouched():
@@ -180,3 +229,43 @@ def test_a_role_not_yet_filled_takes_no_number_until_someone_is_named_in_it():
     first, then = pseudonymise_all([begun, filled], pseudonyms, "a")
     assert [p.name for p in first.people] == ["", "Person 1"]
     assert [p.name for p in then.people] == ["Person 2", "Person 1"]
+
+
+def _will_and_mark() -> StakeholderMapDoc:
+    return StakeholderMapDoc(people=[
+        Stakeholder(id="p1", name="Will", evidence="Will signs."),
+        Stakeholder(id="p2", name="Mark", evidence="We will meet Mark; Will and Mark decide."),
+        Stakeholder(id="p3", name="Greta Lind", evidence="Willa says WILL is away.")])
+
+
+def test_a_one_word_name_is_found_only_as_written():
+    """Does erasing a stakeholder called Will leave 'we will meet' alone?"""
+    doc = _will_and_mark()
+    everyone = people(doc)
+    left = without_people(doc, {"p1"}, traces(everyone[:1], everyone[1:]))
+    assert [p.evidence for p in left.people] == [
+        f"We will meet Mark; {REMOVED} and Mark decide.", "Willa says WILL is away."]
+
+
+def test_a_one_word_name_someone_kept_shares_is_not_cut_out_of_theirs():
+    will, turner = Person("p1", "Will", ""), Person("p2", "Will Turner", "")
+    assert scrub("Will Turner met Will", traces([will], [turner])) == "Will Turner met Will"
+
+
+def test_a_pseudonym_takes_a_one_word_name_only_as_written_and_only_when_it_is_theirs():
+    doc = _will_and_mark()
+    note = RelationshipDoc(feeling_reason="We will meet Will and Mark")
+    pseudonyms = Pseudonyms()
+    _, rel = pseudonymise_all([doc, note], pseudonyms, "a")
+    assert rel.feeling_reason == "We will meet Person 1 and Person 2"
+    pseudonyms.learn("a", StakeholderMapDoc(people=[Stakeholder(id="p4", name="Will Turner")]))
+    assert pseudonyms.text("a", "Will and Will Turner") == "Will and Person 4"
+
+
+def test_a_full_name_is_found_as_whole_words_however_spaced_and_as_written():
+    """Is Strauß found as Strauß (not only as "strauss"), and Ann Lee never in Joann Leeds?"""
+    ann, jurgen = Person("p1", "Ann Lee", ""), Person("p2", "Jürgen Strauß", "")
+    found = traces([ann, jurgen])
+    assert scrub("Joann Leeds met ann lee, Ann  Lee and Ann\nLee", found) == (
+        f"Joann Leeds met {REMOVED}, {REMOVED} and {REMOVED}")
+    assert scrub("Jürgen Strauß said no", found) == f"{REMOVED} said no"

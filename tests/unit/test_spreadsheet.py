@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from kamkit.errors import ImportRefused
+from kamkit.io import xlsx
 from kamkit.io.crm import read_contacts
 from kamkit.io.portfolio import read_portfolio
 from kamkit.io.spreadsheet import numbered_rows
@@ -58,6 +59,38 @@ def _xlsx(rows: str = "", dimension: str | None = "A1:B2", styles: str = "",
     return out.getvalue()
 
 
+def _repacked(compression: int, mb: int) -> bytes:
+    """The small workbook with `mb` MB of spaces in its sheet, packed with `compression`, and
+    the sheet's unpacked size given as 1 KB in the zip's directory - so a check of the sizes
+    a file gives lets it through (the finding's 2 KB file took 2.1 GB this way)."""
+    source = zipfile.ZipFile(io.BytesIO(_xlsx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(item.filename, data)
+                continue
+            head, tail = data.split(b"</worksheet>")
+            packed = zipfile.ZipInfo(item.filename)
+            packed.compress_type = compression
+            with target.open(packed, "w") as sheet:
+                sheet.write(head)
+                for _ in range(mb):
+                    sheet.write(b" " * 2**20)
+                sheet.write(b"</worksheet>" + tail)
+    content = bytearray(out.getvalue())
+    end = content.rfind(b"PK\x05\x06")
+    at = int.from_bytes(content[end + 16:end + 20], "little")  # the directory's first entry
+    while content[at:at + 4] == b"PK\x01\x02":
+        name_size, extra, comment = (int.from_bytes(content[at + i:at + i + 2], "little")
+                                     for i in (28, 30, 32))
+        if content[at + 46:at + 46 + name_size] == b"xl/worksheets/sheet1.xml":
+            content[at + 24:at + 28] = (1024).to_bytes(4, "little")
+        at += 46 + name_size + extra + comment
+    return bytes(content)
+
+
 BOMBS = {
     # the file of the finding: a real cell at row 20000 makes every row in between 16384 wide
     "dimension A1:XFD20000": _xlsx('<row r="20000"><c r="A20000" t="inlineStr"><is><t>x</t>'
@@ -69,6 +102,10 @@ BOMBS = {
     "a cell of 80 MB (zip bomb)": _xlsx(big_cell_mb=80),
     # read_only openpyxl parses every cell format before the first row: 12 KB -> 645 MB, 33 s
     "a million cell formats": _xlsx(styles="<xf/>" * 1_000_000),
+    # bzip2 and LZMA parts unpack whole in one call, whatever the file says their size is
+    "a bzip2 sheet: 100 MB said to be 1 KB": _repacked(zipfile.ZIP_BZIP2, 100),
+    "an LZMA sheet: 100 MB said to be 1 KB": _repacked(zipfile.ZIP_LZMA, 100),
+    "a deflate sheet: 100 MB said to be 1 KB": _repacked(zipfile.ZIP_DEFLATED, 100),
 }
 
 
@@ -107,10 +144,20 @@ def test_a_workbook_that_claims_to_be_huge_is_read_in_little_memory(importer, bo
     ("values in column XFD", r"column XFD \(number 16384\).*at most 200 columns"),
     ("a row of a million cells", "row 3 .*more than 16384 cells"),
     ("a cell of 80 MB (zip bomb)", "unpacks to more than 50 MB"),
+    ("a bzip2 sheet: 100 MB said to be 1 KB", "packed in a way kamkit cannot unpack"),
+    ("an LZMA sheet: 100 MB said to be 1 KB", "packed in a way kamkit cannot unpack"),
 ])
 def test_a_workbook_past_the_limits_is_refused_saying_which(bomb, message):
     with pytest.raises(ImportRefused, match=message):
         read_portfolio("bomb.xlsx", BOMBS[bomb])
+
+
+def test_what_the_parts_really_unpack_to_is_counted_not_what_the_file_says(monkeypatch):
+    """With the sizes a file gives taken at their word as nothing, an 80 MB cell is still
+    refused once 50 MB have been unpacked."""
+    monkeypatch.setattr(xlsx, "_declared", lambda archive: 0)
+    with pytest.raises(ImportRefused, match="unpacks to more than 50 MB"):
+        read_portfolio("bomb.xlsx", BOMBS["a cell of 80 MB (zip bomb)"])
 
 
 def test_the_dimension_a_workbook_claims_is_ignored():
@@ -153,10 +200,10 @@ def test_empty_columns_past_the_limit_are_no_problem():
     assert _rows(read_portfolio("p.csv", content)) == ["Acme"]
 
 
-def _excel_style_workbook() -> bytes:
+def _excel_style_workbook(rows: str = "") -> bytes:
     """A workbook as Excel writes one: shared strings (one rich, one with a phonetic guide),
-    cells without references, numbers, booleans, a formula's text and an error, and a first
-    sheet that is not sheet1.xml."""
+    cells without references, numbers, booleans, a formula's text and errors, and a first
+    sheet that is not sheet1.xml - and `rows`, more rows' XML."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -189,8 +236,9 @@ def _excel_style_workbook() -> bytes:
         '<row r="3"><c r="A3" t="s"><v>2</v></c><c t="s"><v>4</v></c><c><v>-12</v></c>'
         '<c><v>2.5E3</v></c><c t="b"><v>1</v></c><c t="str"><f>A3</f><v>x</v></c>'
         '<c t="e"><v>#N/A</v></c><c s="3"/></row>'
-        '<row r="5"><c r="B5" t="s"><v>3</v></c><c r="D5"><v>0.1</v></c></row>'
-        '</sheetData><mergeCells count="1"><mergeCell ref="A9:B9"/></mergeCells></worksheet>',
+        '<row r="5"><c r="B5" t="s"><v>3</v></c><c r="C5" t="e"><v>#REF!</v></c>'
+        '<c r="D5"><v>0.1</v></c></row>' + rows + '</sheetData><mergeCells count="1">'
+        '<mergeCell ref="A9:B9"/></mergeCells></worksheet>',
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as book:
@@ -206,12 +254,31 @@ def test_an_excel_workbook_reads_as_openpyxl_reads_it():
     sheet = book["Contacts"]
     sheet.reset_dimensions()
     theirs = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    for _, values in theirs:  # kamkit leaves out a row's trailing empty cells
+    for _, values in theirs:
+        # kamkit reads an error (#N/A) as an empty cell, and leaves out a row's trailing ones
+        values[:] = [None if v in ("#N/A", "#REF!") else v for v in values]
         while values and values[-1] is None:
             values.pop()
     assert [(1, header), *rows] == [(n, values) for n, values in theirs if values]
-    assert rows[0][1] == ["Jürgen Müller", "€ & co", -12, 2500.0, True, "x", "#N/A"]
+    assert rows[0][1] == ["Jürgen Müller", "€ & co", -12, 2500.0, True, "x"]
     assert rows[1] == (5, [None, "山田", None, 0.1])
+
+
+def test_an_excel_error_is_an_empty_cell_not_text():
+    """#N/A, #REF!, #DIV/0! are what a formula could not work out: nothing to import."""
+    _, rows = numbered_rows("x.xlsx", _excel_style_workbook(
+        '<row r="7"><c r="A7" t="e"><v>#DIV/0!</v></c><c r="B7"><v>3</v></c></row>'
+        '<row r="8"><c r="A8" t="e"><v>#NAME?</v></c></row>'))
+    assert rows[-1] == (7, [None, 3])
+
+
+@pytest.mark.parametrize("index", ["-1", "5", "99"])
+def test_a_shared_string_that_is_not_there_is_a_damaged_file(index):
+    """Index -1 once read as the last string; the sheet has five."""
+    content = _excel_style_workbook(f'<row r="7"><c r="A7" t="s"><v>{index}</v></c></row>')
+    with pytest.raises(ImportRefused, match="x.xlsx could not be read as an Excel file: it "
+                                            "holds a value Excel does not write"):
+        numbered_rows("x.xlsx", content)
 
 
 def test_the_command_line_reads_no_more_of_a_file_than_the_limit(tmp_path, capsys):

@@ -242,3 +242,28 @@ def test_an_existing_store_file_is_made_private_but_a_folder_of_ones_own_is_left
     os.chmod(path, 0o444)  # read-only on purpose: it stays read-only, for its owner alone
     make_private(path, tmp_path / "home")
     assert _mode(path) == 0o400
+
+
+def test_an_erasure_never_cuts_a_managers_comment(store):
+    """A comment near its 5,000 characters that names him keeps every word of its own."""
+    ana = store.add_trainee("Ana Costa")
+    acme = store.add_account(ana.id, "Acme")
+    store.save_document(acme.id, "stakeholders", {"people": [{"id": "p1", "name": "Al Bo"}]})
+    comment = "Al Bo. " + "y" * 4975 + " Ask Al Bo today."
+    store.add_review(Review(account_id=acme.id, step="stakeholders", doc_version=1,
+                            status="needs_rework", reviewer="Mia", comment=comment))
+    store.erase_person([acme.id], "Al Bo")
+    assert store.list_reviews(acme.id)[0].comment == "[…]. " + "y" * 4975 + " Ask […] today."
+
+
+def test_what_an_erasure_would_take_is_known_before_and_writes_nothing(store):
+    work = seed(store)
+    ids = [work["nordwind"].id, work["baltic"].id]
+    before = [_all_text(store, a) for a in ids]
+    found = store.get_erasure(ids, EMAIL)
+    assert (found.accounts, found.people, found.as_written) == (2, 2, ("Quuxworth",))
+    assert {w.casefold() for w in found.any_case} == {ZEB.casefold(), "zeb quuxworth", EMAIL}
+    assert [_all_text(store, a) for a in ids] == before
+    assert store.erase_person(ids, EMAIL).people == found.people
+    with pytest.raises(NotFound, match="Nobody called"):
+        store.get_erasure(ids, EMAIL)
