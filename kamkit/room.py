@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import math
 import time
 from dataclasses import dataclass
@@ -34,7 +35,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 __all__ = ["RoomPlan", "room_plan", "cap_only", "capped", "ROOM_FULL_PAGE", "KERNEL_MB",
-           "ROOM_FILL_DELAY", "default_max_kernels", "KERNEL_MEMORY_MB", "UNCONNECTED_AFTER"]
+           "ROOM_FILL_DELAY", "default_max_kernels", "KERNEL_MEMORY_MB", "UNCONNECTED_AFTER",
+           "PAGE_OWNER"]
+
+#: The browser a page is being served to (kamkit.voila_app's page cookie), while its request is
+#: handled: the kernel handed to that page belongs to that browser only.
+PAGE_OWNER: contextvars.ContextVar[str | None] = contextvars.ContextVar("kamkit_page_owner",
+                                                                        default=None)
 
 # Voila refills its pool one second after a kernel is used; in a room that would start kernels
 # in the middle of the burst it is serving. Refills wait until the burst has passed.
@@ -116,6 +123,7 @@ def capped(voila_class: type) -> type:
         def __init__(self, **kwargs: Any) -> None:
             self._handed: set[str] = set()   # kernels given to a page
             self._handed_at: dict[str, float] = {}  # ... when (monotonic seconds)
+            self._owners: dict[str, str] = {}  # ... to which browser (see PAGE_OWNER)
             self._seen: set[str] = set()     # ... whose page connected at least once
             self._sweeper: Any = None
             self._starting = 0
@@ -157,6 +165,9 @@ def capped(voila_class: type) -> type:
         def _hand(self, kernel_id: str) -> None:
             self._handed.add(kernel_id)
             self._handed_at[kernel_id] = time.monotonic()
+            owner = PAGE_OWNER.get()
+            if owner is not None:
+                self._owners[kernel_id] = owner
             if self._sweeper is None:  # started with the first page, on the running loop
                 from tornado.ioloop import PeriodicCallback
 
@@ -275,6 +286,11 @@ def capped(voila_class: type) -> type:
                 found.append((last, kernel_id))
             return [kernel_id for _, kernel_id in sorted(found)]
 
+        def owner_of(self, kernel_id: str) -> str | None:
+            """The browser the kernel was handed to (None: handed to no page, or served
+            without kamkit's gate)."""
+            return self._owners.get(kernel_id)
+
         def never_connected(self) -> list[str]:
             """Kernels given to a page that has not connected within `unconnected_after`
             seconds of being handed over and of the kernel's last activity, and is neither
@@ -330,6 +346,7 @@ def capped(voila_class: type) -> type:
             finally:
                 self._handed.discard(kernel_id)
                 self._handed_at.pop(kernel_id, None)
+                self._owners.pop(kernel_id, None)
                 self._seen.discard(kernel_id)
                 if not self._closing and hasattr(self, "_pools"):
                     self.top_up()

@@ -11,6 +11,9 @@ Voila itself, with four things changed where it meets the network:
   that answer carries the personal token. Voila's own socket (`/voila/query/<kernel_id>`)
   answers anyone who knows a kernel id; kamkit's answers only with the key the server gave its
   own kernels (`kamkit.kernel.wait_for_request`), and forgets the answer once delivered.
+- **Kernels that answer their own page only.** A page's kernel is handed to the browser it was
+  served to (a private cookie); its websocket, its API and its close-tab call refuse anyone else,
+  so a kernel id read from `ps` or a log opens nothing.
 - **Logs without secrets.** Every logged URL has its personal token (`t`), review token
   (`token`) and query key masked.
 - **The room's kernel manager** (`kamkit.room.capped`): a cap on kernels, closed tabs and pages
@@ -30,10 +33,13 @@ from urllib.parse import unquote_plus
 
 from kamkit.html import e
 from kamkit.kernel import QUERY_PATH
+from kamkit.room import PAGE_OWNER
 from kamkit.settings import child_env, current
 
-__all__ = ["scrub", "REFUSED_PAGE", "SECRET_PARAMS", "main"]
+__all__ = ["scrub", "REFUSED_PAGE", "SECRET_PARAMS", "PAGE_COOKIE", "main"]
 
+#: The cookie naming the browser a page was served to (see `_owned`).
+PAGE_COOKIE = "kamkit-page"
 #: Query parameters whose values never reach a log line.
 SECRET_PARAMS = frozenset({"t", "token", "key", "_xsrf"})
 _QUERY_KEY = re.compile(rf"({re.escape(QUERY_PATH)}/)[^/?\s]+")
@@ -136,6 +142,11 @@ def _gated(handler_class: type) -> type:
                 self.request.query_arguments.pop(name, None)
             self.xsrf_token  # noqa: B018 - sets the cookie the page's close-tab call sends back
             self.set_header("Referrer-Policy", "no-referrer")  # the link's token stays here
+            if current().role != "review":
+                owner = self.get_cookie(PAGE_COOKIE) or secrets.token_urlsafe(32)
+                self.set_cookie(PAGE_COOKIE, owner, httponly=True, samesite="Strict",
+                                path=self.base_url)
+                PAGE_OWNER.set(owner)  # the kernel handed to this page is this browser's
             await super().get(path)
 
         def _refusal(self) -> str | None:
@@ -144,6 +155,30 @@ def _gated(handler_class: type) -> type:
             return refusal(store[0], self.request.query, os.environ)
 
     return GatedVoilaHandler
+
+
+def _owned(handler_class: type) -> type:
+    """One of Voila's kernel handlers (the page's websocket, the kernel's API, the close-tab
+    call), answering only the browser its kernel was handed to: a kernel id read from `ps` or
+    a log opens nothing."""
+    from tornado.web import HTTPError
+
+    class OwnedKernelHandler(handler_class):  # type: ignore[misc, valid-type]
+        async def prepare(self, *args: Any, **kwargs: Any) -> None:
+            await super().prepare(*args, **kwargs)
+            if current().role == "review":  # every request there carries the review token
+                return
+            kernel_id = self.path_kwargs.get("kernel_id") or next(iter(self.path_args), "")
+            owner = self.kernel_manager.owner_of(kernel_id)
+            cookie = self.get_cookie(PAGE_COOKIE) or ""
+            if owner is None or not hmac.compare_digest(cookie.encode(), owner.encode()):
+                raise HTTPError(403)
+
+        def write_error(self, status_code: int, **kwargs: Any) -> None:
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(f"{status_code}: this kernel belongs to another page.")
+
+    return OwnedKernelHandler
 
 
 def _query_socket() -> type:
@@ -172,10 +207,15 @@ def _query_socket() -> type:
 
 
 def _app_class() -> type:
+    from jupyter_server.services.kernels.handlers import KernelHandler
     from jupyter_server.utils import url_path_join
     from voila.app import Voila
     from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+    owned = (KernelHandler, VoilaKernelWebsocketHandler, VoilaShutdownKernelHandler)
 
     class KamkitVoila(Voila):
         def start(self) -> None:
@@ -192,6 +232,8 @@ def _app_class() -> type:
                                      _query_socket()))
                 elif handler is TornadoVoilaHandler:
                     handlers.append((pattern, _gated(handler), *rest))
+                elif handler in owned:
+                    handlers.append((pattern, _owned(handler), *rest))
                 else:
                     handlers.append(route)
             return handlers

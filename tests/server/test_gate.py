@@ -176,3 +176,21 @@ def test_no_page_asks_the_internet_for_anything_whatever_template_is_asked_for(
                   if urllib.parse.urlsplit(url).hostname not in (None, "127.0.0.1")]
         assert remote == [], (page, remote)
         assert "reveal" not in html.lower()  # the template asked for is not the one served
+
+
+def test_a_kernel_answers_the_browser_it_was_handed_to_and_nobody_else(workshop, pool_ready):
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    status, html = fetch(workshop.personal_links("Owen Own")["Owen Own"], browser)
+    kernel_id = kernel_of(html)  # what anyone on the machine reads from `ps`
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    ws = workshop.url.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels"
+    with pytest.raises(InvalidStatus) as refused:  # another user, a script: no page cookie
+        connect(ws, open_timeout=10)
+    assert refused.value.response.status_code == 403
+    with pytest.raises(InvalidStatus):  # somebody else's page cookie
+        connect(ws, open_timeout=10, additional_headers={"Cookie": "kamkit-page=guess"})
+    assert fetch(f"{workshop.url}/api/kernels/{kernel_id}")[0] == 403
+    with connect(ws, open_timeout=10, additional_headers={"Cookie": cookies}):
+        pass  # the page's own browser connects as before
+    assert fetch(f"{workshop.url}/api/kernels/{kernel_id}", browser)[0] == 200
