@@ -25,7 +25,10 @@ from kamkit.store import DocumentVersion, Store
 __all__ = ["FORMAT", "FORMAT_VERSION", "export_trainee", "dumps", "import_workbook"]
 
 FORMAT = "kamkit-workbook"
-FORMAT_VERSION = 1
+#: 2: a saved version may be marked `stale` (saved from a page left behind; never current).
+#: An older kamkit refuses it rather than take such a version for the latest.
+FORMAT_VERSION = 2
+READS = (1, 2)  # format 1 has no stale versions
 
 
 def _checksum(body: dict[str, Any]) -> str:
@@ -100,9 +103,9 @@ def import_workbook(store: Store, text: str | bytes, keep_login: bool = False) -
     bundle = _loaded(text)
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
         raise ImportRefused("This file is not a kamkit workbook export.")
-    if bundle.get("format_version") != FORMAT_VERSION:
+    if bundle.get("format_version") not in READS:
         raise ImportRefused(f"This workbook file uses format {bundle.get('format_version')!r}; "
-                            f"this kamkit reads format {FORMAT_VERSION}.")
+                            f"this kamkit reads formats {READS[0]} to {READS[-1]}.")
     body = {k: v for k, v in bundle.items() if k != "checksum"}
     try:
         checksum = _checksum(body)

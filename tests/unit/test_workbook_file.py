@@ -25,6 +25,11 @@ def other():
         yield s
 
 
+def _resealed(bundle: dict) -> str:
+    body = {k: v for k, v in bundle.items() if k != "checksum"}
+    return json.dumps(body | {"checksum": _checksum(body)})
+
+
 def _snapshot(store):
     return [(t.name, [(a.name, store.list_steps_saved(a.id)) for a in store.list_accounts(t.id)])
             for t in store.list_trainees()]
@@ -60,10 +65,8 @@ def test_an_invalid_answer_deep_inside_is_refused_even_with_a_valid_checksum(oth
     bundle = json.loads(exported)
     nordwind = next(a for a in bundle["accounts"] if a["name"] == "Nordwind Logistics")
     nordwind["documents"]["stakeholders"][0]["data"]["people"][0]["influence"] = 9
-    body = {k: v for k, v in bundle.items() if k != "checksum"}
-    bundle["checksum"] = _checksum(body)
     with pytest.raises(ImportRefused) as err:
-        import_workbook(other, json.dumps(bundle))
+        import_workbook(other, _resealed(bundle))
     assert "Nothing was imported" in str(err.value)
     assert "step 'stakeholders', version 1" in str(err.value)
     assert "Influence must be at most 5 (got 9)" in str(err.value)
@@ -75,9 +78,7 @@ def test_infinity_in_a_file_is_refused_not_imported_as_nothing(other, exported):
     bundle = json.loads(exported)
     nordwind = next(a for a in bundle["accounts"] if a["name"] == "Nordwind Logistics")
     nordwind["documents"]["profile"][-1]["data"]["revenue_with_us"] = float("inf")
-    body = {k: v for k, v in bundle.items() if k != "checksum"}
-    bundle["checksum"] = _checksum(body)
-    text = json.dumps(bundle)
+    text = _resealed(bundle)
     assert '"revenue_with_us": Infinity' in text
     with pytest.raises(ImportRefused, match="Revenue with us must be a real number, not "
                                             "infinity or NaN"):
@@ -112,3 +113,19 @@ def test_importing_twice_keeping_the_login_is_refused_and_changes_nothing(store,
     with pytest.raises(ImportRefused, match="already in the workbook"):
         import_workbook(other, text, keep_login=True)
     assert _snapshot(other) == before
+
+
+
+def test_a_file_from_before_out_of_date_saves_still_imports_and_a_newer_format_is_refused(
+        other, exported):
+    older = json.loads(exported)
+    assert older["format_version"] == 2
+    for account in older["accounts"]:
+        for versions in account["documents"].values():
+            for version in versions:
+                version.pop("stale")
+    older["format_version"] = 1
+    assert import_workbook(other, _resealed(older)).name
+    newer = json.loads(exported) | {"format_version": 3}
+    with pytest.raises(ImportRefused, match="reads formats 1 to 2"):
+        import_workbook(other, _resealed(newer))
