@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/store_writes.py
 	$(BIN)/python benchmarks/step_edits.py
 	$(BIN)/python benchmarks/review_dashboard.py
+	$(BIN)/python benchmarks/gate.py
 	$(BIN)/python benchmarks/pages.py
 	$(BIN)/python benchmarks/room_burst.py
 	$(BIN)/python benchmarks/browser_burst.py
