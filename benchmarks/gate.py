@@ -80,24 +80,24 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        time.sleep(20)  # the pre-heated page starts
-        opened = []
-        for _ in range(5):
-            status, seconds = _get(link)
-            assert status == 200, status
-            opened.append(seconds)
-        floor = report("page that opens (valid link, HTML)", opened)
-        refused = []
-        for i in range(args.refusals):
-            status, seconds = _get(url + PAGE + ("" if i % 2 else "?t=not-a-link"))
-            assert status == 403, status
-            refused.append(seconds)
-        report("refused request (no or wrong link)", refused, floor)
+        time.sleep(20)  # the pre-heated page starts; then nothing else is starting
         before = _family(server.pid)
         for _ in range(args.burst):
             _get(url + PAGE)
         time.sleep(2)
         after = _family(server.pid)
+        refused = []
+        for i in range(args.refusals):
+            status, seconds = _get(url + PAGE + ("" if i % 2 else "?t=not-a-link"))
+            assert status == 403, status
+            refused.append(seconds)
+        opened = []
+        for _ in range(5):
+            status, seconds = _get(link)
+            assert status == 200, status
+            opened.append(seconds)
+        report("page that opens (valid link, HTML)", opened)
+        report("refused request (no or wrong link)", refused)
         print(f"{args.burst} bare GETs: kernels {before[0]} -> {after[0]}, server and kernels "
               f"{before[1]} MB -> {after[1]} MB")
     finally:
