@@ -23,6 +23,7 @@ Voila itself, with four things changed where it meets the network:
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import logging
 import os
@@ -38,8 +39,14 @@ from kamkit.settings import child_env, current
 
 __all__ = ["scrub", "REFUSED_PAGE", "SECRET_PARAMS", "PAGE_COOKIE", "main"]
 
-#: The cookie naming the browser a page was served to (see `_owned`).
+#: The cookie naming the browser a page was served to (see `_owned`), one per server: two
+#: kamkit servers on one machine (cookies do not tell ports apart) never take each other's.
 PAGE_COOKIE = "kamkit-page"
+
+
+def _page_cookie() -> str:
+    key = (current().query_key or "").encode()
+    return f"{PAGE_COOKIE}-{hashlib.sha256(key).hexdigest()[:8]}"
 #: Query parameters whose values never reach a log line.
 SECRET_PARAMS = frozenset({"t", "token", "key", "_xsrf"})
 _QUERY_KEY = re.compile(rf"({re.escape(QUERY_PATH)}/)[^/?\s]+")
@@ -143,8 +150,10 @@ def _gated(handler_class: type) -> type:
             self.xsrf_token  # noqa: B018 - sets the cookie the page's close-tab call sends back
             self.set_header("Referrer-Policy", "no-referrer")  # the link's token stays here
             if current().role != "review":
-                owner = self.get_cookie(PAGE_COOKIE) or secrets.token_urlsafe(32)
-                self.set_cookie(PAGE_COOKIE, owner, httponly=True, samesite="Strict",
+                # Lax, not Strict: a link followed from a mail keeps the browser's cookie, so
+                # its other tabs keep their kernels
+                owner = self.get_cookie(_page_cookie()) or secrets.token_urlsafe(32)
+                self.set_cookie(_page_cookie(), owner, httponly=True, samesite="Lax",
                                 path=self.base_url)
                 PAGE_OWNER.set(owner)  # the kernel handed to this page is this browser's
             await super().get(path)
@@ -170,13 +179,14 @@ def _owned(handler_class: type) -> type:
                 return
             kernel_id = self.path_kwargs.get("kernel_id") or next(iter(self.path_args), "")
             owner = self.kernel_manager.owner_of(kernel_id)
-            cookie = self.get_cookie(PAGE_COOKIE) or ""
+            cookie = self.get_cookie(_page_cookie()) or ""
             if owner is None or not hmac.compare_digest(cookie.encode(), owner.encode()):
                 raise HTTPError(403)
 
         def write_error(self, status_code: int, **kwargs: Any) -> None:
             self.set_header("Content-Type", "text/plain; charset=utf-8")
-            self.finish(f"{status_code}: this kernel belongs to another page.")
+            self.finish("403: this kernel belongs to another page." if status_code == 403
+                        else f"{status_code}: {self._reason}")
 
     return OwnedKernelHandler
 
