@@ -39,7 +39,7 @@ from pathlib import Path
 import psutil
 from _figures import FLOOR_BUTTON, floor_notebook, pct  # noqa: I001 - benchmarks/ is on sys.path when run
 from ipywidgets._version import __control_protocol_version__ as CONTROL_VERSION
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
 from kamkit.demo import sample_map, sample_profile, sample_relationship
@@ -153,9 +153,11 @@ def _message(msg_type: str, content: dict, metadata: dict | None = None) -> str:
         "buffers": []})
 
 
-async def _widget_states_hold(ws_url: str, needle: str, deadline: float) -> bool:
-    """Ask the kernel for every widget's state until one holds `needle`."""
-    ws = await websocket_connect(ws_url)
+async def _widget_states_hold(ws_url: str, needle: str, deadline: float,
+                              cookies: str = "") -> bool:
+    """Ask the kernel for every widget's state until one holds `needle` (`cookies`: the page's,
+    which make this client the owner of the page's kernel)."""
+    ws = await websocket_connect(HTTPRequest(ws_url, headers={"Cookie": cookies}))
     try:
         comm = uuid.uuid4().hex
         await ws.write_message(_message("comm_open", {
@@ -194,7 +196,8 @@ async def _open(url: str, needle: str, delay: float, timeout: float) -> tuple[fl
             return time.monotonic() - t, "no kernel in the page"
         base = url.split("/voila/")[0].replace("http://", "ws://")
         ws_url = f"{base}/api/kernels/{kernel.group(1)}/channels?session_id={uuid.uuid4().hex}"
-        if not await _widget_states_hold(ws_url, needle, deadline):
+        cookies = "; ".join(c.split(";", 1)[0] for c in reply.headers.get_list("Set-Cookie"))
+        if not await _widget_states_hold(ws_url, needle, deadline, cookies):
             return time.monotonic() - t, "their data never showed"
     except HTTPClientError as err:
         return time.monotonic() - t, f"HTTP {err.code}"

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kamkit.errors import InvalidInput, KamkitError, NotFound
+from kamkit.errors import InvalidInput, KamkitError, NotFound, OutOfDate
 from kamkit.room import KERNEL_MEMORY_MB, UNCONNECTED_AFTER
 from kamkit.settings import child_env, current
 
@@ -411,7 +411,9 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
     with _store(args) as store:
         trainee = _find_trainee(store, args.trainee)
         account = _find_account(store, trainee, args.account)
-        doc = store.load_document(account.id, MAP)  # type: ignore[arg-type]
+        # what the map is when the file is read: a web edit or an erasure made while this
+        # command waits for its answer is never overwritten
+        doc, based_on, erasures = store.open_document(account.id, MAP)  # type: ignore
         preview = read_contacts(Path(args.file).name, content, doc, company=account.name)
         # the file's own text, escaped: a CRM file must not drive the terminal it is shown on
         print(printable(f"{args.file}: {preview.flavour}; columns: "
@@ -435,7 +437,13 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
             print("Nothing written.")
             return 0
         new_doc, added = add_to_map(doc, preview)  # type: ignore[arg-type]
-        version = store.save_document(account.id, MAP, new_doc)  # type: ignore
+        try:
+            version = store.save_document(account.id, MAP, new_doc,  # type: ignore
+                                          based_on=based_on, erasures=erasures)
+        except OutOfDate:
+            raise InvalidInput(f"{account.name}'s map changed while this command waited (it was "
+                               "saved from the workbook, or someone was erased from it), so the "
+                               "contacts were not added to it. Run the command again.") from None
         print(f"kamkit: added {added} people to {account.name} (map version {version}); set "
               "their influence and support on the stakeholder map.")
     return 0

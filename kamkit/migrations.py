@@ -122,9 +122,9 @@ def _v4(conn: Connection) -> None:
 
 
 def _v5(conn: Connection) -> None:
-    """When a customer person was last erased from an account: a page opened before that may
-    not save (its document still holds them)."""
-    conn.exec_driver_sql("ALTER TABLE accounts ADD COLUMN erased_at TIMESTAMP WITH TIME ZONE")
+    """How many times a customer person was erased from an account: a page that opened its
+    document before the latest erasure may not save (its document still holds them)."""
+    conn.exec_driver_sql("ALTER TABLE accounts ADD COLUMN erasures INTEGER NOT NULL DEFAULT 0")
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [

@@ -30,6 +30,7 @@ import contextlib
 import contextvars
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -38,10 +39,11 @@ __all__ = ["RoomPlan", "room_plan", "cap_only", "capped", "ROOM_FULL_PAGE", "KER
            "ROOM_FILL_DELAY", "default_max_kernels", "KERNEL_MEMORY_MB", "UNCONNECTED_AFTER",
            "PAGE_OWNER"]
 
-#: The browser a page is being served to (kamkit.voila_app's page cookie), while its request is
-#: handled: the kernel handed to that page belongs to that browser only.
-PAGE_OWNER: contextvars.ContextVar[str | None] = contextvars.ContextVar("kamkit_page_owner",
-                                                                        default=None)
+#: While a page's request is handled: how to give the kernel handed to it to that page's
+#: browser only (kamkit.voila_app sets a cookie for that kernel) - called with the kernel id,
+#: returns the secret the browser now holds.
+PAGE_OWNER: contextvars.ContextVar[Callable[[str], str] | None] = contextvars.ContextVar(
+    "kamkit_page_owner", default=None)
 
 # Voila refills its pool one second after a kernel is used; in a room that would start kernels
 # in the middle of the burst it is serving. Refills wait until the burst has passed.
@@ -165,9 +167,9 @@ def capped(voila_class: type) -> type:
         def _hand(self, kernel_id: str) -> None:
             self._handed.add(kernel_id)
             self._handed_at[kernel_id] = time.monotonic()
-            owner = PAGE_OWNER.get()
-            if owner is not None:
-                self._owners[kernel_id] = owner
+            give = PAGE_OWNER.get()
+            if give is not None:
+                self._owners[kernel_id] = give(kernel_id)
             if self._sweeper is None:  # started with the first page, on the running loop
                 from tornado.ioloop import PeriodicCallback
 

@@ -4,7 +4,6 @@ framework. Views receive it and read and write only through it, never the databa
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -24,11 +23,11 @@ __all__ = ["Session", "Basis"]
 @dataclass(frozen=True)
 class Basis:
     """What an edited document is based on: its account, the version it was opened at (0:
-    nothing saved yet), and when it was read."""
+    nothing saved yet), and the account's count of erasures then."""
 
     account_id: int
     version: int
-    opened_at: dt.datetime | None = None
+    erasures: int = 0
 
 
 class Session:
@@ -95,9 +94,8 @@ class Session:
         account and the version): a page left behind never overwrites newer work, and a save
         held for a retry goes to the account it was typed for."""
         account_id: int = self._current().id  # type: ignore[assignment]
-        opened_at = dt.datetime.now(dt.timezone.utc)
-        doc, version = self.store.load_document_version(account_id, step)
-        return doc, Basis(account_id, version, opened_at)
+        doc, version, erasures = self.store.open_document(account_id, step)
+        return doc, Basis(account_id, version, erasures)
 
     def save(self, step: str, doc: BaseModel, basis: Basis | None = None) -> int:
         """Validate and keep a new version; returns its number. With the `basis` the document
@@ -107,7 +105,7 @@ class Session:
         if basis is None:
             return self.store.save_document(self._current().id, step, doc)  # type: ignore
         return self.store.save_document(basis.account_id, step, doc, based_on=basis.version,
-                                        opened_at=basis.opened_at)
+                                        erasures=basis.erasures)
 
     def documents(self, account: Account | None = None) -> Docs:
         """Every workbook step's latest document of `account` (default: the current one) - a

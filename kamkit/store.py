@@ -141,7 +141,8 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs):
             self._check_and_migrate()
         except OperationalError as exc:  # locked, no permission, server unreachable: not damage
             self.engine.dispose()
-            raise SaveFailed(f"The store cannot be opened: {_explain(str(exc.orig).lower())}"
+            raise SaveFailed(f"The store cannot be opened ({str(exc.orig)[:120]}): it may be "
+                             "busy, out of reach, or not yours to open. Nothing was changed."
                              ) from None
         except DatabaseError as exc:
             self.engine.dispose()
@@ -295,23 +296,22 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs):
     # -- documents --------------------------------------------------------------------------
 
     def save_document(self, account_id: int, step: str, doc: BaseModel | dict[str, Any],
-                      *, based_on: int | None = None,
-                      opened_at: dt.datetime | None = None) -> int:
+                      *, based_on: int | None = None, erasures: int | None = None) -> int:
         """Validate and append a new version of the step's document; returns its number.
 
         `based_on` is the version the saving page started from (0: nothing saved yet). When a
         newer version has been saved since - by another page of the same trainee - this one is
         kept in the history marked out of date, never made current, and `OutOfDate` is raised
-        (after it was stored). `opened_at` is when the page read it: if a customer person was
-        erased from the account since, the save is refused and nothing is stored (the page
-        still holds them)."""
+        (after it was stored). `erasures` is the account's count of erasures when the page read
+        it (`open_document`): if a customer person was erased from the account since, the save
+        is refused and nothing is stored (the page still holds them)."""
         data = doc.model_dump(mode="json") if isinstance(doc, BaseModel) else doc
         model = parse(document_model(step), data)
         payload = model.model_dump_json()
         with self._write() as conn:
-            erased = _utc(conn.execute(select(accounts.c.erased_at)
-                                       .where(accounts.c.id == account_id)).scalar())
-            if opened_at is not None and erased is not None and erased >= opened_at:
+            now_erased = conn.execute(select(accounts.c.erasures)
+                                      .where(accounts.c.id == account_id)).scalar()
+            if erasures is not None and now_erased is not None and now_erased != erasures:
                 raise OutOfDate("Your facilitator removed someone from this account since this "
                                 "page opened, so this change was not saved. Reload the page "
                                 "to carry on.", None)
@@ -372,9 +372,24 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs):
         """The current version, or an empty document when the step has not been started."""
         return self.load_document_version(account_id, step)[0]
 
+    def open_document(self, account_id: int, step: str) -> tuple[BaseModel, int, int]:
+        """For editing, read in one transaction: the current version (or an empty document),
+        its number (0: none) and the account's count of erasures - what `save_document` checks
+        the edit against (`based_on`, `erasures`)."""
+        model = document_model(step)
+        with self._read() as conn:
+            row = conn.execute(select(documents.c.data, documents.c.version)
+                               .where(documents.c.account_id == account_id,
+                                      documents.c.step == step, current_only())
+                               .order_by(documents.c.version.desc()).limit(1)).first()
+            erasures = conn.execute(select(accounts.c.erasures)
+                                    .where(accounts.c.id == account_id)).scalar() or 0
+        if row is None:
+            return model(), 0, erasures
+        return model.model_validate_json(row[0]), row[1], erasures
+
     def load_document_version(self, account_id: int, step: str) -> tuple[BaseModel, int]:
-        """The current version and its number, or an empty document and 0 (read after now:
-        pass `now()` taken before it as `opened_at` when saving)."""
+        """The current version and its number, or an empty document and 0."""
         try:
             return self.get_document_version(account_id, step)
         except NotFound:
@@ -435,7 +450,7 @@ def _trainee(row: Any) -> Trainee:
 
 
 def _account(row: Any) -> Account:
-    row = {k: v for k, v in row.items() if k != "erased_at"}
+    row = {k: v for k, v in row.items() if k != "erasures"}
     return Account.model_validate({**row, "created_at": _utc(row["created_at"]),
                                    "updated_at": _utc(row["updated_at"])})
 

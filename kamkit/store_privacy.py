@@ -182,7 +182,7 @@ class PrivacyVerbs:
                     figures.delete().where(figures.c.account_id == account_id)).rowcount
                 # a page opened before now still shows them: its saves are refused
                 conn.execute(accounts.update().where(accounts.c.id == account_id)
-                             .values(erased_at=dt.datetime.now(dt.timezone.utc)))
+                             .values(erasures=accounts.c.erasures + 1))
                 counts["accounts"] += 1
                 counts["people"] += len(ids)
         if not counts["accounts"]:

@@ -35,7 +35,7 @@ accounts = Table("accounts", _md,
                  Column("name", String(120)), Column("case_id", String(60)),
                  Column("created_at", DateTime(timezone=True)),
                  Column("updated_at", DateTime(timezone=True)),
-                 Column("erased_at", DateTime(timezone=True)))
+                 Column("erasures", Integer))
 documents = Table("documents", _md,
                   Column("id", Integer, primary_key=True), Column("account_id", Integer),
                   Column("step", String(40)), Column("version", Integer), Column("data", Text),

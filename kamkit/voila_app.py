@@ -23,12 +23,12 @@ Voila itself, with four things changed where it meets the network:
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import logging
 import os
 import re
 import secrets
+import threading
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -37,16 +37,13 @@ from kamkit.kernel import QUERY_PATH
 from kamkit.room import PAGE_OWNER
 from kamkit.settings import child_env, current
 
-__all__ = ["scrub", "REFUSED_PAGE", "SECRET_PARAMS", "PAGE_COOKIE", "main"]
+__all__ = ["scrub", "REFUSED_PAGE", "SECRET_PARAMS", "PAGE_COOKIES", "main"]
 
-#: The cookie naming the browser a page was served to (see `_owned`), one per server: two
-#: kamkit servers on one machine (cookies do not tell ports apart) never take each other's.
-PAGE_COOKIE = "kamkit-page"
-
-
-def _page_cookie() -> str:
-    key = (current().query_key or "").encode()
-    return f"{PAGE_COOKIE}-{hashlib.sha256(key).hexdigest()[:8]}"
+#: The cookies that make a page's browser the owner of its kernel (see `_owned`): one per
+#: kernel and place - `<name>-<kernel id>`, sent only with that kernel's websocket and API, or
+#: its close-tab call - so two tabs opened at once, or two kamkit servers on one machine, never
+#: take each other's. Cookie name -> the path under which it is sent.
+PAGE_COOKIES = {"kamkit-kernel": "api/kernels", "kamkit-close": "voila/api/shutdown"}
 #: Query parameters whose values never reach a log line.
 SECRET_PARAMS = frozenset({"t", "token", "key", "_xsrf"})
 _QUERY_KEY = re.compile(rf"({re.escape(QUERY_PATH)}/)[^/?\s]+")
@@ -118,13 +115,15 @@ def _scrub_every_log_handler() -> None:
 
 def _gated(handler_class: type) -> type:
     """Voila's page handler, refusing requests that cannot become anyone's page."""
+    from sqlalchemy.exc import SQLAlchemyError
     from tornado.web import authenticated
 
-    from kamkit.errors import KamkitError
+    from kamkit.errors import KamkitError, SaveFailed
     from kamkit.identity import refusal
     from kamkit.store import Store
 
     store: list[Store] = []
+    opening = threading.Lock()  # requests in a burst open the server's store once
 
     class GatedVoilaHandler(handler_class):  # type: ignore[misc, valid-type]
         @authenticated
@@ -150,18 +149,28 @@ def _gated(handler_class: type) -> type:
             self.xsrf_token  # noqa: B018 - sets the cookie the page's close-tab call sends back
             self.set_header("Referrer-Policy", "no-referrer")  # the link's token stays here
             if current().role != "review":
-                # Lax, not Strict: a link followed from a mail keeps the browser's cookie, so
-                # its other tabs keep their kernels
-                owner = self.get_cookie(_page_cookie()) or secrets.token_urlsafe(32)
-                self.set_cookie(_page_cookie(), owner, httponly=True, samesite="Lax",
-                                path=self.base_url)
-                PAGE_OWNER.set(owner)  # the kernel handed to this page is this browser's
+                PAGE_OWNER.set(self._give)  # the kernel handed to this page: this browser's
             await super().get(path)
 
+        def _give(self, kernel_id: str) -> str:
+            """A new secret for `kernel_id`, as a cookie sent only to its websocket and API
+            and to its close-tab call (set before the page's first byte is sent)."""
+            from jupyter_server.utils import url_path_join
+
+            secret = secrets.token_urlsafe(32)
+            for name, prefix in PAGE_COOKIES.items():
+                self.set_cookie(f"{name}-{kernel_id}", secret, httponly=True, samesite="Lax",
+                                path=url_path_join(self.base_url, prefix, kernel_id))
+            return secret
+
         def _refusal(self) -> str | None:
-            if not store:
-                store.append(Store(current().db_url))
-            return refusal(store[0], self.request.query, os.environ)
+            with opening:
+                if not store:
+                    store.append(Store(current().db_url))
+            try:
+                return refusal(store[0], self.request.query, os.environ)
+            except SQLAlchemyError as exc:  # the database went away while serving
+                raise SaveFailed(f"the store cannot be read ({type(exc).__name__})") from None
 
     return GatedVoilaHandler
 
@@ -178,15 +187,18 @@ def _owned(handler_class: type) -> type:
             if current().role == "review":  # every request there carries the review token
                 return
             kernel_id = self.path_kwargs.get("kernel_id") or next(iter(self.path_args), "")
+            if kernel_id not in self.kernel_manager:
+                raise HTTPError(404)
             owner = self.kernel_manager.owner_of(kernel_id)
-            cookie = self.get_cookie(_page_cookie()) or ""
+            cookie = next((c for name in PAGE_COOKIES
+                           if (c := self.get_cookie(f"{name}-{kernel_id}"))), "")
             if owner is None or not hmac.compare_digest(cookie.encode(), owner.encode()):
-                raise HTTPError(403)
+                raise HTTPError(403, reason="This kernel belongs to another page")
 
         def write_error(self, status_code: int, **kwargs: Any) -> None:
+            # plain words: Jupyter's HTML error page needs templates this server lacks
             self.set_header("Content-Type", "text/plain; charset=utf-8")
-            self.finish("403: this kernel belongs to another page." if status_code == 403
-                        else f"{status_code}: {self._reason}")
+            self.finish(f"{status_code}: {self._reason}")
 
     return OwnedKernelHandler
 

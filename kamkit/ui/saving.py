@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from pydantic import BaseModel
 
-from kamkit.errors import OutOfDate, SaveFailed
+from kamkit.errors import NotFound, OutOfDate, SaveFailed
 from kamkit.session import Basis
 from kamkit.ui.components import Message
 
@@ -54,6 +54,11 @@ class Keeper:
         reload)."""
         try:
             version = self._save(self.step, doc, self.basis)
+        except NotFound:  # the account was deleted meanwhile: nothing to save it to
+            self.unsaved = None
+            self._cancel()
+            self.message.error("This account was deleted, so this change was not saved.")
+            return None
         except OutOfDate as exc:  # kept apart in the store: nothing to hold or retry
             self.unsaved = None
             self._cancel()

@@ -4,6 +4,7 @@ kernel under a memory limit, and the page's own close-tab call honoured (issue 1
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import http.cookiejar
 import re
@@ -188,10 +189,22 @@ def test_a_kernel_answers_the_browser_it_was_handed_to_and_nobody_else(workshop,
     with pytest.raises(InvalidStatus) as refused:  # another user, a script: no page cookie
         connect(ws, open_timeout=10)
     assert refused.value.response.status_code == 403
-    name = next(c.name for c in jar if c.name.startswith("kamkit-page"))
+    name = next(c.name for c in jar if c.name.startswith("kamkit-kernel"))
     with pytest.raises(InvalidStatus):  # somebody else's page cookie
         connect(ws, open_timeout=10, additional_headers={"Cookie": f"{name}=guess"})
     assert fetch(f"{workshop.url}/api/kernels/{kernel_id}")[0] == 403
     with connect(ws, open_timeout=10, additional_headers={"Cookie": cookies}):
         pass  # the page's own browser connects as before
     assert fetch(f"{workshop.url}/api/kernels/{kernel_id}", browser)[0] == 200
+
+
+def test_two_pages_opened_at_once_in_one_browser_each_keep_their_kernel(workshop, pool_ready):
+    jar = http.cookiejar.CookieJar()  # a fresh browser: no cookie yet
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    links = workshop.personal_links("Pia Pair")
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        pages = list(pool.map(lambda _: fetch(links["Pia Pair"], browser), range(2)))
+    ids = [kernel_of(html) for _, html in pages]
+    assert len(set(ids)) == 2
+    for kernel_id in ids:  # both tabs' kernels answer this browser
+        assert fetch(f"{workshop.url}/api/kernels/{kernel_id}", browser)[0] == 200

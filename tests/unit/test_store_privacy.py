@@ -267,3 +267,21 @@ def test_what_an_erasure_would_take_is_known_before_and_writes_nothing(store):
     assert store.erase_person(ids, EMAIL).people == found.people
     with pytest.raises(NotFound, match="Nobody called"):
         store.get_erasure(ids, EMAIL)
+
+
+def test_an_edit_opened_before_an_erasure_of_any_of_the_accounts_is_refused(store):
+    ana = store.add_trainee("Ana")
+    one, two = store.add_account(ana.id, "One"), store.add_account(ana.id, "Two")
+    person = {"people": [{"id": "p1", "name": "Al Bo"}]}
+    for account in (one, two):
+        store.save_document(account.id, "stakeholders", person)
+    opened = {a.id: store.open_document(a.id, "stakeholders") for a in (one, two)}
+    store.erase_person([one.id, two.id], "Al Bo")
+    for account_id, (doc, version, erasures) in opened.items():
+        with pytest.raises(OutOfDate, match="removed someone"):
+            store.save_document(account_id, "stakeholders", doc, based_on=version,
+                                erasures=erasures)
+        assert "Al Bo" not in repr(store.list_versions(account_id, "stakeholders"))
+        doc, version, erasures = store.open_document(account_id, "stakeholders")  # reopened
+        assert store.save_document(account_id, "stakeholders", doc, based_on=version,
+                                   erasures=erasures) == version + 1

@@ -225,3 +225,14 @@ def test_a_page_opened_before_a_person_was_erased_cannot_bring_them_back(session
     reopened = stakeholders.app(session)  # a page opened after the erase saves as usual
     reopened.add_person("Nils Berg")
     assert "All changes saved" in reopened.save_status.text
+
+
+def test_a_held_save_for_an_account_deleted_meanwhile_stops_retrying(session, filed):
+    view = profile.app(session)
+    with failing(filed, "disk full"):
+        _type_profile(view, ("HELD " + _words(900, "held"))[:5000].strip())
+        assert view.keeper.unsaved is not None
+    filed.remove_account(session.account.id)  # deleted from another tab
+    assert view.keeper.retry() is None
+    assert view.keeper.unsaved is None and view.keeper._timer is None
+    assert "account was deleted" in view.save_status.text
