@@ -99,8 +99,9 @@ class Room:
                                      start_new_session=True)
 
     def _kernels(self) -> list[psutil.Process]:
+        # kamkit serve starts its kernels as `python -m kamkit.kernel` (with a memory limit)
         return [p for p in psutil.Process(self.proc.pid).children(recursive=True)
-                if "ipykernel" in " ".join(p.cmdline())]
+                if any(k in " ".join(p.cmdline()) for k in ("ipykernel", "kamkit.kernel"))]
 
     def _quiet(self) -> bool:
         """The kernels have finished building their pages (they use no CPU for a second)."""

@@ -22,7 +22,7 @@ from kamkit.report import pseudonymised_versions
 from kamkit.steps import document_model
 from kamkit.store import DocumentVersion, Store
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "export_trainee", "dumps", "import_workbook"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "READS", "export_trainee", "dumps", "import_workbook"]
 
 FORMAT = "kamkit-workbook"
 #: 2: a saved version may be marked `stale` (saved from a page left behind; never current).
