@@ -352,48 +352,28 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs):
 
     def get_document(self, account_id: int, step: str) -> BaseModel:
         """The current version of the step's document (NotFound if never saved)."""
-        return self.get_document_version(account_id, step)[0]
-
-    def get_document_version(self, account_id: int, step: str) -> tuple[BaseModel, int]:
-        """The current version of the step's document and its number (NotFound if never
-        saved)."""
-        model = document_model(step)
-        query = (select(documents.c.data, documents.c.version)
-                 .where(documents.c.account_id == account_id, documents.c.step == step,
-                        current_only())
-                 .order_by(documents.c.version.desc()).limit(1))
         with self._read() as conn:
-            row = conn.execute(query).first()
-        if row is None:
+            found = _current_version(conn, account_id, step)
+        if found is None:
             raise NotFound(f"Nothing saved yet for step '{step}' of account {account_id}.")
-        return model.model_validate_json(row[0]), row[1]
+        return found[0]
 
     def load_document(self, account_id: int, step: str) -> BaseModel:
         """The current version, or an empty document when the step has not been started."""
-        return self.load_document_version(account_id, step)[0]
+        with self._read() as conn:
+            found = _current_version(conn, account_id, step)
+        return found[0] if found else document_model(step)()
 
     def open_document(self, account_id: int, step: str) -> tuple[BaseModel, int, int]:
         """For editing, read in one transaction: the current version (or an empty document),
         its number (0: none) and the account's count of erasures - what `save_document` checks
         the edit against (`based_on`, `erasures`)."""
-        model = document_model(step)
         with self._read() as conn:
-            row = conn.execute(select(documents.c.data, documents.c.version)
-                               .where(documents.c.account_id == account_id,
-                                      documents.c.step == step, current_only())
-                               .order_by(documents.c.version.desc()).limit(1)).first()
+            found = _current_version(conn, account_id, step)
             erasures = conn.execute(select(accounts.c.erasures)
                                     .where(accounts.c.id == account_id)).scalar() or 0
-        if row is None:
-            return model(), 0, erasures
-        return model.model_validate_json(row[0]), row[1], erasures
-
-    def load_document_version(self, account_id: int, step: str) -> tuple[BaseModel, int]:
-        """The current version and its number, or an empty document and 0."""
-        try:
-            return self.get_document_version(account_id, step)
-        except NotFound:
-            return document_model(step)(), 0
+        doc, version = found or (document_model(step)(), 0)
+        return doc, version, erasures
 
     def list_versions(self, account_id: int, step: str) -> list[DocumentVersion]:
         """Every saved version of the step's document, oldest first - those saved from an
@@ -453,6 +433,16 @@ def _account(row: Any) -> Account:
     row = {k: v for k, v in row.items() if k != "erasures"}
     return Account.model_validate({**row, "created_at": _utc(row["created_at"]),
                                    "updated_at": _utc(row["updated_at"])})
+
+
+def _current_version(conn: Connection, account_id: int, step: str
+                     ) -> tuple[BaseModel, int] | None:
+    """The step's current document and its number (None: never saved)."""
+    row = conn.execute(select(documents.c.data, documents.c.version)
+                       .where(documents.c.account_id == account_id, documents.c.step == step,
+                              current_only())
+                       .order_by(documents.c.version.desc()).limit(1)).first()
+    return None if row is None else (document_model(step).model_validate_json(row[0]), row[1])
 
 
 def _version(row: Any) -> DocumentVersion:

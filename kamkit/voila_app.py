@@ -179,6 +179,7 @@ def _owned(handler_class: type) -> type:
     """One of Voila's kernel handlers (the page's websocket, the kernel's API, the close-tab
     call), answering only the browser its kernel was handed to: a kernel id read from `ps` or
     a log opens nothing."""
+    from tornado.httputil import responses
     from tornado.web import HTTPError
 
     class OwnedKernelHandler(handler_class):  # type: ignore[misc, valid-type]
@@ -198,7 +199,9 @@ def _owned(handler_class: type) -> type:
         def write_error(self, status_code: int, **kwargs: Any) -> None:
             # plain words: Jupyter's HTML error page needs templates this server lacks
             self.set_header("Content-Type", "text/plain; charset=utf-8")
-            self.finish(f"{status_code}: {self._reason}")
+            error = kwargs.get("exc_info", (None, None, None))[1]
+            reason = getattr(error, "reason", None) or responses.get(status_code, "Error")
+            self.finish(f"{status_code}: {reason}")
 
     return OwnedKernelHandler
 

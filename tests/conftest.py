@@ -59,3 +59,18 @@ def framework():
 @pytest.fixture
 def today():
     return dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def left_behind(store):
+    """An account whose profile has versions 1 ("first") and 2 ("current"), and a version 3
+    ("left behind") saved from a page that still showed version 1: (trainee, account)."""
+    from kamkit.errors import OutOfDate
+
+    ann = store.add_trainee("Ann")
+    acme = store.add_account(ann.id, "Acme")
+    store.save_document(acme.id, "profile", {"industry": "first"}, based_on=0)
+    store.save_document(acme.id, "profile", {"industry": "current"}, based_on=1)
+    with pytest.raises(OutOfDate):
+        store.save_document(acme.id, "profile", {"industry": "left behind"}, based_on=1)
+    return ann, acme

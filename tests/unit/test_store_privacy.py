@@ -116,13 +116,8 @@ def _age(store, account_id, step, versions, days):
                      .values(saved_at=when))
 
 
-def test_pruning_keeps_the_current_version_not_a_later_out_of_date_save(store):
-    ana = store.add_trainee("Ana")
-    acme = store.add_account(ana.id, "Acme")
-    store.save_document(acme.id, "profile", {"industry": "v1"}, based_on=0)
-    store.save_document(acme.id, "profile", {"industry": "current"}, based_on=1)
-    with pytest.raises(OutOfDate):
-        store.save_document(acme.id, "profile", {"industry": "left behind"}, based_on=1)
+def test_pruning_keeps_the_current_version_not_a_later_out_of_date_save(store, left_behind):
+    _, acme = left_behind
     _age(store, acme.id, "profile", [1, 2, 3], days=100)
     store.prune_versions(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30))
     assert store.get_document(acme.id, "profile").industry == "current"
@@ -190,12 +185,6 @@ def test_a_reader_holding_the_file_is_said_and_the_next_compaction_finishes(tmp_
         reader.close()
         assert store.compact() is True
     assert [t for t in TRACES if t.encode() in _raw(path)] == []
-
-
-def test_every_connection_overwrites_what_it_deletes(tmp_path):
-    with Store(f"sqlite:///{tmp_path / 'k.db'}") as store:
-        with store.engine.connect() as a, store.engine.connect() as b:
-            assert [c.exec_driver_sql("PRAGMA secure_delete").scalar() for c in (a, b)] == [1, 1]
 
 
 def _mode(path) -> int:
