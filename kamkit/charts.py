@@ -14,7 +14,7 @@ from kamkit.scoring.portfolio import ParetoRow
 
 __all__ = ["MatrixPoint", "portfolio_matrix", "pareto_chart", "indicator_bars",
            "feeling_vs_evidence", "trend_chart", "GridPoint", "decision_grid", "CATEGORY_FILLS",
-           "CONTACT_COLOURS", "step_completion", "histogram", "gap_bars"]
+           "CONTACT_COLOURS", "step_completion", "histogram", "gap_bars", "forecast_chart"]
 
 #: fill by our best relationship level with a person today (0 = no contact)
 CONTACT_COLOURS = {0: "#ffffff", 1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
@@ -363,5 +363,57 @@ def gap_bars(rows: list[tuple[str, int]], width: int = 420) -> str:
                  'stroke="#99a"/>')
     parts.append(f'<text x="{mid:.1f}" y="{height - 5}" text-anchor="middle" {_FONT} '
                  'font-size="10" fill="#555">← more cautious · more optimistic →</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def forecast_chart(quarters: list[tuple[str, float, float, float]], estimate: float | None = None,
+                   currency: str = "", width: int = 460, height: int = 200) -> str:
+    """Per quarter: the weighted forecast, retained (dark) under incremental (light), beside an
+    outline of the open pipeline; the trainee's own estimate as a dashed line of the total."""
+    pad_l, pad_b, pad_t, pad_r = 64, 44, 12, 12
+    w, h = width - pad_l - pad_r, height - pad_t - pad_b
+    top = max([max(r + i, p) for _, r, i, p in quarters] + [1.0])
+    total = sum(r + i for _, r, i, _ in quarters)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-forecast" '
+             f'aria-label="Weighted forecast by quarter, total {total:,.0f} {e(currency)}">']
+    step = w / max(1, len(quarters))
+    for n, (label, kept, added, open_) in enumerate(quarters):
+        x = pad_l + n * step + step * 0.18
+        bw = step * 0.64
+
+        def y(v: float) -> float:
+            return pad_t + h * (1 - v / top)
+
+        parts.append(f'<rect x="{x:.1f}" y="{y(open_):.1f}" width="{bw:.1f}" '
+                     f'height="{h * open_ / top:.1f}" fill="none" stroke="#a9c4e0" '
+                     f'stroke-dasharray="3 2"><title>{e(label)}: open pipeline '
+                     f'{open_:,.0f}</title></rect>')
+        parts.append(f'<rect x="{x:.1f}" y="{y(kept):.1f}" width="{bw:.1f}" '
+                     f'height="{h * kept / top:.1f}" fill="#1f4e79"><title>{e(label)}: retained '
+                     f'{kept:,.0f}</title></rect>')
+        parts.append(f'<rect x="{x:.1f}" y="{y(kept + added):.1f}" width="{bw:.1f}" '
+                     f'height="{h * added / top:.1f}" fill="#6baed6"><title>{e(label)}: '
+                     f'incremental {added:,.0f}</title></rect>')
+        parts.append(f'<text x="{x + bw / 2:.1f}" y="{pad_t + h + 13}" text-anchor="middle" '
+                     f'{_FONT} font-size="10" fill="#555">{e(label)}</text>')
+    parts.append(f'<line x1="{pad_l}" y1="{pad_t + h}" x2="{pad_l + w}" y2="{pad_t + h}" '
+                 'stroke="#99a"/>')
+    parts.append(f'<text x="{pad_l - 6}" y="{pad_t + 8}" text-anchor="end" {_FONT} '
+                 f'font-size="10" fill="#777">{top:,.0f}</text>')
+    legend = [("#1f4e79", "retained"), ("#6baed6", "incremental")]
+    for n, (fill, name) in enumerate(legend):
+        x0 = pad_l + n * 100
+        parts.append(f'<rect x="{x0}" y="{height - 14}" width="10" height="10" '
+                     f'fill="{fill}"/><text x="{x0 + 14}" y="{height - 5}" {_FONT} '
+                     f'font-size="10" fill="#555">{name}</text>')
+    parts.append(f'<rect x="{pad_l + 200}" y="{height - 14}" width="10" height="10" fill="none" '
+                 f'stroke="#a9c4e0" stroke-dasharray="3 2"/><text x="{pad_l + 214}" '
+                 f'y="{height - 5}" {_FONT} font-size="10" fill="#555">open pipeline</text>')
+    if estimate is not None:
+        parts.append(f'<text x="{pad_l + w}" y="{height - 5}" text-anchor="end" {_FONT} '
+                     f'font-size="10" fill="#d9480f">your estimate {estimate:,.0f} · '
+                     f'forecast {total:,.0f}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from kamkit.content_model import Content
 from kamkit.errors import ContentError
 from kamkit.models import (
     INFLUENCE_MAX,
@@ -25,6 +26,7 @@ from kamkit.models import (
     ProfileDoc,
     Swot,
 )
+from kamkit.qualification import QualificationContent
 from kamkit.settings import current
 
 __all__ = ["Framework", "GridContent", "SegmentationContent", "RelationshipContent",
@@ -37,10 +39,7 @@ __all__ = ["Framework", "GridContent", "SegmentationContent", "RelationshipConte
 CONTENT_DIR = Path(__file__).parent / "content"
 
 
-class _Content(BaseModel):
-    # YAML's .inf and .nan are no weight or threshold
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True,
-                              allow_inf_nan=False)
+_Content = Content
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -336,6 +335,7 @@ class Framework(_Content):
     profile: ProfileContent
     review: ReviewContent
     exercises: ExercisesContent
+    qualification: QualificationContent
     source: str = Field(description="the folder the content was loaded from")
 
     def step(self, step_id: str) -> StepText:

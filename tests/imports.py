@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[1] / "kamkit"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("kamkit", "kamkit.errors", "kamkit.settings", "kamkit.resources",
                     "kamkit.html")),
-    ("content and models", ("kamkit.frameworks", "kamkit.models", "kamkit.profile_fields")),
+    ("content and models", ("kamkit.content_model", "kamkit.frameworks", "kamkit.models",
+                            "kamkit.opportunity", "kamkit.qualification",
+                            "kamkit.profile_fields")),
     ("domain", ("kamkit.scoring", "kamkit.charts", "kamkit.orgchart", "kamkit.checking",
                 "kamkit.privacy", "kamkit.text_limits")),
     ("steps", ("kamkit.steps",)),

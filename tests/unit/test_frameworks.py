@@ -16,7 +16,8 @@ def test_shipped_content_loads_with_the_six_grid_categories(framework):
     names = {c.name for c in framework.grid.categories}
     assert names == {"Driver", "Advocate", "Swing vote", "Observer", "Threat", "Critic"}
     assert framework.grid.influence.high_from == 4
-    assert [s.id for s in framework.steps] == ["profile", "stakeholders", "relationship"]
+    assert [s.id for s in framework.steps] == ["profile", "stakeholders", "relationship",
+                                                      "opportunities"]
 
 
 def test_relationship_stage_follows_the_score_bands(framework):

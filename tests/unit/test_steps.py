@@ -29,7 +29,7 @@ def test_kamkits_steps_come_through_the_entry_point_group():
 
 def test_the_workbook_order_is_the_contents(framework):
     assert [t.id for t, _ in for_framework(framework)] == ["profile", "stakeholders",
-                                                           "relationship"]
+                                                           "relationship", "opportunities"]
     check_framework(framework)
 
 
