@@ -368,10 +368,10 @@ def gap_bars(rows: list[tuple[str, int]], width: int = 420) -> str:
 
 
 def forecast_chart(quarters: list[tuple[str, float, float, float]], estimate: float | None = None,
-                   currency: str = "", width: int = 460, height: int = 200) -> str:
+                   currency: str = "", width: int = 560, height: int = 220) -> str:
     """Per quarter: the weighted forecast, retained (dark) under incremental (light), beside an
     outline of the open pipeline; the trainee's own estimate as a dashed line of the total."""
-    pad_l, pad_b, pad_t, pad_r = 64, 44, 12, 12
+    pad_l, pad_b, pad_t, pad_r = 64, 44, 24, 12
     w, h = width - pad_l - pad_r, height - pad_t - pad_b
     top = max([max(r + i, p) for _, r, i, p in quarters] + [1.0])
     total = sum(r + i for _, r, i, _ in quarters)
@@ -408,12 +408,13 @@ def forecast_chart(quarters: list[tuple[str, float, float, float]], estimate: fl
         parts.append(f'<rect x="{x0}" y="{height - 14}" width="10" height="10" '
                      f'fill="{fill}"/><text x="{x0 + 14}" y="{height - 5}" {_FONT} '
                      f'font-size="10" fill="#555">{name}</text>')
-    parts.append(f'<rect x="{pad_l + 200}" y="{height - 14}" width="10" height="10" fill="none" '
-                 f'stroke="#a9c4e0" stroke-dasharray="3 2"/><text x="{pad_l + 214}" '
-                 f'y="{height - 5}" {_FONT} font-size="10" fill="#555">open pipeline</text>')
+    parts.append(f'<rect x="{pad_l + 200}" y="{height - 14}" width="10" height="10" '
+                 'fill="none" stroke="#a9c4e0" stroke-dasharray="3 2"/><text '
+                 f'x="{pad_l + 214}" y="{height - 5}" {_FONT} font-size="10" '
+                 'fill="#555">open pipeline</text>')
     if estimate is not None:
-        parts.append(f'<text x="{pad_l + w}" y="{height - 5}" text-anchor="end" {_FONT} '
-                     f'font-size="10" fill="#d9480f">your estimate {estimate:,.0f} · '
-                     f'forecast {total:,.0f}</text>')
+        parts.append(f'<text x="{pad_l + w}" y="12" text-anchor="end" {_FONT} '
+                     f'font-size="11" fill="#b3400c">your estimate {estimate:,.0f} · '
+                     f'weighted forecast {total:,.0f}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -505,23 +505,29 @@ def parse(model: type[_M], data: Any) -> _M:
 
 def _unit(field: str, data: dict[str, Any]) -> tuple[str, ...]:
     """The part of a document a problem belongs to, as a path: a top-level field, or one entry
-    of a field that maps ids to entries ("ratings.plan_sharing", "swot.threats")."""
+    of a field that maps ids to entries ("ratings.plan_sharing", "swot.threats") - or, inside
+    one entry of a list ("opportunities.2.value"), the same within that entry."""
     parts = tuple(p for p in field.split(".") if p)
-    if len(parts) >= 2 and isinstance(data.get(parts[0]), dict) and not parts[1].isdigit():
+    value = data.get(parts[0]) if parts else None
+    if (len(parts) >= 3 and isinstance(value, list) and parts[1].isdigit()
+            and int(parts[1]) < len(value) and isinstance(value[int(parts[1])], dict)):
+        return parts[:2] + _unit(".".join(parts[2:]), value[int(parts[1])])
+    if len(parts) >= 2 and isinstance(value, dict) and not parts[1].isdigit():
         return parts[:2]
     return parts[:1]
 
 
 def _revert(data: dict[str, Any], before: dict[str, Any], path: tuple[str, ...]) -> bool:
     """Put `before`'s value back at `path` in `data` (removing what `before` lacks); False when
-    it is already there (nothing left to undo)."""
+    it is already there (nothing left to undo). A path may pass through list entries."""
     *head, last = path
-    target, source = data, before
+    target: Any = data
+    source: Any = before
     for key in head:
-        target = target.setdefault(key, {}) if isinstance(target, dict) else target
-        source = source.get(key, {}) if isinstance(source, dict) else {}
+        target, source = _step_into(target, key, make=True), _step_into(source, key)
     if not isinstance(target, dict):
         return False
+    source = source if isinstance(source, dict) else {}
     if last in source:
         if target.get(last) == source[last]:
             return False
@@ -531,6 +537,14 @@ def _revert(data: dict[str, Any], before: dict[str, Any], path: tuple[str, ...])
     else:
         return False
     return True
+
+
+def _step_into(node: Any, key: str, make: bool = False) -> Any:
+    if isinstance(node, dict):
+        return node.setdefault(key, {}) if make else node.get(key, {})
+    if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+        return node[int(key)]
+    return None
 
 
 def parse_keeping(model: type[_M], data: dict[str, Any],

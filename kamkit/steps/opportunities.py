@@ -169,7 +169,7 @@ def forecast_html(fc: Forecast, currency: str = "") -> str:
         diff = fc.estimate - fc.weighted
         own = (f"<div>Your own estimate: <b>{e(money(fc.estimate, currency))}</b>; the weighted "
                f"forecast: <b>{e(money(fc.weighted, currency))}</b> "
-               f"({'+' if diff >= 0 else '−'}{e(money(abs(diff), currency))} "
+               f"(yours is {e(money(abs(diff), currency))} "
                f"{'above' if diff >= 0 else 'below'} it).</div>")
     movers = "".join(f"<li>{e(m.opportunity)}: “{e(m.question)}” answered yes: "
                      f"+{e(money(m.gain, currency))}</li>" for m in fc.movers)

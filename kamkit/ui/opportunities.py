@@ -1,0 +1,622 @@
+"""Step 4: opportunities - each qualified honestly (the litmus test first, kept as said; then the
+questions, each with how we know, some pre-filled from the stakeholder map), the verdict the
+answers suggest beside the trainee's own decision, the activity plan that should win them, and
+the forecast that follows - beside the trainee's own estimate. Opportunities can be brought in
+from a Salesforce or HubSpot export, previewed before anything is added."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from kamkit.errors import InvalidInput
+from kamkit.html import e
+from kamkit.models import ProfileDoc, StakeholderMapDoc, new_id, parse, parse_keeping
+from kamkit.opportunity import DECISIONS, KINDS, OpportunitiesDoc, Opportunity
+from kamkit.scoring.activity import plan_summary
+from kamkit.scoring.forecast import forecast
+from kamkit.scoring.qualification import Qualification, person_name
+from kamkit.session import Session
+from kamkit.steps.opportunities import (
+    ID,
+    forecast_html,
+    groups_html,
+    litmus_html,
+    plan_html,
+    qualified,
+    verdict_html,
+)
+from kamkit.ui.activity_plan import MIN_CONTACT_ROWS, OutcomeRow
+from kamkit.ui.components import (
+    STYLE,
+    ChoiceField,
+    Confirm,
+    DateField,
+    Field,
+    LinesField,
+    Message,
+    NumberField,
+    TextField,
+    guarded,
+)
+from kamkit.ui.page import StepPage
+from kamkit.ui.saving import Keeper
+
+if TYPE_CHECKING:
+    from kamkit.io.opportunities import OpportunityPreview
+
+__all__ = ["OpportunitiesApp", "QuestionCard", "app", "STEP"]
+
+STEP = ID
+
+
+class QuestionCard(widgets.VBox):
+    """One qualification question: the answer, how we know, and whether it is the customer's
+    own words or numbers."""
+
+    def __init__(self, question: Any, answers: dict[str, str]) -> None:
+        self.question = question
+        self.answer = ChoiceField(question.text, [("not answered", None)] + [
+            (label, key) for key, label in answers.items()], help=question.help, width="200px")
+        self.prefilled = widgets.HTML()
+        self.how = TextField("How do you know?", "their words, a document, a date…", long=True,
+                             height="46px")
+        self.customer_words = widgets.Checkbox(
+            value=False, indent=False, layout=widgets.Layout(width="auto"),
+            description="In the customer's own words or numbers")
+        self.message = Message()
+        super().__init__([self.answer, self.prefilled, self.how, self.customer_words,
+                          self.message])
+        self.add_class("kk-card")
+
+    def fill(self, given: Any | None) -> None:
+        self.answer.set(given.answer if given else None)
+        self.how.set(given.how if given else "")
+        self.customer_words.value = given.customer_words if given else False
+
+    def read(self) -> dict[str, Any] | None:
+        if self.answer.value is None and not self.how.value.strip():
+            return None
+        return {"answer": self.answer.value, "how": self.how.value,
+                "customer_words": self.customer_words.value}
+
+
+class OpportunitiesApp(widgets.VBox):
+    """Step 4 for `session.account`. Tests use `picker`, `add_opportunity()`, the detail
+    fields (`name`, `kind`, `value`, `decision_date`, `stage`, `competitors`, `people`), the
+    litmus (`litmus`, `litmus_reason`, `record_litmus()`), `questions`, `decision`,
+    `decision_reason`, `outcomes`, `estimate`, the results (`score`, `verdict`, `plan`,
+    `forecast`) and the import (`crm_load()`, `crm_add()`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.framework = session.framework
+        doc, self.basis = session.open_step(STEP)
+        self.doc: OpportunitiesDoc = doc  # type: ignore[assignment]
+        self._read_others()
+        self.current: str | None = self.doc.opportunities[0].id if self.doc.opportunities \
+            else None
+        self._loading = False
+        self.save_status = Message()
+        self.keeper = Keeper(session.save, STEP, self.save_status, self.basis)
+        self._create_qualify_tab()
+        self._create_plan_tab()
+        self._create_forecast_tab()
+        self._create_crm_tab()
+        self.tabs = widgets.Tab([self.qualify_tab, self.plan_tab, self.forecast_tab,
+                                 self.crm_tab],
+                                titles=["Qualify", "Activity plan", "Forecast",
+                                        "Import from CRM"])
+        super().__init__([STYLE, self.save_status, self.tabs])
+        self._fill()
+        self.render()
+
+    def _read_others(self) -> None:
+        docs = self.session.documents()
+        self.smap = docs.of(StakeholderMapDoc)
+        self.currency = docs.of(ProfileDoc).currency
+
+    # -- building -------------------------------------------------------------------------
+
+    def _create_qualify_tab(self) -> None:
+        content = self.framework.qualification
+        self.picker = widgets.Dropdown(options=[], layout=widgets.Layout(width="360px"))
+        self.picker.observe(self._on_pick, names="value")
+        self.add_button = widgets.Button(description="Add opportunity", button_style="primary")
+        self.add_button.on_click(lambda _: self.add_opportunity())
+        self.remove = Confirm("Remove this opportunity", "Keep it")
+        self.remove.button.on_click(lambda _: self.remove_opportunity())
+        self.empty = widgets.HTML(
+            "<div class='kk-card'>No opportunities yet. Add the sizeable ones in this account "
+            "- a renewal to keep, an upsell, a tender - or bring them in from your CRM "
+            "(“Import from CRM”).</div>")
+        self.name = TextField("Opportunity", "e.g. Brno line: consumables and validation")
+        self.kind = ChoiceField("Kind", [(label, k) for k, label in content.kinds.items()],
+                                width="200px")
+        self.value = NumberField("Value to us, per year", self.currency)
+        self.decision_date = DateField("They decide by")
+        self.stage = ChoiceField("Stage", [("not set", None)] + [
+            (s.name, s.id) for s in content.stages], width="160px")
+        self.competitors = LinesField("Competitors in play")
+        self.people = Field("People in this decision", widgets.SelectMultiple(
+            options=[], rows=6, layout=widgets.Layout(width="96%")),
+            help="from your stakeholder map; Ctrl/⌘-click for several")
+        self.name.layout.width = "320px"
+        self.crm_note = widgets.HTML()
+        for f in (self.name, self.kind, self.value, self.decision_date, self.stage,
+                  self.competitors, self.people):
+            f.on_change(self.changed)
+        details = widgets.VBox([
+            widgets.HBox([self.name, self.kind], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.value, self.decision_date, self.stage],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            self.competitors, self.people, self.crm_note])
+        details.add_class("kk-card")
+        self._create_litmus()
+        self.questions = {q.id: QuestionCard(q, dict(content.answers))
+                          for q in content.questions}
+        for card in self.questions.values():
+            for f in (card.answer, card.how):
+                f.on_change(self.changed)
+            card.customer_words.observe(lambda _: self.changed(), names="value")
+        self.question_box = widgets.VBox()
+        self._arrange_questions()
+        self.score = widgets.HTML()
+        self.litmus_result = widgets.HTML()
+        self.groups = widgets.HTML()
+        self.verdict = widgets.HTML()
+        self.decision = ChoiceField("Your decision", [("not decided", None)] + [
+            (content.verdicts[d], d) for d in DECISIONS], width="220px")
+        self.decision_reason = TextField("Why?", "the reason for your decision", long=True,
+                                         height="60px")
+        for f in (self.decision, self.decision_reason):
+            f.on_change(self.changed)
+        self.side = widgets.VBox([self.score, self.litmus_result, self.groups, self.verdict,
+                                  self.decision, self.decision_reason],
+                                 layout=widgets.Layout(width="440px", margin="0 0 0 16px"))
+        self.side.add_class("kk-sticky")
+        self.work = widgets.HBox([
+            widgets.VBox([details, self.litmus_box, self.question_box],
+                         layout=widgets.Layout(width="580px")), self.side],
+            layout=widgets.Layout(flex_flow="row wrap"))
+        self.qualify_tab = widgets.VBox([
+            widgets.HBox([self.picker, self.add_button]), self.empty, self.work, self.remove])
+
+    def _create_litmus(self) -> None:
+        content = self.framework.qualification
+        self.litmus = ChoiceField(content.litmus, [("choose…", None)] + [
+            (label, key) for key, label in content.answers.items()], width="200px")
+        self.litmus_reason = TextField("In one sentence: why?", "e.g. the COO wants us")
+        self.litmus_button = widgets.Button(description="Record my answer and open the questions",
+                                            button_style="primary",
+                                            layout=widgets.Layout(width="auto"))
+        self.litmus_button.on_click(lambda _: self.record_litmus())
+        self.litmus_message = Message()
+        self.litmus_shown = widgets.HTML()
+        self.litmus_box = widgets.VBox([
+            widgets.HTML("<h3>First: the litmus test</h3><div class='kk-muted'>Before any "
+                         "question, answer it as you feel it. It is kept as you say it, so "
+                         "you can set it beside what the answers show.</div>"),
+            self.litmus, self.litmus_reason, self.litmus_button, self.litmus_message,
+            self.litmus_shown])
+        self.litmus_box.add_class("kk-card")
+
+    def _arrange_questions(self) -> None:
+        grouping = self.framework.qualification.grouping()
+        parts: list[widgets.Widget] = []
+        for group in grouping.groups:
+            cards = [c for c in self.questions.values()
+                     if c.question.groups[grouping.id] == group.id]
+            parts.append(widgets.HTML(f"<h3>{e(group.name)}</h3>"
+                                      + (f"<div class='kk-muted'>{e(group.help)}</div>"
+                                         if group.help else "")))
+            parts += cards
+        self.question_box.children = parts
+
+    def _create_plan_tab(self) -> None:
+        self.plan = widgets.HTML()
+        self.outcomes: list[OutcomeRow] = []
+        self.outcome_box = widgets.VBox()
+        self.add_outcome_button = widgets.Button(description="Add an outcome",
+                                                 button_style="primary")
+        self.add_outcome_button.on_click(lambda _: self.add_outcome())
+        self.plan_tab = widgets.VBox([
+            widgets.HTML("<p>For each opportunity, and for the account as a whole: the "
+                         "outcomes you want, by when, their value, and the contacts that will "
+                         "get you there - what kind, how many, with whom, and how many you "
+                         "expect to convert. Plan contacts with the people who decide: the "
+                         "power zone, not the comfort zone.</p>"),
+            self.outcome_box, self.add_outcome_button, self.plan])
+
+    def _create_forecast_tab(self) -> None:
+        self.estimate = NumberField("Your own forecast first", self.currency,
+                                    help="the revenue you expect these opportunities to bring "
+                                         "(retained and new), before you read kamkit's")
+        self.estimate.on_change(self.changed)
+        self.forecast = widgets.HTML()
+        self.forecast_tab = widgets.VBox([self.estimate, self.forecast])
+
+    def _create_crm_tab(self) -> None:
+        self.crm_upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
+                                             description="Choose export")
+        self.crm_upload.observe(self._on_crm_upload, names="value")
+        self.crm_preview = widgets.HTML()
+        self.crm_message = Message()
+        self.crm_confirm = widgets.Button(description="Add these opportunities", disabled=True,
+                                          button_style="primary",
+                                          layout=widgets.Layout(width="auto"))
+        self.crm_confirm.on_click(lambda _: self.crm_add())
+        self.pending: OpportunityPreview | None = None
+        self.crm_tab = widgets.VBox([
+            widgets.HTML("<p>Bring in opportunities exported from Salesforce (a report, or "
+                         "Data Loader) or deals exported from HubSpot, as CSV or Excel. You "
+                         "see a preview first, with a reason beside every row that cannot be "
+                         "added; the qualification is yours to do.</p>"),
+            self.crm_upload, self.crm_preview, self.crm_confirm, self.crm_message])
+
+    # -- data in and out ----------------------------------------------------------------------
+
+    def _opp(self, oid: str | None = None) -> Opportunity | None:
+        oid = self.current if oid is None else oid
+        return next((o for o in self.doc.opportunities if o.id == oid), None)
+
+    def _people_options(self) -> list[tuple[str, str]]:
+        return [(person_name(p) + (f" · {p.title}" if p.name and p.title else ""), p.id)
+                for p in self.smap.people]
+
+    def _targets(self) -> list[tuple[str, str | None]]:
+        return [("the account as a whole", None)] + [(o.name, o.id)
+                                                     for o in self.doc.opportunities]
+
+    def _fill(self) -> None:
+        """Show the saved document: the chosen opportunity's fields, the plan, the estimate."""
+        self._loading = True
+        try:
+            self.picker.options = [(o.name, o.id) for o in self.doc.opportunities]
+            self.picker.value = self.current
+            people = self._people_options()
+            self.people.input.options = people
+            opp = self._opp()
+            if opp is not None:
+                self.name.set(opp.name)
+                self.kind.set(opp.kind)
+                self.value.set(opp.value)
+                self.decision_date.set(opp.decision_date)
+                self.stage.set(opp.stage)
+                self.competitors.set(opp.competitors)
+                ids = {pid for _, pid in people}
+                self.people.input.value = tuple(p for p in opp.people if p in ids)
+                self.litmus.set(opp.litmus)
+                self.litmus_reason.set(opp.litmus_reason)
+                for qid, card in self.questions.items():
+                    card.fill(opp.answers.get(qid))
+                self.decision.set(opp.decision)
+                self.decision_reason.set(opp.decision_reason)
+            self._fill_outcomes()
+            self.estimate.set(self.doc.estimate)
+        finally:
+            self._loading = False
+
+    def _fill_outcomes(self) -> None:
+        targets, people = self._targets(), self._people_options()
+        while len(self.outcomes) > len(self.doc.outcomes):
+            self.outcomes.pop()
+        for n, outcome in enumerate(self.doc.outcomes):
+            rows = max(MIN_CONTACT_ROWS, len(outcome.contacts) + 1)
+            if n == len(self.outcomes) or len(self.outcomes[n].contacts) < rows:
+                row = OutcomeRow(self.framework, targets, people, rows)
+                row.on_change(self.changed)
+                row.remove.on_click(lambda _, r=row: self.remove_outcome(r))
+                if n == len(self.outcomes):
+                    self.outcomes.append(row)
+                else:
+                    self.outcomes[n] = row
+            self.outcomes[n].set_choices(targets, people)
+            self.outcomes[n].fill(outcome)
+        self.outcome_box.children = self.outcomes
+
+    def form_data(self) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The document as the form shows it, and the answers typed that are no value at all (a
+        date or a number that is not one): those keep their saved value, reported at their
+        field's path."""
+        data = self.doc.model_dump()
+        problems: list[tuple[str, str]] = []
+
+        def read(field: Any, where: str, saved: Any) -> Any:
+            try:
+                return field.value
+            except InvalidInput as exc:
+                problems.append((where, str(exc)))
+                return saved
+
+        opp = self._opp()
+        if opp is not None:
+            n = next(i for i, o in enumerate(self.doc.opportunities) if o.id == opp.id)
+            at = f"opportunities.{n}"
+            answers = {qid: card.read() for qid, card in self.questions.items()}
+            data["opportunities"][n] |= {
+                "name": self.name.value, "kind": self.kind.value,
+                "value": read(self.value, f"{at}.value", opp.value),
+                "decision_date": read(self.decision_date, f"{at}.decision_date",
+                                      opp.decision_date),
+                "stage": self.stage.value, "competitors": self.competitors.value,
+                "people": list(self.people.value),
+                "answers": {k: v for k, v in answers.items() if v is not None},
+                "decision": self.decision.value, "decision_reason": self.decision_reason.value}
+            if not opp.litmus_locked:
+                data["opportunities"][n] |= {"litmus": self.litmus.value,
+                                             "litmus_reason": self.litmus_reason.value}
+        data["outcomes"] = [
+            row.read(self.doc.outcomes[i] if i < len(self.doc.outcomes) else None, problems,
+                     f"outcomes.{i}") for i, row in enumerate(self.outcomes)]
+        data["estimate"] = read(self.estimate, "estimate", self.doc.estimate)
+        return data, problems
+
+    def changed(self) -> None:
+        if not self._loading:
+            self.save()
+
+    @guarded(lambda self: self.save_status)
+    def save(self) -> None:
+        """Save every valid answer; one that breaks a rule keeps its saved value and says so
+        next to itself."""
+        for message in self._messages():
+            message.clear()
+        data, problems = self.form_data()
+        doc, broken = parse_keeping(OpportunitiesDoc, data, self.doc)
+        problems += broken
+        self._commit(doc)
+        for field, text in problems:
+            self._message_for(field).unsaved(f"{text} - not saved yet.")
+        if not problems:
+            self.keeper.settled()
+
+    def _messages(self) -> list[Message]:
+        fields = [self.name, self.kind, self.value, self.decision_date, self.stage,
+                  self.competitors, self.people, self.decision, self.decision_reason,
+                  self.estimate, self.litmus, self.litmus_reason]
+        out = [f.message for f in fields] + [self.litmus_message]
+        for card in self.questions.values():
+            out += [card.message, card.answer.message, card.how.message]
+        for row in self.outcomes:
+            out += [row.message, row.what.message, row.by.message, row.value.message]
+            for contact in row.contacts:
+                out += [contact.count.message, contact.conversion.message]
+        return out
+
+    def _message_for(self, field: str) -> Message:
+        """Where a problem is said: next to the field it is about, else its card, else the
+        step's save status."""
+        parts = field.split(".")
+        if parts[0] == "estimate":
+            return self.estimate.message
+        if parts[0] == "outcomes" and len(parts) > 1 and parts[1].isdigit() \
+                and int(parts[1]) < len(self.outcomes):
+            row = self.outcomes[int(parts[1])]
+            if len(parts) > 4 and parts[2] == "contacts" and parts[3].isdigit() \
+                    and int(parts[3]) < len(row.contacts):
+                contact = row.contacts[int(parts[3])]
+                return {"count": contact.count,
+                        "conversion_pct": contact.conversion}.get(parts[4],
+                                                                   row).message
+            return {"what": row.what, "by": row.by, "value": row.value}.get(
+                parts[2] if len(parts) > 2 else "", row).message
+        if parts[0] == "opportunities" and len(parts) > 2:
+            if parts[2] == "answers" and len(parts) > 3 and parts[3] in self.questions:
+                card = self.questions[parts[3]]
+                return card.how.message if parts[-1] == "how" else card.message
+            named = {"name": self.name, "kind": self.kind, "value": self.value,
+                     "decision_date": self.decision_date, "stage": self.stage,
+                     "competitors": self.competitors, "people": self.people,
+                     "decision": self.decision, "decision_reason": self.decision_reason,
+                     "litmus": self.litmus, "litmus_reason": self.litmus_reason}
+            if parts[2] in named:
+                return named[parts[2]].message
+        if parts[0] == "opportunities" and len(parts) == 2 and self.current is not None:
+            return self.decision_reason.message  # a rule about the opportunity as a whole
+        return self.save_status
+
+    def _commit(self, doc: OpportunitiesDoc) -> None:
+        if self.keeper.needs_saving(doc, self.doc):
+            self.keeper.keep(doc)  # held and retried if the store refuses it
+        self.doc = doc
+        self.render()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    @guarded(lambda self: self.save_status)
+    def add_opportunity(self, name: str = "") -> str:
+        oid = new_id({o.id for o in self.doc.opportunities}, "o")
+        data = self.doc.model_dump()
+        data["opportunities"].append({"id": oid, "name": name or
+                                      f"New opportunity {len(self.doc.opportunities) + 1}"})
+        self.current = oid
+        self._commit(parse(OpportunitiesDoc, data))
+        self._fill()
+        self.render()
+        return oid
+
+    @guarded(lambda self: self.remove.message)
+    def remove_opportunity(self) -> None:
+        opp = self._opp()
+        if opp is None:
+            return
+        if not self.remove.confirmed(opp.id):
+            self.remove.ask(opp.id, f"Remove “{opp.name}”, its qualification and the outcomes "
+                            "planned for it? Earlier versions stay in the history.",
+                            "Yes, remove it", danger=True)
+            return
+        self.remove.disarm()
+        data = self.doc.model_dump()
+        data["opportunities"] = [o for o in data["opportunities"] if o["id"] != opp.id]
+        data["outcomes"] = [o for o in data["outcomes"] if o["opportunity"] != opp.id]
+        rest = [o["id"] for o in data["opportunities"]]
+        self.current = rest[0] if rest else None
+        self._commit(parse(OpportunitiesDoc, data))
+        self._fill()
+        self.render()
+
+    @guarded(lambda self: self.litmus_message)
+    def record_litmus(self) -> None:
+        """Keep the litmus answer as said, lock it, and open the questions."""
+        opp = self._opp()
+        if opp is None:
+            return
+        if self.litmus.value is None:
+            self.litmus_message.error("Choose an answer first: yes, partly, no or don't know.")
+            return
+        data = self.doc.model_dump()
+        for o in data["opportunities"]:
+            if o["id"] == opp.id:
+                o |= {"litmus": self.litmus.value, "litmus_reason": self.litmus_reason.value,
+                      "litmus_locked": True}
+        self._commit(parse(OpportunitiesDoc, data))
+
+    @guarded(lambda self: self.save_status)
+    def add_outcome(self, opportunity: str | None = None) -> None:
+        data, problems = self.form_data()
+        if problems:  # keep what is typed: say where, and add nothing yet
+            for field, text in problems:
+                self._message_for(field).unsaved(f"{text} - not saved yet.")
+            return
+        target = opportunity if opportunity is not None else self.current
+        data["outcomes"].append({"what": "", "opportunity": target})
+        self._commit(parse(OpportunitiesDoc, data))
+        self._fill_outcomes()
+
+    @guarded(lambda self: self.save_status)
+    def remove_outcome(self, row: OutcomeRow) -> None:
+        if row not in self.outcomes:
+            return
+        n = self.outcomes.index(row)
+        data = self.doc.model_dump()
+        del data["outcomes"][n]
+        self.outcomes.pop(n)
+        self._commit(parse(OpportunitiesDoc, data))
+        self._fill_outcomes()
+
+    def _on_pick(self, change: dict[str, Any]) -> None:
+        if not self._loading and change["new"] is not None and change["new"] != self.current:
+            self.current = change["new"]
+            self.remove.disarm()
+            self._fill()
+            self.render()
+
+    def refresh(self) -> None:
+        """Shown again: re-read the map (people, pre-fills) and the profile, and redraw."""
+        self._read_others()
+        self._fill()
+        self.render()
+
+    # -- CRM import ---------------------------------------------------------------------------
+
+    def _on_crm_upload(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            item = change["new"][0]
+            self.crm_load(item["name"], bytes(item["content"]))
+            self.crm_upload.value = ()
+
+    @guarded(lambda self: self.crm_message)
+    def crm_load(self, filename: str, content: bytes) -> None:
+        from kamkit.io.opportunities import read_opportunities  # only when someone imports
+
+        self.pending, self.crm_confirm.disabled = None, True
+        self.crm_preview.value = ""
+        preview = read_opportunities(filename, content, self.framework, self.doc,
+                                     company=self.session.account.name)  # type: ignore
+        stages = {s.id: s.name for s in self.framework.qualification.stages}
+        kinds = self.framework.qualification.kinds
+        mapping = ", ".join(f"{e(a)} → {e(b)}" for a, b in preview.mapping)
+        rows = "".join(
+            f'<tr class="{"" if r.ok else "kk-bad"}"><td>{r.line}</td><td>{e(r.name)}</td>'
+            f"<td>{e(kinds.get(r.kind, r.kind))}</td>"
+            f"<td>{'' if r.value is None else f'{r.value:,.0f}'}</td>"
+            f"<td>{e(r.decision_date.isoformat() if r.decision_date else '')}</td>"
+            f"<td>{e(stages.get(r.stage or '', ''))}</td>"
+            f"<td>{'ready' if r.ok else e('; '.join(r.errors))}"
+            f"{e(' (' + '; '.join(r.notes) + ')') if r.notes else ''}</td></tr>"
+            for r in preview.rows[:500])
+        more = (f"<div class='kk-muted'>…and {len(preview.rows) - 500} more rows.</div>"
+                if len(preview.rows) > 500 else "")
+        self.crm_preview.value = (
+            f"<div><b>{e(preview.flavour)}</b>. Columns: {mapping}</div>"
+            '<table class="kk-table"><tr><th>Row</th><th>Opportunity</th><th>Kind</th>'
+            f"<th>Value</th><th>Decision</th><th>Stage</th><th>Check</th></tr>{rows}</table>"
+            f"{more}")
+        ready = len(preview.ready)
+        self.pending = preview if ready else None
+        self.crm_confirm.description = (f"Add {ready} "
+                                        f"{'opportunity' if ready == 1 else 'opportunities'}")
+        self.crm_confirm.disabled = not ready
+        self.crm_message.note(f"{ready} ready to add. Nothing is saved until you confirm.")
+
+    @guarded(lambda self: self.crm_message)
+    def crm_add(self) -> None:
+        from kamkit.io.opportunities import add_opportunities
+
+        if self.pending is None:
+            return
+        new_doc, added = add_opportunities(self.doc, self.pending)
+        if self.current is None and new_doc.opportunities:
+            self.current = new_doc.opportunities[0].id
+        self._commit(new_doc)
+        self._fill()
+        self.render()
+        self.pending, self.crm_confirm.disabled = None, True
+        self.crm_preview.value = ""
+        self.crm_message.ok(f"Added {added}. Qualify each one: the litmus test first.")
+
+    # -- what the answers say -------------------------------------------------------------------
+
+    def render(self) -> None:
+        fw = self.framework
+        opp = self._opp()
+        self.empty.layout.display = None if opp is None else "none"
+        self.work.layout.display = "none" if opp is None else None
+        self.remove.layout.display = "none" if opp is None else None
+        if opp is not None:
+            self._render_opportunity(opp)
+        summary = plan_summary(self.doc, self.smap, fw)
+        self.plan.value = plan_html(self.doc, summary, self.smap, fw, self.currency)
+        self._render_forecast()
+
+    def _render_opportunity(self, opp: Opportunity) -> None:
+        fw = self.framework
+        locked = opp.litmus_locked
+        for w in (self.litmus.input, self.litmus_reason.input, self.litmus_button):
+            w.disabled = locked
+        self.litmus_button.layout.display = "none" if locked else None
+        self.question_box.layout.display = None if locked else "none"
+        self.side.layout.display = None if locked else "none"
+        self.crm_note.value = (f"<div class='kk-muted'>Your CRM said {opp.crm_probability:g} % "
+                               "- set it beside the evidence below.</div>"
+                               if opp.crm_probability is not None else "")
+        result: Qualification = qualified(opp, self.smap, fw)
+        for item in result.items:
+            card = self.questions[item.id]
+            card.prefilled.value = (f'<div class="kk-muted">Pre-filled from {e(item.prefilled)}'
+                                    " - choose an answer to override.</div>"
+                                    if item.prefilled else "")
+        self.score.value = (f"<div class='kk-card'><b>Qualification score: "
+                            f"{result.score:.0f} / 100</b> · {result.answered} of "
+                            f"{len(result.items)} answered</div>")
+        self.litmus_result.value = litmus_html(opp, result, fw)
+        self.litmus_shown.value = ""
+        self.groups.value = groups_html(result, fw)
+        self.verdict.value = verdict_html(opp, result, fw)
+
+    def _render_forecast(self) -> None:
+        if self.doc.estimate is None and self.doc.opportunities:
+            self.forecast.value = ("<p class='kk-muted'>Give your own forecast first; then "
+                                   "kamkit's appears beside it.</p>")
+            return
+        fc = forecast(self.doc, self.smap, self.framework)
+        self.forecast.value = forecast_html(fc, self.currency)
+
+
+def app(session: Session | None = None) -> widgets.Widget:
+    """The opportunities step; without a session, a page that opens for whoever asks."""
+    if session is not None:
+        return OpportunitiesApp(session)
+    return StepPage(OpportunitiesApp, STEP)
