@@ -203,20 +203,22 @@ def _status(items: tuple[QuestionResult, ...], style: str) -> str:
 
 def suggested_verdict(result: Qualification, content: QualificationContent
                       ) -> tuple[Decision, list[str]]:
-    """What the answers suggest - pursue, fix the gaps first, or qualify out - and why."""
+    """What the answers suggest - pursue, fix the gaps first, or qualify out - and why. A "no"
+    to a must-have qualifies out; then too many unknowns call for finding out first; then the
+    score decides."""
     rule: VerdictRule = content.verdict
     score = round(result.score)
     fatal = [i for i in result.items if i.id in rule.must_have and i.answer == "no"]
     if fatal:
         return "qualify_out", [f"“No” to a question that must be yes: {i.text}" for i in fatal]
+    unknown = result.unknown  # not knowing calls for finding out, before any other verdict
+    if len(unknown) > rule.max_unknown:
+        return "fix_gaps", [f"{len(unknown)} questions are “don't know” or unanswered: find "
+                            "out before investing more.", *_gap_reasons(result)]
     if result.score < rule.qualify_out_below:
         return "qualify_out", [f"The answers score {score} of 100, below "
                                f"{rule.qualify_out_below:g}: on this evidence we would not win.",
                                *_gap_reasons(result)]
-    unknown = result.unknown
-    if len(unknown) > rule.max_unknown:
-        return "fix_gaps", [f"{len(unknown)} questions are “don't know” or unanswered: find "
-                            "out before investing more.", *_gap_reasons(result)]
     if result.score >= rule.pursue_from:
         carried = [i.text for i in result.items if i.answer == "yes"][:3]
         return "pursue", [f"The answers score {score} of 100 (pursue from "

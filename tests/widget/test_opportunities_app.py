@@ -1,0 +1,200 @@
+"""Step 4 as a trainee does it: an opportunity added, the litmus test first, the questions (some
+answered by the map already), a decision, an activity plan and a forecast - all saved as typed,
+bad input refused next to its field, and everything back after a reload."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kamkit.models import PeerLink, Stakeholder, StakeholderMapDoc, TeamMember
+from kamkit.session import Session
+from kamkit.steps.opportunities import ID
+from kamkit.steps.stakeholders import ID as MAP
+from kamkit.ui.opportunities import OpportunitiesApp, app
+from kamkit.ui.workbook import WorkbookApp
+
+
+@pytest.fixture
+def session(store):
+    s = Session(store, store.add_trainee("Ann"))
+    s.create_account("Halden Medical Devices")
+    s.save(MAP, StakeholderMapDoc(
+        people=[Stakeholder(id="ingrid", name="Ingrid Sæther", influence=5, support=-2,
+                            role="decision maker"),
+                Stakeholder(id="oskar", name="Oskar Brenna", influence=4, support=0),
+                Stakeholder(id="lena", name="Lena Holt", influence=2, support=2,
+                            needs="Fast validation")],
+        team=[TeamMember(id="you", name="You", role="account manager")],
+        links=[PeerLink(ours="you", theirs="lena", today=3)]))
+    return s
+
+
+def _reload(store, session) -> OpportunitiesApp:
+    return OpportunitiesApp(Session(store, session.trainee, account=session.account))
+
+
+def _qualify_brno(view: OpportunitiesApp) -> None:
+    view.add_opportunity("Brno tender")
+    view.value.box.value = "1,200,000"
+    view.decision_date.input.value = "2027-03-31"
+    view.people.input.value = ("ingrid", "oskar", "lena")
+    view.litmus.set("yes")
+    view.litmus_reason.set("Lena is on our side")
+    view.record_litmus()
+
+
+def test_an_empty_step_invites_an_opportunity(session):
+    view = app(session)
+    assert view.work.layout.display == "none" and view.empty.layout.display is None
+    assert "No opportunities yet" in view.empty.value
+
+
+def test_the_questions_stay_closed_until_the_litmus_is_recorded(session, store):
+    view = app(session)
+    view.add_opportunity("Brno tender")
+    assert view.question_box.layout.display == "none" and view.side.layout.display == "none"
+    view.record_litmus()  # no answer chosen yet
+    assert "Choose an answer first" in view.litmus_message.text
+    view.litmus.set("yes")
+    view.record_litmus()
+    assert view.question_box.layout.display is None
+    assert view.litmus.input.disabled and view.litmus_button.layout.display == "none"
+    saved = store.get_document(session.account.id, ID).opportunities[0]
+    assert (saved.litmus, saved.litmus_locked) == ("yes", True)
+
+
+def test_the_map_answers_three_questions_and_says_so(session):
+    view = app(session)
+    _qualify_brno(view)
+    cards = view.questions
+    assert "Pre-filled from your stakeholder map: 0 of 2 decision-influencers" \
+        in cards["influencers"].prefilled.value
+    assert "Ingrid Sæther" in cards["influencers"].prefilled.value
+    assert "1 opposes us" in cards["preference"].prefilled.value
+    assert "Ingrid Sæther, Oskar Brenna" in cards["needs_known"].prefilled.value
+    cards["influencers"].answer.set("partly")  # the trainee knows better: it overrides
+    assert cards["influencers"].prefilled.value == ""
+
+
+def test_a_hopeful_litmus_is_set_beside_what_the_answers_imply(session):
+    view = app(session)
+    _qualify_brno(view)
+    for qid in ("budget", "decision_aware", "worth"):
+        view.questions[qid].answer.set("yes")
+    assert "What your answers imply: <b>No</b>" in view.litmus_result.value
+    assert "more hopeful than your answers" in view.litmus_result.value
+    assert "Fix the gaps first" in view.verdict.value  # too many don't knows to pursue
+
+
+def test_a_no_on_budget_suggests_qualifying_out_and_the_decision_needs_a_reason(session,
+                                                                                  store):
+    view = app(session)
+    _qualify_brno(view)
+    view.questions["budget"].answer.set("no")
+    assert "The answers suggest: Qualify out" in view.verdict.value
+    view.decision.set("qualify_out")
+    assert "Say why you qualify out" in view.decision_reason.message.text
+    assert store.get_document(session.account.id, ID).opportunities[0].decision is None
+    view.decision_reason.set("No budget before 2028")
+    saved = store.get_document(session.account.id, ID).opportunities[0]
+    assert (saved.decision, saved.decision_reason) == ("qualify_out", "No budget before 2028")
+    assert view.decision_reason.message.text == "" and "a result" in view.verdict.value
+
+
+def test_bad_input_is_refused_next_to_its_field_and_the_rest_is_kept(session, store):
+    view = app(session)
+    _qualify_brno(view)
+    view.name.set("Brno line")
+    view.value.box.value = "lots"
+    assert "'lots' is not a number" in view.value.message.text
+    view.decision_date.input.value = "31/02/2027"
+    assert "is not a date" in view.decision_date.message.text
+    view.questions["unique"].how.set("12 weeks\x00")
+    assert "NUL" in view.questions["unique"].how.message.text
+    saved = store.get_document(session.account.id, ID).opportunities[0]
+    assert saved.name == "Brno line" and saved.value == 1_200_000  # kept, and the old value
+    assert saved.decision_date == dt.date(2027, 3, 31)
+    assert view.value.box.value == "lots"  # what was typed stays on screen
+
+
+def test_the_activity_plan_flags_the_power_zone_and_counts_conversions(session, store):
+    view = app(session)
+    _qualify_brno(view)
+    view.tabs.selected_index = 1
+    view.add_outcome()
+    row = view.outcomes[0]
+    row.what.set("Validation plan presented")
+    row.contacts[0].kind.set("demo")
+    assert row.contacts[0].conversion.box.value == "40"  # the content's typical conversion
+    row.contacts[0].count.box.value = "2"
+    row.contacts[0].people.input.value = ("lena",)
+    assert "people with power and no contact planned" in view.plan.value
+    assert "Ingrid Sæther, Oskar Brenna" in view.plan.value
+    row.contacts[1].kind.set("executive_visit")
+    row.contacts[1].people.input.value = ("ingrid", "oskar")
+    assert "people with power and no contact planned" not in view.plan.value
+    assert "3 contacts planned, about 1.3 expected to convert" in view.plan.value
+    row.contacts[1].conversion.box.value = "200"
+    assert "at most 100" in row.contacts[1].conversion.message.text
+    outcome = store.get_document(session.account.id, ID).outcomes[0]
+    assert outcome.opportunity == view.current and outcome.contacts[1].conversion_pct == 50
+
+
+def test_the_forecast_waits_for_the_trainees_own_estimate(session):
+    view = app(session)
+    _qualify_brno(view)
+    assert "Give your own forecast first" in view.forecast.value
+    view.estimate.box.value = "900,000"
+    assert "Weighted forecast:" in view.forecast.value
+    assert "Your own estimate: <b>900,000 EUR</b>" in view.forecast.value
+    assert "<svg" in view.forecast.value
+
+
+def test_everything_is_back_after_a_reload(session, store):
+    view = app(session)
+    _qualify_brno(view)
+    view.questions["unique"].answer.set("yes")
+    view.questions["unique"].how.set("“12 weeks, not 16” - Mads")
+    view.questions["unique"].customer_words.value = True
+    view.decision.set("fix_gaps")
+    view.add_outcome()
+    view.outcomes[0].what.set("Meet the CFO")
+    view.estimate.box.value = "500000"
+    again = _reload(store, session)
+    assert again.doc == view.doc
+    assert again.questions["unique"].customer_words.value is True
+    assert again.outcomes[0].what.value == "Meet the CFO"
+    assert again.verdict.value == view.verdict.value
+    assert again.people.value == ("ingrid", "oskar", "lena")
+
+
+def test_two_opportunities_are_switched_and_one_removed_after_asking(session, store):
+    view = app(session)
+    first = view.add_opportunity("Brno tender")
+    second = view.add_opportunity("Gdańsk wipes")
+    view.picker.value = first
+    assert view.name.value == "Brno tender"
+    view.remove.button.click()
+    assert "Remove “Brno tender”" in view.remove.message.text  # asked first
+    view.remove.button.click()
+    assert [o.id for o in store.get_document(session.account.id, ID).opportunities] == [second]
+    assert view.name.value == "Gdańsk wipes"
+
+
+def test_a_map_changed_in_step_2_reaches_the_pickers_when_shown_again(session):
+    view = app(session)
+    view.add_opportunity("Brno tender")
+    doc = session.load(MAP)
+    session.save(MAP, doc.model_copy(update={"people": [*doc.people, Stakeholder(
+        id="mads", name="Mads Lunde", influence=3, support=0)]}))
+    view.refresh()
+    assert "mads" in {v for _, v in view.people.input.options}
+
+
+def test_the_workbook_page_has_the_step_as_a_tab(session):
+    page = WorkbookApp(session)
+    assert "4. Opportunities" in page.tabs.titles
+    page.open_step(ID)
+    assert isinstance(page._inner[ID], OpportunitiesApp)
