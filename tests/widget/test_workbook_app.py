@@ -8,6 +8,7 @@ import ipywidgets as widgets
 import pytest
 
 from kamkit.demo import seed_demo
+from kamkit.frameworks import default_framework
 from kamkit.session import Session
 from kamkit.ui import workbook
 from kamkit.ui.workbook import WorkbookApp, app
@@ -97,7 +98,7 @@ def _fake_steps(built: list[tuple[str, str]]):
             return widgets.Label(f"{step_id} of {session.account.name}")
         return build
 
-    return {s: factory(s) for s in ("profile", "stakeholders", "relationship")}
+    return {s.id: factory(s.id) for s in default_framework().steps}
 
 
 def test_once_the_page_shows_every_step_is_built_in_the_background(store, ann, monkeypatch):
@@ -117,8 +118,7 @@ def test_once_the_page_shows_every_step_is_built_in_the_background(store, ann, m
         page.shown._received(page.shown, {"shown": True}, [])  # as the page's view sends it
         assert built == []  # the Home tab paints first
         await asyncio.sleep(0.2)
-        assert built == [("profile", "Acme"), ("stakeholders", "Acme"),
-                         ("relationship", "Acme")]
+        assert built == [(s.id, "Acme") for s in default_framework().steps]
         built.clear()
         page.create_account("Beta")
         await asyncio.sleep(0.015)  # Beta's build may have begun...
@@ -129,9 +129,10 @@ def test_once_the_page_shows_every_step_is_built_in_the_background(store, ann, m
 
     page, beta = asyncio.run(serve())
     assert all(name == "Acme" for _, name in built[beta:])  # Beta's build stopped there
-    assert built[-3:] == [("profile", "Acme"), ("stakeholders", "Acme"), ("relationship", "Acme")]
+    steps = default_framework().steps
+    assert built[-len(steps):] == [(s.id, "Acme") for s in steps]
     page.open_step("stakeholders")
-    assert len(built) == beta + 3  # opening a pre-built step builds nothing more
+    assert len(built) == beta + len(steps)  # opening a pre-built step builds nothing more
     assert page._slots["stakeholders"].children[0].value == "stakeholders of Acme"
 
 
