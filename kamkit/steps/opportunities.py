@@ -37,13 +37,15 @@ ID = "opportunities"
 
 
 def progress(doc: OpportunitiesDoc, fw: Framework) -> StepProgress:
-    """An opportunity; for each, the litmus, every question and a decision; a plan; and the
-    trainee's own forecast."""
+    """An opportunity; for each, the litmus, every question (or qualified out) and a decision;
+    a plan; and the trainee's own forecast."""
     items = [("an opportunity", bool(doc.opportunities))]
     questions = [q.id for q in fw.qualification.questions]
     for opp in doc.opportunities:
-        answered = all(opp.answers.get(q) is not None and opp.answers[q].answer is not None
-                       for q in questions)
+        # walking away on evidence needs no more answers than the ones that decided it
+        answered = opp.decision == "qualify_out" or all(
+            opp.answers.get(q) is not None and opp.answers[q].answer is not None
+            for q in questions)
         items += [(f"{opp.name}: the litmus test", opp.litmus_locked),
                   (f"{opp.name}: the questions", answered),
                   (f"{opp.name}: your decision", opp.decision is not None)]
@@ -286,7 +288,10 @@ def sample(today: dt.date, partial: bool = False) -> OpportunitiesDoc:
             buying_process=("partly", "Procurement runs a price benchmark every renewal."),
             can_meet=("yes", "Same scope, plus two new depots we already serve elsewhere."),
             unique=("yes", "“Your driver app cut our training time in half” - hub manager"),
-            worth=("yes", "31 % margin; our largest account in the region.")),
+            worth=("yes", "31 % margin; our largest account in the region."),
+            needs_known=("partly", "All but the new CFO's: not met yet."),
+            influencers=("partly", "CEO, COO and procurement yes; the CFO not yet."),
+            preference=("partly", "The COO asked us to present; the CEO is neutral.")),
         "decision": "pursue",
         "decision_reason": "Strong with operations; close the CFO gap before March."}
     upsell = {
@@ -300,7 +305,11 @@ def sample(today: dt.date, partial: bool = False) -> OpportunitiesDoc:
             buying_process=("no", "We assumed the COO buys; IT runs every software choice."),
             can_meet=("yes", "Pilot met its targets."),
             unique=("partly", "RouteMax offers the same API."),
-            worth=("yes", "“Two fewer trucks per shift” - hub manager")),
+            worth=("yes", "“Two fewer trucks per shift” - hub manager"),
+            decision_process=("unknown", ""),
+            needs_known=("partly", "Operations' needs yes; IT's not."),
+            influencers=("no", "Never met the Head of IT about it."),
+            preference=("partly", "The COO yes; IT prefers RouteMax.")),
         "decision": "fix_gaps",
         "decision_reason": "Find the budget owner and meet IT before proposing."}
     cross = {

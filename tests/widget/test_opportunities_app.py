@@ -8,8 +8,10 @@ import datetime as dt
 
 import pytest
 
+from kamkit.frameworks import default_framework
 from kamkit.models import PeerLink, Stakeholder, StakeholderMapDoc, TeamMember
 from kamkit.session import Session
+from kamkit.steps import for_framework
 from kamkit.steps.opportunities import ID
 from kamkit.steps.stakeholders import ID as MAP
 from kamkit.ui.opportunities import OpportunitiesApp, app
@@ -198,3 +200,32 @@ def test_the_workbook_page_has_the_step_as_a_tab(session):
     assert "4. Opportunities" in page.tabs.titles
     page.open_step(ID)
     assert isinstance(page._inner[ID], OpportunitiesApp)
+
+
+def test_a_manager_sees_the_opportunities_on_the_dashboard_and_rates_them(store):
+    """The demo's complete account: the dashboard shows its pipeline and forecast, the
+    drill-down the qualification and the forecast, and the step is rated on its rubric."""
+    from kamkit.demo import seed_demo
+    from kamkit.review import ReviewSession
+    from kamkit.ui.review import ReviewApp
+
+    seed_demo(store)
+    zoe = store.add_trainee("Zoe", cohort="Demo workshop")
+    account = store.add_account(zoe.id, "Nordwind Logistics")
+    for text, unit in for_framework(default_framework()):
+        store.save_document(account.id, text.id, unit.sample(dt.date.today(), False))
+    page = ReviewApp(ReviewSession(store, "Mia Berg"))
+    assert "Open pipeline" in page.table_head.value and "Weighted forecast" in \
+        page.table_head.value
+    row = next(r for r in page.all_rows if r.name == "Zoe")
+    assert row.figures.get("pipeline") == 1_500_000 and row.figures.get("qualified_out") == 1
+    assert row.figures.status[ID] == "done"
+    page.open_trainee(zoe.id)
+    step = page.trainee_view.steps[ID]
+    assert "Fleet telematics renewal" in step.work.value
+    assert "Weighted forecast" in step.work.value and "<svg" in step.work.value
+    assert "A pipeline a sales director would trust" in step.rubric.value
+    step.rating.value, step.status.value = 4, "reviewed"
+    step.comment.value = "Honest qualification; plan a contact with the new CFO."
+    assert page.trainee_view.save_review(step) is not None
+    assert "4/5 Strong" in step.feedback.value
