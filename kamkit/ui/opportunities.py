@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from kamkit.errors import InvalidInput
 from kamkit.html import e
 from kamkit.models import ProfileDoc, StakeholderMapDoc, new_id, parse, parse_keeping
-from kamkit.opportunity import DECISIONS, KINDS, OpportunitiesDoc, Opportunity
+from kamkit.opportunity import DECISIONS, OpportunitiesDoc, Opportunity
 from kamkit.scoring.activity import plan_summary
 from kamkit.scoring.forecast import forecast
 from kamkit.scoring.qualification import Qualification, person_name

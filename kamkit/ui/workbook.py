@@ -213,8 +213,8 @@ class WorkbookApp(widgets.VBox):
         self.header.value = (
             '<div class="kk-header"><h1>Key account workbook</h1>'
             f'<div class="kk-sub">Hello, <b class="kk-trainee">{e(session.trainee.name)}</b>'
-            f"{cohort}. Profile an account, map its people, measure the relationship - "
-            "one step at a time.</div></div>")
+            f"{cohort}. Work through an account one step at a time - the tabs below, in "
+            "order.</div></div>")
         self.tabs.layout.display = None
         links = exercise_links(session.who)
         self.practice_links.value = (f"<div class='kk-muted'>Each case's brief on its own page, "

@@ -229,3 +229,26 @@ def test_a_manager_sees_the_opportunities_on_the_dashboard_and_rates_them(store)
     step.comment.value = "Honest qualification; plan a contact with the new CFO."
     assert page.trainee_view.save_review(step) is not None
     assert "4/5 Strong" in step.feedback.value
+
+
+def test_a_trainer_switches_the_grouping_to_meddpicc_in_content(store, session, tmp_path):
+    """One word in qualification.yaml: the questions are grouped by MEDDPICC, each element red,
+    amber or green - green only on the customer's own words or numbers."""
+    from kamkit.frameworks import CONTENT_DIR, load_framework
+
+    text = (CONTENT_DIR / "qualification.yaml").read_text(encoding="utf-8")
+    (tmp_path / "qualification.yaml").write_text(
+        text.replace("shown: four_questions", "shown: meddpicc"), encoding="utf-8")
+    fw = load_framework(tmp_path)
+    view = OpportunitiesApp(Session(store, session.trainee, fw, account=session.account))
+    _qualify_brno(view)
+    assert "<h3>Champion</h3>" in [c.value for c in view.question_box.children
+                                    if hasattr(c, "value") and "<h3>" in str(c.value)][6]
+    card = view.questions["worth"]  # the only Metrics question
+    card.answer.set("yes")
+    assert "Metrics</td><td><span class='kk-state' style='background:#fff3bf'>amber" \
+        in view.groups.value
+    card.customer_words.value = True
+    assert "Metrics</td><td><span class='kk-state' style='background:#d3f9d8'>green" \
+        in view.groups.value
+    assert "Green only on the customer's own words or numbers" in view.groups.value
