@@ -236,7 +236,8 @@ def answer(case: Docs, key: OpportunitiesKey, today: dt.date) -> OpportunitiesDo
             opportunities.append(opp)
             continue
         reason = want.decision.why.strip() or "As the key says."
-        opportunities.append(opp.model_copy(update={
+        # validated, as a trainee's save would be: the key's words must fit the document
+        opportunities.append(Opportunity.model_validate(opp.model_dump() | {
             "litmus": _LITMUS[want.decision.expected], "litmus_locked": True,
             "answers": opp.answers | {qid: QuestionAnswer(answer=ak.answer, how=ak.why)
                                       for qid, ak in want.answers.items()},
