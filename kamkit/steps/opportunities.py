@@ -27,7 +27,8 @@ from kamkit.scoring.qualification import (
     qualify,
     suggested_verdict,
 )
-from kamkit.steps import Docs, Sheet, Step
+from kamkit.steps import Checker, Docs, Sheet, Step
+from kamkit.steps.opportunities_check import OpportunitiesKey, answer, check, explain, problems
 
 __all__ = ["ID", "STEP", "progress", "qualified", "litmus_html", "groups_html",
            "verdict_html", "plan_html", "forecast_html", "opportunities_html", "figures",
@@ -343,6 +344,8 @@ STEP = Step(
     progress=progress,
     html=opportunities_html,
     view="kamkit.ui.opportunities:app",
+    checker=Checker(key=OpportunitiesKey, check=check, problems=problems, explain=explain,
+                    answer=answer),
     figures=figures,
     columns={"pipeline": "Open pipeline", "forecast": "Weighted forecast",
              "qualified_out": "Qualified out", "litmus_gap": "Litmus minus evidence"},

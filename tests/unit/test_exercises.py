@@ -23,6 +23,7 @@ from kamkit.steps import Docs
 
 FW = default_framework()
 CASES = [c.id for c in list_cases()]
+STEPS = ["profile", "stakeholders", "relationship", "opportunities"]
 
 
 def _check(case_id, step, docs, attempt=1):
@@ -45,7 +46,7 @@ def test_there_are_at_least_three_cases_of_different_shapes():
 
 
 @pytest.mark.parametrize("case_id", CASES)
-@pytest.mark.parametrize("step", ["profile", "stakeholders", "relationship"])
+@pytest.mark.parametrize("step", STEPS)
 def test_the_expert_key_scores_100_percent(case_id, step):
     feedback = _check(case_id, step, _answers(case_id))
     assert feedback.score == 100 and feedback.passed and feedback.wrong == []
@@ -57,9 +58,20 @@ def test_the_case_facts_alone_do_not_pass(case_id):
     case = load_case(case_id)
     docs = {"profile": case.facts["profile"], "stakeholders": case.facts["stakeholders"],
             "relationship": _answers(case_id)["relationship"].model_copy(
-                update={"ratings": {}, "plan": []})}
-    for step in ("profile", "stakeholders", "relationship"):
+                update={"ratings": {}, "plan": []}),
+            "opportunities": case.facts["opportunities"]}
+    for step in STEPS:
         assert not _check(case_id, step, docs).passed
+
+
+@pytest.mark.parametrize("case_id", CASES)
+@pytest.mark.parametrize("step", STEPS)
+def test_every_case_keys_every_step_and_the_key_has_no_problems(case_id, step):
+    from kamkit.steps import step as unit
+
+    case, key = load_case(case_id), load_key(case_id, FW)
+    assert step in checked_steps(key)
+    assert unit(step).checker.problems(key.parts[step], case.documents, FW) == []
 
 
 def test_a_cfo_placed_as_observer_gets_a_hint_then_the_explanation():
@@ -232,7 +244,7 @@ def test_facts_may_also_sit_under_a_facts_section(tmp_path, monkeypatch):
     case = folder / "case.yaml"
     case.write_text(case.read_text() + "facts:\n  relationship:\n    gut_feeling: 40\n")
     facts = load_case("halden").facts
-    assert set(facts) == {"profile", "stakeholders", "relationship"}
+    assert set(facts) == {"profile", "stakeholders", "relationship", "opportunities"}
     assert facts["relationship"].gut_feeling == 40
 
 
@@ -312,3 +324,225 @@ def test_the_purpose_still_checks_the_side_the_key_does_not_rate():
     items = {i.id: i for i in _check("corvel", "profile", docs).items}
     assert all(ok for iid, ok in ((i, items[i].ok) for i in items) if iid != "purpose")
     assert not items["purpose"].ok
+
+
+# -- step 4: the opportunities ------------------------------------------------------------------
+
+def _opps(docs, **changes_by_id):
+    """The opportunities document with some opportunities changed (id -> field changes)."""
+    doc = docs["opportunities"]
+    return doc.model_copy(update={"opportunities": [
+        o.model_copy(update=changes_by_id[o.id]) if o.id in changes_by_id else o
+        for o in doc.opportunities]})
+
+
+def _opp_key(case_id):
+    return load_key(case_id, FW).parts["opportunities"].opportunities
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_a_wrong_decision_is_caught_and_explained_with_its_why(case_id):
+    from kamkit.opportunity import DECISIONS
+
+    docs = _answers(case_id)
+    keyed = _opp_key(case_id)
+    wrong = {oid: next(d for d in DECISIONS if d not in (k.decision.expected, *k.decision.also))
+             for oid, k in keyed.items()}
+    docs["opportunities"] = _opps(docs, **{oid: {"decision": d, "decision_reason": "A hunch."}
+                                           for oid, d in wrong.items()})
+    first = _check(case_id, "opportunities", docs, attempt=1)
+    texts = dict((i.id, t) for i, t in first.lines())
+    for oid, k in keyed.items():
+        assert texts[f"decision:{oid}"] == (
+            f"Look again at your decision ({_name(case_id, oid)}): {k.decision.where}")
+    second = _check(case_id, "opportunities", docs, attempt=2)
+    texts = dict((i.id, t) for i, t in second.lines())
+    for oid, k in keyed.items():
+        words = FW.qualification.verdicts
+        assert f"you said {words[wrong[oid]]}; the key says {words[k.decision.expected]}" \
+            in texts[f"decision:{oid}"]
+        assert texts[f"decision:{oid}"].endswith(k.decision.why)
+
+
+def _name(case_id, oid):
+    from kamkit.opportunity import OpportunitiesDoc
+
+    return {o.id: o.name for o in load_case(case_id).documents.of(
+        OpportunitiesDoc).opportunities}[oid]
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_a_dont_know_on_a_key_answer_is_wrong(case_id):
+    """Don't know is a risk, never a pass - where the brief makes the answer clear, saying
+    "don't know" misses it (unless the key accepts it)."""
+    from kamkit.opportunity import QuestionAnswer
+
+    docs = _answers(case_id)
+    keyed = _opp_key(case_id)
+    strict = {(oid, q) for oid, k in keyed.items() for q, a in k.answers.items()
+              if "unknown" not in a.also}
+    assert strict  # every case has answers the brief makes clear
+    unknown = {oid: {"answers": {q: QuestionAnswer(answer="unknown")
+                                 for q in keyed[oid].answers}} for oid in keyed}
+    docs["opportunities"] = _opps(docs, **unknown)
+    feedback = _check(case_id, "opportunities", docs, attempt=2)
+    items = {i.id: i for i in feedback.items}
+    for oid, q in strict:
+        item = items[f"answer:{oid}:{q}"]
+        assert not item.ok and item.yours == "Don't know"
+    assert not feedback.passed
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_an_unanswered_question_the_map_does_not_answer_is_wrong(case_id):
+    docs = _answers(case_id)
+    keyed = _opp_key(case_id)
+    prefilled = {q.id for q in FW.qualification.questions if q.prefill}
+    docs["opportunities"] = _opps(docs, **{oid: {"answers": {}} for oid in keyed})
+    items = {i.id: i for i in _check(case_id, "opportunities", docs).items}
+    for oid, k in keyed.items():
+        for q in set(k.answers) - prefilled:
+            assert not items[f"answer:{oid}:{q}"].ok
+            assert items[f"answer:{oid}:{q}"].yours == "not answered"
+
+
+def test_the_maps_pre_fill_counts_as_the_page_shows_it():
+    """Halden: a trainee who leaves "are we talking to every influencer?" and "have they said
+    they prefer us?" to the map is judged on what the map says - "no" from a right map, right;
+    "don't know" from the unrated map of the case's facts, wrong."""
+    docs = _answers("halden")
+    brno = docs["opportunities"].opportunities[0]
+    left = {q: a for q, a in brno.answers.items() if q not in ("influencers", "preference")}
+    docs["opportunities"] = _opps(docs, brno={"answers": left})
+    items = {i.id: i for i in _check("halden", "opportunities", docs).items}
+    for q in ("influencers", "preference"):
+        assert items[f"answer:brno:{q}"].ok
+        assert items[f"answer:brno:{q}"].yours == "No (pre-filled from your stakeholder map)"
+    docs["stakeholders"] = load_case("halden").facts["stakeholders"]
+    items = {i.id: i for i in _check("halden", "opportunities", docs).items}
+    assert not items["answer:brno:preference"].ok
+    assert items["answer:brno:preference"].yours.startswith("Don't know (pre-filled")
+
+
+def test_an_answer_the_key_also_accepts_counts():
+    """Brno's unique point may be judged "partly" as well as "yes"; "no" is wrong."""
+    from kamkit.opportunity import QuestionAnswer
+
+    docs = _answers("halden")
+    brno = docs["opportunities"].opportunities[0]
+    for answer, ok in (("partly", True), ("no", False)):
+        given = brno.answers | {"unique": QuestionAnswer(answer=answer)}
+        docs["opportunities"] = _opps(docs, brno={"answers": given})
+        items = {i.id: i for i in _check("halden", "opportunities", docs).items}
+        assert items["answer:brno:unique"].ok is ok
+
+
+def test_the_people_and_the_plan_must_reach_the_cfo_and_the_coo():
+    from kamkit.opportunity import Outcome, PlannedContact
+
+    docs = _answers("halden")
+    doc = docs["opportunities"]
+    docs["opportunities"] = _opps(docs, brno={"people": ["lena", "mads"]}).model_copy(
+        update={"outcomes": [Outcome(what="Workshops", opportunity="brno", contacts=[
+            PlannedContact(kind="meeting", count=4, people=["lena", "ingrid"])])]})
+    feedback = _check("halden", "opportunities", docs, attempt=2)
+    items = {i.id: i for i in feedback.items}
+    assert not items["people:brno"].ok and items["people:brno"].yours == "Lena Holt and Mads Lunde"
+    assert not items["plan:brno"].ok
+    assert items["plan:brno"].yours == "contacts planned with Ingrid Sæther and Lena Holt"
+    texts = dict((i.id, t) for i, t in feedback.lines())
+    assert "the key says a contact planned with Ingrid Sæther and Dr. Oskar Brenna" in \
+        texts["plan:brno"] and "power zone" in texts["plan:brno"]
+    # a contact planned for the account as a whole reaches them for every opportunity
+    docs["opportunities"] = doc.model_copy(update={"outcomes": [Outcome(
+        what="A senior sponsor", contacts=[PlannedContact(kind="executive_visit",
+                                                          people=["ingrid", "oskar"])])]})
+    assert {i.id: i for i in _check("halden", "opportunities", docs).items}["plan:brno"].ok
+
+
+def test_an_opportunity_removed_from_the_list_is_wrong_on_every_item():
+    docs = _answers("corvel")
+    docs["opportunities"] = docs["opportunities"].model_copy(
+        update={"opportunities": [], "outcomes": []})
+    feedback = _check("corvel", "opportunities", docs)
+    assert feedback.score == 0 and all("no longer in your list" in i.yours
+                                       for i in feedback.items)
+
+
+def test_opportunity_items_are_named_in_words_for_the_room():
+    from kamkit.exercises import item_label
+
+    case = load_case("halden")
+    assert item_label("decision:brno", case, FW, "opportunities") == "Brno tender: your decision"
+    assert item_label("answer:brno:budget", case, FW, "opportunities") == (
+        "Brno tender: Is there a realistic budget - approved, or with someone who can approve "
+        "it?")
+    assert item_label("people:brno", case, FW, "opportunities") == \
+        "Brno tender: who is in the decision"
+    assert item_label("plan:brno", case, FW, "opportunities") == "Brno tender: the activity plan"
+
+
+@pytest.mark.parametrize("old, new, field, reason", [
+    ("    brno:\n", "    brnoo:\n", "opportunities.opportunities.brnoo",
+     "not an opportunity of the case"),
+    ("        budget:\n", "        budgets:\n", "opportunities.opportunities.brno.answers.budgets",
+     "unknown question 'budgets'"),
+    ("must_include: [ingrid, oskar]", "must_include: [ingrid, oscar]",
+     "opportunities.opportunities.brno.people.must_include", "'oscar' is not a person"),
+    ("must_contact: [ingrid, oskar]", "must_contact: [ingrid, henrietta]",
+     "opportunities.opportunities.brno.plan.must_contact", "'henrietta' is not a person"),
+    ("expected: fix_gaps", "expected: fix_the_gaps",
+     "opportunities.opportunities.brno.decision.expected", "'pursue', 'fix_gaps' or"),
+    ('answer: "no"\n', "answer: nope\n",
+     "opportunities.opportunities.brno.answers.influencers.answer", "'yes', 'partly'"),
+    ('answer: "no"\n', "answer: unknown\n",
+     "opportunities.opportunities.brno.answers.influencers.answer", "'unknown' only in 'also'"),
+])
+def test_a_broken_opportunities_key_is_refused_with_its_field(tmp_path, monkeypatch, old, new,
+                                                             field, reason):
+    folder = _copy(tmp_path, monkeypatch)
+    key = folder / "key.yaml"
+    text = key.read_text()
+    assert old in text
+    key.write_text(text.replace(old, new, 1))
+    with pytest.raises(ContentError) as err:
+        load_key("halden", FW)
+    assert err.value.path.endswith("key.yaml") and err.value.field == field
+    assert reason in str(err.value)
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_the_case_facts_hold_no_judgement_on_the_opportunities(case_id):
+    """The trainee qualifies: the case gives the facts, never the litmus, answers, decision or
+    people."""
+    from kamkit.opportunity import OpportunitiesDoc
+
+    doc = load_case(case_id).documents.of(OpportunitiesDoc)
+    assert doc.opportunities and not doc.outcomes and doc.estimate is None
+    for opp in doc.opportunities:
+        assert opp.litmus is None and not opp.answers and opp.decision is None
+        assert not opp.people and opp.value and opp.decision_date and opp.stage
+
+
+def test_brightwater_is_qualified_out_and_the_others_are_not():
+    verdicts = {c: {k.decision.expected for k in _opp_key(c).values()} for c in CASES}
+    assert verdicts["brightwater"] == {"qualify_out"}
+    assert "qualify_out" not in verdicts["halden"] | verdicts["corvel"]
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_the_keys_answers_suggest_a_decision_the_key_accepts(case_id):
+    """The key is consistent with the content's own rule: the answers it gives (the map's
+    pre-fills where it gives none) suggest a decision it accepts."""
+    from kamkit.models import StakeholderMapDoc
+    from kamkit.opportunity import OpportunitiesDoc
+    from kamkit.scoring.qualification import prefills, qualify, suggested_verdict
+
+    docs = model_answers(load_case(case_id), load_key(case_id, FW))
+    smap = docs.of(StakeholderMapDoc)
+    keyed = _opp_key(case_id)
+    for opp in docs.of(OpportunitiesDoc).opportunities:
+        verdict, _ = suggested_verdict(qualify(opp, FW, prefills(opp, smap, FW)),
+                                       FW.qualification)
+        k = keyed[opp.id].decision
+        assert verdict in (k.expected, *k.also)

@@ -188,3 +188,26 @@ def test_case_checks_show_in_the_drill_down_the_report_and_the_spreadsheet(store
     rows = [[c.value for c in line] for line in book["Case studies"].iter_rows()]
     assert rows[1][:5] == ["Ann", "Halden Medical Devices (case study)", "halden",
                            "Stakeholder map", 2]
+
+
+def test_step_4_is_practised_on_every_case_and_shows_in_the_room(store):
+    """The opportunities step is checked on each case: its panel sits above the step's view
+    (whatever that view is), the first check gives hints in words, and the room shows the step
+    as a column and its mistakes by opportunity."""
+    import ipywidgets as widgets
+
+    from kamkit.exercises import checked_steps, list_cases
+    from kamkit.ui.practice import feedback_html, with_practice
+
+    assert all("opportunities" in checked_steps(load_key(c.id)) for c in list_cases())
+    session = Session(store, store.add_trainee("Ann", cohort="Room 1"))
+    session.start_case("halden")
+    view = with_practice(session, "opportunities", widgets.HTML("the step's view"))
+    assert isinstance(view.children[0], PracticePanel)
+    feedback = view.children[0].check()
+    assert not feedback.passed
+    assert "Look again at your decision (Brno tender)" in feedback_html(feedback)
+    room = WorkshopApp(ReviewSession(store, "Mia"))
+    room.cohort.value = "Room 1"
+    assert "4. Opportunities" in room.table.value
+    assert "Brno tender: your decision" in room.mistakes.value
