@@ -503,3 +503,16 @@ def test_a_better_answer_on_an_open_opportunity_raises_the_weighted_forecast(doc
     after = forecast(doc.model_copy(update={"opportunities": opps}), MAP, FW, TODAY)
     assert after.rows[at].weighted > row.weighted
     assert after.weighted > before.weighted
+
+
+@settings(max_examples=150)
+@given(documents())
+def test_the_quarters_always_add_up_to_the_totals(doc):
+    """Whatever the dates - past, within the horizon, later, none - is every row in a quarter
+    the chart shows?"""
+    fc = forecast(doc, MAP, FW, TODAY)
+    table = fc.by_quarter()
+    assert {r.quarter for r in fc.rows} <= set(fc.quarters)
+    assert sum(r for _, r, _, _ in table) == pytest.approx(fc.retained)
+    assert sum(i for _, _, i, _ in table) == pytest.approx(fc.incremental)
+    assert sum(p for *_, p in table) == pytest.approx(fc.open_pipeline)
