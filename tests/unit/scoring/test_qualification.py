@@ -399,7 +399,7 @@ def test_the_litmus_gap_is_the_litmus_minus_the_score(framework, litmus, answers
     assert litmus_gap(subject, result, framework.qualification) == gap
 
 
-# -- invariants -------------------------------------------------------------------------------------
+# -- invariants ------------------------------------------------------------------------------
 
 ANSWER_OR_NONE = st.sampled_from([*ANSWERS, None])
 ANSWER_SETS = st.fixed_dictionaries({q: ANSWER_OR_NONE for q in QUESTIONS})
