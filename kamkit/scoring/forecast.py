@@ -137,11 +137,14 @@ def forecast(doc: OpportunitiesDoc, smap: StakeholderMapDoc, fw: Framework,
         when = opp.decision_date
         if when is None:
             quarter = NO_DATE
-        elif status == "open" and when < today:
-            quarter = horizon[0]  # overdue: it still counts, now - and is flagged
+        elif when < today:
+            # overdue (open: it still counts, now - and is flagged), or decided before the
+            # horizon began (won: it counts in full): the current quarter, so that the
+            # quarters add up to the totals
+            quarter = horizon[0]
         else:
             quarter = quarter_of(when)
-            if quarter not in horizon and when > today:
+            if quarter not in horizon:
                 quarter = LATER
         value = opp.value or 0.0
         rows.append(Row(opp.id, opp.name, opp.kind, opp.kind in rule.retained, value, quarter,
