@@ -30,11 +30,26 @@ def test_one_opportunity_with_its_litmus_test_is_in_progress(framework, today):
                                 "Fleet telematics renewal: your decision"]
 
 
-def test_the_full_sample_is_three_quarters_done(framework, today):
-    """Pre-filled answers are the map's, not the trainee's: the questions stay to answer."""
+def test_the_full_sample_is_done(framework, today):
+    """Every question answered (or the opportunity qualified out on the answers that decided
+    it), every decision taken, a plan and the trainee's own forecast."""
     done = progress(sample(today), framework)
-    assert (done.done, done.total, done.percent) == (9, 12, 75)
-    assert all(m.endswith(": the questions") for m in done.missing)
+    assert (done.status, done.done, done.total) == ("done", 12, 12)
+
+
+def test_pre_filled_answers_are_the_maps_not_the_trainees(framework, today):
+    data = sample(today).model_dump()
+    del data["opportunities"][0]["answers"]["influencers"]  # the map answers it still
+    done = progress(OpportunitiesDoc.model_validate(data), framework)
+    assert done.missing == ["Fleet telematics renewal: the questions"]
+
+
+def test_qualifying_out_needs_only_the_answers_that_decided_it(framework, today):
+    data = sample(today).model_dump()
+    assert len(data["opportunities"][2]["answers"]) == 2  # budget and preference: both no
+    data["opportunities"][2]["decision"] = "fix_gaps"
+    done = progress(OpportunitiesDoc.model_validate(data), framework)
+    assert done.missing == ["Cold-chain sensors: the questions"]
 
 
 def test_every_question_answered_completes_an_opportunity(framework, today):
@@ -48,10 +63,10 @@ def test_every_question_answered_completes_an_opportunity(framework, today):
 
 
 def test_the_samples_figures(framework, today):
-    """Open pipeline 1.2 m + 0.3 m; the renewal at 62.8 % and the upsell at 40.7 %; the
-    sensors qualified out; litmus minus evidence (-18 + 58 + 0) / 3."""
+    """Open pipeline 1.2 m + 0.3 m; the renewal (score 73) at 67.05 % and the upsell (41) at
+    39.85 %; the sensors qualified out; litmus minus evidence (-23 + 59 + 0) / 3."""
     assert figures(_docs(sample(today), today), framework, today) == {
-        "pipeline": 1_500_000, "forecast": 875_700, "qualified_out": 1, "litmus_gap": 13}
+        "pipeline": 1_500_000, "forecast": 924_150, "qualified_out": 1, "litmus_gap": 12}
 
 
 def test_no_opportunity_has_no_figures(framework, today):
@@ -65,7 +80,7 @@ def test_the_litmus_gap_leaves_out_opportunities_without_a_known_litmus(framewor
     data["opportunities"][2]["litmus"] = None
     data["opportunities"][2]["litmus_locked"] = False
     found = figures(_docs(OpportunitiesDoc.model_validate(data), today), framework, today)
-    assert found["litmus_gap"] == -18  # the renewal alone
+    assert found["litmus_gap"] == -23  # the renewal alone
 
 
 def test_the_report_shows_what_the_trainee_wrote_as_text(framework, today):
