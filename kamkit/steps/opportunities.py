@@ -195,8 +195,9 @@ def opportunities_html(docs: Docs, fw: Framework, today: dt.date) -> str:
         result = qualified(opp, smap, fw)
         stage = fw.qualification.stage(opp.stage)
         people = ", ".join(p.name or p.title for p in smap.people if p.id in opp.people)
+        said = fw.qualification.answers
         answers = "".join(
-            f"<tr><td>{e(i.text)}</td><td>{e(fw.qualification.answers[i.answer] if i.answer else 'not answered')}"
+            f"<tr><td>{e(i.text)}</td><td>{e(said[i.answer] if i.answer else 'not answered')}"
             + (f"<br><span class='kk-muted'>pre-filled from {e(i.prefilled)}</span>"
                if i.prefilled else "")
             + f"</td><td>{e(i.how)}{' (their words)' if i.customer_words else ''}</td></tr>"
