@@ -453,10 +453,9 @@ def _import_opportunities(args: argparse.Namespace, store: Store, account: Accou
     doc, based_on, erasures = store.open_document(account.id, STEP)  # type: ignore
     preview = read_opportunities(filename, content, default_framework(), doc,  # type: ignore
                                  company=account.name)
-    ready = len(preview.ready)
-    if not _preview_confirmed(args, preview, account, "opportunities",
-                              f"Add {ready} {'opportunity' if ready == 1 else 'opportunities'} "
-                              f"to step 4 of {account.name}?"):
+    if not _preview_confirmed(args, preview, account, "opportunities or deals",
+                              f"Add {_opportunities(len(preview.ready))} to step 4 of "
+                              f"{account.name}?"):
         return 0
     new_doc, added = add_opportunities(doc, preview)  # type: ignore[arg-type]
     try:
@@ -466,10 +465,13 @@ def _import_opportunities(args: argparse.Namespace, store: Store, account: Accou
         raise InvalidInput(f"{account.name}'s opportunities changed while this command waited "
                            "(they were saved from the workbook, or someone was erased from "
                            "the account), so none were added. Run the command again.") from None
-    print(f"kamkit: added {added} {'opportunity' if added == 1 else 'opportunities'} to "
-          f"{account.name} (step 4 version {version}); qualify each one in step 4, litmus "
-          "test first.")
+    print(f"kamkit: added {_opportunities(added)} to {account.name} (step 4 version "
+          f"{version}); qualify each one in step 4, litmus test first.")
     return 0
+
+
+def _opportunities(n: int) -> str:
+    return f"{n} opportunit{'y' if n == 1 else 'ies'}"
 
 
 def _preview_confirmed(args: argparse.Namespace, preview: CrmPreview | OpportunityPreview,

@@ -62,11 +62,11 @@ HUBSPOT = (
     b"9876543204,Yard software,12345678,40000,2027-08-01,,0.5,Nordwind Logistics,"
     b"Partner Pipeline,Sam Seller\n")
 TEMPLATE = (
-    "name,kind,value,decision_date,stage,competitors\n"
-    "Fleet telematics renewal 2027,renewal,1 200 000,31.03.2027,negotiating,"
-    '"Trimble; Webfleet"\n'
-    "Cold chain sensors,Cross-sell,80000,2027-04-02,Qualifying,\n"
-    "Yard software,upsell,,,,\n").encode()
+    b"name,kind,value,decision_date,stage,competitors\n"
+    b"Fleet telematics renewal 2027,renewal,1 200 000,31.03.2027,negotiating,"
+    b'"Trimble; Webfleet"\n'
+    b"Cold chain sensors,Cross-sell,80000,2027-04-02,Qualifying,\n"
+    b"Yard software,upsell,,,,\n")
 
 
 def _read(content: bytes, fw, name: str = "export.csv", **kw):
