@@ -20,6 +20,8 @@ from kamkit.room import KERNEL_MEMORY_MB, UNCONNECTED_AFTER
 from kamkit.settings import child_env, current
 
 if TYPE_CHECKING:  # imported lazily at run time: `kamkit --help` stays instant
+    from kamkit.io.crm import CrmPreview
+    from kamkit.io.opportunities import OpportunityPreview
     from kamkit.models import Account, Trainee
     from kamkit.store import Store
     from kamkit.store_privacy import Removed
@@ -403,50 +405,101 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_import_crm(args: argparse.Namespace) -> int:
-    from kamkit.io.crm import add_to_map, read_contacts
-    from kamkit.io.spreadsheet import MAX_BYTES, printable
-    from kamkit.steps.stakeholders import ID as MAP
+    from kamkit.io.opportunities import is_opportunity_file
+    from kamkit.io.spreadsheet import MAX_BYTES
 
     content = _read_file(args.file, MAX_BYTES)
+    filename = Path(args.file).name
     with _store(args) as store:
         trainee = _find_trainee(store, args.trainee)
         account = _find_account(store, trainee, args.account)
-        # what the map is when the file is read: a web edit or an erasure made while this
-        # command waits for its answer is never overwritten
-        doc, based_on, erasures = store.open_document(account.id, MAP)  # type: ignore
-        preview = read_contacts(Path(args.file).name, content, doc, company=account.name)
-        # the file's own text, escaped: a CRM file must not drive the terminal it is shown on
-        print(printable(f"{args.file}: {preview.flavour}; columns: "
-                        + ", ".join(f"{theirs} -> {ours}" for theirs, ours in preview.mapping)))
-        for row in preview.rows:
-            state = "ready" if row.ok else "left out: " + "; ".join(row.errors)
-            extra = f" ({'; '.join(row.notes)})" if row.notes else ""
-            print(printable(f"  row {row.line}: {row.name or '-'}: {state}{extra}"))
-        ready = len(preview.ready)
-        if not ready:
-            if preview.rows:  # a file with contacts, none of them addable: say why, and fail
-                raise InvalidInput(f"Nothing added: none of the {len(preview.rows)} rows can be "
-                                   f"added to {account.name} (see the reasons above).")
-            print("Nothing to add: the file has no contacts.")
-            return 0
-        question = f"Add {ready} people to the map of {account.name}?"
-        if not args.yes and (not sys.stdin or not sys.stdin.isatty()):
-            print(f"Nothing written. {question} Run again with --yes.")
-            return 0
-        if not _confirm(question, args.yes):
-            print("Nothing written.")
-            return 0
-        new_doc, added = add_to_map(doc, preview)  # type: ignore[arg-type]
-        try:
-            version = store.save_document(account.id, MAP, new_doc,  # type: ignore
-                                          based_on=based_on, erasures=erasures)
-        except OutOfDate:
-            raise InvalidInput(f"{account.name}'s map changed while this command waited (it was "
-                               "saved from the workbook, or someone was erased from it), so the "
-                               "contacts were not added to it. Run the command again.") from None
-        print(f"kamkit: added {added} people to {account.name} (map version {version}); set "
-              "their influence and support on the stakeholder map.")
+        if is_opportunity_file(filename, content):
+            return _import_opportunities(args, store, account, filename, content)
+        return _import_contacts(args, store, account, filename, content)
+
+
+def _import_contacts(args: argparse.Namespace, store: Store, account: Account, filename: str,
+                     content: bytes) -> int:
+    from kamkit.io.crm import add_to_map, read_contacts
+    from kamkit.steps.stakeholders import ID as MAP
+
+    # what the map is when the file is read: a web edit or an erasure made while this
+    # command waits for its answer is never overwritten
+    doc, based_on, erasures = store.open_document(account.id, MAP)  # type: ignore
+    preview = read_contacts(filename, content, doc, company=account.name)
+    if not _preview_confirmed(args, preview, account, "contacts",
+                              f"Add {len(preview.ready)} people to the map of {account.name}?"):
+        return 0
+    new_doc, added = add_to_map(doc, preview)  # type: ignore[arg-type]
+    try:
+        version = store.save_document(account.id, MAP, new_doc,  # type: ignore
+                                      based_on=based_on, erasures=erasures)
+    except OutOfDate:
+        raise InvalidInput(f"{account.name}'s map changed while this command waited (it was "
+                           "saved from the workbook, or someone was erased from it), so the "
+                           "contacts were not added to it. Run the command again.") from None
+    print(f"kamkit: added {added} people to {account.name} (map version {version}); set "
+          "their influence and support on the stakeholder map.")
     return 0
+
+
+def _import_opportunities(args: argparse.Namespace, store: Store, account: Account,
+                          filename: str, content: bytes) -> int:
+    from kamkit.frameworks import default_framework
+    from kamkit.io.opportunities import add_opportunities, read_opportunities
+    from kamkit.steps.opportunities import ID as STEP
+
+    # as for contacts: saved onto the document as it was read, never over a later edit
+    doc, based_on, erasures = store.open_document(account.id, STEP)  # type: ignore
+    preview = read_opportunities(filename, content, default_framework(), doc,  # type: ignore
+                                 company=account.name)
+    if not _preview_confirmed(args, preview, account, "opportunities or deals",
+                              f"Add {_opportunities(len(preview.ready))} to step 4 of "
+                              f"{account.name}?"):
+        return 0
+    new_doc, added = add_opportunities(doc, preview)  # type: ignore[arg-type]
+    try:
+        version = store.save_document(account.id, STEP, new_doc,  # type: ignore
+                                      based_on=based_on, erasures=erasures)
+    except OutOfDate:
+        raise InvalidInput(f"{account.name}'s opportunities changed while this command waited "
+                           "(they were saved from the workbook, or someone was erased from "
+                           "the account), so none were added. Run the command again.") from None
+    print(f"kamkit: added {_opportunities(added)} to {account.name} (step 4 version "
+          f"{version}); qualify each one in step 4, litmus test first.")
+    return 0
+
+
+def _opportunities(n: int) -> str:
+    return f"{n} opportunit{'y' if n == 1 else 'ies'}"
+
+
+def _preview_confirmed(args: argparse.Namespace, preview: CrmPreview | OpportunityPreview,
+                       account: Account, what: str, question: str) -> bool:
+    """Show the file's flavour, its columns and each row, then ask (or take --yes). False:
+    nothing to add, or not confirmed - said why."""
+    from kamkit.io.spreadsheet import printable
+
+    # the file's own text, escaped: a CRM file must not drive the terminal it is shown on
+    print(printable(f"{args.file}: {preview.flavour}; columns: "
+                    + ", ".join(f"{theirs} -> {ours}" for theirs, ours in preview.mapping)))
+    for row in preview.rows:
+        state = "ready" if row.ok else "left out: " + "; ".join(row.errors)
+        extra = f" ({'; '.join(row.notes)})" if row.notes else ""
+        print(printable(f"  row {row.line}: {row.name or '-'}: {state}{extra}"))
+    if not preview.ready:
+        if preview.rows:  # a file with rows, none of them addable: say why, and fail
+            raise InvalidInput(f"Nothing added: none of the {len(preview.rows)} rows can be "
+                               f"added to {account.name} (see the reasons above).")
+        print(f"Nothing to add: the file has no {what}.")
+        return False
+    if not args.yes and (not sys.stdin or not sys.stdin.isatty()):
+        print(f"Nothing written. {question} Run again with --yes.")
+        return False
+    if not _confirm(question, args.yes):
+        print("Nothing written.")
+        return False
+    return True
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
@@ -693,8 +746,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep the file's login: the workbook becomes that user's own")
     i.set_defaults(func=cmd_import)
 
-    ic = sub.add_parser("import-crm", help="add contacts from a Salesforce or HubSpot export "
-                        "to an account's stakeholder map")
+    ic = sub.add_parser("import-crm", help="add contacts (to an account's stakeholder map) or "
+                        "opportunities / deals (to its step 4) from a Salesforce or HubSpot "
+                        "export; the file's columns say which")
     ic.add_argument("file", help="CSV or .xlsx export")
     ic.add_argument("--trainee", required=True, help="id, login or name")
     ic.add_argument("--account", required=True, help="account id or exact name")

@@ -19,7 +19,7 @@ from kamkit.models import Items, LongText, Name, Ref, ShortText, _Model, persona
 
 __all__ = ["Answer", "ANSWERS", "OpportunityKind", "KINDS", "Decision", "DECISIONS",
            "QuestionAnswer", "Opportunity", "PlannedContact", "Outcome", "OpportunitiesDoc",
-           "OpportunityId", "MAX_VALUE"]
+           "OpportunityId", "MAX_VALUE", "MAX_OPPORTUNITIES"]
 
 #: How a qualification question is answered. "unknown" is "don't know": a risk, never a pass.
 Answer = Literal["yes", "partly", "no", "unknown"]
@@ -31,6 +31,7 @@ KINDS: tuple[OpportunityKind, ...] = ("renewal", "upsell", "cross_sell", "new")
 Decision = Literal["pursue", "fix_gaps", "qualify_out"]
 DECISIONS: tuple[Decision, ...] = ("pursue", "fix_gaps", "qualify_out")
 MAX_VALUE = 1e12  # no single opportunity is worth more; a larger figure is a typing slip
+MAX_OPPORTUNITIES = 100  # in one account's step 4: the sizeable ones, not a CRM's whole pipeline
 
 OpportunityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 
@@ -109,7 +110,7 @@ class OpportunitiesDoc(_Model):
     """Step 4: the opportunities, the activity plan, and the trainee's own forecast - said
     before kamkit's is read."""
 
-    opportunities: list[Opportunity] = Field(default_factory=list, max_length=100)
+    opportunities: list[Opportunity] = Field(default_factory=list, max_length=MAX_OPPORTUNITIES)
     outcomes: list[Outcome] = Field(default_factory=list, max_length=100)
     estimate: float | None = Field(
         default=None, ge=0, le=MAX_VALUE,

@@ -19,7 +19,7 @@ from kamkit.io.spreadsheet import numbered_rows, printable
 from kamkit.models import Stakeholder, StakeholderMapDoc, new_id, one_line, parse
 
 __all__ = ["TEMPLATE_COLUMNS", "CrmRow", "CrmPreview", "read_contacts", "add_to_map",
-           "MAX_ROWS"]
+           "same_company", "MAX_ROWS"]
 
 MAX_ROWS = 20_000
 TEMPLATE_COLUMNS = ["name", "title", "department", "level", "role", "email", "reports_to"]
@@ -180,7 +180,7 @@ def _check(row: CrmRow, company: str | None, known: _Seen) -> None:
     if not row.name:
         row.errors.append("no name (first and last name are both empty)")
         return
-    if company and row.company and not _same_company(row.company, company):
+    if company and row.company and not same_company(row.company, company):
         row.errors.append(f"another company ({row.company})")
         return
     if row.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", row.email):
@@ -210,11 +210,12 @@ def _name_words(name: str) -> list[str]:
     return [w for w in words if w not in _LEGAL_FORMS] or words
 
 
-def _same_company(theirs: str, ours: str) -> bool:
-    """Is the CRM's company the account's? A Salesforce AccountId (15/18 characters) cannot be
-    compared with a name, so it passes; names match when one's words (legal forms left out)
-    run unbroken inside the other's: "Nordwind" is "Nordwind Logistics GmbH", "Healthineers"
-    is "Siemens Healthineers", but "H" is not "Halden"."""
+def same_company(theirs: str, ours: str) -> bool:
+    """Is the CRM's company the account's (for contacts and opportunities alike)? A Salesforce
+    AccountId (15/18 characters) cannot be compared with a name, so it passes; names match
+    when one's words (legal forms left out) run unbroken inside the other's: "Nordwind" is
+    "Nordwind Logistics GmbH", "Healthineers" is "Siemens Healthineers", but "H" is not
+    "Halden"."""
     if re.fullmatch(r"[a-zA-Z0-9]{15,18}", theirs) and not theirs.isalpha():
         return True
     a, b = _name_words(theirs), _name_words(ours)

@@ -9,8 +9,8 @@ packed (deflate or stored, as Excel writes them: bzip2 and LZMA unpack a part wh
 2 KB file took 2.1 GB) and their unpacked sizes are checked before anything is read; parts
 unpack in bounded pieces, what they really unpack to counted; the declared dimension and the
 styles are never read, and the XML streams through expat keeping no tree: memory holds the
-shared strings and one row. Without styles a date is Excel's day number; no importer reads
-dates. (openpyxl still writes kamkit's exports.)
+shared strings and one row. Without styles a date is Excel's day number, which the opportunity
+importer reads as one. (openpyxl still writes kamkit's exports.)
 """
 
 from __future__ import annotations

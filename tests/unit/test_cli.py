@@ -221,3 +221,106 @@ def test_an_account_can_be_added_from_the_command_line_once(capsys):
     assert "now has the account 'Nordwind Logistics'" in capsys.readouterr().out
     assert main(["account", "add", "nordwind logistics", "--trainee", "Ana Costa"]) == 1
     assert "already have an account called" in capsys.readouterr().err
+
+
+OPPORTUNITY_REPORT = (
+    b"Opportunity Name,Account Name,Type,Stage,Amount,Probability (%),Close Date,Opportunity ID\n"
+    b'Fleet renewal 2027,Nordwind Logistics,Renewal,Closed Won,"EUR 1,200,000.00",100,3/31/2027,'
+    b"0065g00000QaBcDAA1\n"
+    b"Cold chain sensors,Nordwind Logistics,Upsell,Pilot,80000,40,4/2/2027,0065g00000QaBcDAA2\n"
+    b"Harbour cranes,Other Co,New Customer,Prospecting,1000,10,1/15/2027,0065g00000QaBcDAA3\n")
+
+
+@pytest.fixture
+def nordwind(db, tmp_path):
+    """Ann's account Nordwind Logistics, and the command that imports a file into it."""
+    main(["--db", db, "cohort", "add", "Ann"])
+    main(["--db", db, "account", "add", "Nordwind Logistics", "--trainee", "Ann"])
+    with Store(db) as s:
+        account = s.list_accounts(s.list_trainees()[0].id)[0]
+
+    def command(content: bytes, name: str = "export.csv") -> list[str]:
+        path = tmp_path / name
+        path.write_bytes(content)
+        return ["--db", db, "import-crm", str(path), "--trainee", "Ann", "--account",
+                "Nordwind Logistics"]
+
+    return account, command
+
+
+def test_import_crm_adds_an_opportunity_export_to_step_4(db, nordwind, capsys):
+    from kamkit.steps.opportunities import ID as STEP
+    from kamkit.steps.stakeholders import ID as MAP
+
+    account, command = nordwind
+    capsys.readouterr()
+    assert main([*command(OPPORTUNITY_REPORT), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "Salesforce opportunity report; columns: Opportunity Name -> name" in out
+    assert "row 2: Fleet renewal 2027: ready\n" in out
+    assert "row 3: Cold chain sensors: ready (stage 'Pilot' left for you to set)" in out
+    assert "row 4: Harbour cranes: left out: another company (Other Co)" in out
+    assert "kamkit: added 2 opportunities to Nordwind Logistics (step 4 version 1)" in out
+    with Store(db) as s:
+        doc = s.get_document(account.id, STEP)
+        assert [(o.id, o.name, o.kind, o.value, o.stage, o.crm_probability)
+                for o in doc.opportunities] == [
+            ("o1", "Fleet renewal 2027", "renewal", 1_200_000.0, "won", 100.0),
+            ("o2", "Cold chain sensors", "upsell", 80_000.0, None, 40.0)]
+        assert s.load_document(account.id, MAP).people == []  # not taken for contacts
+    assert main([*command(OPPORTUNITY_REPORT), "--yes"]) == 1  # again: each one is there
+    captured = capsys.readouterr()
+    assert "row 2: Fleet renewal 2027: left out: already in your opportunities" in captured.out
+    assert "none of the 3 rows can be added to Nordwind Logistics" in captured.err
+
+
+def test_import_crm_of_opportunities_writes_nothing_without_yes_or_a_terminal(db, nordwind,
+                                                                             capsys):
+    from kamkit.steps.opportunities import ID as STEP
+
+    account, command = nordwind
+    capsys.readouterr()
+    assert main(command(OPPORTUNITY_REPORT)) == 0
+    assert ("Nothing written. Add 2 opportunities to step 4 of Nordwind Logistics? Run again "
+            "with --yes.") in capsys.readouterr().out
+    with Store(db) as s:
+        assert s.load_document(account.id, STEP).opportunities == []
+
+
+def test_import_crm_still_takes_a_contact_export_to_the_map(db, nordwind, capsys):
+    from kamkit.steps.opportunities import ID as STEP
+    from kamkit.steps.stakeholders import ID as MAP
+
+    account, command = nordwind
+    contacts = (b"First Name,Last Name,Title,Email,Account Name\n"
+                b"Anna,Berg,CFO,anna@nordwind.example,Nordwind Logistics\n")
+    capsys.readouterr()
+    assert main([*command(contacts), "--yes"]) == 0
+    assert "added 1 people to Nordwind Logistics (map version 1)" in capsys.readouterr().out
+    with Store(db) as s:
+        assert [p.name for p in s.get_document(account.id, MAP).people] == ["Anna Berg"]
+        assert s.load_document(account.id, STEP).opportunities == []
+
+
+def test_import_crm_of_opportunities_saves_on_the_version_it_read(db, nordwind, monkeypatch,
+                                                                 capsys):
+    """A save from the workbook while the command waits for its answer is never overwritten."""
+    import kamkit.cli as cli
+    from kamkit.opportunity import OpportunitiesDoc, Opportunity
+    from kamkit.steps.opportunities import ID as STEP
+
+    account, command = nordwind
+
+    def confirm_while_a_page_saves(question: str, yes: bool) -> bool:
+        with Store(db) as s:
+            s.save_document(account.id, STEP, OpportunitiesDoc(
+                opportunities=[Opportunity(id="o1", name="Typed in the workbook")]))
+        return True
+
+    monkeypatch.setattr(cli, "_confirm", confirm_while_a_page_saves)
+    monkeypatch.setattr(cli.sys, "stdin", type("Tty", (), {"isatty": lambda self: True})())
+    assert main(command(OPPORTUNITY_REPORT)) == 1
+    assert "changed while this command waited" in capsys.readouterr().err
+    with Store(db) as s:
+        assert [o.name for o in s.get_document(account.id, STEP).opportunities] == \
+            ["Typed in the workbook"]

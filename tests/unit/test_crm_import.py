@@ -207,9 +207,9 @@ def test_the_command_prints_a_files_control_characters_escaped(tmp_path, capsys,
     ("Siemens Healthineers AG", "Siemens Energy", False),
 ])
 def test_a_contact_is_of_the_account_only_when_the_company_names_agree(theirs, ours, same):
-    from kamkit.io.crm import _same_company
+    from kamkit.io.crm import same_company
 
-    assert _same_company(theirs, ours) is same
+    assert same_company(theirs, ours) is same
 
 
 def test_an_export_of_another_company_is_refused_not_a_quiet_success(tmp_path, capsys):

@@ -17,11 +17,13 @@ from hypothesis import strategies as st
 from kamkit import models
 from kamkit.cli import main
 from kamkit.errors import KamkitError
-from kamkit.frameworks import CONTENT_DIR, FILES, load_part
+from kamkit.frameworks import CONTENT_DIR, FILES, default_framework, load_part
 from kamkit.io.crm import read_contacts
+from kamkit.io.opportunities import add_opportunities, is_opportunity_file, read_opportunities
 from kamkit.io.portfolio import read_portfolio
 from kamkit.io.workbook import dumps, export_trainee, import_workbook
 from kamkit.models import parse
+from kamkit.opportunity import OpportunitiesDoc, Opportunity
 from kamkit.store import Store
 
 FUZZ = settings(max_examples=int(__import__("os").environ.get("KAMKIT_FUZZ", "60")), deadline=None,
@@ -123,6 +125,58 @@ def test_the_crm_import_reads_or_refuses_any_file(header, rows, junk, use_junk, 
         _readable(exc)
 
 
+# cells as exports write them, right and wrong - and empty, so that whole rows are often ready
+opportunity_cells = st.just("") | csv_cells | st.sampled_from(
+    ["EUR 1,200,000.00", "1 200 000", "-5", "1e400", "9" * 400, "nan", "3/31/2027", "31.02.2027",
+     "2027-03-31T00:00", "03/04/27", "Closed Won", "closedwon", "Renewal", "existingbusiness",
+     "0.4", "140", "40%", "Nordwind", "Other Co", "0065g00000QaBcDAA1", "a;b," * 30])
+
+OPPORTUNITY_HEADERS = [  # each flavour's whole header, to be shuffled
+    ["Opportunity Name", "Account Name", "Amount", "Close Date", "Stage", "Probability (%)",
+     "Type", "Opportunity ID"],
+    ["Id", "Name", "AccountId", "Amount", "CloseDate", "StageName", "Probability", "Type"],
+    ["Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date", "Deal Type",
+     "Deal probability", "Associated Company"],
+    ["name", "kind", "value", "decision_date", "stage", "competitors", "company"]]
+
+
+@FUZZ
+@given(header=st.sampled_from(OPPORTUNITY_HEADERS).flatmap(st.permutations)
+       | st.lists(st.sampled_from(sum(OPPORTUNITY_HEADERS, []) + ["x", ""]) | csv_cells,
+                  max_size=9),
+       rows=st.lists(st.lists(opportunity_cells, max_size=9), max_size=6),
+       junk=st.binary(max_size=200) | excel_files, use_junk=st.sampled_from([1, 0, 0, 0]),
+       name=st.sampled_from(["deals.csv", "deals.xlsx", "x.txt", "report.CSV"]),
+       existing=st.integers(0, 100))
+def test_the_opportunity_import_reads_or_refuses_any_file(framework, header, rows, junk,
+                                                          use_junk, name, existing):
+    """Whatever the file, a preview or a named refusal; each ready row is an Opportunity the
+    model takes, and adding them gives a valid document or a refusal - nothing else."""
+    text = "\n".join(",".join(json.dumps(c) for c in r) for r in [header, *rows])
+    content = junk if use_junk else text.encode("utf-8", "replace")
+    doc = OpportunitiesDoc(opportunities=[Opportunity(id=f"o{i}", name=f"Deal {i}")
+                                          for i in range(1, existing + 1)])
+    assert isinstance(is_opportunity_file(name, content), bool)
+    try:
+        preview = read_opportunities(name, content, framework, doc, company="Nordwind")
+    except KamkitError as exc:
+        _readable(exc)
+        return
+    for row in preview.ready:
+        parse(Opportunity, {"id": "o1", "name": row.name, "kind": row.kind, "value": row.value,
+                            "decision_date": row.decision_date, "stage": row.stage,
+                            "competitors": row.competitors, "crm_id": row.crm_id,
+                            "crm_probability": row.crm_probability})
+    assert all(r.errors for r in preview.rows if not r.ok)
+    try:
+        merged, added = add_opportunities(doc, preview)
+    except KamkitError as exc:
+        _readable(exc)
+        assert existing + len(preview.ready) > 100
+        return
+    assert added == len(preview.ready) and len(merged.opportunities) == existing + added
+
+
 @FUZZ
 @given(header=st.lists(st.sampled_from(["Name", "Industry", "Revenue", "Spend with us",
                                         "Total spend", "?"]) | csv_cells, max_size=6),
@@ -210,7 +264,7 @@ HOSTILE_SHEETS = [(f"bad.{'xlsx' if kind == 'x' else 'csv'}", what, content)
                   for what, content in table.items()]
 
 
-@pytest.mark.parametrize("importer", ["crm", "portfolio", "cohort"])
+@pytest.mark.parametrize("importer", ["crm", "opportunities", "portfolio", "cohort"])
 @pytest.mark.parametrize("name, what, content", HOSTILE_SHEETS,
                          ids=[what for _, what, _ in HOSTILE_SHEETS])
 def test_every_spreadsheet_importer_names_the_problem_in_a_hostile_file(importer, name, what,
@@ -224,7 +278,9 @@ def test_every_spreadsheet_importer_names_the_problem_in_a_hostile_file(importer
         err = capsys.readouterr().err
         assert code == 1 and err.startswith("kamkit: ") and "Traceback" not in err
         return
-    read = read_contacts if importer == "crm" else read_portfolio
+    read = {"crm": read_contacts, "portfolio": read_portfolio,
+            "opportunities": lambda *file: read_opportunities(*file, default_framework())
+            }[importer]
     try:
         result = read(name, content)
     except KamkitError as exc:
