@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from kamkit.content_model import Content
+from kamkit.errors import ContentError
 from kamkit.opportunity import ANSWERS, KINDS, Answer, OpportunityKind
 
 __all__ = ["Question", "Group", "Grouping", "VerdictRule", "StageContent", "ContactKind",
@@ -147,7 +148,12 @@ class QualificationContent(Content):
     def grouping(self, grouping_id: str | None = None) -> Grouping:
         """The grouping `grouping_id`, or the one pages show."""
         wanted = grouping_id or self.shown
-        return next(g for g in self.groupings if g.id == wanted)
+        found = next((g for g in self.groupings if g.id == wanted), None)
+        if found is None:
+            raise ContentError("qualification.yaml", "groupings",
+                               f"no grouping '{wanted}' (groupings: "
+                               f"{', '.join(g.id for g in self.groupings)})")
+        return found
 
     def stage(self, stage_id: str | None) -> StageContent | None:
         return next((s for s in self.stages if s.id == stage_id), None)

@@ -157,7 +157,8 @@ def read_opportunities(filename: str, content: bytes, fw: Framework,
             "kamkit does not recognise this file's columns as opportunities ("
             + printable(", ".join(h for h in headers if h)[:160]) + "). It reads Salesforce "
             "opportunity and HubSpot deal exports, or a template with the columns "
-            + ", ".join(TEMPLATE_COLUMNS) + ".")
+            + ", ".join(TEMPLATE_COLUMNS) + ". (A contact export goes onto the stakeholder "
+            "map, on its own Import from CRM tab.)")
     columns: dict[str, int] = {}
     for key, names in _FLAVOURS[flavour].items():
         found = next((headers.index(h) for h in names if h in headers), None)
@@ -467,7 +468,7 @@ def add_opportunities(doc: OpportunitiesDoc, preview: OpportunityPreview
         new.append(_fields(row, oid))
     total = len(doc.opportunities) + len(new)
     if total > MAX_OPPORTUNITIES:
-        raise ImportRefused(f"Step 4 holds at most {MAX_OPPORTUNITIES} opportunities; this "
+        raise ImportRefused(f"The opportunities step holds at most {MAX_OPPORTUNITIES} opportunities; this "
                             f"would make {total}. Export only this account's sizeable open "
                             "opportunities.")
     data = doc.model_dump()

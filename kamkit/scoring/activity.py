@@ -82,15 +82,17 @@ def plan_summary(doc: OpportunitiesDoc, smap: StakeholderMapDoc, fw: Framework,
                 "nothing_planned", f"{opp.name}: in the forecast, with nothing planned",
                 "A forecast follows from planned activity: plan the outcomes and the contacts "
                 "that would win it.", opportunity=opp.id))
-    planned = [(c.count, pid) for o in doc.outcomes for c in o.contacts for pid in c.people
-               if pid in people]
-    weak = sum(n for n, pid in planned if (people[pid].influence or 0) < high_from)
-    total = sum(n for n, _ in planned)
+    # a contact reaches the power zone when anyone in it has high influence (unknown: not)
+    named = [c for o in doc.outcomes for c in o.contacts
+             if any(pid in people for pid in c.people)]
+    weak = sum(c.count for c in named if not any(
+        (people[pid].influence or 0) >= high_from for pid in c.people if pid in people))
+    total = sum(c.count for c in named)
     if total >= 4 and weak > total / 2:
         findings.append(PlanFinding(
             "comfort_zone", "Most contacts are planned with people of little influence",
-            f"{weak} of {total} planned contacts are with people below high influence: "
-            "pleasant meetings rarely win decisions."))
+            f"{weak} of the {total} contacts planned with someone are with nobody of high "
+            "influence: pleasant meetings rarely win decisions."))
     late = [o for o in doc.outcomes if o.by is not None and o.by < today]
     if late:
         findings.append(PlanFinding(

@@ -85,9 +85,10 @@ class Qualification:
 
 def involved(opp: Opportunity, smap: StakeholderMapDoc) -> tuple[list[Stakeholder], bool]:
     """The people in this decision (picked from the map), and whether they were picked - with
-    no one picked, the whole map stands in."""
-    picked = [p for p in smap.people if p.id in opp.people]
-    return (picked, True) if picked else (list(smap.people), False)
+    no one picked, the whole map stands in; with everyone picked gone from the map, nobody."""
+    if opp.people:  # those picked still on the map (none, if all have left it)
+        return [p for p in smap.people if p.id in opp.people], True
+    return list(smap.people), False
 
 
 def _names(people: list[Stakeholder]) -> str:
@@ -205,13 +206,18 @@ def suggested_verdict(result: Qualification, content: QualificationContent
                       ) -> tuple[Decision, list[str]]:
     """What the answers suggest - pursue, fix the gaps first, or qualify out - and why. A "no"
     to a must-have qualifies out; then too many unknowns call for finding out first; then the
-    score decides."""
+    score decides - though a must-have not known yet is a gap to close, never a pursuit."""
     rule: VerdictRule = content.verdict
     score = round(result.score)
     fatal = [i for i in result.items if i.id in rule.must_have and i.answer == "no"]
     if fatal:
         return "qualify_out", [f"“No” to a question that must be yes: {i.text}" for i in fatal]
     unknown = result.unknown  # not knowing calls for finding out, before any other verdict
+    vital = [i for i in unknown if i.id in rule.must_have]
+    if vital:
+        return "fix_gaps", [f"Not known yet, and it must be yes: {i.text}" for i in vital] + [
+            f"{len(unknown)} questions in all are “don't know” or unanswered."] * (
+            len(unknown) > len(vital))
     if len(unknown) > rule.max_unknown:
         return "fix_gaps", [f"{len(unknown)} questions are “don't know” or unanswered: find "
                             "out before investing more.", *_gap_reasons(result)]

@@ -238,8 +238,14 @@ class StakeholdersApp(widgets.VBox):
 
     @guarded(lambda self: self.crm_message)
     def crm_load(self, filename: str, content: bytes) -> None:
+        from kamkit.io.opportunities import is_opportunity_file
+
         self.pending, self.crm_confirm.disabled = None, True
         self.crm_preview.value = ""
+        if is_opportunity_file(filename, content):
+            self.crm_message.error("This is an export of opportunities, not contacts: bring it "
+                                   "in on the Opportunities step, on its Import from CRM tab.")
+            return
         preview = read_contacts(filename, content, self.doc, company=self.session.account.name)
         mapping = ", ".join(f"{e(a)} → {e(b)}" for a, b in preview.mapping)
         rows = "".join(

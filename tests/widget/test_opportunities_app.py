@@ -252,3 +252,41 @@ def test_a_trainer_switches_the_grouping_to_meddpicc_in_content(store, session, 
     assert "Metrics</td><td><span class='kk-state' style='background:#d3f9d8'>green" \
         in view.groups.value
     assert "Green only on the customer's own words or numbers" in view.groups.value
+
+
+SALESFORCE = (
+    "Opportunity Name,Account Name,Amount,Close Date,Stage,Probability (%),Type\n"
+    "Brno tender,Halden Medical Devices AS,\"EUR 1,200,000.00\",3/31/2027,Qualification,20,"
+    "New Customer\n"
+    "Drammen renewal,Halden Medical Devices AS,800000,10/15/2027,Negotiation/Review,70,"
+    "Renewal\n"
+    "Big deal,Vantor Clean,5000000,1/31/2027,Prospecting,10,New Customer\n").encode()
+
+
+def test_opportunities_come_from_a_crm_export_after_a_preview(session, store):
+    view = app(session)
+    view.crm_load("opportunities.csv", SALESFORCE)
+    assert "Salesforce" in view.crm_preview.value and "another company" in \
+        view.crm_preview.value
+    assert view.crm_confirm.description == "Add 2 opportunities"
+    assert ID not in store.list_steps_saved(session.account.id)  # nothing written yet
+    view.crm_add()
+    saved = store.get_document(session.account.id, ID).opportunities
+    assert [(o.name, o.kind, o.value, o.stage) for o in saved] == [
+        ("Brno tender", "new", 1_200_000, "qualifying"),
+        ("Drammen renewal", "renewal", 800_000, "negotiating")]
+    assert view.name.value == "Brno tender" and "Your CRM said 20 %" in view.crm_note.value
+    assert view.question_box.layout.display == "none"  # the litmus first, as ever
+
+
+def test_each_import_tab_says_where_the_other_kind_of_file_goes(session):
+    from kamkit.ui.stakeholders import StakeholdersApp
+
+    contacts = b"First Name,Last Name,Title,Email\nMads,Lunde,Head of Procurement,m@h.no\n"
+    view = app(session)
+    view.crm_load("contacts.csv", contacts)
+    assert "contact export goes onto the stakeholder map" in view.crm_message.text
+    smap = StakeholdersApp(session)
+    smap.crm_load("opportunities.csv", SALESFORCE)
+    assert "bring it in on the Opportunities step" in smap.crm_message.text
+    assert smap.crm_confirm.disabled

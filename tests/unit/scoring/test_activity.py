@@ -95,8 +95,14 @@ def test_most_contacts_with_people_of_little_influence_is_the_comfort_zone():
     doc = plan([], [{"what": "Pleasant lunches", "contacts": [
         contact(count=3, people=("user",)), contact(count=1, people=("ceo",))]}])
     found = findings(doc)["comfort_zone"]
-    assert found.reason.startswith("3 of 4 planned contacts are with people below high "
-                                   "influence")
+    assert found.reason.startswith("3 of the 4 contacts planned with someone are with "
+                                   "nobody of high influence")
+
+
+def test_a_contact_with_one_powerful_person_among_others_is_in_the_power_zone():
+    doc = plan([], [{"contacts": [contact(count=3, people=("user", "ceo")),
+                                  contact(count=1, people=("user",))]}])
+    assert "comfort_zone" not in findings(doc)
 
 
 def test_half_the_contacts_with_power_is_not_the_comfort_zone():

@@ -17,6 +17,7 @@ from kamkit.opportunity import ANSWERS, OpportunitiesDoc, Opportunity
 from kamkit.scoring.forecast import forecast
 from kamkit.scoring.qualification import (
     implied_litmus,
+    involved,
     litmus_gap,
     prefills,
     qualify,
@@ -334,24 +335,40 @@ def test_at_the_qualify_out_line_the_gaps_are_to_be_fixed(framework):
 
 
 def test_too_many_unknowns_means_fix_the_gaps_first_even_with_a_high_score(framework):
-    """76 points, but three questions are "don't know" or unanswered."""
-    answers = every("yes", decision_aware="unknown", can_meet="unknown")
-    del answers["worth"]
+    """80 points, but three questions are "don't know" or unanswered."""
+    answers = every("yes", buying_process="unknown", can_meet="unknown")
+    del answers["decision_process"]
     result = qualify(opp(**answers), framework)
-    assert result.score == 76
+    assert result.score == 72
     verdict, reasons = suggested_verdict(result, framework.qualification)
     assert verdict == "fix_gaps"
     assert reasons[0] == ("3 questions are “don't know” or unanswered: find out before "
                           "investing more.")
-    assert set(reasons[1:]) == {f"Don't know: {TEXT['decision_aware']}",
-                                f"Don't know: {TEXT['can_meet']}", f"Not answered: {TEXT['worth']}"}
+    assert set(reasons[1:]) == {f"Don't know: {TEXT['buying_process']}",
+                                f"Don't know: {TEXT['can_meet']}",
+                                f"Not answered: {TEXT['decision_process']}"}
 
 
 def test_two_unknowns_are_allowed_when_pursuing(framework):
-    result = qualify(opp(**every("yes", decision_aware="unknown", can_meet="unknown")),
+    result = qualify(opp(**every("yes", buying_process="unknown", can_meet="unknown")),
                      framework)
-    assert result.score == 84
+    assert result.score == 82
     assert suggested_verdict(result, framework.qualification)[0] == "pursue"
+
+
+def test_a_must_have_not_known_is_a_gap_to_close_never_a_pursuit(framework):
+    """Everything yes but the budget, not known: 90 points, and still find out first."""
+    result = qualify(opp(**every("yes", budget="unknown")), framework)
+    assert result.score == 90
+    verdict, reasons = suggested_verdict(result, framework.qualification)
+    assert verdict == "fix_gaps"
+    assert reasons == [f"Not known yet, and it must be yes: {TEXT['budget']}"]
+
+
+def test_nothing_answered_calls_for_finding_out_not_for_walking_away(framework):
+    verdict, reasons = suggested_verdict(qualify(opp(), framework), framework.qualification)
+    assert verdict == "fix_gaps"
+    assert reasons[-1] == "10 questions in all are “don't know” or unanswered."
 
 
 def test_pursue_from_the_line_with_the_yeses_that_carry_it(framework):
@@ -516,3 +533,18 @@ def test_the_quarters_always_add_up_to_the_totals(doc):
     assert sum(r for _, r, _, _ in table) == pytest.approx(fc.retained)
     assert sum(i for _, _, i, _ in table) == pytest.approx(fc.incremental)
     assert sum(p for *_, p in table) == pytest.approx(fc.open_pipeline)
+
+
+def test_people_picked_who_have_all_left_the_map_answer_nothing(framework):
+    """Picked, then removed from the map: the map no longer knows this decision, and the whole
+    map does not stand in for it."""
+    people, picked = involved(opp(people=("gone",)), smap(person("ceo", 5, 1)))
+    assert (people, picked) == ([], True)
+    assert prefills(opp(people=("gone",)), smap(person("ceo", 5, 1)), framework) == {}
+
+
+def test_an_unknown_grouping_is_a_content_error_naming_the_groupings(framework):
+    from kamkit.errors import ContentError
+
+    with pytest.raises(ContentError, match="no grouping 'nope' .*four_questions, meddpicc"):
+        qualify(opp(), framework, grouping="nope")
