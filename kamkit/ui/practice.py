@@ -114,8 +114,8 @@ def case_intro(case_id: str, workbook: str = "../00_workbook.ipynb",
     return widgets.VBox([STYLE, widgets.HTML(
         f"<div class='kk-card'><h2>{e(case.title)}</h2><p>{e(case.summary)}</p>"
         f"<p><a class='kk-download' href='{e(link)}'>▶ Practise this case in "
-        "your workbook</a> <span class='kk-muted'>(opens the workbook's steps with the case's facts "
-        "filled in; check your answers on each step)</span></p></div>"
+        "your workbook</a> <span class='kk-muted'>(opens the workbook's steps with the "
+        "case's facts filled in; check your answers on each step)</span></p></div>"
         f"<div class='kk-brief'>{brief_html(case.id)}</div>")])
 
 

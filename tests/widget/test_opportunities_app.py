@@ -255,12 +255,12 @@ def test_a_trainer_switches_the_grouping_to_meddpicc_in_content(store, session, 
 
 
 SALESFORCE = (
-    "Opportunity Name,Account Name,Amount,Close Date,Stage,Probability (%),Type\n"
-    "Brno tender,Halden Medical Devices AS,\"EUR 1,200,000.00\",3/31/2027,Qualification,20,"
-    "New Customer\n"
-    "Drammen renewal,Halden Medical Devices AS,800000,10/15/2027,Negotiation/Review,70,"
-    "Renewal\n"
-    "Big deal,Vantor Clean,5000000,1/31/2027,Prospecting,10,New Customer\n").encode()
+    b"Opportunity Name,Account Name,Amount,Close Date,Stage,Probability (%),Type\n"
+    b"Brno tender,Halden Medical Devices AS,\"EUR 1,200,000.00\",3/31/2027,Qualification,20,"
+    b"New Customer\n"
+    b"Drammen renewal,Halden Medical Devices AS,800000,10/15/2027,Negotiation/Review,70,"
+    b"Renewal\n"
+    b"Big deal,Vantor Clean,5000000,1/31/2027,Prospecting,10,New Customer\n")
 
 
 def test_opportunities_come_from_a_crm_export_after_a_preview(session, store):
