@@ -469,8 +469,8 @@ def add_opportunities(doc: OpportunitiesDoc, preview: OpportunityPreview
     total = len(doc.opportunities) + len(new)
     if total > MAX_OPPORTUNITIES:
         raise ImportRefused(f"The opportunities step holds at most {MAX_OPPORTUNITIES} "
-                            f"opportunities; this would make {total}. Export only this account's sizeable open "
-                            "opportunities.")
+                            f"opportunities; this would make {total}. Export only this "
+                            "account's sizeable open opportunities.")
     data = doc.model_dump()
     merged = parse(OpportunitiesDoc, dict(data, opportunities=[
         *(o.model_dump() for o in doc.opportunities), *new]))
