@@ -96,14 +96,16 @@ def test_the_all_check_sees_a_missing_name():
 
 
 def test_step_ids_are_literals_only_in_their_own_step_modules():
-    """Nothing outside a step's own module switches on its id."""
+    """Nothing outside a step's own modules - its unit and its view - switches on its id. (A
+    view may name a field of its own document that happens to be spelt like the step.)"""
     from kamkit.steps import registered
 
     found = []
     for name, path in imports.modules().items():
         text = path.read_text(encoding="utf-8")
-        for sid in registered():
-            if name == f"kamkit.steps.{sid}":
+        for sid, unit in registered().items():
+            view = unit.view.partition(":")[0] if isinstance(unit.view, str) else None
+            if name in (f"kamkit.steps.{sid}", view):
                 continue
             if re.search(rf"[\"']{sid}[\"']", text):
                 found.append(f"{name}: '{sid}'")
