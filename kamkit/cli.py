@@ -454,7 +454,7 @@ def _import_opportunities(args: argparse.Namespace, store: Store, account: Accou
     preview = read_opportunities(filename, content, default_framework(), doc,  # type: ignore
                                  company=account.name)
     if not _preview_confirmed(args, preview, account, "opportunities or deals",
-                              f"Add {_opportunities(len(preview.ready))} to step 4 of "
+                              f"Add {_opportunities(len(preview.ready))} to the opportunities of "
                               f"{account.name}?"):
         return 0
     new_doc, added = add_opportunities(doc, preview)  # type: ignore[arg-type]
@@ -465,8 +465,8 @@ def _import_opportunities(args: argparse.Namespace, store: Store, account: Accou
         raise InvalidInput(f"{account.name}'s opportunities changed while this command waited "
                            "(they were saved from the workbook, or someone was erased from "
                            "the account), so none were added. Run the command again.") from None
-    print(f"kamkit: added {_opportunities(added)} to {account.name} (step 4 version "
-          f"{version}); qualify each one in step 4, litmus test first.")
+    print(f"kamkit: added {_opportunities(added)} to {account.name} (opportunities version "
+          f"{version}); qualify each one in the workbook, litmus test first.")
     return 0
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from kamkit.models import Items, LongText, Name, Ref, ShortText, _Model, personal
 
@@ -68,15 +68,22 @@ class Opportunity(_Model):
     litmus_locked: bool = Field(default=False, description="set when the questions are opened")
     answers: dict[Ref, QuestionAnswer] = Field(default_factory=dict,
                                                description="question id -> answer")
-    decision: Decision | None = None
     decision_reason: LongText = ""
+    decision: Decision | None = None
+
+    @field_validator("decision")
+    @classmethod
+    def _qualifying_out_is_explained(cls, value: Decision | None,
+                                     info: ValidationInfo) -> Decision | None:
+        # a field validator (the reason is declared first), so only the decision is held back
+        if value == "qualify_out" and not str(info.data.get("decision_reason", "")).strip():
+            raise ValueError("say why you qualify out: the reason is the result")
+        return value
 
     @model_validator(mode="after")
-    def _litmus_first_and_reasons_given(self) -> Opportunity:
+    def _litmus_first(self) -> Opportunity:
         if self.litmus_locked and self.litmus is None:
             raise ValueError("answer the litmus test before the questions")
-        if self.decision == "qualify_out" and not self.decision_reason.strip():
-            raise ValueError("say why you qualify out: the reason is the result")
         if len(set(self.people)) != len(self.people):
             raise ValueError("each person once in an opportunity, please")
         return self
@@ -115,9 +122,13 @@ class OpportunitiesDoc(_Model):
     estimate: float | None = Field(
         default=None, ge=0, le=MAX_VALUE,
         description="the trainee's own forecast of the revenue these opportunities bring")
+    estimate_locked: bool = Field(default=False,
+                                  description="set when kamkit's forecast is opened")
 
     @model_validator(mode="after")
     def _references_resolve(self) -> OpportunitiesDoc:
+        if self.estimate_locked and self.estimate is None:
+            raise ValueError("give your own forecast before opening kamkit's")
         ids = [o.id for o in self.opportunities]
         if len(ids) != len(set(ids)):
             raise ValueError("two opportunities share an id")

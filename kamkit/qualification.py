@@ -103,8 +103,6 @@ class QualificationContent(Content):
     stages: tuple[StageContent, ...] = Field(min_length=1)
     contacts: tuple[ContactKind, ...] = Field(min_length=1)
     forecast: ForecastRule
-    min_value: float = Field(default=0, ge=0,
-                             description="opportunities below this value need no qualifying")
 
     @model_validator(mode="after")
     def _consistent(self) -> QualificationContent:

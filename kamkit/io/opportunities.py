@@ -145,9 +145,11 @@ def is_opportunity_file(filename: str, content: bytes) -> bool:
 
 def read_opportunities(filename: str, content: bytes, fw: Framework,
                        existing: OpportunitiesDoc | None = None,
-                       company: str | None = None) -> OpportunityPreview:
+                       company: str | None = None,
+                       today: dt.date | None = None) -> OpportunityPreview:
     """Every opportunity row with its problems, duplicates, notes and mapping, for a preview.
-    Rows of another company than `company` (when the file says) are left out, with the reason.
+    Rows of another company than `company` (when the file says) are left out, with the reason;
+    so are deals closed before the current quarter (as of `today`): history, not pipeline.
     """
     header, data = numbered_rows(filename, content, MAX_ROWS)
     headers = _headers(header)
@@ -172,6 +174,9 @@ def read_opportunities(filename: str, content: bytes, fw: Framework,
               for word in (s.id, s.name, *s.crm)}
     kinds = {**_KINDS, **{w.casefold(): (k, "") for k, label in fw.qualification.kinds.items()
                           for w in (k, label)}}
+    today = today or dt.date.today()
+    quarter_began = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    closed = {s.id: s.name for s in fw.qualification.stages if s.closed is not None}
     seen = _Seen()
     for opp in existing.opportunities if existing else []:
         seen.add(opp.name, opp.crm_id)
@@ -191,6 +196,10 @@ def read_opportunities(filename: str, content: bytes, fw: Framework,
         _read_value(row, _cell(cells, columns, "value"))
         _read_date(row, _cell(cells, columns, "date"), day_first)
         _read_probability(row, _cell(cells, columns, "probability"), flavour)
+        if row.stage in closed and row.decision_date is not None \
+                and row.decision_date < quarter_began and not row.errors:
+            row.errors.append(f"closed ({closed[row.stage]}) on {row.decision_date.isoformat()}, "
+                              "before this quarter: history, not an opportunity to qualify")
         _check(row, company, seen)
         rows.append(row)
     return OpportunityPreview(flavour, mapping, rows)

@@ -3,7 +3,8 @@ rather than by hope - and what would move it most.
 
 The rule is the content's, in the open (`qualification.yaml`, `forecast`): an open opportunity
 is weighted by a win probability that rises in a straight line with its qualification score;
-won counts in full, lost and qualified out count nothing. Renewals are revenue retained; the
+won counts in full (unless it was won before the current quarter: history), lost and
+qualified out count nothing. Renewals are revenue retained; the
 other kinds are incremental. By quarter of the decision date, within the content's horizon.
 """
 
@@ -18,9 +19,11 @@ from kamkit.opportunity import OpportunitiesDoc, Opportunity
 from kamkit.scoring.qualification import Qualification, prefills, qualify
 
 __all__ = ["Row", "Mover", "Forecast", "forecast", "quarter_of", "status_of", "LATER",
-           "NO_DATE", "probability"]
+           "NO_DATE", "WON_BEFORE", "probability"]
 
 LATER, NO_DATE = "Later", "No date"
+#: A won opportunity decided before the current quarter: history, counted in no forecast.
+WON_BEFORE = "won before"
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Row:
     retained: bool
     value: float
     quarter: str
-    status: str                   # "open", "won", "lost", "qualified out"
+    status: str                   # "open", "won", "won before", "lost", "qualified out"
     score: float | None           # the qualification score (open ones)
     probability: float            # 0-100
     overdue: bool = False         # open, and the decision date has passed
@@ -82,6 +85,11 @@ class Forecast:
         return self._sum([r for r in self.rows if r.status in ("open", "won")], weighted=False)
 
     @property
+    def won(self) -> float:
+        """Full value of what is won within the forecast (not before this quarter)."""
+        return self._sum([r for r in self.rows if r.status == "won"], weighted=False)
+
+    @property
     def qualified_out(self) -> int:
         return sum(r.status == "qualified out" for r in self.rows)
 
@@ -109,6 +117,10 @@ def _horizon(today: dt.date, quarters: int) -> list[str]:
     return out
 
 
+def _quarter_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
 def status_of(opp: Opportunity, fw: Framework) -> str:
     stage = fw.qualification.stage(opp.stage)
     if stage is not None and stage.closed is not None:
@@ -131,10 +143,13 @@ def forecast(doc: OpportunitiesDoc, smap: StakeholderMapDoc, fw: Framework,
     rule = fw.qualification.forecast
     horizon = _horizon(today, rule.horizon_quarters)
     rows, movers = [], []
+    start = _quarter_start(today)
     for opp in doc.opportunities:
         status = status_of(opp, fw)
-        result = qualify(opp, fw, prefills(opp, smap, fw))
         when = opp.decision_date
+        if status == "won" and when is not None and when < start:
+            status = WON_BEFORE  # history: booked in an earlier quarter, not in this forecast
+        result = qualify(opp, fw, prefills(opp, smap, fw))
         if when is None:
             quarter = NO_DATE
         elif when < today:
@@ -154,8 +169,7 @@ def forecast(doc: OpportunitiesDoc, smap: StakeholderMapDoc, fw: Framework,
         if status == "open" and value > 0:
             movers += _movers(opp, result, value, fw)
     used = {r.quarter for r in rows}
-    quarters = [q for q in horizon if q in used or q == horizon[0]]
-    quarters += [q for q in (LATER, NO_DATE) if q in used]
+    quarters = [*horizon, *(q for q in (LATER, NO_DATE) if q in used)]  # a steady time axis
     movers.sort(key=lambda m: -m.gain)
     return Forecast(tuple(rows), tuple(quarters), doc.estimate, tuple(movers[:top]))
 

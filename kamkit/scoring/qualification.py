@@ -191,10 +191,10 @@ def qualify(opp: Opportunity, fw: Framework,
 
 def _status(items: tuple[QuestionResult, ...], style: str) -> str:
     answers = [i.answer for i in items]
-    if style == "rag":  # green only on the customer's own words or numbers
+    if style == "rag":  # green only on the customer's own words or numbers, written down
         if any(a in (None, "unknown", "no") for a in answers):
             return "red"
-        if all(i.answer == "yes" and i.customer_words for i in items):
+        if all(i.answer == "yes" and i.customer_words and i.how.strip() for i in items):
             return "green"
         return "amber"
     if "no" in answers:

@@ -51,7 +51,7 @@ def progress(doc: OpportunitiesDoc, fw: Framework) -> StepProgress:
                   (f"{opp.name}: the questions", answered),
                   (f"{opp.name}: your decision", opp.decision is not None)]
     items += [("the activity plan", any(o.contacts for o in doc.outcomes)),
-              ("your own forecast", doc.estimate is not None)]
+              ("your own forecast", doc.estimate_locked)]
     return checklist(ID, items)
 
 
@@ -79,19 +79,21 @@ def litmus_html(opp: Opportunity, result: Qualification, fw: Framework) -> str:
             + (f" - “{e(opp.litmus_reason)}”" if opp.litmus_reason else "")
             + f"</div><div>What your answers imply: <b>{e(implied)}</b> "
             f"(score {result.score:.0f} / 100)</div>")
-    gap = litmus_gap(opp, result, content)
+    implied_answer = implied_litmus(result.score, content.verdict)
     if opp.litmus == "unknown":
         text += ('<div class="kk-hint kk-warning">You do not know if we would win: the '
                  "questions below are where to find out.</div>")
-    elif gap is not None and abs(gap) >= content.verdict.gap_warning:
+    elif implied_answer != opp.litmus:
+        hopeful = _RANK[opp.litmus] > _RANK[implied_answer]
         text += ('<div class="kk-hint kk-warning">'
                  + ("Your litmus answer is more hopeful than your answers: what do you know "
-                    "that you have not written down - or is it hope?" if gap > 0 else
+                    "that you have not written down - or is it hope?" if hopeful else
                     "Your answers are stronger than your litmus answer: what worries you that "
                     "the questions do not ask?") + "</div>")
     return f'<div class="kk-litmus">{text}</div>'
 
 
+_RANK = {"no": 0, "partly": 1, "yes": 2}
 _BADGE = {"+": "#d3f9d8", "?": "#fff3bf", "−": "#ffe3e3",
           "green": "#d3f9d8", "amber": "#fff3bf", "red": "#ffe3e3"}
 
@@ -176,9 +178,10 @@ def forecast_html(fc: Forecast, currency: str = "") -> str:
                f"{'above' if diff >= 0 else 'below'} it).</div>")
     movers = "".join(f"<li>{e(m.opportunity)}: “{e(m.question)}” answered yes: "
                      f"+{e(money(m.gain, currency))}</li>" for m in fc.movers)
+    won = (f"won {e(money(fc.won, currency))} and " if fc.won else "")
     return (f"<div class='kk-card'><b>Weighted forecast: {e(money(fc.weighted, currency))}</b> "
             f"(retained {e(money(fc.retained, currency))}, incremental "
-            f"{e(money(fc.incremental, currency))}) of an open pipeline of "
+            f"{e(money(fc.incremental, currency))}), from {won}an open pipeline of "
             f"{e(money(fc.open_pipeline, currency))}; {fc.qualified_out} qualified out.</div>"
             f"{own}{chart}"
             "<table class='kk-table'><tr><th>Opportunity</th><th>Decision in</th><th>Status</th>"
@@ -230,8 +233,8 @@ def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
         return {"pipeline": None, "forecast": None, "qualified_out": None, "litmus_gap": None}
     smap = docs.of(StakeholderMapDoc)
     fc = forecast(doc, smap, fw, today)
-    gaps = [g for opp in doc.opportunities
-            if (g := litmus_gap(opp, qualified(opp, smap, fw), fw.qualification)) is not None]
+    gaps = [g for opp in doc.opportunities if opp.litmus_locked
+            and (g := litmus_gap(opp, qualified(opp, smap, fw), fw.qualification)) is not None]
     return {"pipeline": round(fc.open_pipeline), "forecast": round(fc.weighted),
             "qualified_out": fc.qualified_out,
             "litmus_gap": round(sum(gaps) / len(gaps)) if gaps else None}
@@ -335,7 +338,8 @@ def sample(today: dt.date, partial: bool = False) -> OpportunitiesDoc:
         {"what": "A senior sponsor at their board", "by": day(90), "contacts": [
             {"kind": "executive_visit", "count": 2, "people": ["p1"], "conversion_pct": 50}]}]
     return OpportunitiesDoc.model_validate({"opportunities": [renewal, upsell, cross],
-                                            "outcomes": outcomes, "estimate": 1_300_000})
+                                            "outcomes": outcomes, "estimate": 1_300_000,
+                                            "estimate_locked": True})
 
 
 STEP = Step(

@@ -88,6 +88,7 @@ class OutcomeRow(widgets.VBox):
         self.by = DateField("By")
         self.value = NumberField("Value")
         self.contacts = [ContactRow(fw, people) for _ in range(contacts)]
+        self.read_rows: list[int] = []
         self.remove = widgets.Button(description="Remove outcome",
                                      layout=widgets.Layout(width="auto"))
         self.message = Message()
@@ -124,11 +125,24 @@ class OutcomeRow(widgets.VBox):
             except InvalidInput as exc:
                 problems.append((f"{where}.{name}", str(exc)))
                 out[name] = getattr(saved, name, None)
+        self.read_rows = []  # document index -> row on screen (rows with no kind are left out)
         for n, row in enumerate(self.contacts):
-            contact = row.read(problems, f"{where}.contacts.{n}")
+            contact = row.read(problems, f"{where}.contacts.{len(self.read_rows)}")
             if contact is not None:
                 out["contacts"].append(contact)
+                self.read_rows.append(n)
         return out
+
+    def contact_row(self, index: str) -> ContactRow | None:
+        """The row on screen of the document's contact `index` (as read last)."""
+        if index.isdigit() and int(index) < len(self.read_rows):
+            return self.contacts[self.read_rows[int(index)]]
+        return None
+
+    @property
+    def full(self) -> bool:
+        """Every contact row has a kind: time to offer another."""
+        return all(row.kind.value is not None for row in self.contacts)
 
     def on_change(self, callback: Callable[[], None]) -> None:
         for f in (self.what, self.target, self.by, self.value):

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import html
 import logging
+import math
 import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -210,6 +211,8 @@ class NumberField(Field):
             number = float(text)
         except ValueError:
             raise InvalidInput(f"'{self.box.value[:20]}' is not a number") from None
+        if not math.isfinite(number):  # "nan", "inf", 1e400: no amount anyone means
+            raise InvalidInput(f"'{self.box.value[:20]}' is not a real number") from None
         if self.whole:
             if number != int(number):
                 raise InvalidInput(f"'{self.box.value[:20]}' must be a whole number")

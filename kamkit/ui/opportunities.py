@@ -193,13 +193,11 @@ class OpportunitiesApp(widgets.VBox):
                                             layout=widgets.Layout(width="auto"))
         self.litmus_button.on_click(lambda _: self.record_litmus())
         self.litmus_message = Message()
-        self.litmus_shown = widgets.HTML()
         self.litmus_box = widgets.VBox([
             widgets.HTML("<h3>First: the litmus test</h3><div class='kk-muted'>Before any "
                          "question, answer it as you feel it. It is kept as you say it, so "
                          "you can set it beside what the answers show.</div>"),
-            self.litmus, self.litmus_reason, self.litmus_button, self.litmus_message,
-            self.litmus_shown])
+            self.litmus, self.litmus_reason, self.litmus_button, self.litmus_message])
         self.litmus_box.add_class("kk-card")
 
     def _arrange_questions(self) -> None:
@@ -221,21 +219,26 @@ class OpportunitiesApp(widgets.VBox):
         self.add_outcome_button = widgets.Button(description="Add an outcome",
                                                  button_style="primary")
         self.add_outcome_button.on_click(lambda _: self.add_outcome())
+        self.plan_message = Message()
         self.plan_tab = widgets.VBox([
             widgets.HTML("<p>For each opportunity, and for the account as a whole: the "
                          "outcomes you want, by when, their value, and the contacts that will "
                          "get you there - what kind, how many, with whom, and how many you "
                          "expect to convert. Plan contacts with the people who decide: the "
                          "power zone, not the comfort zone.</p>"),
-            self.outcome_box, self.add_outcome_button, self.plan])
+            self.outcome_box, self.add_outcome_button, self.plan_message, self.plan])
 
     def _create_forecast_tab(self) -> None:
         self.estimate = NumberField("Your own forecast first", self.currency,
                                     help="the revenue you expect these opportunities to bring "
                                          "(retained and new), before you read kamkit's")
-        self.estimate.on_change(self.changed)
+        self.estimate.on_change(self.changed)  # kept as typed until it is recorded
+        self.estimate_button = widgets.Button(description="Record my forecast and show kamkit's",
+                                              button_style="primary",
+                                              layout=widgets.Layout(width="auto"))
+        self.estimate_button.on_click(lambda _: self.record_estimate())
         self.forecast = widgets.HTML()
-        self.forecast_tab = widgets.VBox([self.estimate, self.forecast])
+        self.forecast_tab = widgets.VBox([self.estimate, self.estimate_button, self.forecast])
 
     def _create_crm_tab(self) -> None:
         self.crm_upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
@@ -299,12 +302,22 @@ class OpportunitiesApp(widgets.VBox):
             self._loading = False
 
     def _fill_outcomes(self) -> None:
+        was, self._loading = self._loading, True  # showing the plan saves nothing
+        try:
+            self._show_outcomes()
+        finally:
+            self._loading = was
+
+    def _show_outcomes(self) -> None:
         targets, people = self._targets(), self._people_options()
         while len(self.outcomes) > len(self.doc.outcomes):
             self.outcomes.pop()
         for n, outcome in enumerate(self.doc.outcomes):
-            rows = max(MIN_CONTACT_ROWS, len(outcome.contacts) + 1)
-            if n == len(self.outcomes) or len(self.outcomes[n].contacts) < rows:
+            rows = max(MIN_CONTACT_ROWS, len(outcome.contacts) + 1,
+                       len(self.outcomes[n].contacts) + 1 if n < len(self.outcomes)
+                       and self.outcomes[n].full else 0)
+            if n == len(self.outcomes) or len(self.outcomes[n].contacts) < rows \
+                    or self.outcomes[n].full:
                 row = OutcomeRow(self.framework, targets, people, rows)
                 row.on_change(self.changed)
                 row.remove.on_click(lambda _, r=row: self.remove_outcome(r))
@@ -350,7 +363,8 @@ class OpportunitiesApp(widgets.VBox):
         data["outcomes"] = [
             row.read(self.doc.outcomes[i] if i < len(self.doc.outcomes) else None, problems,
                      f"outcomes.{i}") for i, row in enumerate(self.outcomes)]
-        data["estimate"] = read(self.estimate, "estimate", self.doc.estimate)
+        if not self.doc.estimate_locked:
+            data["estimate"] = read(self.estimate, "estimate", self.doc.estimate)
         return data, problems
 
     def changed(self) -> None:
@@ -367,6 +381,8 @@ class OpportunitiesApp(widgets.VBox):
         doc, broken = parse_keeping(OpportunitiesDoc, data, self.doc)
         problems += broken
         self._commit(doc)
+        if any(row.full for row in self.outcomes):  # every contact row used: offer one more
+            self._fill_outcomes()
         for field, text in problems:
             self._message_for(field).unsaved(f"{text} - not saved yet.")
         if not problems:
@@ -394,12 +410,11 @@ class OpportunitiesApp(widgets.VBox):
         if parts[0] == "outcomes" and len(parts) > 1 and parts[1].isdigit() \
                 and int(parts[1]) < len(self.outcomes):
             row = self.outcomes[int(parts[1])]
-            if len(parts) > 4 and parts[2] == "contacts" and parts[3].isdigit() \
-                    and int(parts[3]) < len(row.contacts):
-                contact = row.contacts[int(parts[3])]
+            contact = row.contact_row(parts[3]) if len(parts) > 4 \
+                and parts[2] == "contacts" else None
+            if contact is not None:
                 return {"count": contact.count,
-                        "conversion_pct": contact.conversion}.get(parts[4],
-                                                                   row).message
+                        "conversion_pct": contact.conversion}.get(parts[4], row).message
             return {"what": row.what, "by": row.by, "value": row.value}.get(
                 parts[2] if len(parts) > 2 else "", row).message
         if parts[0] == "opportunities" and len(parts) > 2:
@@ -411,6 +426,8 @@ class OpportunitiesApp(widgets.VBox):
                      "competitors": self.competitors, "people": self.people,
                      "decision": self.decision, "decision_reason": self.decision_reason,
                      "litmus": self.litmus, "litmus_reason": self.litmus_reason}
+            if parts[2] == "decision":  # qualifying out without a reason: the reason is asked
+                return self.decision_reason.message
             if parts[2] in named:
                 return named[parts[2]].message
         if parts[0] == "opportunities" and len(parts) == 2 and self.current is not None:
@@ -430,7 +447,7 @@ class OpportunitiesApp(widgets.VBox):
         oid = new_id({o.id for o in self.doc.opportunities}, "o")
         data = self.doc.model_dump()
         data["opportunities"].append({"id": oid, "name": name or
-                                      f"New opportunity {len(self.doc.opportunities) + 1}"})
+                                      f"New opportunity {oid.removeprefix('o')}"})
         self.current = oid
         self._commit(parse(OpportunitiesDoc, data))
         self._fill()
@@ -473,13 +490,27 @@ class OpportunitiesApp(widgets.VBox):
                       "litmus_locked": True}
         self._commit(parse(OpportunitiesDoc, data))
 
+    @guarded(lambda self: self.estimate.message)
+    def record_estimate(self) -> None:
+        """Keep the trainee's own forecast as said, lock it, and show kamkit's beside it."""
+        value = self.estimate.value
+        if value is None:
+            self.estimate.message.error("Type your own forecast first - a number, in "
+                                        f"{self.currency}.")
+            return
+        self._commit(parse(OpportunitiesDoc, {**self.doc.model_dump(), "estimate": value,
+                                              "estimate_locked": True}))
+
     @guarded(lambda self: self.save_status)
     def add_outcome(self, opportunity: str | None = None) -> None:
         data, problems = self.form_data()
         if problems:  # keep what is typed: say where, and add nothing yet
             for field, text in problems:
                 self._message_for(field).unsaved(f"{text} - not saved yet.")
+            self.plan_message.error("No outcome added yet: first correct the answer marked "
+                                    "in red (it may be on another tab).")
             return
+        self.plan_message.clear()
         target = opportunity if opportunity is not None else self.current
         data["outcomes"].append({"what": "", "opportunity": target})
         self._commit(parse(OpportunitiesDoc, data))
@@ -572,6 +603,16 @@ class OpportunitiesApp(widgets.VBox):
     def render(self) -> None:
         fw = self.framework
         opp = self._opp()
+        names = [(o.name, o.id) for o in self.doc.opportunities]
+        if list(self.picker.options) != names:  # a rename, an addition: the lists follow
+            was, self._loading = self._loading, True
+            try:
+                self.picker.options = names
+                self.picker.value = self.current
+                for row in self.outcomes:
+                    row.set_choices(self._targets(), self._people_options())
+            finally:
+                self._loading = was
         self.empty.layout.display = None if opp is None else "none"
         self.work.layout.display = "none" if opp is None else None
         self.remove.layout.display = "none" if opp is None else None
@@ -595,19 +636,22 @@ class OpportunitiesApp(widgets.VBox):
         result: Qualification = qualified(opp, self.smap, fw)
         for item in result.items:
             card = self.questions[item.id]
-            card.prefilled.value = (f'<div class="kk-muted">Pre-filled from {e(item.prefilled)}'
-                                    " - choose an answer to override.</div>"
-                                    if item.prefilled else "")
+            card.prefilled.value = (
+                f'<div class="kk-muted">Pre-filled: <b>{e(fw.qualification.answers[item.answer])}'
+                f"</b>, from {e(item.prefilled)} - choose an answer to override.</div>"
+                if item.prefilled and item.answer else "")
         self.score.value = (f"<div class='kk-card'><b>Qualification score: "
                             f"{result.score:.0f} / 100</b> · {result.answered} of "
                             f"{len(result.items)} answered</div>")
         self.litmus_result.value = litmus_html(opp, result, fw)
-        self.litmus_shown.value = ""
         self.groups.value = groups_html(result, fw)
         self.verdict.value = verdict_html(opp, result, fw)
 
     def _render_forecast(self) -> None:
-        if self.doc.estimate is None and self.doc.opportunities:
+        locked = self.doc.estimate_locked
+        self.estimate.box.disabled = locked
+        self.estimate_button.layout.display = "none" if locked else None
+        if not locked:
             self.forecast.value = ("<p class='kk-muted'>Give your own forecast first; then "
                                    "kamkit's appears beside it.</p>")
             return

@@ -260,7 +260,7 @@ def test_import_crm_adds_an_opportunity_export_to_step_4(db, nordwind, capsys):
     assert "row 2: Fleet renewal 2027: ready\n" in out
     assert "row 3: Cold chain sensors: ready (stage 'Pilot' left for you to set)" in out
     assert "row 4: Harbour cranes: left out: another company (Other Co)" in out
-    assert "kamkit: added 2 opportunities to Nordwind Logistics (step 4 version 1)" in out
+    assert "kamkit: added 2 opportunities to Nordwind Logistics (opportunities version 1)" in out
     with Store(db) as s:
         doc = s.get_document(account.id, STEP)
         assert [(o.id, o.name, o.kind, o.value, o.stage, o.crm_probability)
@@ -281,7 +281,7 @@ def test_import_crm_of_opportunities_writes_nothing_without_yes_or_a_terminal(db
     account, command = nordwind
     capsys.readouterr()
     assert main(command(OPPORTUNITY_REPORT)) == 0
-    assert ("Nothing written. Add 2 opportunities to step 4 of Nordwind Logistics? Run again "
+    assert ("Nothing written. Add 2 opportunities to the opportunities of Nordwind Logistics? Run again "
             "with --yes.") in capsys.readouterr().out
     with Store(db) as s:
         assert s.load_document(account.id, STEP).opportunities == []

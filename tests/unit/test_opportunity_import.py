@@ -129,8 +129,15 @@ def test_a_salesforce_data_loader_export_reads_api_names(framework):
          "negotiating", 90.0),
         ("Driver app rollout", "renewal", None, dt.date(2027, 9, 30), "proposing", 70.0),
         ("Lost tender 2026", "new", 300_000.0, dt.date(2026, 5, 31), "lost", 0.0)]
-    assert [r.crm_id for r in preview.ready] == ["0065g00000QaBcDAA1", "0065g00000QaBcDAA6",
-                                                 "0065g00000QaBcDAA7"]
+    assert [r.crm_id for r in preview.ready] == ["0065g00000QaBcDAA1", "0065g00000QaBcDAA6"]
+    lost = preview.rows[-1]  # lost in May 2026, before this quarter: history
+    assert lost.errors == ["closed (Lost) on 2026-05-31, before this quarter: history, not an "
+                           "opportunity to qualify"]
+
+
+def test_a_deal_closed_this_quarter_is_kept(framework):
+    preview = _read(SF_API, framework, company="Nordwind Logistics", today=dt.date(2026, 6, 1))
+    assert preview.rows[-1].ok  # lost on 31 May, the quarter that began on 1 April
 
 
 def test_a_hubspot_deals_export_maps_internal_stage_names_and_labels(framework):

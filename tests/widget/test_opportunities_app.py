@@ -71,7 +71,7 @@ def test_the_map_answers_three_questions_and_says_so(session):
     view = app(session)
     _qualify_brno(view)
     cards = view.questions
-    assert "Pre-filled from your stakeholder map: 0 of 2 decision-influencers" \
+    assert "Pre-filled: <b>No</b>, from your stakeholder map: 0 of 2 decision-influencers" \
         in cards["influencers"].prefilled.value
     assert "Ingrid Sæther" in cards["influencers"].prefilled.value
     assert "1 opposes us" in cards["preference"].prefilled.value
@@ -144,11 +144,17 @@ def test_the_activity_plan_flags_the_power_zone_and_counts_conversions(session, 
     assert outcome.opportunity == view.current and outcome.contacts[1].conversion_pct == 50
 
 
-def test_the_forecast_waits_for_the_trainees_own_estimate(session):
+def test_the_forecast_waits_for_the_trainees_own_estimate(session, store):
     view = app(session)
     _qualify_brno(view)
     assert "Give your own forecast first" in view.forecast.value
-    view.estimate.box.value = "900,000"
+    view.record_estimate()
+    assert "Type your own forecast first" in view.estimate.message.text
+    view.estimate.box.value = "900,000"  # kept as typed, not yet shown beside kamkit's
+    assert store.get_document(session.account.id, ID).estimate == 900_000
+    assert "Give your own forecast first" in view.forecast.value
+    view.estimate_button.click()
+    assert view.estimate.box.disabled and view.estimate_button.layout.display == "none"
     assert "Weighted forecast:" in view.forecast.value
     assert "Your own estimate: <b>900,000 EUR</b>" in view.forecast.value
     assert "<svg" in view.forecast.value
@@ -164,12 +170,14 @@ def test_everything_is_back_after_a_reload(session, store):
     view.add_outcome()
     view.outcomes[0].what.set("Meet the CFO")
     view.estimate.box.value = "500000"
+    view.record_estimate()
     again = _reload(store, session)
     assert again.doc == view.doc
     assert again.questions["unique"].customer_words.value is True
     assert again.outcomes[0].what.value == "Meet the CFO"
     assert again.verdict.value == view.verdict.value
     assert again.people.value == ("ingrid", "oskar", "lena")
+    assert again.estimate.box.disabled and "Weighted forecast" in again.forecast.value
 
 
 def test_two_opportunities_are_switched_and_one_removed_after_asking(session, store):
@@ -248,7 +256,9 @@ def test_a_trainer_switches_the_grouping_to_meddpicc_in_content(store, session, 
     card.answer.set("yes")
     assert "Metrics</td><td><span class='kk-state' style='background:#fff3bf'>amber" \
         in view.groups.value
-    card.customer_words.value = True
+    card.customer_words.value = True  # ticked, but nothing written: not yet green
+    assert "background:#fff3bf'>amber" in view.groups.value.split("Economic")[0]
+    card.how.set("“Two fewer trucks per shift” - hub manager")
     assert "Metrics</td><td><span class='kk-state' style='background:#d3f9d8'>green" \
         in view.groups.value
     assert "Green only on the customer's own words or numbers" in view.groups.value
@@ -290,3 +300,62 @@ def test_each_import_tab_says_where_the_other_kind_of_file_goes(session):
     smap.crm_load("opportunities.csv", SALESFORCE)
     assert "bring it in on the Opportunities step" in smap.crm_message.text
     assert smap.crm_confirm.disabled
+
+
+def test_no_number_that_is_not_real_stops_the_saving(session, store):
+    """'nan', 'inf' or 1e400 in a count is refused next to it; later edits still save."""
+    view = app(session)
+    _qualify_brno(view)
+    view.add_outcome()
+    row = view.outcomes[0]
+    row.contacts[0].kind.set("meeting")
+    for text in ("nan", "inf", "1e400"):
+        row.contacts[0].count.box.value = text
+        assert "is not a real number" in row.contacts[0].count.message.text
+    view.name.set("Brno line")
+    assert store.get_document(session.account.id, ID).opportunities[0].name == "Brno line"
+
+
+def test_adding_an_outcome_saves_once_and_loses_nothing(session, store):
+    view = app(session)
+    _qualify_brno(view)
+    view.add_outcome()
+    for n, kind in enumerate(("meeting", "demo", "qbr")):
+        view.outcomes[0].contacts[n].kind.set(kind)
+    assert len(view.outcomes[0].contacts) == 4  # every row used: one more is offered
+    before = len(store.list_versions(session.account.id, ID))
+    view.add_outcome()
+    assert len(store.list_versions(session.account.id, ID)) == before + 1
+    saved = store.get_document(session.account.id, ID).outcomes
+    assert len(saved) == 2 and [c.kind for c in saved[0].contacts] == ["meeting", "demo", "qbr"]
+
+
+def test_qualifying_out_without_a_reason_holds_back_only_the_decision(session, store):
+    view = app(session)
+    _qualify_brno(view)
+    view.decision.set("qualify_out")
+    view.questions["budget"].answer.set("no")
+    view.questions["budget"].how.set("“No money before 2028” - CFO")
+    saved = store.get_document(session.account.id, ID).opportunities[0]
+    assert saved.answers["budget"].answer == "no" and saved.decision is None
+    assert "Say why you qualify out" in view.decision_reason.message.text
+
+
+def test_a_contact_problem_is_said_under_its_own_row(session):
+    view = app(session)
+    _qualify_brno(view)
+    view.add_outcome()
+    row = view.outcomes[0]
+    row.contacts[1].kind.set("meeting")  # row 0 left empty
+    row.contacts[1].count.box.value = "0"
+    assert "at least 1" in row.contacts[1].count.message.text
+    assert row.contacts[0].count.message.text == ""
+
+
+def test_a_renamed_opportunity_is_renamed_in_the_picker_and_the_plan(session):
+    view = app(session)
+    _qualify_brno(view)
+    view.add_outcome()
+    view.name.set("Brno line 3")
+    assert view.picker.options[0][0] == "Brno line 3"
+    assert ("Brno line 3", view.current) in view.outcomes[0].target.input.options

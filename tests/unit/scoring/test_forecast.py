@@ -11,7 +11,15 @@ import pytest
 
 from kamkit.models import StakeholderMapDoc
 from kamkit.opportunity import OpportunitiesDoc
-from kamkit.scoring.forecast import LATER, NO_DATE, forecast, probability, quarter_of, status_of
+from kamkit.scoring.forecast import (
+    LATER,
+    NO_DATE,
+    WON_BEFORE,
+    forecast,
+    probability,
+    quarter_of,
+    status_of,
+)
 
 TODAY = dt.date(2026, 11, 23)  # 2026 Q4; the horizon runs to 2027 Q3
 EMPTY = StakeholderMapDoc()
@@ -48,8 +56,8 @@ def test_decisions_are_bucketed_by_quarter_within_the_horizon(framework):
                       opp("undated")), EMPTY, framework, TODAY)
     assert {i: r.quarter for i, r in rows(fc).items()} == {
         "q1": "2027 Q1", "q3": "2027 Q3", "later": LATER, "undated": NO_DATE}
-    # the current quarter always shows; 2027 Q2 had nothing, so it is left out
-    assert fc.quarters == ("2026 Q4", "2027 Q1", "2027 Q3", LATER, NO_DATE)
+    # every quarter of the horizon shows (a steady time axis), then Later and No date if used
+    assert fc.quarters == ("2026 Q4", "2027 Q1", "2027 Q2", "2027 Q3", LATER, NO_DATE)
 
 
 def test_an_open_decision_whose_date_passed_counts_now_and_is_flagged(framework):
@@ -119,12 +127,17 @@ def test_the_quarters_add_up_to_the_totals(framework):
         pytest.approx(900_000), pytest.approx(15_000), 1_300_000)
 
 
-def test_a_decision_won_in_an_earlier_quarter_still_shows_in_the_quarters(framework):
-    """A renewal won last quarter counts in full in the forecast: is it in the chart too?"""
-    fc = forecast(doc(opp("won", 80_000, dt.date(2026, 3, 1), kind="renewal", stage="won")),
+def test_a_deal_won_before_this_quarter_is_history_not_forecast(framework):
+    """An export of every opportunity brings years of won deals: none of them is this quarter's
+    forecast. Won this quarter, it counts in full."""
+    fc = forecast(doc(opp("old", 80_000, dt.date(2026, 3, 1), kind="renewal", stage="won"),
+                      opp("new", 50_000, dt.date(2026, 10, 2), kind="renewal", stage="won")),
                   EMPTY, framework, TODAY)
-    assert fc.retained == 80_000
-    assert sum(r for _, r, _, _ in fc.by_quarter()) == 80_000
+    found = rows(fc)
+    assert (found["old"].status, found["old"].weighted) == (WON_BEFORE, 0)
+    assert (found["new"].status, found["new"].weighted) == ("won", 50_000)
+    assert fc.retained == fc.won == fc.pipeline == 50_000
+    assert sum(r for _, r, _, _ in fc.by_quarter()) == 50_000
 
 
 def test_what_would_move_the_forecast_most_comes_first(framework):
@@ -152,4 +165,4 @@ def test_the_trainees_own_estimate_is_carried_beside_the_forecast(framework):
 def test_no_opportunities_is_an_empty_forecast_in_the_current_quarter(framework):
     fc = forecast(OpportunitiesDoc(), EMPTY, framework, TODAY)
     assert fc.rows == () and fc.weighted == 0 and fc.pipeline == 0
-    assert fc.quarters == ("2026 Q4",) and fc.movers == ()
+    assert fc.quarters == ("2026 Q4", "2027 Q1", "2027 Q2", "2027 Q3") and fc.movers == ()
