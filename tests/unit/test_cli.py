@@ -281,8 +281,8 @@ def test_import_crm_of_opportunities_writes_nothing_without_yes_or_a_terminal(db
     account, command = nordwind
     capsys.readouterr()
     assert main(command(OPPORTUNITY_REPORT)) == 0
-    assert ("Nothing written. Add 2 opportunities to the opportunities of Nordwind Logistics? Run again "
-            "with --yes.") in capsys.readouterr().out
+    assert ("Nothing written. Add 2 opportunities to the opportunities of Nordwind Logistics? "
+            "Run again with --yes.") in capsys.readouterr().out
     with Store(db) as s:
         assert s.load_document(account.id, STEP).opportunities == []
 
