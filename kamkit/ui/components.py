@@ -17,8 +17,8 @@ import ipywidgets as widgets
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.html import e
 
-__all__ = ["Message", "guarded", "on_enter", "Confirm", "STYLE", "Field", "TextField", "LinesField",
-           "NumberField", "DateField", "ChoiceField", "download_link", "safe_filename"]
+__all__ = ["Message", "guarded", "on_enter", "Confirm", "FirstAnswer", "STYLE", "Field",
+           "TextField", "LinesField", "NumberField", "DateField", "ChoiceField", "download_link", "safe_filename"]
 
 _log = logging.getLogger("kamkit.ui")
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -111,6 +111,33 @@ class Confirm(widgets.VBox):
         self.button.button_style = ""
         self.cancel.layout.display = "none"
         self.message.clear()
+
+
+class FirstAnswer(widgets.VBox):
+    """An answer given before the evidence is opened - a gut feeling, a litmus test - and kept
+    as said: `answer` and `reason` (widgets), the button that records it, its message, and
+    what was said once recorded (`shown`). The view calls `lock(locked, said)`."""
+
+    def __init__(self, title: str, intro: str, answer: widgets.Widget, reason: Field,
+                 button: str) -> None:
+        self.answer = answer
+        self.reason = reason
+        self.button = widgets.Button(description=button, button_style="primary",
+                                     layout=widgets.Layout(width="auto"))
+        self.message = Message()
+        self.shown = widgets.HTML()
+        super().__init__([widgets.HTML(f"<h3>{e(title)}</h3><div class='kk-muted'>{e(intro)}"
+                                       "</div>"), answer, reason, self.button, self.message,
+                          self.shown])
+        self.add_class("kk-card")
+
+    def lock(self, locked: bool, said: str = "") -> None:
+        """Recorded: the answer and the reason can no longer change; `said` (HTML) shows it."""
+        inner = getattr(self.answer, "input", self.answer)
+        for w in (inner, self.reason.input, self.button):
+            w.disabled = locked
+        self.button.layout.display = "none" if locked else None
+        self.shown.value = said if locked else ""
 
 
 def on_enter(box: widgets.Text, callback: Callable[[], None]) -> None:

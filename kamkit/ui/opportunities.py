@@ -34,12 +34,14 @@ from kamkit.ui.components import (
     Confirm,
     DateField,
     Field,
+    FirstAnswer,
     LinesField,
     Message,
     NumberField,
     TextField,
     guarded,
 )
+from kamkit.ui.crm_import import ImportPanel
 from kamkit.ui.page import StepPage
 from kamkit.ui.saving import Keeper
 
@@ -188,17 +190,12 @@ class OpportunitiesApp(widgets.VBox):
         self.litmus = ChoiceField(content.litmus, [("choose…", None)] + [
             (label, key) for key, label in content.answers.items()], width="200px")
         self.litmus_reason = TextField("In one sentence: why?", "e.g. the COO wants us")
-        self.litmus_button = widgets.Button(description="Record my answer and open the questions",
-                                            button_style="primary",
-                                            layout=widgets.Layout(width="auto"))
+        self.litmus_box = FirstAnswer(
+            "First: the litmus test", "Before any question, answer it as you feel it. It is "
+            "kept as you say it, so you can set it beside what the answers show.",
+            self.litmus, self.litmus_reason, "Record my answer and open the questions")
+        self.litmus_button, self.litmus_message = self.litmus_box.button, self.litmus_box.message
         self.litmus_button.on_click(lambda _: self.record_litmus())
-        self.litmus_message = Message()
-        self.litmus_box = widgets.VBox([
-            widgets.HTML("<h3>First: the litmus test</h3><div class='kk-muted'>Before any "
-                         "question, answer it as you feel it. It is kept as you say it, so "
-                         "you can set it beside what the answers show.</div>"),
-            self.litmus, self.litmus_reason, self.litmus_button, self.litmus_message])
-        self.litmus_box.add_class("kk-card")
 
     def _arrange_questions(self) -> None:
         grouping = self.framework.qualification.grouping()
@@ -241,22 +238,16 @@ class OpportunitiesApp(widgets.VBox):
         self.forecast_tab = widgets.VBox([self.estimate, self.estimate_button, self.forecast])
 
     def _create_crm_tab(self) -> None:
-        self.crm_upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
-                                             description="Choose export")
-        self.crm_upload.observe(self._on_crm_upload, names="value")
-        self.crm_preview = widgets.HTML()
-        self.crm_message = Message()
-        self.crm_confirm = widgets.Button(description="Add these opportunities", disabled=True,
-                                          button_style="primary",
-                                          layout=widgets.Layout(width="auto"))
+        self.crm_tab = ImportPanel(
+            "Bring in opportunities exported from Salesforce (a report, or Data Loader) or "
+            "deals exported from HubSpot, as CSV or Excel. You see a preview first, with a "
+            "reason beside every row that cannot be added; the qualification is yours to do.",
+            self.crm_load)
+        self.crm_upload, self.crm_preview, self.crm_confirm, self.crm_message = (
+            self.crm_tab.upload, self.crm_tab.preview, self.crm_tab.confirm,
+            self.crm_tab.message)
         self.crm_confirm.on_click(lambda _: self.crm_add())
         self.pending: OpportunityPreview | None = None
-        self.crm_tab = widgets.VBox([
-            widgets.HTML("<p>Bring in opportunities exported from Salesforce (a report, or "
-                         "Data Loader) or deals exported from HubSpot, as CSV or Excel. You "
-                         "see a preview first, with a reason beside every row that cannot be "
-                         "added; the qualification is yours to do.</p>"),
-            self.crm_upload, self.crm_preview, self.crm_confirm, self.crm_message])
 
     # -- data in and out ----------------------------------------------------------------------
 
@@ -542,45 +533,25 @@ class OpportunitiesApp(widgets.VBox):
 
     # -- CRM import ---------------------------------------------------------------------------
 
-    def _on_crm_upload(self, change: dict[str, Any]) -> None:
-        if change["new"]:
-            item = change["new"][0]
-            self.crm_load(item["name"], bytes(item["content"]))
-            self.crm_upload.value = ()
-
     @guarded(lambda self: self.crm_message)
     def crm_load(self, filename: str, content: bytes) -> None:
         from kamkit.io.opportunities import read_opportunities  # only when someone imports
 
-        self.pending, self.crm_confirm.disabled = None, True
-        self.crm_preview.value = ""
+        self.pending = None
+        self.crm_tab.clear()
         preview = read_opportunities(filename, content, self.framework, self.doc,
                                      company=self.session.account.name)  # type: ignore
         stages = {s.id: s.name for s in self.framework.qualification.stages}
         kinds = self.framework.qualification.kinds
-        mapping = ", ".join(f"{e(a)} → {e(b)}" for a, b in preview.mapping)
-        rows = "".join(
-            f'<tr class="{"" if r.ok else "kk-bad"}"><td>{r.line}</td><td>{e(r.name)}</td>'
-            f"<td>{e(kinds.get(r.kind, r.kind))}</td>"
-            f"<td>{'' if r.value is None else f'{r.value:,.0f}'}</td>"
-            f"<td>{e(r.decision_date.isoformat() if r.decision_date else '')}</td>"
-            f"<td>{e(stages.get(r.stage or '', ''))}</td>"
-            f"<td>{'ready' if r.ok else e('; '.join(r.errors))}"
-            f"{e(' (' + '; '.join(r.notes) + ')') if r.notes else ''}</td></tr>"
-            for r in preview.rows[:500])
-        more = (f"<div class='kk-muted'>…and {len(preview.rows) - 500} more rows.</div>"
-                if len(preview.rows) > 500 else "")
-        self.crm_preview.value = (
-            f"<div><b>{e(preview.flavour)}</b>. Columns: {mapping}</div>"
-            '<table class="kk-table"><tr><th>Row</th><th>Opportunity</th><th>Kind</th>'
-            f"<th>Value</th><th>Decision</th><th>Stage</th><th>Check</th></tr>{rows}</table>"
-            f"{more}")
-        ready = len(preview.ready)
-        self.pending = preview if ready else None
-        self.crm_confirm.description = (f"Add {ready} "
-                                        f"{'opportunity' if ready == 1 else 'opportunities'}")
-        self.crm_confirm.disabled = not ready
-        self.crm_message.note(f"{ready} ready to add. Nothing is saved until you confirm.")
+        self.crm_tab.show(
+            preview.flavour, preview.mapping, ["Opportunity", "Kind", "Value", "Decision",
+                                               "Stage"],
+            [(r.line, [r.name, kinds.get(r.kind, r.kind),
+                       "" if r.value is None else f"{r.value:,.0f}",
+                       r.decision_date.isoformat() if r.decision_date else "",
+                       stages.get(r.stage or "", "")], r.errors, r.notes) for r in preview.rows],
+            len(preview.ready), "opportunity", "opportunities")
+        self.pending = preview if preview.ready else None
 
     @guarded(lambda self: self.crm_message)
     def crm_add(self) -> None:
@@ -594,9 +565,8 @@ class OpportunitiesApp(widgets.VBox):
         self._commit(new_doc)
         self._fill()
         self.render()
-        self.pending, self.crm_confirm.disabled = None, True
-        self.crm_preview.value = ""
-        self.crm_message.ok(f"Added {added}. Qualify each one: the litmus test first.")
+        self.pending = None
+        self.crm_tab.done(f"Added {added}. Qualify each one: the litmus test first.")
 
     # -- what the answers say -------------------------------------------------------------------
 
@@ -625,9 +595,7 @@ class OpportunitiesApp(widgets.VBox):
     def _render_opportunity(self, opp: Opportunity) -> None:
         fw = self.framework
         locked = opp.litmus_locked
-        for w in (self.litmus.input, self.litmus_reason.input, self.litmus_button):
-            w.disabled = locked
-        self.litmus_button.layout.display = "none" if locked else None
+        self.litmus_box.lock(locked)  # what was said stays in its fields, disabled
         self.question_box.layout.display = None if locked else "none"
         self.side.layout.display = None if locked else "none"
         self.crm_note.value = (f"<div class='kk-muted'>Your CRM said {opp.crm_probability:g} % "

@@ -35,6 +35,7 @@ from kamkit.ui.components import (
     Confirm,
     DateField,
     Field,
+    FirstAnswer,
     Message,
     TextField,
     guarded,
@@ -116,19 +117,13 @@ class RelationshipApp(widgets.VBox):
                                          layout=widgets.Layout(width="420px"))
         self.feeling_reason = TextField("In one sentence: why?",
                                         "e.g. they always take my calls")
-        self.lock_button = widgets.Button(description="Record my feeling and open the evidence",
-                                          button_style="primary",
-                                          layout=widgets.Layout(width="auto"))
+        self.feeling_box = FirstAnswer(
+            "First: your gut feeling", "Before any evidence, how strong is this relationship, "
+            "0-100? It is kept as you say it, so you can compare it with what the facts show.",
+            self.feeling, self.feeling_reason, "Record my feeling and open the evidence")
+        self.lock_button, self.feeling_message, self.feeling_shown = (
+            self.feeling_box.button, self.feeling_box.message, self.feeling_box.shown)
         self.lock_button.on_click(lambda _: self.record_feeling())
-        self.feeling_message = Message()
-        self.feeling_shown = widgets.HTML()
-        self.feeling_box = widgets.VBox([
-            widgets.HTML("<h3>First: your gut feeling</h3><div class='kk-muted'>Before any "
-                         "evidence, how strong is this relationship, 0-100? It is kept as you "
-                         "say it, so you can compare it with what the facts show.</div>"),
-            self.feeling, self.feeling_reason, self.lock_button, self.feeling_message,
-            self.feeling_shown])
-        self.feeling_box.add_class("kk-card")
 
     def _create_results(self) -> None:
         self.score = widgets.HTML()
@@ -288,13 +283,9 @@ class RelationshipApp(widgets.VBox):
     def render(self) -> None:
         doc, fw = self.doc, self.framework
         locked = doc.feeling_locked
-        for w in (self.feeling, self.feeling_reason.input, self.lock_button):
-            w.disabled = locked
-        self.lock_button.layout.display = "none" if locked else None
-        self.feeling_shown.value = (
-            f"<div>You felt <b>{doc.gut_feeling}</b>"
-            + (f": “{e(doc.feeling_reason)}”" if doc.feeling_reason else "") + "</div>"
-            if locked else "")
+        self.feeling_box.lock(locked, f"<div>You felt <b>{doc.gut_feeling}</b>"
+                              + (f": “{e(doc.feeling_reason)}”" if doc.feeling_reason else "")
+                              + "</div>")
         for part in (self.evidence, self.side, self.plan_box):
             part.layout.display = None if locked else "none"
         result = relationship_score(doc, fw, known=self.known)

@@ -32,6 +32,7 @@ from kamkit.scoring.grid import dated_if_rerated, default_action, place_person
 from kamkit.session import Session
 from kamkit.steps.stakeholders import ID, coverage_html, org_html
 from kamkit.ui.components import STYLE, ChoiceField, Message, TextField, guarded
+from kamkit.ui.crm_import import ImportPanel
 from kamkit.ui.grid_widget import CONTACT_COLOURS, GridWidget, grid_config
 from kamkit.ui.page import StepPage
 from kamkit.ui.person_form import PersonForm
@@ -119,22 +120,16 @@ class StakeholdersApp(widgets.VBox):
             widgets.HBox([self.team_remove, self.team_remove_button])])
 
     def _create_crm_tab(self) -> None:
-        self.crm_upload = widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
-                                             description="Choose export")
-        self.crm_upload.observe(self._on_crm_upload, names="value")
-        self.crm_preview = widgets.HTML()
-        self.crm_message = Message()
-        self.crm_confirm = widgets.Button(description="Add these people", disabled=True,
-                                          button_style="primary",
-                                          layout=widgets.Layout(width="auto"))
+        self.crm_tab = ImportPanel(
+            "Bring in contacts exported from Salesforce or HubSpot (CSV or Excel), or a plain "
+            "CSV with the columns name, title, department, level, role, email, reports_to. You "
+            "see a preview first; influence and support start unknown for you to set.",
+            self.crm_load)
+        self.crm_upload, self.crm_preview, self.crm_confirm, self.crm_message = (
+            self.crm_tab.upload, self.crm_tab.preview, self.crm_tab.confirm,
+            self.crm_tab.message)
         self.crm_confirm.on_click(lambda _: self.crm_add())
         self.pending: CrmPreview | None = None
-        self.crm_tab = widgets.VBox([
-            widgets.HTML("<p>Bring in contacts exported from Salesforce or HubSpot (CSV or "
-                         "Excel), or a plain CSV with the columns name, title, department, "
-                         "level, role, email, reports_to. You see a preview first; influence "
-                         "and support start unknown for you to set.</p>"),
-            self.crm_upload, self.crm_preview, self.crm_confirm, self.crm_message])
 
     # -- changing the map ---------------------------------------------------------------------
 
@@ -230,41 +225,22 @@ class StakeholdersApp(widgets.VBox):
 
     # -- CRM import ---------------------------------------------------------------------------
 
-    def _on_crm_upload(self, change: dict[str, Any]) -> None:
-        if change["new"]:
-            item = change["new"][0]
-            self.crm_load(item["name"], bytes(item["content"]))
-            self.crm_upload.value = ()
-
     @guarded(lambda self: self.crm_message)
     def crm_load(self, filename: str, content: bytes) -> None:
         from kamkit.io.opportunities import is_opportunity_file
 
-        self.pending, self.crm_confirm.disabled = None, True
-        self.crm_preview.value = ""
+        self.pending = None
+        self.crm_tab.clear()
         if is_opportunity_file(filename, content):
             self.crm_message.error("This is an export of opportunities, not contacts: bring it "
                                    "in on the Opportunities step, on its Import from CRM tab.")
             return
         preview = read_contacts(filename, content, self.doc, company=self.session.account.name)
-        mapping = ", ".join(f"{e(a)} → {e(b)}" for a, b in preview.mapping)
-        rows = "".join(
-            f'<tr class="{"" if r.ok else "kk-bad"}"><td>{r.line}</td><td>{e(r.name)}</td>'
-            f"<td>{e(r.title)}</td><td>{e(r.level or '')}</td><td>{e(r.role or '')}</td>"
-            f"<td>{'ready' if r.ok else e('; '.join(r.errors))}"
-            f"{e(' (' + '; '.join(r.notes) + ')') if r.notes else ''}</td></tr>"
-            for r in preview.rows[:500])
-        more = (f"<div class='kk-muted'>…and {len(preview.rows) - 500} more rows.</div>"
-                if len(preview.rows) > 500 else "")
-        self.crm_preview.value = (
-            f"<div><b>{e(preview.flavour)}</b>. Columns: {mapping}</div>"
-            '<table class="kk-table"><tr><th>Row</th><th>Name</th><th>Title</th><th>Level</th>'
-            f"<th>Role</th><th>Check</th></tr>{rows}</table>{more}")
-        ready = len(preview.ready)
-        self.pending = preview if ready else None
-        self.crm_confirm.description = f"Add {ready} {'person' if ready == 1 else 'people'}"
-        self.crm_confirm.disabled = not ready
-        self.crm_message.note(f"{ready} ready to add. Nothing is saved until you confirm.")
+        self.crm_tab.show(preview.flavour, preview.mapping, ["Name", "Title", "Level", "Role"],
+                          [(r.line, [r.name, r.title, r.level or "", r.role or ""], r.errors,
+                            r.notes) for r in preview.rows],
+                          len(preview.ready), "person", "people")
+        self.pending = preview if preview.ready else None
 
     @guarded(lambda self: self.crm_message)
     def crm_add(self) -> None:
@@ -272,10 +248,9 @@ class StakeholdersApp(widgets.VBox):
             return
         new_doc, added = add_to_map(self.doc, self.pending)
         self._commit(new_doc)
-        self.pending, self.crm_confirm.disabled = None, True
-        self.crm_preview.value = ""
-        self.crm_message.ok(f"Added {added} people. Set their influence and support - they are "
-                            "unmapped until you do.")
+        self.pending = None
+        self.crm_tab.done(f"Added {added} people. Set their influence and support - they are "
+                          "unmapped until you do.")
 
     # -- drawing --------------------------------------------------------------------------------
 
