@@ -18,7 +18,8 @@ from kamkit.errors import InvalidInput, KamkitError
 from kamkit.html import e
 
 __all__ = ["Message", "guarded", "on_enter", "Confirm", "FirstAnswer", "STYLE", "Field",
-           "TextField", "LinesField", "NumberField", "DateField", "ChoiceField", "download_link", "safe_filename"]
+           "TextField", "LinesField", "NumberField", "DateField", "ChoiceField", "download_link",
+           "safe_filename"]
 
 _log = logging.getLogger("kamkit.ui")
 _F = TypeVar("_F", bound=Callable[..., Any])
