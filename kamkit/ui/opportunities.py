@@ -11,77 +11,26 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from kamkit.errors import InvalidInput
-from kamkit.html import e
 from kamkit.models import ProfileDoc, StakeholderMapDoc, new_id, parse, parse_keeping
-from kamkit.opportunity import DECISIONS, OpportunitiesDoc, Opportunity
+from kamkit.opportunity import OpportunitiesDoc, Opportunity
 from kamkit.scoring.activity import plan_summary
 from kamkit.scoring.forecast import forecast
-from kamkit.scoring.qualification import Qualification, person_name
+from kamkit.scoring.qualification import person_name
 from kamkit.session import Session
-from kamkit.steps.opportunities import (
-    ID,
-    forecast_html,
-    groups_html,
-    litmus_html,
-    plan_html,
-    qualified,
-    verdict_html,
-)
+from kamkit.steps.opportunities import ID, forecast_html, plan_html
 from kamkit.ui.activity_plan import MIN_CONTACT_ROWS, OutcomeRow
-from kamkit.ui.components import (
-    STYLE,
-    ChoiceField,
-    Confirm,
-    DateField,
-    Field,
-    FirstAnswer,
-    LinesField,
-    Message,
-    NumberField,
-    TextField,
-    guarded,
-)
+from kamkit.ui.components import STYLE, Confirm, Message, NumberField, guarded
 from kamkit.ui.crm_import import ImportPanel
+from kamkit.ui.opportunity_form import SHARED, OpportunityForm
 from kamkit.ui.page import StepPage
 from kamkit.ui.saving import Keeper
 
 if TYPE_CHECKING:
     from kamkit.io.opportunities import OpportunityPreview
 
-__all__ = ["OpportunitiesApp", "QuestionCard", "app", "STEP"]
+__all__ = ["OpportunitiesApp", "app", "STEP"]
 
 STEP = ID
-
-
-class QuestionCard(widgets.VBox):
-    """One qualification question: the answer, how we know, and whether it is the customer's
-    own words or numbers."""
-
-    def __init__(self, question: Any, answers: dict[str, str]) -> None:
-        self.question = question
-        self.answer = ChoiceField(question.text, [("not answered", None)] + [
-            (label, key) for key, label in answers.items()], help=question.help, width="200px")
-        self.prefilled = widgets.HTML()
-        self.how = TextField("How do you know?", "their words, a document, a date…", long=True,
-                             height="46px")
-        self.customer_words = widgets.Checkbox(
-            value=False, indent=False, layout=widgets.Layout(width="auto"),
-            description="In the customer's own words or numbers")
-        self.message = Message()
-        super().__init__([self.answer, self.prefilled, self.how, self.customer_words,
-                          self.message])
-        self.add_class("kk-card")
-
-    def fill(self, given: Any | None) -> None:
-        self.answer.set(given.answer if given else None)
-        self.how.set(given.how if given else "")
-        self.customer_words.value = given.customer_words if given else False
-
-    def read(self) -> dict[str, Any] | None:
-        if self.answer.value is None and not self.how.value.strip():
-            return None
-        return {"answer": self.answer.value, "how": self.how.value,
-                "customer_words": self.customer_words.value}
 
 
 class OpportunitiesApp(widgets.VBox):
@@ -122,7 +71,6 @@ class OpportunitiesApp(widgets.VBox):
     # -- building -------------------------------------------------------------------------
 
     def _create_qualify_tab(self) -> None:
-        content = self.framework.qualification
         self.picker = widgets.Dropdown(options=[], layout=widgets.Layout(width="360px"))
         self.picker.observe(self._on_pick, names="value")
         self.add_button = widgets.Button(description="Add opportunity", button_style="primary")
@@ -133,81 +81,12 @@ class OpportunitiesApp(widgets.VBox):
             "<div class='kk-card'>No opportunities yet. Add the sizeable ones in this account "
             "- a renewal to keep, an upsell, a tender - or bring them in from your CRM "
             "(“Import from CRM”).</div>")
-        self.name = TextField("Opportunity", "e.g. Brno line: consumables and validation")
-        self.kind = ChoiceField("Kind", [(label, k) for k, label in content.kinds.items()],
-                                width="200px")
-        self.value = NumberField("Value to us, per year", self.currency)
-        self.decision_date = DateField("They decide by")
-        self.stage = ChoiceField("Stage", [("not set", None)] + [
-            (s.name, s.id) for s in content.stages], width="160px")
-        self.competitors = LinesField("Competitors in play")
-        self.people = Field("People in this decision", widgets.SelectMultiple(
-            options=[], rows=6, layout=widgets.Layout(width="96%")),
-            help="from your stakeholder map; Ctrl/⌘-click for several")
-        self.name.layout.width = "320px"
-        self.crm_note = widgets.HTML()
-        for f in (self.name, self.kind, self.value, self.decision_date, self.stage,
-                  self.competitors, self.people):
-            f.on_change(self.changed)
-        details = widgets.VBox([
-            widgets.HBox([self.name, self.kind], layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HBox([self.value, self.decision_date, self.stage],
-                         layout=widgets.Layout(flex_flow="row wrap")),
-            self.competitors, self.people, self.crm_note])
-        details.add_class("kk-card")
-        self._create_litmus()
-        self.questions = {q.id: QuestionCard(q, dict(content.answers))
-                          for q in content.questions}
-        for card in self.questions.values():
-            for f in (card.answer, card.how):
-                f.on_change(self.changed)
-            card.customer_words.observe(lambda _: self.changed(), names="value")
-        self.question_box = widgets.VBox()
-        self._arrange_questions()
-        self.score = widgets.HTML()
-        self.litmus_result = widgets.HTML()
-        self.groups = widgets.HTML()
-        self.verdict = widgets.HTML()
-        self.decision = ChoiceField("Your decision", [("not decided", None)] + [
-            (content.verdicts[d], d) for d in DECISIONS], width="220px")
-        self.decision_reason = TextField("Why?", "the reason for your decision", long=True,
-                                         height="60px")
-        for f in (self.decision, self.decision_reason):
-            f.on_change(self.changed)
-        self.side = widgets.VBox([self.score, self.litmus_result, self.groups, self.verdict,
-                                  self.decision, self.decision_reason],
-                                 layout=widgets.Layout(width="440px", margin="0 0 0 16px"))
-        self.side.add_class("kk-sticky")
-        self.work = widgets.HBox([
-            widgets.VBox([details, self.litmus_box, self.question_box],
-                         layout=widgets.Layout(width="580px")), self.side],
-            layout=widgets.Layout(flex_flow="row wrap"))
+        self.work = OpportunityForm(self.framework, self.currency, self.changed)
+        for part in SHARED:  # the form's parts, under the names the page and tests use
+            setattr(self, part, getattr(self.work, part))
+        self.litmus_button.on_click(lambda _: self.record_litmus())
         self.qualify_tab = widgets.VBox([
             widgets.HBox([self.picker, self.add_button]), self.empty, self.work, self.remove])
-
-    def _create_litmus(self) -> None:
-        content = self.framework.qualification
-        self.litmus = ChoiceField(content.litmus, [("choose…", None)] + [
-            (label, key) for key, label in content.answers.items()], width="200px")
-        self.litmus_reason = TextField("In one sentence: why?", "e.g. the COO wants us")
-        self.litmus_box = FirstAnswer(
-            "First: the litmus test", "Before any question, answer it as you feel it. It is "
-            "kept as you say it, so you can set it beside what the answers show.",
-            self.litmus, self.litmus_reason, "Record my answer and open the questions")
-        self.litmus_button, self.litmus_message = self.litmus_box.button, self.litmus_box.message
-        self.litmus_button.on_click(lambda _: self.record_litmus())
-
-    def _arrange_questions(self) -> None:
-        grouping = self.framework.qualification.grouping()
-        parts: list[widgets.Widget] = []
-        for group in grouping.groups:
-            cards = [c for c in self.questions.values()
-                     if c.question.groups[grouping.id] == group.id]
-            parts.append(widgets.HTML(f"<h3>{e(group.name)}</h3>"
-                                      + (f"<div class='kk-muted'>{e(group.help)}</div>"
-                                         if group.help else "")))
-            parts += cards
-        self.question_box.children = parts
 
     def _create_plan_tab(self) -> None:
         self.plan = widgets.HTML()
@@ -269,24 +148,9 @@ class OpportunitiesApp(widgets.VBox):
         try:
             self.picker.options = [(o.name, o.id) for o in self.doc.opportunities]
             self.picker.value = self.current
-            people = self._people_options()
-            self.people.input.options = people
             opp = self._opp()
             if opp is not None:
-                self.name.set(opp.name)
-                self.kind.set(opp.kind)
-                self.value.set(opp.value)
-                self.decision_date.set(opp.decision_date)
-                self.stage.set(opp.stage)
-                self.competitors.set(opp.competitors)
-                ids = {pid for _, pid in people}
-                self.people.input.value = tuple(p for p in opp.people if p in ids)
-                self.litmus.set(opp.litmus)
-                self.litmus_reason.set(opp.litmus_reason)
-                for qid, card in self.questions.items():
-                    card.fill(opp.answers.get(qid))
-                self.decision.set(opp.decision)
-                self.decision_reason.set(opp.decision_reason)
+                self.work.fill(opp, self._people_options())
             self._fill_outcomes()
             self.estimate.set(self.doc.estimate)
         finally:
@@ -327,35 +191,18 @@ class OpportunitiesApp(widgets.VBox):
         data = self.doc.model_dump()
         problems: list[tuple[str, str]] = []
 
-        def read(field: Any, where: str, saved: Any) -> Any:
-            try:
-                return field.value
-            except InvalidInput as exc:
-                problems.append((where, str(exc)))
-                return saved
-
         opp = self._opp()
         if opp is not None:
             n = next(i for i, o in enumerate(self.doc.opportunities) if o.id == opp.id)
-            at = f"opportunities.{n}"
-            answers = {qid: card.read() for qid, card in self.questions.items()}
-            data["opportunities"][n] |= {
-                "name": self.name.value, "kind": self.kind.value,
-                "value": read(self.value, f"{at}.value", opp.value),
-                "decision_date": read(self.decision_date, f"{at}.decision_date",
-                                      opp.decision_date),
-                "stage": self.stage.value, "competitors": self.competitors.value,
-                "people": list(self.people.value),
-                "answers": {k: v for k, v in answers.items() if v is not None},
-                "decision": self.decision.value, "decision_reason": self.decision_reason.value}
-            if not opp.litmus_locked:
-                data["opportunities"][n] |= {"litmus": self.litmus.value,
-                                             "litmus_reason": self.litmus_reason.value}
+            data["opportunities"][n] |= self.work.read(opp, f"opportunities.{n}", problems)
         data["outcomes"] = [
             row.read(self.doc.outcomes[i] if i < len(self.doc.outcomes) else None, problems,
                      f"outcomes.{i}") for i, row in enumerate(self.outcomes)]
         if not self.doc.estimate_locked:
-            data["estimate"] = read(self.estimate, "estimate", self.doc.estimate)
+            try:
+                data["estimate"] = self.estimate.value
+            except InvalidInput as exc:
+                problems.append(("estimate", str(exc)))
         return data, problems
 
     def changed(self) -> None:
@@ -380,12 +227,7 @@ class OpportunitiesApp(widgets.VBox):
             self.keeper.settled()
 
     def _messages(self) -> list[Message]:
-        fields = [self.name, self.kind, self.value, self.decision_date, self.stage,
-                  self.competitors, self.people, self.decision, self.decision_reason,
-                  self.estimate, self.litmus, self.litmus_reason]
-        out = [f.message for f in fields] + [self.litmus_message]
-        for card in self.questions.values():
-            out += [card.message, card.answer.message, card.how.message]
+        out = [self.estimate.message, *self.work.messages()]
         for row in self.outcomes:
             out += [row.message, row.what.message, row.by.message, row.value.message]
             for contact in row.contacts:
@@ -409,18 +251,9 @@ class OpportunitiesApp(widgets.VBox):
             return {"what": row.what, "by": row.by, "value": row.value}.get(
                 parts[2] if len(parts) > 2 else "", row).message
         if parts[0] == "opportunities" and len(parts) > 2:
-            if parts[2] == "answers" and len(parts) > 3 and parts[3] in self.questions:
-                card = self.questions[parts[3]]
-                return card.how.message if parts[-1] == "how" else card.message
-            named = {"name": self.name, "kind": self.kind, "value": self.value,
-                     "decision_date": self.decision_date, "stage": self.stage,
-                     "competitors": self.competitors, "people": self.people,
-                     "decision": self.decision, "decision_reason": self.decision_reason,
-                     "litmus": self.litmus, "litmus_reason": self.litmus_reason}
-            if parts[2] == "decision":  # qualifying out without a reason: the reason is asked
-                return self.decision_reason.message
-            if parts[2] in named:
-                return named[parts[2]].message
+            found = self.work.message_for(parts[2:])
+            if found is not None:
+                return found
         if parts[0] == "opportunities" and len(parts) == 2 and self.current is not None:
             return self.decision_reason.message  # a rule about the opportunity as a whole
         return self.save_status
@@ -587,33 +420,10 @@ class OpportunitiesApp(widgets.VBox):
         self.work.layout.display = "none" if opp is None else None
         self.remove.layout.display = "none" if opp is None else None
         if opp is not None:
-            self._render_opportunity(opp)
+            self.work.render(opp, self.smap)
         summary = plan_summary(self.doc, self.smap, fw)
         self.plan.value = plan_html(self.doc, summary, self.smap, fw, self.currency)
         self._render_forecast()
-
-    def _render_opportunity(self, opp: Opportunity) -> None:
-        fw = self.framework
-        locked = opp.litmus_locked
-        self.litmus_box.lock(locked)  # what was said stays in its fields, disabled
-        self.question_box.layout.display = None if locked else "none"
-        self.side.layout.display = None if locked else "none"
-        self.crm_note.value = (f"<div class='kk-muted'>Your CRM said {opp.crm_probability:g} % "
-                               "- set it beside the evidence below.</div>"
-                               if opp.crm_probability is not None else "")
-        result: Qualification = qualified(opp, self.smap, fw)
-        for item in result.items:
-            card = self.questions[item.id]
-            card.prefilled.value = (
-                f'<div class="kk-muted">Pre-filled: <b>{e(fw.qualification.answers[item.answer])}'
-                f"</b>, from {e(item.prefilled)} - choose an answer to override.</div>"
-                if item.prefilled and item.answer else "")
-        self.score.value = (f"<div class='kk-card'><b>Qualification score: "
-                            f"{result.score:.0f} / 100</b> · {result.answered} of "
-                            f"{len(result.items)} answered</div>")
-        self.litmus_result.value = litmus_html(opp, result, fw)
-        self.groups.value = groups_html(result, fw)
-        self.verdict.value = verdict_html(opp, result, fw)
 
     def _render_forecast(self) -> None:
         locked = self.doc.estimate_locked
