@@ -16,8 +16,10 @@ from helpers import dropdown, field, open_step, personal_links
 from tests.payloads import PAYLOADS, live_markup
 
 NAME = "Tess Typed"
-STEPS = ("1. Account profile", "2. Stakeholder map", "3. Relationship score")
-READY = dict(zip(STEPS, ("Profile complete", "Add person", "Gut feeling"), strict=True))
+STEPS = ("1. Account profile", "2. Stakeholder map", "3. Relationship score", "4. Opportunities")
+READY = dict(zip(STEPS, ("Profile complete", "Add person", "Gut feeling", "Add opportunity"),
+                 strict=True))
+LITMUS = "If they cast their votes today, would we win?"
 FIELDS = ".kk-field input[type=text]:visible, .kk-field textarea:visible"
 
 
@@ -64,6 +66,9 @@ def _each_part(page, tab: str):
             reason.press("Tab")
             lock.click()
             page.get_by_text("You felt").wait_for()
+    if tab == STEPS[3]:
+        yield from _opportunity_parts(page)
+        return
     if tab != STEPS[0]:
         yield
         return
@@ -76,6 +81,33 @@ def _each_part(page, tab: str):
             headers.nth(n).click()
             shown.wait_for()
         yield
+
+
+def _opportunity_parts(page):
+    """Step 4: an opportunity's details and litmus reason, before the litmus is kept as said;
+    then the questions (each "How do you know?") and the decision's reason; then an outcome of
+    the activity plan, with a kind chosen on each contact row (a row without one is no plan
+    and reads no number)."""
+    if page.get_by_text("No opportunities yet").is_visible():
+        page.get_by_role("button", name="Add opportunity").click()
+        page.get_by_text("First: the litmus test").wait_for()
+    lock = page.get_by_role("button", name="Record my answer and open the questions")
+    if lock.is_visible():
+        yield
+        field(page, LITMUS, "select:visible").select_option(label="Partly")
+        lock.click()
+        page.get_by_text("Litmus test, first:").wait_for()
+    yield
+    page.get_by_role("tab", name="Activity plan").click()
+    if page.get_by_text("No outcomes planned yet").is_visible():
+        page.get_by_role("button", name="Add an outcome").click()
+        kinds = page.locator('.kk-field:has(b:text-is("Contact")) select:visible')
+        kinds.first.wait_for()
+        for kind in kinds.all():
+            kind.select_option(index=1)
+        page.get_by_text("3 contacts planned").wait_for()
+    yield
+    page.get_by_role("tab", name="Qualify", exact=True).click()
 
 
 def test_payloads_typed_into_every_field_never_run_anywhere(server, review_server, page,
