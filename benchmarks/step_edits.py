@@ -17,9 +17,10 @@ from pathlib import Path
 import ipywidgets as widgets
 from _figures import report  # noqa: I001 - benchmarks/ is on sys.path when run
 
-from kamkit.demo import sample_map, sample_profile, sample_relationship
 from kamkit.session import Session
+from kamkit.steps import opportunities, profile, relationship, stakeholders
 from kamkit.store import Store
+from kamkit.ui.opportunities import OpportunitiesApp
 from kamkit.ui.profile import ProfileApp
 from kamkit.ui.relationship import RelationshipApp
 from kamkit.ui.stakeholders import StakeholdersApp
@@ -45,29 +46,39 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, Store(f"sqlite:///{Path(tmp) / 'k.db'}") as store:
         session = Session(store, store.add_trainee("Bench"))
         account = session.create_account("Acme")
-        store.save_document(account.id, "profile", sample_profile(today))
-        store.save_document(account.id, "stakeholders", sample_map(today))
-        store.save_document(account.id, "relationship", sample_relationship(today))
+        steps = (profile, stakeholders, relationship, opportunities)
+        for step in steps:
+            store.save_document(account.id, step.ID, step.sample(today))
         builds = {}
-        for name, cls in (("profile", ProfileApp), ("stakeholders", StakeholdersApp),
-                          ("relationship", RelationshipApp)):
+        for step, cls in zip(steps, (ProfileApp, StakeholdersApp, RelationshipApp,
+                                     OpportunitiesApp), strict=True):
             t = time.perf_counter()
-            builds[name] = (cls(session), time.perf_counter() - t)
-        profile, stakeholders, relationship = (b[0] for b in builds.values())
+            builds[step.ID] = (cls(session), time.perf_counter() - t)
+        profile_view, map_view, relationship_view, opportunities_view = (
+            b[0] for b in builds.values())
 
         def drag(i: int) -> None:  # what a drop on the grid does
-            stakeholders.grid.points = [
+            map_view.grid.points = [
                 {**p, "influence": 1 + i % 5} if p["id"] == "p3" else p
-                for p in stakeholders.grid.points]
+                for p in map_view.grid.points]
+
+        unique = opportunities_view.questions["unique"].answer.input  # the renewal's question
+
+        def answer(i: int) -> None:  # "yes" and "partly" in turn: another score, verdict, forecast
+            score, forecast = opportunities_view.score.value, opportunities_view.forecast.value
+            unique.value = "partly" if i % 2 == 0 else "yes"
+            assert opportunities_view.score.value != score, "not re-scored"
+            assert opportunities_view.forecast.value != forecast, "forecast not redrawn"
 
         report("profile: edit -> saved, placed, redrawn", _time(n, lambda i: setattr(
-            profile.fields["revenue_with_us"].box, "value", f"{1_000_000 + i:,}")), floor)
+            profile_view.fields["revenue_with_us"].box, "value", f"{1_000_000 + i:,}")), floor)
         report("map: drag -> saved, findings redrawn", _time(n, drag), floor)
         report("relationship: level -> saved, re-scored", _time(n, lambda i: setattr(
-            relationship.cards["plan_sharing"].level.input, "value", i % 5)), floor)
-        for step in ("profile", "stakeholders", "relationship"):  # every edit really was saved
-            versions = len(store.list_versions(account.id, step))
-            assert versions == n + 1, (step, versions)
+            relationship_view.cards["plan_sharing"].level.input, "value", i % 5)), floor)
+        report("opportunities: answer -> verdict, fcast", _time(n, answer), floor)
+        for step in steps:  # every edit really was saved
+            versions = len(store.list_versions(account.id, step.ID))
+            assert versions == n + 1, (step.ID, versions)
     for name, (_, seconds) in builds.items():
         print(f"{'build the ' + name + ' view once':<40} {seconds * 1000:8.1f} ms")
 
