@@ -59,7 +59,7 @@ def test_qualify_out_on_no_budget_plan_forecast_and_find_it_all_after_reload(ser
     page.get_by_text(f"“No” to a question that must be yes: {BUDGET}").wait_for()
 
     field(page, "Your decision", "select").select_option(label="Qualify out")
-    page.get_by_text("Say why you qualify out", exact=False).wait_for()  # a reason is asked
+    page.get_by_text("say why you qualify out", exact=False).wait_for()  # a reason is asked
     _type(field(page, "Why?", "textarea"), "No budget before 2028: revisit next year")
     page.get_by_text("Your decision: Qualify out").wait_for()
 
@@ -72,6 +72,7 @@ def test_qualify_out_on_no_budget_plan_forecast_and_find_it_all_after_reload(ser
     page.get_by_role("tab", name="Forecast").click()
     page.get_by_text("Give your own forecast first").wait_for()
     _type(field(page, "Your own forecast first"), "200,000")
+    page.get_by_role("button", name="Record my forecast and show kamkit's").click()
     # qualified out, it counts nothing
     page.get_by_text("Weighted forecast: 0 EUR", exact=True).wait_for()
     page.get_by_text("1 qualified out").wait_for()
@@ -99,4 +100,5 @@ def test_qualify_out_on_no_budget_plan_forecast_and_find_it_all_after_reload(ser
     page.get_by_text("1 contacts planned, about 0.5 expected to convert").wait_for()
     page.get_by_role("tab", name="Forecast").click()
     expect(field(page, "Your own forecast first")).to_have_value("200,000")
+    expect(field(page, "Your own forecast first")).to_be_disabled()  # kept as said
     page.get_by_text("200,000 EUR above it").wait_for()
