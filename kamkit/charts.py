@@ -14,7 +14,8 @@ from kamkit.scoring.portfolio import ParetoRow
 
 __all__ = ["MatrixPoint", "portfolio_matrix", "pareto_chart", "indicator_bars",
            "feeling_vs_evidence", "trend_chart", "GridPoint", "decision_grid", "CATEGORY_FILLS",
-           "CONTACT_COLOURS", "step_completion", "histogram", "gap_bars", "forecast_chart"]
+           "CONTACT_COLOURS", "step_completion", "histogram", "gap_bars", "forecast_chart",
+           "sparkline"]
 
 #: fill by our best relationship level with a person today (0 = no contact)
 CONTACT_COLOURS = {0: "#ffffff", 1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
@@ -416,5 +417,30 @@ def forecast_chart(quarters: list[tuple[str, float, float, float]], estimate: fl
         parts.append(f'<text x="{pad_l + w}" y="12" text-anchor="end" {_FONT} '
                      f'font-size="11" fill="#b3400c">your estimate {estimate:,.0f} · '
                      f'weighted forecast {total:,.0f}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def sparkline(values: list[float], target: float | None = None, label: str = "",
+              width: int = 120, height: int = 28) -> str:
+    """A KPI's actuals, oldest first, as a small line; the target as a dashed line."""
+    if not values:
+        return ""
+    lo, hi = min([*values, *([target] if target is not None else [])]), \
+        max([*values, *([target] if target is not None else [])])
+    span = (hi - lo) or 1.0
+
+    def y(v: float) -> float:
+        return 3 + (height - 6) * (1 - (v - lo) / span)
+
+    step = (width - 6) / max(1, len(values) - 1)
+    points = " ".join(f"{3 + i * step:.1f},{y(v):.1f}" for i, v in enumerate(values))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-spark" '
+             f'aria-label="{e(label)}: {", ".join(f"{v:g}" for v in values)}">']
+    if target is not None:
+        parts.append(f'<line x1="0" y1="{y(target):.1f}" x2="{width}" y2="{y(target):.1f}" '
+                     'stroke="#1b6e20" stroke-dasharray="3 2"/>')
+    parts.append(f'<polyline points="{points}" fill="none" stroke="#2f6fb0" stroke-width="2"/>')
     parts.append("</svg>")
     return "".join(parts)

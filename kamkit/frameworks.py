@@ -26,6 +26,7 @@ from kamkit.models import (
     ProfileDoc,
     Swot,
 )
+from kamkit.plan_content import PlanContent
 from kamkit.qualification import QualificationContent
 from kamkit.settings import current
 
@@ -172,7 +173,8 @@ class Indicator(_Content):
     weight: float = Field(gt=0)
     levels: tuple[str, ...] = Field(min_length=5, max_length=5,
                                     description="what levels 0..4 look like, in plain words")
-    prefill: Literal["share_of_wallet", "peer_coverage"] | None = Field(
+    prefill: Literal["share_of_wallet", "peer_coverage", "business_reviews",
+                     "executive_attendance", "plan_sharing"] | None = Field(
         default=None, description="an earlier step that already knows the answer")
 
 
@@ -336,7 +338,19 @@ class Framework(_Content):
     review: ReviewContent
     exercises: ExercisesContent
     qualification: QualificationContent
+    account_plan: PlanContent
     source: str = Field(description="the folder the content was loaded from")
+
+    @model_validator(mode="after")
+    def _plan_fits_the_purposes(self) -> Framework:
+        purposes = {p.id for p in self.segmentation.purposes}
+        if set(self.account_plan.team_fit) != purposes:
+            raise ValueError(f"team_fit must name each purpose of segmentation.yaml "
+                             f"({', '.join(sorted(purposes))})")
+        unknown = set(self.account_plan.strategic) - purposes
+        if unknown:
+            raise ValueError(f"strategic names unknown purposes {sorted(unknown)}")
+        return self
 
     def step(self, step_id: str) -> StepText:
         for s in self.steps:
@@ -423,9 +437,14 @@ def load_framework(folder: str | os.PathLike[str] | None = None) -> Framework:
 
 def _framework(parts: dict[str, _Content], folder: Path) -> Framework:
     steps: StepsContent = parts["steps"]  # type: ignore[assignment]
-    return Framework(**{part: content for part, content in parts.items() if part != "steps"},
-                     steps=tuple(sorted(steps.steps, key=lambda s: s.number)),
-                     source=str(folder))
+    try:
+        return Framework(**{part: content for part, content in parts.items()
+                            if part != "steps"},
+                         steps=tuple(sorted(steps.steps, key=lambda s: s.number)),
+                         source=str(folder))
+    except ValidationError as exc:  # the parts load, but do not fit each other
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ContentError(str(folder), "(content)", reason) from None
 
 
 def default_framework() -> Framework:

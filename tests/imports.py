@@ -16,6 +16,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                     "kamkit.html")),
     ("content and models", ("kamkit.content_model", "kamkit.frameworks", "kamkit.models",
                             "kamkit.opportunity", "kamkit.qualification",
+                            "kamkit.account_plan", "kamkit.plan_content",
                             "kamkit.profile_fields")),
     ("domain", ("kamkit.scoring", "kamkit.charts", "kamkit.orgchart", "kamkit.checking",
                 "kamkit.privacy", "kamkit.text_limits")),

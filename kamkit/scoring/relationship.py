@@ -82,10 +82,16 @@ class RelationshipScore:
 
 
 def prefills(framework: Framework, profile: ProfileDoc | None,
-             stakeholders: StakeholderMapDoc | None) -> dict[str, tuple[int, str]]:
-    """indicator id -> (level, where it came from), for what earlier steps already know."""
+             stakeholders: StakeholderMapDoc | None,
+             evidence: dict[str, tuple[int, str]] | None = None) -> dict[str, tuple[int, str]]:
+    """indicator id -> (level, where it came from), for what earlier steps already know.
+    `evidence`: what other work says, by prefill kind (the account plan's QBRs:
+    `kamkit.scoring.account_plan.qbr_evidence`)."""
     out: dict[str, tuple[int, str]] = {}
     for ind in framework.relationship.indicators:
+        if evidence and ind.prefill in evidence:
+            out[ind.id] = evidence[ind.prefill]  # type: ignore[index]
+            continue
         if ind.prefill == "share_of_wallet" and profile and profile.share_of_wallet is not None:
             sow = profile.share_of_wallet
             out[ind.id] = (min(TOP, int(sow // 20)), f"your profile: share of wallet {sow:.0f} %")
@@ -129,14 +135,14 @@ def relationship_score(doc: Assessment, framework: Framework, today: dt.date | N
 
 
 def shown_score(doc: Assessment, framework: Framework, profile: ProfileDoc | None,
-                stakeholders: StakeholderMapDoc | None,
-                today: dt.date | None = None) -> float | None:
+                stakeholders: StakeholderMapDoc | None, today: dt.date | None = None,
+                evidence: dict[str, tuple[int, str]] | None = None) -> float | None:
     """The score the trainee sees on the relationship step (pre-fills included) once they have
     begun it, else None: pre-fills alone are not an assessment."""
     if not doc.started:
         return None
     return relationship_score(doc, framework, today,
-                              prefills(framework, profile, stakeholders)).score
+                              prefills(framework, profile, stakeholders, evidence)).score
 
 
 def rated_weight(doc: Assessment, framework: Framework) -> float:
@@ -146,15 +152,15 @@ def rated_weight(doc: Assessment, framework: Framework) -> float:
 
 
 def placement_score(doc: Assessment, framework: Framework, profile: ProfileDoc | None,
-                    stakeholders: StakeholderMapDoc | None,
-                    today: dt.date | None = None) -> float | None:
+                    stakeholders: StakeholderMapDoc | None, today: dt.date | None = None,
+                    evidence: dict[str, tuple[int, str]] | None = None) -> float | None:
     """The relationship score segmentation uses for "relationship strength": the score the
     trainee sees, once they have rated at least `placement_from` % of the evidence's weight
     themselves (content); until then None, so their own rating counts - a feeling and two
     pre-fills must not silently move the account on the matrix."""
     if rated_weight(doc, framework) < framework.relationship.placement_from:
         return None
-    return shown_score(doc, framework, profile, stakeholders, today)
+    return shown_score(doc, framework, profile, stakeholders, today, evidence)
 
 
 def as_shown(score: float) -> int:

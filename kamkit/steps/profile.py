@@ -15,13 +15,13 @@ from kamkit.charts import MatrixPoint, portfolio_matrix
 from kamkit.checking import Clue, Item, KeyPart, within
 from kamkit.frameworks import Framework
 from kamkit.html import e
-from kamkit.models import ProfileDoc, RelationshipDoc, StakeholderMapDoc, Swot
+from kamkit.models import ProfileDoc, Swot
 from kamkit.profile_fields import FIELDS, field_value
 from kamkit.scoring.profile import section_progress
 from kamkit.scoring.progress import StepProgress
-from kamkit.scoring.relationship import placement_score
-from kamkit.scoring.segmentation import Placement, place
+from kamkit.scoring.segmentation import Placement
 from kamkit.steps import Checker, Docs, Sheet, Step
+from kamkit.steps.placement import placement
 
 __all__ = ["ID", "STEP", "progress", "placement", "profile_html", "axes_html", "matrix_html",
            "sample", "ProfileKey", "PurposeKey", "RatingKey", "figures"]
@@ -34,16 +34,6 @@ def progress(doc: ProfileDoc, framework: Framework) -> StepProgress:
     sections = section_progress(doc, framework)
     return StepProgress(ID, sum(s.done for s in sections), sum(s.total for s in sections),
                         [m for s in sections for m in s.missing])
-
-
-def placement(docs: Docs, framework: Framework, today: dt.date | None = None,
-              account: str | None = None) -> Placement:
-    """Where the account's facts place it. "Our relationship" comes from the relationship score
-    once the trainee has begun that step, else from their own rating (one rule everywhere)."""
-    profile = docs.of(ProfileDoc)
-    score = placement_score(docs.of(RelationshipDoc), framework, profile,
-                            docs.of(StakeholderMapDoc), today)
-    return place(profile, framework, score, account)
 
 
 # -- read-only ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
+from kamkit.account_plan import AccountPlanDoc
 from kamkit.charts import feeling_vs_evidence, indicator_bars, trend_chart
 from kamkit.checking import Clue, Item, KeyPart, within
 from kamkit.frameworks import Framework
@@ -22,6 +23,7 @@ from kamkit.models import (
     RelationshipDoc,
     StakeholderMapDoc,
 )
+from kamkit.scoring.account_plan import qbr_evidence
 from kamkit.scoring.progress import StepProgress, checklist
 from kamkit.scoring.relationship import (
     RelationshipScore,
@@ -50,9 +52,13 @@ def progress(doc: RelationshipDoc, fw: Framework) -> StepProgress:
     return checklist(ID, items)
 
 
-def known(docs: Docs, fw: Framework) -> dict[str, tuple[int, str]]:
-    """What the earlier steps already know (share of wallet, peer coverage), as pre-fills."""
-    return prefills(fw, docs.of(ProfileDoc), docs.of(StakeholderMapDoc))
+def known(docs: Docs, fw: Framework, today: dt.date | None = None
+          ) -> dict[str, tuple[int, str]]:
+    """What the other steps already know (share of wallet, peer coverage, what the account
+    plan's QBRs show), as pre-fills."""
+    return prefills(fw, docs.of(ProfileDoc), docs.of(StakeholderMapDoc),
+                    qbr_evidence(docs.of(AccountPlanDoc), docs.of(StakeholderMapDoc), fw,
+                                 today or dt.date.today()))
 
 
 # -- fragments the view and the report both show -----------------------------------------------
@@ -150,7 +156,9 @@ def relationship_html(docs: Docs, fw: Framework, today: dt.date) -> str:
 
 def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
     doc = docs.of(RelationshipDoc)
-    value = shown_score(doc, fw, docs.of(ProfileDoc), docs.of(StakeholderMapDoc), today)
+    value = shown_score(doc, fw, docs.of(ProfileDoc), docs.of(StakeholderMapDoc), today,
+                        qbr_evidence(docs.of(AccountPlanDoc), docs.of(StakeholderMapDoc), fw,
+                                     today))
     # pre-fills alone are not an assessment: no score until the trainee has begun this step
     score = as_shown(value) if value is not None else None
     feeling = doc.gut_feeling
