@@ -32,7 +32,7 @@ CELL_STATES: tuple[CellState, ...] = ("sold", "open", "competitor", "not_relevan
 MAX_AMOUNT = 1e12
 
 PlanId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
-Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+_Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
 
 
 class Objective(_Model):
@@ -84,7 +84,7 @@ class Cell(_Model):
     unit: ShortText = Field(description="their business unit")
     offering: ShortText = Field(description="what we offer")
     state: CellState
-    value: Amount | None = None
+    value: _Amount | None = None
     opportunity: Ref | None = Field(default=None, description="an opportunity of step 4")
 
 
@@ -101,7 +101,7 @@ class ValueItem(_Model):
 
     kind: ValueKind
     what: ShortText
-    amount: Amount | None = Field(default=None, description="per year, in the account currency")
+    amount: _Amount | None = Field(default=None, description="per year, in the account currency")
     evidence: LongText = Field(default="", description="how do you know? (empty: unproven)")
 
 
