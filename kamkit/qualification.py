@@ -15,7 +15,7 @@ from kamkit.errors import ContentError
 from kamkit.opportunity import ANSWERS, KINDS, Answer, OpportunityKind
 
 __all__ = ["Question", "Group", "Grouping", "VerdictRule", "StageContent", "ContactKind",
-           "ForecastRule", "QualificationContent", "PREFILLS", "Prefill"]
+           "ForecastRule", "QualificationContent", "PREFILLS", "Prefill", "ComfortZone"]
 
 #: What the stakeholder map already knows, by the question it answers.
 Prefill = Literal["coverage", "preference", "needs"]
@@ -90,6 +90,14 @@ class ForecastRule(Content):
         return self.floor + (self.ceiling - self.floor) * max(0.0, min(100.0, score)) / 100
 
 
+class ComfortZone(Content):
+    """When the activity plan is mostly in the comfort zone: at least `min_contacts` contacts
+    planned with someone, and more than `share` of them with nobody of high influence."""
+
+    min_contacts: int = Field(ge=1)
+    share: float = Field(ge=0, lt=1)
+
+
 class QualificationContent(Content):
     litmus: str = Field(description="the test, asked first")
     answers: dict[Answer, str] = Field(description="each answer in words")
@@ -103,6 +111,7 @@ class QualificationContent(Content):
     stages: tuple[StageContent, ...] = Field(min_length=1)
     contacts: tuple[ContactKind, ...] = Field(min_length=1)
     forecast: ForecastRule
+    comfort_zone: ComfortZone
 
     @model_validator(mode="after")
     def _consistent(self) -> QualificationContent:

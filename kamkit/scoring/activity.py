@@ -88,7 +88,8 @@ def plan_summary(doc: OpportunitiesDoc, smap: StakeholderMapDoc, fw: Framework,
     weak = sum(c.count for c in named if not any(
         (people[pid].influence or 0) >= high_from for pid in c.people if pid in people))
     total = sum(c.count for c in named)
-    if total >= 4 and weak > total / 2:
+    rule = fw.qualification.comfort_zone
+    if total >= rule.min_contacts and weak > total * rule.share:
         findings.append(PlanFinding(
             "comfort_zone", "Most contacts are planned with people of little influence",
             f"{weak} of the {total} contacts planned with someone are with nobody of high "
