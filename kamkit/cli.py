@@ -335,10 +335,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     if bool(args.trainee) == bool(args.cohort):
         raise InvalidInput("Export one trainee (--trainee T) or one cohort (--cohort C).")
     fmt = args.format or ("json" if args.trainee else "xlsx")
-    allowed = ("json", "html") if args.trainee else ("xlsx", "csv")
+    allowed = ("json", "html", "qbr") if args.trainee else ("xlsx", "csv")
     if fmt not in allowed:
         raise InvalidInput(f"A {'trainee' if args.trainee else 'cohort'} exports as "
-                           f"{' or '.join(allowed)}, not {fmt}.")
+                           f"{', '.join(allowed[:-1])} or {allowed[-1]}, not {fmt}.")
+    if fmt == "qbr" and not args.account:
+        raise InvalidInput("A QBR pack is one account's: add --account A (its id or exact "
+                           "name).")
+    if args.account and fmt != "qbr":
+        raise InvalidInput("--account goes with --format qbr (the other formats export every "
+                           "account).")
     if fmt == "xlsx" and args.output is None:
         raise InvalidInput("An Excel file needs --output FILE.xlsx.")
     with _store(args) as store:
@@ -364,6 +370,9 @@ def _export(store: Store, args: argparse.Namespace, fmt: str) -> str | bytes:
 
     if args.trainee:
         trainee = _find_trainee(store, args.trainee)
+        if fmt == "qbr":
+            return _qbr(store, trainee, _find_account(store, trainee, args.account),
+                        args.pseudonymise)
         if fmt == "json":
             from kamkit.io.workbook import dumps, export_trainee
 
@@ -380,6 +389,27 @@ def _export(store: Store, args: argparse.Namespace, fmt: str) -> str | bytes:
     if fmt == "csv":  # the dashboard table: trainees, accounts and figures - no customer person
         return cohort_csv(rows, session.framework)
     return cohort_xlsx(session, rows, pseudonymise=args.pseudonymise)
+
+
+def _qbr(store: Store, trainee: Trainee, account: Account, pseudonymise: bool) -> str:
+    """One account's QBR pack (`kamkit.qbr`), from the latest work of every installed step;
+    with `pseudonymise`, every saved version is learned first, so the name of someone since
+    taken off the map is replaced in text too."""
+    import datetime as dt
+
+    from kamkit.frameworks import default_framework
+    from kamkit.qbr import pseudonymised_docs, qbr_pack
+    from kamkit.steps import Docs, registered
+
+    steps = registered()
+    saved = [sid for sid in store.list_steps_saved(account.id) if sid in steps]  # type: ignore
+    docs = Docs({sid: store.get_document(account.id, sid) for sid in saved},  # type: ignore
+                account.name)
+    if pseudonymise:
+        earlier = [steps[sid].model.model_validate(v.data) for sid in saved
+                   for v in store.list_versions(account.id, sid)]  # type: ignore[arg-type]
+        docs = pseudonymised_docs(docs, scope=str(account.id), earlier=earlier)
+    return qbr_pack(docs, default_framework(), dt.date.today(), account.name, trainee.name)
 
 
 def _read_file(path: str, limit: int | None = None) -> bytes:
@@ -711,11 +741,14 @@ def build_parser() -> argparse.ArgumentParser:
     aa.set_defaults(func=cmd_account_add)
 
     e = sub.add_parser("export", help="a trainee's workbook (JSON, or an HTML report with the "
-                       "manager's feedback) or a cohort's table (Excel or CSV)")
+                       "manager's feedback), one account's QBR pack for the customer meeting, "
+                       "or a cohort's table (Excel or CSV)")
     e.add_argument("--trainee", help="id, login or name")
     e.add_argument("--cohort", help="cohort name")
-    e.add_argument("--format", choices=["json", "html", "xlsx", "csv"],
-                   help="trainee: json (default) or html; cohort: xlsx (default) or csv")
+    e.add_argument("--account", help="with --format qbr: the account (id or exact name)")
+    e.add_argument("--format", choices=["json", "html", "qbr", "xlsx", "csv"],
+                   help="trainee: json (default), html, or qbr (one account's QBR pack: "
+                        "HTML, needs --account); cohort: xlsx (default) or csv")
     e.add_argument("--output", help="file to write (default: standard output)")
     e.add_argument("--yes", action="store_true", help="replace an existing file")
     e.add_argument("--pseudonymise", action="store_true",

@@ -44,6 +44,10 @@ class PlanContent(Content):
     team_fit: dict[str, TeamFit]
     strategic: tuple[str, ...] = ()
     qbr: QbrRule
+    #: objective kinds the customer sees in the QBR pack (`kamkit.qbr`); the others - our
+    #: revenue, margin, share of their wallet - are ours. None by default: a trainer's own
+    #: content shows the customer nothing it did not choose to
+    customer_kinds: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> PlanContent:
@@ -52,4 +56,7 @@ class PlanContent(Content):
                                     ("white_space", self.white_space, CELL_STATES)):
             if set(found) != set(wanted):
                 raise ValueError(f"{name} must name each of {', '.join(wanted)}")
+        unknown = set(self.customer_kinds) - set(self.objective_kinds)
+        if unknown:
+            raise ValueError(f"customer_kinds not among objective_kinds: {sorted(unknown)}")
         return self

@@ -163,7 +163,10 @@ def test_export_a_trainee_as_a_report(db, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--trainee", "1", "--format", "csv"], "exports as json or html"),
+    (["--trainee", "1", "--format", "csv"], "exports as json, html or qbr"),
+    (["--trainee", "1", "--format", "qbr"], "add --account A"),
+    (["--trainee", "1", "--account", "Acme"], "--account goes with --format qbr"),
+    (["--trainee", "1", "--format", "qbr", "--account", "Nope"], "Ann has no account 'Nope'"),
     (["--cohort", "Nov", "--format", "html"], "exports as xlsx or csv"),
     (["--cohort", "Nov"], "needs --output"),
     (["--cohort", "Nope", "--format", "csv"], "No cohort called 'Nope'"),
@@ -173,6 +176,42 @@ def test_export_says_what_it_needs(db, capsys, args, message):
     main(["--db", db, "cohort", "add", "Ann", "--cohort", "Nov"])
     assert main(["--db", db, "export", *args]) == 1
     assert message in capsys.readouterr().err
+
+
+@pytest.fixture
+def planned(db):
+    """Ann, whose account Nordwind holds every installed step's sample work."""
+    import datetime as dt
+
+    from kamkit.steps import registered
+
+    with Store(db) as s:
+        ann = s.add_trainee("Ann Lee")
+        account = s.add_account(ann.id, "Nordwind")
+        for sid, unit in registered().items():
+            if unit.sample is not None:
+                s.save_document(account.id, sid, unit.sample(dt.date.today(), False))
+    return db
+
+
+def test_export_a_qbr_pack_writes_it_and_never_replaces_a_file_unasked(planned, tmp_path,
+                                                                       capsys, monkeypatch):
+    import io
+
+    out = tmp_path / "qbr.html"
+    qbr = ["--db", planned, "export", "--trainee", "Ann Lee", "--account", "Nordwind",
+           "--format", "qbr", "--output", str(out)]
+    assert main(qbr) == 0
+    pack = out.read_text(encoding="utf-8")
+    assert pack.startswith("<!DOCTYPE html>") and "Business review: Nordwind" in pack
+    assert "Tomasz Nowak" in pack and "Cut their empty-running kilometres" in pack
+    out.write_text("keep me")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no terminal to ask on
+    assert main(qbr) == 1 and "Add --yes" in capsys.readouterr().err
+    assert out.read_text() == "keep me"
+    assert main([*qbr, "--yes", "--pseudonymise"]) == 0
+    pack = out.read_text(encoding="utf-8")
+    assert "Tomasz Nowak" not in pack and "Person " in pack and "Ann Lee" in pack
 
 
 def test_cohort_details_need_a_cohort(db, capsys):
