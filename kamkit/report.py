@@ -18,7 +18,7 @@ from typing import Any
 from kamkit.checking import best_score, has_passed
 from kamkit.errors import KamkitError
 from kamkit.frameworks import Framework
-from kamkit.html import e
+from kamkit.html import alerts_html, e
 from kamkit.models import Attempt, Review
 from kamkit.privacy import Pseudonyms, pseudonymise, pseudonymise_all
 from kamkit.steps import Docs, for_framework, rubric, step
@@ -85,6 +85,9 @@ def step_html(step_id: str, wb: Workbook, fw: Framework, today: dt.date | None =
     progress = unit.progress(wb.docs[step_id], fw)
     head = (f"<div class='kk-muted'>{progress.percent} % complete · {progress.status}"
             + (f" · next: {e(progress.missing[0])}" if progress.missing else "") + "</div>")
+    alerts = unit.alerts(wb.docs, fw, today) if unit.alerts is not None else []
+    if alerts:
+        head += f"<div>{alerts_html(alerts)}</div>"
     return head + unit.html(wb.docs, fw, today)
 
 
@@ -186,7 +189,8 @@ body { font: 14px/1.45 system-ui, sans-serif; color: #1d2630; margin: 24px auto;
        padding: 0 16px; }
 h1 { font-size: 24px; margin-bottom: 4px; } h2 { border-bottom: 2px solid #2f6fb0;
   padding-bottom: 4px; margin-top: 32px; } h4 { margin: 12px 0 4px; }
-.kk-muted { color: #66717d; } .kk-table { border-collapse: collapse; margin: 8px 0; width: 100%; }
+.kk-muted { color: #66717d; } .kk-alert { color: #b3400b; font-weight: 600; }
+.kk-table { border-collapse: collapse; margin: 8px 0; width: 100%; }
 .kk-table td, .kk-table th { border: 1px solid #d8dee5; padding: 4px 6px; text-align: left;
   vertical-align: top; } .kk-section { background: #f1f4f7; }
 .kk-cols { display: flex; flex-wrap: wrap; gap: 24px; } .kk-cols > div { flex: 1 1 420px; }
