@@ -24,6 +24,7 @@ from kamkit.models import (
     SUPPORT_MAX,
     SUPPORT_MIN,
     ProfileDoc,
+    ReviewStatus,
     Swot,
 )
 from kamkit.plan_content import PlanContent
@@ -31,8 +32,9 @@ from kamkit.qualification import QualificationContent
 from kamkit.settings import current
 
 __all__ = ["Framework", "GridContent", "SegmentationContent", "RelationshipContent",
-           "StepsContent", "StepText", "ProfileContent", "ReviewContent", "ExercisesContent",
-           "CONTENT_DIR", "load_framework", "load_yaml", "default_framework", "CoverageRules",
+           "StepsContent", "StepText", "ProfileContent", "ReviewContent", "Approval",
+           "ExercisesContent", "CONTENT_DIR", "load_framework", "load_yaml", "default_framework",
+           "CoverageRules",
            "Criterion", "FILES", "GridCategory", "Hint", "HintCondition", "Indicator",
            "InfluenceScale", "Metric", "Purpose", "RATINGS", "Section", "Stage", "SupportScale",
            "Tolerances", "UnmappedCategory", "load_part"]
@@ -293,23 +295,54 @@ class StepsContent(_Content):
 RATINGS = (1, 2, 3, 4, 5)
 
 
+_VERDICTS = {"reviewed", "needs_rework"}
+
+
+class Approval(_Content):
+    """A step a senior sponsor signs off (the account plan): the review form offers `choices`
+    for the two verdicts ("Approve the plan" / "Send it back"), and the trainee reads `statuses`
+    ("Approved" / "Sent back"), pinned to the version approved."""
+
+    choices: dict[ReviewStatus, str]
+    statuses: dict[ReviewStatus, str]
+
+    @model_validator(mode="after")
+    def _both_verdicts(self) -> Approval:
+        for name, words in (("choices", self.choices), ("statuses", self.statuses)):
+            if set(words) != _VERDICTS:
+                raise ValueError(f"{name} must name 'reviewed' and 'needs_rework'")
+        return self
+
+
 class ReviewContent(_Content):
-    """How a manager rates a step: the 1-5 scale's names, the verdicts, a rubric per step."""
+    """How a manager rates a step: the 1-5 scale's names, the verdicts, a rubric per step, and
+    the steps that are approved rather than only reviewed (`approvals`, by step id)."""
 
     scale: dict[int, str]
-    statuses: dict[Literal["reviewed", "needs_rework"], str]
+    statuses: dict[ReviewStatus, str]
     rubrics: dict[str, dict[int, str]]
+    approvals: dict[str, Approval] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _five_levels(self) -> ReviewContent:
         if set(self.scale) != set(RATINGS):
             raise ValueError(f"scale must name each rating 1..5, got {sorted(self.scale)}")
-        if set(self.statuses) != {"reviewed", "needs_rework"}:
+        if set(self.statuses) != _VERDICTS:
             raise ValueError("statuses must name 'reviewed' and 'needs_rework'")
         for step, rubric in self.rubrics.items():
             if set(rubric) != set(RATINGS):
                 raise ValueError(f"the rubric of '{step}' must describe each rating 1..5")
         return self
+
+    def choices(self, step: str) -> dict[ReviewStatus, str]:
+        """The verdicts the review form of `step` offers, in their words for that step."""
+        approval = self.approvals.get(step)
+        return dict(approval.choices if approval else self.statuses)
+
+    def status(self, step: str, verdict: ReviewStatus) -> str:
+        """A verdict on `step` as the trainee reads it ("Reviewed", or "Approved")."""
+        approval = self.approvals.get(step)
+        return (approval.statuses if approval else self.statuses)[verdict]
 
 
 # --- practising on case studies --------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""The few HTML pieces every page, report and view shares: escaping what people typed, and the
-completeness bar. One helper each, so a fix to either reaches every place that shows it."""
+"""The few HTML pieces every page, report and view shares: escaping what people typed, the
+completeness bar, and a step's alerts. One helper each, so a fix reaches every place that shows
+it."""
 
 from __future__ import annotations
 
 import html
 
-__all__ = ["e", "bar"]
+__all__ = ["e", "bar", "alerts_html"]
 
 
 def e(text: object) -> str:
@@ -18,3 +19,11 @@ def bar(percent: int, width: int = 180) -> str:
     percent = max(0, min(100, round(percent)))
     return (f'<span class="kk-bar" style="width:{width}px" title="{percent}% complete">'
             f'<span style="width:{percent}%"></span></span>')
+
+
+def alerts_html(alerts: list[str]) -> str:
+    """What a step says needs attention ("past its review on 2027-01-31"), in a warning
+    colour; nothing when all is well."""
+    if not alerts:
+        return ""
+    return ('<span class="kk-alert">⚠ ' + " · ".join(e(a) for a in alerts) + "</span>")

@@ -18,9 +18,10 @@ from typing import Any
 from kamkit.checking import best_score, has_passed
 from kamkit.errors import KamkitError
 from kamkit.frameworks import Framework
-from kamkit.html import e
+from kamkit.html import alerts_html, e
 from kamkit.models import Attempt, Review
 from kamkit.privacy import Pseudonyms, pseudonymise, pseudonymise_all
+from kamkit.scoring.review import approval
 from kamkit.steps import Docs, for_framework, rubric, step
 
 __all__ = ["Workbook", "Versions", "step_html", "feedback_html", "history_html", "changes",
@@ -85,6 +86,9 @@ def step_html(step_id: str, wb: Workbook, fw: Framework, today: dt.date | None =
     progress = unit.progress(wb.docs[step_id], fw)
     head = (f"<div class='kk-muted'>{progress.percent} % complete · {progress.status}"
             + (f" · next: {e(progress.missing[0])}" if progress.missing else "") + "</div>")
+    alerts = unit.alerts(wb.docs, fw, today) if unit.alerts is not None else []
+    if alerts:
+        head += f"<div>{alerts_html(alerts)}</div>"
     return head + unit.html(wb.docs, fw, today)
 
 
@@ -150,23 +154,38 @@ def history_html(versions: list[tuple[int, dt.datetime, dict[str, Any]]], limit:
 
 def feedback_html(review: Review | None, fw: Framework, latest_version: int | None = None,
                   for_trainee: bool = False) -> str:
-    """A manager's verdict on a step: status, rating on the rubric, the comment."""
+    """A manager's verdict on a step: status, rating on the rubric, the comment. On a step that
+    is approved (`review.yaml`'s `approvals`), the approval names who approved which version,
+    and says when the trainee has changed it since."""
     if review is None:
         return ("" if for_trainee else
                 "<div class='kk-muted'>Not reviewed yet.</div>")
-    status = fw.review.statuses[review.status]
+    approves = review.step in fw.review.approvals
+    status = fw.review.status(review.step, review.status)
     kind = "warning" if review.status == "needs_rework" else "ok"
     rating = ""
     if review.rating is not None:
         said = _rubric_line(fw, review.step, review.rating)
         rating = (f" · <b>{review.rating}/5 {e(fw.review.scale[review.rating])}</b>"
                   f"<div class='kk-muted'>{e(said)}</div>")
+    comment = (f"<blockquote class='kk-comment'>{e(review.comment)}</blockquote>"
+               if review.comment.strip() else "")
+    if approves:
+        head = (f"<b>{e(status)}</b> by {e(review.reviewer)} on {review.reviewed_at:%Y-%m-%d} "
+                f"(version {review.doc_version})")
+        since = ""
+        if approval(review, latest_version) == "changed since":
+            since = (f"<div class='kk-alert'>Changed since it was {e(status.lower())}: "
+                     f"version {latest_version} now.</div>")
+        elif review.status == "needs_rework" and latest_version is not None \
+                and latest_version > review.doc_version:
+            since = (f"<div class='kk-muted'>{'You have' if for_trainee else 'The trainee has'}"
+                     f" changed it since (version {latest_version} now).</div>")
+        return f'<div class="kk-feedback kk-{kind}">{head}{rating}{comment}{since}</div>'
     since = ""
     if latest_version is not None and latest_version > review.doc_version:
         since = (f"<div class='kk-muted'>Reviewed version {review.doc_version}; "
                  f"{'you have' if for_trainee else 'the trainee has'} changed it since.</div>")
-    comment = (f"<blockquote class='kk-comment'>{e(review.comment)}</blockquote>"
-               if review.comment.strip() else "")
     return (f'<div class="kk-feedback kk-{kind}"><b>{e(status)}</b>{rating}{comment}'
             f"<div class='kk-muted'>{e(review.reviewer)}, {review.reviewed_at:%Y-%m-%d}</div>"
             f"{since}</div>")
@@ -186,7 +205,8 @@ body { font: 14px/1.45 system-ui, sans-serif; color: #1d2630; margin: 24px auto;
        padding: 0 16px; }
 h1 { font-size: 24px; margin-bottom: 4px; } h2 { border-bottom: 2px solid #2f6fb0;
   padding-bottom: 4px; margin-top: 32px; } h4 { margin: 12px 0 4px; }
-.kk-muted { color: #66717d; } .kk-table { border-collapse: collapse; margin: 8px 0; width: 100%; }
+.kk-muted { color: #66717d; } .kk-alert { color: #b3400b; font-weight: 600; }
+.kk-table { border-collapse: collapse; margin: 8px 0; width: 100%; }
 .kk-table td, .kk-table th { border: 1px solid #d8dee5; padding: 4px 6px; text-align: left;
   vertical-align: top; } .kk-section { background: #f1f4f7; }
 .kk-cols { display: flex; flex-wrap: wrap; gap: 24px; } .kk-cols > div { flex: 1 1 420px; }

@@ -22,13 +22,21 @@ from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Attempt, Cohort, Review, Trainee, parse
 from kamkit.privacy import Pseudonyms
 from kamkit.report import Workbook, pseudonymised, trainee_report
-from kamkit.scoring.review import STATES, ReviewState, review_state, rework_asked
+from kamkit.scoring.review import (
+    STATES,
+    Approved,
+    ReviewState,
+    approval,
+    review_state,
+    rework_asked,
+)
 from kamkit.steps import Docs, check_framework, for_framework
 from kamkit.store import Store
 from kamkit.store_reviews import AccountRow
 
 __all__ = ["saved_docs", "CohortRow", "ReviewSession", "refresh_figures", "SORTS", "filter_rows",
-           "sort_rows", "RoomRow", "room_counts", "Overview", "overview", "page_of", "Kept"]
+           "sort_rows", "RoomRow", "room_counts", "Overview", "overview", "page_of", "Kept",
+           "approval_columns"]
 
 _log = logging.getLogger("kamkit.review")
 
@@ -50,6 +58,7 @@ class CohortRow:
     state: ReviewState = "nothing yet"
     rework: list[str] = field(default_factory=list)  # steps waiting for the trainee's rework
     reviews: dict[str, Review] = field(default_factory=dict)
+    approvals: dict[str, Approved] = field(default_factory=dict)  # steps a sponsor approves
 
     @property
     def steps_done(self) -> int:
@@ -98,6 +107,14 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
     except Exception:  # figures are a cache: showing them matters more than keeping them
         _log.exception("could not keep dashboard figures")
     return out
+
+
+def approval_columns(framework: Framework) -> list[tuple[str, str]]:
+    """(step id, column title) of the workbook's steps a sponsor approves (`review.yaml`'s
+    `approvals`): "Approved", or "Approved (5. Account plan)" when several steps are."""
+    steps = [s for s in framework.steps if s.id in framework.review.approvals]
+    return [(s.id, framework.review.status(s.id, "reviewed")
+             + (f" ({s.number}. {s.title})" if len(steps) > 1 else "")) for s in steps]
 
 
 def saved_docs(saved: dict[str, tuple[int, dt.datetime, str]], framework: Framework,
@@ -175,6 +192,9 @@ class ReviewSession:
                 row.reviews = by_account.get(acc, {})
                 row.state = review_state(kept[acc].versions, row.reviews)
                 row.rework = rework_asked(kept[acc].versions, row.reviews)
+                row.approvals = {step: approval(row.reviews.get(step),
+                                                kept[acc].versions.get(step))
+                                 for step, _ in approval_columns(self.framework)}
         return list(rows.values())
 
     # -- one trainee -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ framework. Views receive it and read and write only through it, never the databa
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -14,7 +15,7 @@ from kamkit.exercises import check, load_case, load_key
 from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Account, Attempt, Review, Trainee
 from kamkit.scoring.progress import StepProgress, resume_step
-from kamkit.steps import Docs, check_framework, for_framework
+from kamkit.steps import Docs, check_framework, for_framework, step_alerts
 from kamkit.store import Store
 
 __all__ = ["Session", "Basis"]
@@ -120,6 +121,13 @@ class Session:
         """Progress through every workbook step, in order, for the current account."""
         return [unit.progress(self.load(text.id), self.framework)
                 for text, unit in for_framework(self.framework)]
+
+    def alerts(self, today: dt.date | None = None) -> dict[str, list[str]]:
+        """step -> what needs attention in the current account's work (a plan past its
+        review …), for the steps that say so."""
+        if not any(unit.alerts for _, unit in for_framework(self.framework)):
+            return {}  # nothing to ask: no need to read every document
+        return step_alerts(self.documents(), self.framework, today or dt.date.today())
 
     def resume_step(self, progress: list[StepProgress] | None = None) -> str:
         account = self._current()

@@ -1,8 +1,8 @@
 """A tiny workbook step from outside kamkit ("pricing": the account's price list and discount),
 written the way another package would write one: one module with its document, its progress,
-its read-only HTML, its view, a dashboard figure, a spreadsheet sheet and a demo sample. Tests
-register it with the registry's hook (`kamkit.steps.added`) and list it in a steps.yaml of their
-own - kamkit's code does not change."""
+its read-only HTML, its view, a dashboard figure, a spreadsheet sheet, a demo sample and an
+alert. Tests register it with the registry's hook (`kamkit.steps.added`) and list it in a
+steps.yaml of their own - kamkit's code does not change."""
 
 from __future__ import annotations
 
@@ -54,6 +54,12 @@ def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
     return {"discount": docs.of(PricingDoc).discount_pct}
 
 
+def alerts(docs: Docs, fw: Framework, today: dt.date) -> list[str]:
+    discount = docs.of(PricingDoc).discount_pct
+    return ([f"a discount of {discount:g} % needs a director's signature"]
+            if discount is not None and discount > 30 else [])
+
+
 def sample(today: dt.date, partial: bool = False) -> PricingDoc:
     return PricingDoc(price_list="2026 list", discount_pct=None if partial else 12.5)
 
@@ -66,4 +72,5 @@ STEP = Step(
                                                 docs.of(PricingDoc).discount_pct]]),
     sample=sample,
     rubric={n: f"pricing at level {n}" for n in range(1, 6)},
+    alerts=alerts,
 )

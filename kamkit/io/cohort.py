@@ -19,7 +19,7 @@ from kamkit.checking import best_score, has_passed
 from kamkit.figures import figure_columns
 from kamkit.frameworks import Framework
 from kamkit.privacy import Pseudonyms, pseudonymise_all
-from kamkit.review import CohortRow, ReviewSession, saved_docs
+from kamkit.review import CohortRow, ReviewSession, approval_columns, saved_docs
 from kamkit.steps import Docs, document_model, for_framework
 
 __all__ = ["overview_columns", "overview_rows", "cohort_csv", "cohort_xlsx", "safe_text"]
@@ -36,13 +36,16 @@ def safe_text(value: str) -> str:
 
 
 def overview_columns(framework: Framework) -> list[str]:
-    """The dashboard table's columns: who, then each step's figures, then the review status."""
-    return [*_WHO, *(title for _, title in figure_columns(framework)), "Review status"]
+    """The dashboard table's columns: who, then each step's figures, whether each step a
+    sponsor approves is approved, then the review status."""
+    return [*_WHO, *(title for _, title in figure_columns(framework)),
+            *(title for _, title in approval_columns(framework)), "Review status"]
 
 
 def overview_rows(rows: Iterable[CohortRow], framework: Framework) -> list[list[Any]]:
     """The dashboard table, one list per trainee, in `overview_columns` order (typed values)."""
     figures = [name for name, _ in figure_columns(framework)]
+    approved = [step for step, _ in approval_columns(framework)]
     out = []
     for r in rows:
         f = r.figures
@@ -50,7 +53,8 @@ def overview_rows(rows: Iterable[CohortRow], framework: Framework) -> list[list[
             r.name, r.cohort or "", r.workshop_date, r.manager or "", r.account or "",
             len(r.accounts), r.steps_done,
             r.last_activity.replace(tzinfo=None) if r.last_activity else None,
-            *((f.get(name) if f else None) for name in figures), r.state,
+            *((f.get(name) if f else None) for name in figures),
+            *((r.approvals.get(step) if f else None) for step in approved), r.state,
         ])
     return out
 
@@ -121,7 +125,7 @@ def cohort_xlsx(session: ReviewSession, rows: list[CohortRow],
             comment = review.comment if pseudonyms is None else \
                 pseudonyms.text(scope, review.comment)
             reviews.append([*who, titles.get(step, step), review.rating,
-                            fw.review.statuses[review.status], comment, review.reviewer,
+                            fw.review.status(step, review.status), comment, review.reviewer,
                             review.reviewed_at.replace(tzinfo=None), review.doc_version])
     for text, unit in steps:
         _put(book.create_sheet(f"{text.number}. {text.title}"[:31]),

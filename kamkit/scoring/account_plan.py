@@ -19,7 +19,7 @@ from kamkit.models import ProfileDoc, RelationshipDoc, StakeholderMapDoc, one_li
 
 __all__ = ["Finding", "FINDING_IDS", "customer_goals", "PlanAction", "plan_actions",
            "KpiState", "kpi_state", "WhiteSpaceSum", "white_space_sum", "ValueCase",
-           "value_case", "Portfolio", "team_findings", "is_stale", "plan_findings",
+           "value_case", "Portfolio", "team_findings", "is_stale", "unchecked", "plan_findings",
            "qbr_evidence", "QBR_PREFILLS", "on_track"]
 
 FINDING_IDS = ("objective_serves_no_goal", "goal_not_served", "goal_gone", "no_objective",
@@ -201,6 +201,13 @@ def is_stale(doc: AccountPlanDoc, today: dt.date) -> bool:
     return doc.next_review is not None and doc.next_review < today
 
 
+def unchecked(doc: AccountPlanDoc, fw: Framework, today: dt.date) -> list[str]:
+    """Open objectives nobody has looked at within the review rhythm (or ever), by title."""
+    every = fw.account_plan.review_every_days
+    return [o.title for o in doc.objectives if o.status in _OPEN and (
+        o.checked_on is None or (today - o.checked_on).days > every)]
+
+
 def on_track(doc: AccountPlanDoc) -> tuple[int, int]:
     """(objectives on track or done, objectives still counted - dropped ones are not)."""
     live = [o for o in doc.objectives if o.status != "dropped"]
@@ -255,8 +262,7 @@ def plan_findings(doc: AccountPlanDoc, profile: ProfileDoc, smap: StakeholderMap
         out.append(Finding("plan_stale", 1, "The plan is past its review",
                            f"It was due for review on {doc.next_review.isoformat()}: review "
                            "it, and set the next date."))
-    old = [o.title for o in doc.objectives if o.status in _OPEN and (
-        o.checked_on is None or (today - o.checked_on).days > content.review_every_days)]
+    old = unchecked(doc, fw, today)
     if old:
         out.append(Finding("objective_stale", 3, "Objectives not looked at for a while",
                            f"Not checked in the last {content.review_every_days} days.",

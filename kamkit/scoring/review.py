@@ -10,9 +10,13 @@ from typing import Literal
 
 from kamkit.models import Review
 
-__all__ = ["ReviewState", "review_state", "STATES", "rework_asked"]
+__all__ = ["ReviewState", "review_state", "STATES", "rework_asked", "Approved", "APPROVED",
+           "approval"]
 
 ReviewState = Literal["nothing yet", "to review", "needs rework", "reviewed"]
+Approved = Literal["yes", "changed since", "no"]
+#: a step that is approved, not only reviewed: its state on the dashboard
+APPROVED: tuple[Approved, ...] = ("yes", "changed since", "no")
 #: in the order a manager works through them
 STATES: tuple[ReviewState, ...] = ("to review", "needs rework", "reviewed", "nothing yet")
 
@@ -38,3 +42,13 @@ def rework_asked(saved: Mapping[str, int], latest: Mapping[str, Review]) -> list
     beside the state, which says only whose move it is ("to review" outranks them)."""
     return [step for step, review in latest.items() if review.status == "needs_rework"
             and step in saved and saved[step] <= review.doc_version]
+
+
+def approval(review: Review | None, saved: int | None) -> Approved:
+    """Is the step approved as the trainee last saved it (`saved`: their latest version)?
+    - yes: the latest verdict approves that very version;
+    - changed since: it approves an earlier one - the trainee has saved since;
+    - no: never approved, or the latest verdict sent it back."""
+    if review is None or review.status != "reviewed":
+        return "no"
+    return "changed since" if saved is not None and saved > review.doc_version else "yes"

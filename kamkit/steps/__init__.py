@@ -32,7 +32,7 @@ from kamkit.frameworks import Framework, StepText
 from kamkit.scoring.progress import StepProgress
 
 __all__ = ["GROUP", "Step", "Checker", "Sheet", "Docs", "registered", "step", "document_model",
-           "for_framework", "check_framework", "rubric", "added", "origin"]
+           "for_framework", "check_framework", "rubric", "added", "origin", "step_alerts"]
 
 GROUP = "kamkit.steps"
 _M = TypeVar("_M", bound=BaseModel)
@@ -99,6 +99,9 @@ class Step:
     sheet: Sheet | None = None                                  # cohort Excel sheet
     sample: Callable[[dt.date, bool], BaseModel] | None = None  # demo work: (today, partial)
     rubric: Mapping[int, str] | None = None                     # when review.yaml has none
+    # what needs attention now, in short phrases ("past its review on 2027-01-31"): shown on
+    # the step's progress row and in the manager's drill-down
+    alerts: Callable[[Docs, Framework, dt.date], list[str]] | None = None
 
     def view_factory(self) -> Callable[..., Any]:
         """The step's view factory `(session) -> widget`, imported only when asked for (the
@@ -179,6 +182,18 @@ def rubric(framework: Framework, step_id: str) -> Mapping[int, str]:
         raise ContentError(f"{framework.source}/review.yaml", "rubrics",
                            f"no rubric for step '{step_id}'")
     return found
+
+
+def step_alerts(docs: Docs, framework: Framework, today: dt.date) -> dict[str, list[str]]:
+    """step id -> what the step says needs attention in these documents, for the workbook's
+    steps that have something to say (a step without `alerts` never does)."""
+    out = {}
+    for text, unit in for_framework(framework):
+        if unit.alerts is not None:
+            found = unit.alerts(docs, framework, today)
+            if found:
+                out[text.id] = list(found)
+    return out
 
 
 def check_framework(framework: Framework) -> None:

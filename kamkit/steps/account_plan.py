@@ -24,6 +24,7 @@ from kamkit.scoring.account_plan import (
     on_track,
     plan_actions,
     plan_findings,
+    unchecked,
     value_case,
     white_space_sum,
 )
@@ -33,7 +34,7 @@ from kamkit.steps.placement import placement
 
 __all__ = ["ID", "STEP", "progress", "findings", "findings_html", "objectives_html",
            "actions_html", "kpis_html", "white_space_html", "value_html", "team_html",
-           "qbrs_html", "account_plan_html", "figures", "sample", "money"]
+           "qbrs_html", "account_plan_html", "figures", "alerts", "sample", "money"]
 
 ID = "account_plan"
 
@@ -232,6 +233,20 @@ def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
             "no review date" if doc.next_review is None else "alive"}
 
 
+def alerts(docs: Docs, fw: Framework, today: dt.date) -> list[str]:
+    """Is the plan alive? Past its review date, and objectives nobody has checked within the
+    review rhythm - said on the workbook's progress row and in the manager's drill-down."""
+    doc = docs.of(AccountPlanDoc)
+    out = []
+    if is_stale(doc, today):
+        out.append(f"past its review on {doc.next_review.isoformat()}")  # type: ignore[union-attr]
+    old = unchecked(doc, fw, today)
+    if old:
+        out.append(f"{len(old)} objective{'s' if len(old) > 1 else ''} not checked for "
+                   f"{fw.account_plan.review_every_days} days")
+    return out
+
+
 def _sheet_head(fw: Framework) -> list[str]:
     return ["Objective", "Kind", "Metric", "Baseline", "Target", "Due", "Owner", "Status",
             "Serves their goal", "Actions", "Next review"]
@@ -315,4 +330,5 @@ STEP = Step(
              "stale": "Plan review"},
     sheet=Sheet(head=_sheet_head, rows=_sheet_rows),
     sample=sample,
+    alerts=alerts,
 )

@@ -39,7 +39,7 @@ from kamkit.steps import Checker, Docs, Sheet, Step
 
 __all__ = ["ID", "STEP", "progress", "known", "breakdown_html", "score_html", "gap_html",
            "bars_html", "trend_html", "relationship_html", "sample", "RelationshipKey", "LevelKey",
-           "PlanKey", "figures"]
+           "PlanKey", "figures", "alerts"]
 
 ID = "relationship"
 
@@ -166,6 +166,16 @@ def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
             "stage": fw.relationship.stage_for(value) if value is not None else None,
             "feeling": feeling,
             "gap": feeling - score if feeling is not None and score is not None else None}
+
+
+def alerts(docs: Docs, fw: Framework, today: dt.date) -> list[str]:
+    """An assessment older than the content's `stale_after_days` is due again."""
+    doc = docs.of(RelationshipDoc)
+    days = fw.relationship.stale_after_days
+    if doc.started and (today - doc.started_on).days > days:
+        return [f"assessed on {doc.started_on.isoformat()}, over {days} days ago: "
+                "time to assess again"]
+    return []
 
 
 def _sheet_head(fw: Framework) -> list[str]:
@@ -298,4 +308,5 @@ STEP = Step(
              "gap": "Feeling minus evidence"},
     sheet=Sheet(head=_sheet_head, rows=_sheet_rows),
     sample=sample,
+    alerts=alerts,
 )

@@ -329,6 +329,7 @@ STYLE = widgets.HTML("""<style>
 .kk-card h3 { margin: 0.3em 0; font-size: 1.1em; }
 .kk-error { color: #b00020; }
 .kk-ok { color: #1b6e20; }
+.kk-alert { color: #b3400b; font-weight: 600; }
 .kk-note { color: #555; }
 .kk-bar { background: #e7ecf1; border-radius: 4px; height: 10px; width: 180px;
           display: inline-block; vertical-align: middle; }

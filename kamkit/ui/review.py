@@ -24,6 +24,7 @@ from kamkit.review import (
     SORTS,
     CohortRow,
     ReviewSession,
+    approval_columns,
     filter_rows,
     overview,
     page_of,
@@ -62,24 +63,31 @@ def _grid(figures: int) -> str:
             'minmax(56px, 110px)) 110px"')
 
 
-def head_html(columns: list[tuple[str, str]]) -> str:
-    """The table's header: the steps' figure columns between who and the review status."""
-    cells = ["Trainee", "Account", "Steps", "Last active", *(t for _, t in columns), "Review"]
-    return (f'<div {_grid(len(columns))} class="kk-row kk-head">'
+def head_html(columns: list[tuple[str, str]],
+              approvals: list[tuple[str, str]] | None = None) -> str:
+    """The table's header: the steps' figure columns, then whether each step a sponsor
+    approves is approved, between who and the review status."""
+    approvals = approvals or []
+    cells = ["Trainee", "Account", "Steps", "Last active", *(t for _, t in columns),
+             *(t for _, t in approvals), "Review"]
+    return (f'<div {_grid(len(columns) + len(approvals))} class="kk-row kk-head">'
             + "".join(f'<span title="{e(c)}">{e(c)}</span>' for c in cells) + "</div>")
 
 
-def row_html(row: CohortRow, columns: list[tuple[str, str]]) -> str:
+def row_html(row: CohortRow, columns: list[tuple[str, str]],
+             approvals: list[tuple[str, str]] | None = None) -> str:
     """One trainee's line of the table (every value escaped): their most recent account's
-    figures, one per step figure column."""
+    figures, one per step figure column, and approved yes / changed since / no."""
+    approvals = approvals or []
     f = row.figures
     more = f" +{len(row.accounts) - 1}" if len(row.accounts) > 1 else ""
     state = row.state.replace(" ", "-")
     last = row.last_activity.strftime("%d %b %H:%M") if row.last_activity else "never"
-    return (f'<div {_grid(len(columns))} class="kk-row">'
+    return (f'<div {_grid(len(columns) + len(approvals))} class="kk-row">'
             + _cell(row.name) + _cell((row.account or "no account") + more)
             + _cell(f"{row.steps_done}/{len(f.status)}" if f else "-") + _cell(last)
             + "".join(_cell(f.get(name) if f else None) for name, _ in columns)
+            + "".join(_cell(row.approvals.get(step) if f else None) for step, _ in approvals)
             + f'<span><span class="kk-state kk-state-{state}">{e(row.state)}</span>'
             + (f' <span class="kk-muted" title="rework asked, not done yet">'
                f'· rework {len(row.rework)}</span>' if row.rework and row.state != "needs rework"
@@ -89,8 +97,10 @@ def row_html(row: CohortRow, columns: list[tuple[str, str]]) -> str:
 class TraineeLine(widgets.HBox):
     """A table line: the button that opens the trainee, and their figures."""
 
-    def __init__(self, columns: list[tuple[str, str]]) -> None:
+    def __init__(self, columns: list[tuple[str, str]],
+                 approvals: list[tuple[str, str]] | None = None) -> None:
         self.columns = columns
+        self.approvals = approvals or []
         self.open_button = widgets.Button(description="Open", layout=widgets.Layout(width="64px"))
         self.cells = widgets.HTML()
         self.trainee_id: int | None = None
@@ -98,7 +108,7 @@ class TraineeLine(widgets.HBox):
 
     def show(self, row: CohortRow | None) -> None:
         self.trainee_id = row.trainee_id if row else None
-        self.cells.value = row_html(row, self.columns) if row else ""
+        self.cells.value = row_html(row, self.columns, self.approvals) if row else ""
         self.layout.display = None if row else "none"
 
 
@@ -161,8 +171,10 @@ class ReviewApp(widgets.VBox):
         self.summary = widgets.HTML()
         self.charts = widgets.HTML()
         columns = figure_columns(self.framework)
-        self.table_head = widgets.HTML(f'<div style="margin-left:68px">{head_html(columns)}</div>')
-        self.lines = [TraineeLine(columns) for _ in range(PAGE_SIZE)]
+        approvals = approval_columns(self.framework)
+        self.table_head = widgets.HTML(
+            f'<div style="margin-left:68px">{head_html(columns, approvals)}</div>')
+        self.lines = [TraineeLine(columns, approvals) for _ in range(PAGE_SIZE)]
         for line in self.lines:
             line.open_button.on_click(lambda _, ln=line: ln.trainee_id is not None
                                       and self.open_trainee(ln.trainee_id))

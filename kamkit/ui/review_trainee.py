@@ -1,6 +1,7 @@
 """One trainee's workbook, for their manager: each step read-only as the trainee sees its results,
 the history of changes, and a review form per step (a 1-5 rating on the step's rubric, a comment,
-"reviewed" or "needs rework"). A review is kept beside the trainee's work, never in it; the
+"reviewed" or "needs rework" - or, on a step a sponsor approves, "approve" or "send back",
+in `review.yaml`'s words). A review is kept beside the trainee's work, never in it; the
 trainee sees it on their workbook page. Also the trainee's report (HTML) and workbook (JSON) as
 downloads.
 """
@@ -25,7 +26,7 @@ from kamkit.ui.components import Message, download_link, guarded, safe_filename
 __all__ = ["TraineeReview", "StepReview"]
 
 _log = logging.getLogger("kamkit.ui.review")
-_VERDICTS = [("Reviewed", "reviewed"), ("Needs rework", "needs_rework")]
+_VERDICTS = ("reviewed", "needs_rework")
 
 
 class StepReview(widgets.VBox):
@@ -51,7 +52,9 @@ class StepReview(widgets.VBox):
         self.comment = widgets.Textarea(
             placeholder="What is good, what to do next - the trainee reads this.",
             layout=widgets.Layout(width="96%", height="90px"))
-        self.status = widgets.ToggleButtons(options=_VERDICTS, value="reviewed")
+        words = review.choices(step)
+        self.status = widgets.ToggleButtons(options=[(words[v], v) for v in _VERDICTS],
+                                            value="reviewed", style={"button_width": "auto"})
         self.save_button = widgets.Button(description="Save review", button_style="primary")
         self.save_button.on_click(lambda _: on_save(self))
         self.message = Message()

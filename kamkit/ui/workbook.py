@@ -17,7 +17,7 @@ import ipywidgets as widgets
 
 from kamkit.errors import AccessDenied, ContentError
 from kamkit.frameworks import Framework, default_framework
-from kamkit.html import bar, e
+from kamkit.html import alerts_html, bar, e
 from kamkit.models import Review
 from kamkit.report import feedback_html
 from kamkit.scoring.progress import StepProgress
@@ -41,7 +41,8 @@ def step_factories(framework: Framework) -> dict[str, StepFactory]:
 
 
 class StepRow(widgets.HBox):
-    """One line of the progress list: step title, bar, status, and a button to open it."""
+    """One line of the progress list: step title, bar, status (with what needs attention, if
+    the step says so), and a button to open it."""
 
     def __init__(self, number: int, title: str) -> None:
         self.label = widgets.HTML(f'<span class="kk-step-title">{number}. {e(title)}</span>',
@@ -51,12 +52,13 @@ class StepRow(widgets.HBox):
         self.open_button = widgets.Button(description="Open", layout=widgets.Layout(width="90px"))
         super().__init__([self.label, self.bar, self.status, self.open_button])
 
-    def show(self, progress: StepProgress) -> None:
+    def show(self, progress: StepProgress, alerts: list[str] | None = None) -> None:
         self.bar.value = bar(progress.percent)
         hint = ""
         if progress.missing and progress.status != "not started":
             hint = f' <span class="kk-muted">next: {e(progress.missing[0])}</span>'
-        self.status.value = f"{progress.percent}% · {progress.status}{hint}"
+        warn = f" {alerts_html(alerts)}" if alerts else ""
+        self.status.value = f"{progress.percent}% · {progress.status}{warn}{hint}"
 
 
 _WIDE = {"description_width": "110px"}
@@ -316,8 +318,9 @@ class WorkbookApp(widgets.VBox):
         else:
             self.notice.clear()
         progress = session.progress() if has_account else []
+        alerts = session.alerts() if has_account else {}
         for p in progress:
-            self.progress_rows[p.step].show(p)
+            self.progress_rows[p.step].show(p, alerts.get(p.step))
         self._show_feedback(session.feedback() if has_account else {})
         for row in self.progress_rows.values():
             row.open_button.disabled = not has_account

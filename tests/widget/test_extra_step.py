@@ -129,3 +129,17 @@ def test_the_json_workbook_carries_it_to_another_store(cohort, framework):
         copy = import_workbook(other, json.dumps(bundle))
         account = other.list_accounts(copy.id)[-1]
         assert other.get_document(account.id, "pricing").discount_pct == 12.5
+
+
+def test_its_alerts_show_on_its_progress_row_and_in_the_drill_down(cohort, framework):
+    zoe = _zoe(cohort)
+    account = cohort.list_accounts(zoe.id)[0]
+    cohort.save_document(account.id, "pricing",
+                         extra_step.PricingDoc(price_list="2026 list", discount_pct=45))
+    page = WorkbookApp(Session(cohort, zoe, framework))
+    status = page.progress_rows["pricing"].status.value
+    assert 'class="kk-alert"' in status and "a discount of 45 % needs a director" in status
+    assert "kk-alert" not in page.progress_rows["profile"].status.value
+    review = ReviewApp(ReviewSession(cohort, "Mia", framework))
+    review.open_trainee(zoe.id)
+    assert "a discount of 45 % needs a director" in review.trainee_view.steps["pricing"].work.value

@@ -86,3 +86,26 @@ def test_rework_asked_is_named_even_while_another_step_waits_for_review():
     assert review_state(saved, {"profile": rework}) == "to review"  # the manager's move...
     assert rework_asked(saved, {"profile": rework}) == ["profile"]  # ...and the trainee's
     assert rework_asked({"profile": 3}, {"profile": rework}) == []  # reworked since
+
+
+# -- a step a sponsor approves ------------------------------------------------------------------
+
+def test_an_approval_of_the_version_saved_is_approved():
+    from kamkit.scoring.review import approval
+
+    assert approval(_review("account_plan", 4), 4) == "yes"
+
+
+def test_saving_after_the_approval_is_changed_since():
+    from kamkit.scoring.review import approval
+
+    assert approval(_review("account_plan", 4), 5) == "changed since"
+
+
+def test_a_plan_never_approved_or_sent_back_is_not_approved():
+    from kamkit.scoring.review import approval
+
+    sent_back = _review("account_plan", 4, "needs_rework", comment="name a sponsor")
+    assert approval(None, 4) == "no"
+    assert approval(sent_back, 4) == "no"
+    assert approval(sent_back, 6) == "no"  # reworked since: still waiting for an approval
