@@ -29,7 +29,8 @@ from kamkit.scoring.account_plan import (
     white_space_sum,
 )
 from kamkit.scoring.progress import StepProgress, checklist
-from kamkit.steps import Docs, Sheet, Step
+from kamkit.steps import Checker, Docs, Sheet, Step
+from kamkit.steps.account_plan_check import AccountPlanKey, answer, check, explain, problems
 from kamkit.steps.placement import placement
 
 __all__ = ["ID", "STEP", "progress", "findings", "findings_html", "objectives_html",
@@ -325,6 +326,8 @@ STEP = Step(
     progress=progress,
     html=account_plan_html,
     view="kamkit.ui.account_plan:app",
+    checker=Checker(key=AccountPlanKey, check=check, problems=problems, explain=explain,
+                    answer=answer),
     figures=figures,
     columns={"on_track": "Objectives on track", "overdue": "Overdue actions",
              "stale": "Plan review"},

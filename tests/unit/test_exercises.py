@@ -23,7 +23,7 @@ from kamkit.steps import Docs
 
 FW = default_framework()
 CASES = [c.id for c in list_cases()]
-STEPS = ["profile", "stakeholders", "relationship", "opportunities"]
+STEPS = ["profile", "stakeholders", "relationship", "opportunities", "account_plan"]
 
 
 def _check(case_id, step, docs, attempt=1):
@@ -59,7 +59,8 @@ def test_the_case_facts_alone_do_not_pass(case_id):
     docs = {"profile": case.facts["profile"], "stakeholders": case.facts["stakeholders"],
             "relationship": _answers(case_id)["relationship"].model_copy(
                 update={"ratings": {}, "plan": []}),
-            "opportunities": case.facts["opportunities"]}
+            "opportunities": case.facts["opportunities"],
+            "account_plan": case.facts["account_plan"]}
     for step in STEPS:
         assert not _check(case_id, step, docs).passed
 
@@ -244,7 +245,8 @@ def test_facts_may_also_sit_under_a_facts_section(tmp_path, monkeypatch):
     case = folder / "case.yaml"
     case.write_text(case.read_text() + "facts:\n  relationship:\n    gut_feeling: 40\n")
     facts = load_case("halden").facts
-    assert set(facts) == {"profile", "stakeholders", "relationship", "opportunities"}
+    assert set(facts) == {"profile", "stakeholders", "relationship", "opportunities",
+                          "account_plan"}
     assert facts["relationship"].gut_feeling == 40
 
 
@@ -546,3 +548,174 @@ def test_the_keys_answers_suggest_a_decision_the_key_accepts(case_id):
                                        FW.qualification)
         k = keyed[opp.id].decision
         assert verdict in (k.expected, *k.also)
+
+
+# -- step 5: the plan focus ---------------------------------------------------------------------
+
+def _plan(docs, **changes):
+    return docs["account_plan"].model_copy(update=changes)
+
+
+def test_a_plan_that_serves_only_us_is_explained_with_the_customers_goal():
+    docs = _answers("halden")
+    plan = docs["account_plan"]
+    docs["account_plan"] = _plan(docs, objectives=[
+        o.model_copy(update={"serves": ["Our sales target"]}) for o in plan.objectives])
+    feedback = _check("halden", "account_plan", docs, attempt=2)
+    texts = dict((i.id, t) for i, t in feedback.lines())
+    assert set(texts) == {"goal:brno", "goal:growth"}
+    assert texts["goal:brno"].startswith(
+        "The customer goal “Brno running on schedule despite the shortage of validation "
+        "engineers”: you said no objective serves it; the key says an objective serving it")
+    assert "€150k" in texts["goal:brno"]  # the why, pointing to the clue
+    hint = _check("halden", "account_plan", docs, attempt=1)
+    (_, text), = [(i, t) for i, t in hint.lines() if i.id == "goal:brno"]
+    assert text == ("Look again at the customer goal “Brno running on schedule despite the "
+                    "shortage of validation engineers”: the pressures in the company section, "
+                    "and Lena Holt over coffee in Drammen.")
+
+
+def test_a_goal_in_the_trainees_own_words_counts():
+    docs = _answers("halden")
+    plan = docs["account_plan"]
+    docs["account_plan"] = _plan(docs, objectives=[o.model_copy(update={"serves": [
+        "Shortage of VALIDATION engineers", "Grow in the US market"]})
+        for o in plan.objectives])
+    assert _check("halden", "account_plan", docs).score == 100
+
+
+def test_a_dropped_objective_serves_nothing():
+    docs = _answers("brightwater")
+    plan = docs["account_plan"]
+    docs["account_plan"] = _plan(docs, objectives=[o.model_copy(update={"status": "dropped"})
+                                                   for o in plan.objectives])
+    wrong = {i.id for i in _check("brightwater", "account_plan", docs).wrong}
+    assert wrong == {"goal:costs", "kind:margin"}
+
+
+def test_the_cfo_is_reached_by_a_qbr_or_a_map_action_and_not_by_a_dropped_action():
+    from kamkit.account_plan import Qbr
+
+    docs = _answers("halden")
+    plan = docs["account_plan"]
+    docs["account_plan"] = _plan(docs, actions=[
+        a.model_copy(update={"status": "dropped"}) for a in plan.actions])
+    items = {i.id: i for i in _check("halden", "account_plan", docs).items}
+    assert not items["reach:ingrid"].ok and not items["reach:oskar"].ok
+    docs["account_plan"] = _plan(docs, qbrs=[Qbr(held_on="2026-10-01", theirs=["ingrid"])])
+    docs["stakeholders"] = _person(docs["stakeholders"], "oskar",
+                                   action="Ask for 30 minutes on Brno's start-up")
+    items = {i.id: i for i in _check("halden", "account_plan", docs).items}
+    assert items["reach:ingrid"].ok and items["reach:oskar"].ok
+
+
+def test_a_cell_the_key_also_accepts_counts_and_another_does_not():
+    from kamkit.account_plan import Cell
+
+    docs = _answers("brightwater")
+    plan = docs["account_plan"]
+    for state, ok in (("not_relevant", True), ("competitor", True), ("open", False)):
+        cells = [c for c in plan.white_space.cells if c.unit != "Hinckley"]
+        cells.append(Cell(unit="Hinckley", offering="Offset inks", state=state))
+        docs["account_plan"] = _plan(docs, white_space=plan.white_space.model_copy(
+            update={"cells": cells}))
+        items = {i.id: i for i in _check("brightwater", "account_plan", docs).items}
+        assert items["cell:hinckley"].ok is ok, state
+
+
+def test_an_exit_account_spends_no_sponsors_time_and_a_grow_account_needs_one():
+    from kamkit.account_plan import Commitment
+    from kamkit.models import TeamMember
+
+    docs = _answers("brightwater")
+    smap = docs["stakeholders"]
+    docs["stakeholders"] = smap.model_copy(update={"team": [*smap.team, TeamMember(
+        id="boss", name="Ann Director", role="sponsor", level="board")]})
+    docs["account_plan"] = _plan(docs, team=[Commitment(member="boss",
+                                                        commitment="Meets Graham Wells")])
+    feedback = _check("brightwater", "account_plan", docs, attempt=2)
+    (text,) = [t for i, t in feedback.lines() if i.id == "sponsor"]
+    assert "you said Ann Director committed as sponsor" in text and "Exit account" in text
+    halden = _answers("halden")
+    halden["account_plan"] = _plan(halden, team=[])
+    (item,) = [i for i in _check("halden", "account_plan", halden).wrong]
+    assert item.id == "sponsor" and item.yours == "a sponsor with no commitment written"
+
+
+def test_plan_items_are_named_in_words_for_the_room():
+    from kamkit.exercises import item_label
+
+    case = load_case("corvel")
+    assert item_label("goal:plastic", case, FW, "account_plan") == \
+        "the customer goal “Cut plastic by 40 % (Corvel 2029)”"
+    assert item_label("kind:value", case, FW, "account_plan") == \
+        "an objective of kind Value delivered to the customer"
+    assert item_label("reach:claire", case, FW, "account_plan") == "reaching Claire Dumas"
+    assert item_label("cell:lille", case, FW, "account_plan") == \
+        "the white space (Lille × Recyclable packaging)"
+    assert item_label("sponsor", case, FW, "account_plan") == "the sponsor's part"
+
+
+@pytest.mark.parametrize("old, new, field, reason", [
+    ("      any_of: [share_of_wallet, revenue]", "      any_of: [share_of_wallet, revenu]",
+     "account_plan.kinds.wallet.any_of", "unknown objective kind 'revenu'"),
+    ("    must_reach: [ingrid, oskar]", "    must_reach: [ingrid, oscar]",
+     "account_plan.reach.must_reach", "'oscar' is not a person"),
+    ("      unit: Gdańsk", "      unit: Gdansk", "account_plan.white_space.gdansk.unit",
+     "'Gdansk' is not one of the case's white-space units"),
+    ("      offering: Cleanroom consumables\n      expected: open",
+     "      offering: Gloves\n      expected: open", "account_plan.white_space.brno.offering",
+     "'Gloves' is not one of the case's white-space offerings"),
+    ("      expected: competitor\n", "      expected: rival\n",
+     "account_plan.white_space.gdansk.expected", "'sold', 'open'"),
+    ("      any_of: [double, revenue, growth, FDA, US market]",
+     "      any_of: [double, revenue, growth, FDA, US]",
+     "account_plan.goals.growth.any_of", "'US' is too short"),
+    ("      goal: Double revenue in five years", "      goal: Sell the company",
+     "account_plan.goals.growth.goal", "must contain one of its own any_of words"),
+    ("  sponsor:\n    needed: true", "  sponsor:\n    needed: maybe",
+     "account_plan.sponsor.needed", "boolean"),
+    ("      any_of: [relationship]\n", "      any_of: []\n",
+     "account_plan.kinds.relationship.any_of", "at least 1"),
+])
+def test_a_broken_plan_key_is_refused_with_its_field(tmp_path, monkeypatch, old, new, field,
+                                                    reason):
+    folder = _copy(tmp_path, monkeypatch)
+    key = folder / "key.yaml"
+    text = key.read_text()
+    assert old in text
+    key.write_text(text.replace(old, new, 1))
+    with pytest.raises(ContentError) as err:
+        load_key("halden", FW)
+    assert err.value.path.endswith("key.yaml") and err.value.field == field
+    assert reason in str(err.value)
+
+
+def test_a_sponsor_keyed_where_the_case_has_none_is_refused(tmp_path, monkeypatch):
+    folder = _copy(tmp_path, monkeypatch, "brightwater")
+    key = folder / "key.yaml"
+    key.write_text(key.read_text().replace("    needed: false", "    needed: true"))
+    with pytest.raises(ContentError, match="no sponsor to commit") as err:
+        load_key("brightwater", FW)
+    assert err.value.field == "account_plan.sponsor.needed"
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_the_case_facts_hold_no_judgement_on_the_plan(case_id):
+    """The trainee plans: the case gives the business units and offerings, nothing more."""
+    from kamkit.account_plan import AccountPlanDoc, WhiteSpace
+
+    doc = load_case(case_id).documents.of(AccountPlanDoc)
+    assert doc.white_space.units and doc.white_space.offerings
+    assert doc.model_copy(update={"white_space": WhiteSpace()}) == AccountPlanDoc()
+    assert not doc.white_space.cells
+
+
+def test_each_brief_has_a_planning_paragraph_naming_the_white_space():
+    from kamkit.account_plan import AccountPlanDoc
+
+    for case_id in CASES:
+        html = __import__("kamkit.exercises", fromlist=["x"]).brief_html(case_id)
+        assert "Planning the account" in html
+        ws = load_case(case_id).documents.of(AccountPlanDoc).white_space
+        assert all(u.split()[0] in html for u in ws.units)
