@@ -17,7 +17,7 @@ def test_shipped_content_loads_with_the_six_grid_categories(framework):
     assert names == {"Driver", "Advocate", "Swing vote", "Observer", "Threat", "Critic"}
     assert framework.grid.influence.high_from == 4
     assert [s.id for s in framework.steps] == ["profile", "stakeholders", "relationship",
-                                                      "opportunities"]
+                                                      "opportunities", "account_plan"]
 
 
 def test_relationship_stage_follows_the_score_bands(framework):

@@ -29,7 +29,8 @@ def test_kamkits_steps_come_through_the_entry_point_group():
 
 def test_the_workbook_order_is_the_contents(framework):
     assert [t.id for t, _ in for_framework(framework)] == ["profile", "stakeholders",
-                                                           "relationship", "opportunities"]
+                                                           "relationship", "opportunities",
+                                                           "account_plan"]
     check_framework(framework)
 
 
