@@ -392,24 +392,10 @@ def _export(store: Store, args: argparse.Namespace, fmt: str) -> str | bytes:
 
 
 def _qbr(store: Store, trainee: Trainee, account: Account, pseudonymise: bool) -> str:
-    """One account's QBR pack (`kamkit.qbr`), from the latest work of every installed step;
-    with `pseudonymise`, every saved version is learned first, so the name of someone since
-    taken off the map is replaced in text too."""
-    import datetime as dt
+    """One account's QBR pack (`Session.qbr_pack`)."""
+    from kamkit.session import Session
 
-    from kamkit.frameworks import default_framework
-    from kamkit.qbr import pseudonymised_docs, qbr_pack
-    from kamkit.steps import Docs, registered
-
-    steps = registered()
-    saved = [sid for sid in store.list_steps_saved(account.id) if sid in steps]  # type: ignore
-    docs = Docs({sid: store.get_document(account.id, sid) for sid in saved},  # type: ignore
-                account.name)
-    if pseudonymise:
-        earlier = [steps[sid].model.model_validate(v.data) for sid in saved
-                   for v in store.list_versions(account.id, sid)]  # type: ignore[arg-type]
-        docs = pseudonymised_docs(docs, scope=str(account.id), earlier=earlier)
-    return qbr_pack(docs, default_framework(), dt.date.today(), account.name, trainee.name)
+    return Session(store, trainee, account=account).qbr_pack(pseudonymise)
 
 
 def _read_file(path: str, limit: int | None = None) -> bytes:

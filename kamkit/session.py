@@ -117,6 +117,27 @@ class Session:
                      for text, _ in for_framework(self.framework) if text.id in saved},
                     account.name)
 
+    def qbr_pack(self, pseudonymise: bool = False, today: dt.date | None = None) -> str:
+        """The current account's QBR pack (`kamkit.qbr`), from the latest work of every
+        installed step; with `pseudonymise`, the customer's people as "Person 1" … - every
+        saved version learned first, so someone since taken off the map is replaced in text
+        too."""
+        from kamkit.qbr import pseudonymised_docs, qbr_pack
+        from kamkit.steps import registered
+
+        account = self._current()
+        steps = registered()
+        saved = [sid for sid in self.store.list_steps_saved(account.id)  # type: ignore
+                 if sid in steps]
+        docs = Docs({sid: self.store.get_document(account.id, sid)  # type: ignore[arg-type]
+                     for sid in saved}, account.name)
+        if pseudonymise:
+            earlier = [steps[sid].model.model_validate(v.data) for sid in saved
+                       for v in self.store.list_versions(account.id, sid)]  # type: ignore
+            docs = pseudonymised_docs(docs, scope=str(account.id), earlier=earlier)
+        return qbr_pack(docs, self.framework, today or dt.date.today(), account.name,
+                        self.trainee.name)
+
     def progress(self) -> list[StepProgress]:
         """Progress through every workbook step, in order, for the current account."""
         return [unit.progress(self.load(text.id), self.framework)

@@ -46,8 +46,7 @@ def customer_goals(profile: ProfileDoc) -> list[str]:
     line), their pressures and the changes in their world - each a goal an objective can
     serve."""
     strategy = one_line(profile.strategy.split("\n", 1)[0])[:200] if profile.strategy else ""
-    goals = [strategy] if strategy else []
-    return goals + [g for g in (*profile.pressures, *profile.changes) if g not in goals]
+    return list(dict.fromkeys(g for g in (strategy, *profile.pressures, *profile.changes) if g))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from kamkit.session import Session
 from kamkit.steps import Docs
 from kamkit.steps.account_plan import ID, findings, findings_html
 from kamkit.ui import plan_tabs
-from kamkit.ui.components import STYLE, Message, guarded
+from kamkit.ui.components import STYLE, Message, download_link, guarded, safe_filename
 from kamkit.ui.page import StepPage
 from kamkit.ui.plan_parts import (
     ActionRow,
@@ -64,11 +64,11 @@ class AccountPlanApp(plan_tabs.PlanTabs):
         self._read_others()
         self.save_status = Message()
         self.keeper = Keeper(session.save, STEP, self.save_status, self.basis)
-        self.qbr_link = widgets.HTML()  # "Download the QBR pack" goes here
+        self._create_qbr()
         self.findings = widgets.HTML()
         self.rows: dict[str, list[PlanRow]] = {kind: [] for kind in LISTS}
         self._create_tabs()
-        super().__init__([STYLE, self.qbr_link, self.save_status, self.findings, self.tabs])
+        super().__init__([STYLE, self.qbr_box, self.save_status, self.findings, self.tabs])
         self._fill()
         self.render()
 
@@ -84,6 +84,30 @@ class AccountPlanApp(plan_tabs.PlanTabs):
         # practice (case-study) accounts never count towards the account manager's load
         self.portfolio = Portfolio(key_accounts=sum(a.case_id is None
                                                     for a in self.session.accounts()))
+
+    def _create_qbr(self) -> None:
+        self.qbr_names = widgets.Checkbox(
+            value=False, indent=False, layout=widgets.Layout(width="auto"),
+            description="Their people as Person 1, Person 2 …")
+        self.qbr_button = widgets.Button(description="Prepare the QBR pack",
+                                         layout=widgets.Layout(width="auto"))
+        self.qbr_button.on_click(lambda _: self.prepare_qbr())
+        self.qbr_link = widgets.HTML()
+        self.qbr_message = Message()
+        self.qbr_box = widgets.HBox([self.qbr_button, self.qbr_names, self.qbr_link,
+                                     self.qbr_message],
+                                    layout=widgets.Layout(flex_flow="row wrap",
+                                                          align_items="center"))
+
+    @guarded(lambda self: self.qbr_message)
+    def prepare_qbr(self) -> None:
+        """The QBR pack for the customer meeting - one printable page, from the saved work of
+        every step - as a link that saves it (the file travels inside the page)."""
+        self.qbr_message.clear()
+        html = self.session.qbr_pack(self.qbr_names.value, self.today())
+        name = self.session.account.name  # type: ignore[union-attr]
+        self.qbr_link.value = download_link(
+            "QBR pack", safe_filename(f"QBR {name}", "html"), html.encode("utf-8"), "text/html")
 
     def docs(self) -> Docs:
         """The account's documents, this plan as it stands on the page."""

@@ -314,3 +314,26 @@ def test_typed_text_is_shown_as_text(session, store, today):
     assert "<script>" not in view.findings.value and "&lt;script&gt;" in view.findings.value
     assert "<b>unit</b>" not in str([w.value for w in view.grid.children
                                      if hasattr(w, "value") and isinstance(w.value, str)])
+
+
+def test_the_qbr_pack_is_prepared_from_the_page_and_can_name_nobody(store):
+    """One click: a link that saves the printable pack; ticked, their people are pseudonyms."""
+    import base64
+
+    session = Session(store, store.add_trainee("Ann"))
+    session.create_account("Nordwind Logistics")
+    session.save(MAP, StakeholderMapDoc(people=[Stakeholder(
+        id="p1", name="Greta Lind", title="CEO", influence=5, support=1)]))
+    view = AccountPlanApp(session)
+    view.prepare_qbr()
+    assert "QBR pack" in view.qbr_link.value and 'download="QBR-Nordwind-Logistics.html"' \
+        in view.qbr_link.value
+
+    def pack() -> str:
+        data = view.qbr_link.value.split("base64,", 1)[1].split('"', 1)[0]
+        return base64.b64decode(data).decode("utf-8")
+
+    assert "Greta Lind" in pack() and "<script" not in pack()
+    view.qbr_names.value = True
+    view.prepare_qbr()
+    assert "Greta Lind" not in pack() and "Person 1" in pack()

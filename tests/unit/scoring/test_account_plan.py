@@ -84,8 +84,6 @@ def test_a_profile_without_a_strategy_has_only_its_pressures_and_changes_as_goal
     assert customer_goals(ProfileDoc()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="customer_goals de-duplicates against the strategy only: "
-                                       "a pressure that is also a change is listed twice")
 def test_a_goal_written_as_a_pressure_and_a_change_is_one_goal():
     assert customer_goals(ProfileDoc(pressures=["Costs"], changes=["Costs"])) == ["Costs"]
 
