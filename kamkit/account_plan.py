@@ -12,15 +12,16 @@ from the map erases them here too (`kamkit.privacy`). Kinds of objective are con
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from kamkit.models import Items, LongText, Name, Ref, ShortText, _Model, personal
 
 __all__ = ["Status", "STATUSES", "ValueKind", "VALUE_KINDS", "CellState", "CELL_STATES",
            "PlanId", "Objective", "Action", "Actual", "Kpi", "Cell", "WhiteSpace",
-           "ValueItem", "Commitment", "Qbr", "AccountPlanDoc", "MAX_AMOUNT"]
+           "ValueItem", "Commitment", "Qbr", "AccountPlanDoc", "MAX_AMOUNT", "with_checks",
+           "without_objective"]
 
 Status = Literal["not_started", "on_track", "at_risk", "off_track", "done", "dropped"]
 STATUSES: tuple[Status, ...] = ("not_started", "on_track", "at_risk", "off_track", "done",
@@ -95,6 +96,14 @@ class WhiteSpace(_Model):
     offerings: Items = Field(default_factory=list)
     cells: list[Cell] = Field(default_factory=list, max_length=2500)
 
+    @field_validator("units", "offerings")
+    @classmethod
+    def _each_once(cls, value: list[str]) -> list[str]:
+        twice = sorted({v for v in value if value.count(v) > 1})
+        if twice:
+            raise ValueError(f"each once, please: {', '.join(twice)} is listed twice")
+        return value
+
 
 class ValueItem(_Model):
     """A piece of the value we deliver to the customer, and how we know it."""
@@ -153,3 +162,19 @@ class AccountPlanDoc(_Model):
         if len(members) != len(set(members)):
             raise ValueError("each team member once, please")
         return self
+
+
+def with_checks(data: dict[str, Any], before: AccountPlanDoc, today: dt.date) -> dict[str, Any]:
+    """The plan `data` with every objective edited since `before` marked as checked today (a
+    plan is alive where its objectives are looked at)."""
+    for new, old in zip(data.get("objectives", []), before.objectives, strict=False):
+        if {**new, "checked_on": None} != {**old.model_dump(), "checked_on": None}:
+            new["checked_on"] = today
+    return data
+
+
+def without_objective(data: dict[str, Any], oid: str) -> dict[str, Any]:
+    """The plan `data` without one objective; its actions stay, towards the plan as a whole."""
+    return {**data, "objectives": [o for o in data["objectives"] if o["id"] != oid],
+            "actions": [{**a, "objective": None} if a["objective"] == oid else a
+                        for a in data["actions"]]}

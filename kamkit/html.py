@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["e", "bar", "alerts_html"]
+__all__ = ["number", "e", "bar", "alerts_html"]
 
 
 def e(text: object) -> str:
@@ -27,3 +27,13 @@ def alerts_html(alerts: list[str]) -> str:
     if not alerts:
         return ""
     return ('<span class="kk-alert">⚠ ' + " · ".join(e(a) for a in alerts) + "</span>")
+
+
+def number(value: float | None) -> str:
+    """A figure as people read it: whole numbers with thousands separators (1,200,000), small
+    ones with up to four significant digits (16.2, 0.375); "" for none. Never 1.2e+06."""
+    if value is None:
+        return ""
+    if abs(value) >= 1000 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.4g}"

@@ -29,6 +29,7 @@ class TeamFit(Content):
 
 class QbrRule(Content):
     within_days: int = Field(ge=1)
+    regular_from: int = Field(default=3, ge=2, description="QBRs in the window that are regular")
     senior_levels: tuple[Level, ...] = Field(min_length=1)
 
 

@@ -39,7 +39,7 @@ from pydantic import BaseModel
 from kamkit.account_plan import AccountPlanDoc, Objective, Qbr
 from kamkit.charts import trend_chart
 from kamkit.frameworks import Framework
-from kamkit.html import e
+from kamkit.html import e, number
 from kamkit.models import Level, ProfileDoc, RelationshipDoc, StakeholderMapDoc
 from kamkit.opportunity import OpportunitiesDoc
 from kamkit.privacy import Pseudonyms, pseudonymise_all
@@ -179,7 +179,7 @@ def _objectives(plan: AccountPlanDoc, smap: StakeholderMapDoc, fw: Framework,
     owners = {t.id: _ours(t.name, trainee) for t in smap.team}
 
     def num(v: float | None) -> str:
-        return "" if v is None else f"{v:,.4g}"
+        return number(v)
 
     rows = "".join(
         f"<tr><td>{e(o.title)}</td><td>{e('; '.join(o.serves))}</td><td>{e(o.metric)}</td>"
@@ -202,7 +202,7 @@ def _value(plan: AccountPlanDoc, profile: ProfileDoc, fw: Framework) -> str:
            "<td><i>to be confirmed with you</i></td>") + "</tr>" for v in plan.value)
     case = value_case(plan, profile)
     per = cur or "unit"
-    roi = (f"; for every {e(per)} you spend with us, {case.proven / case.spend:.1f} {e(per)} "
+    roi = (f"; for every {e(per)} you spend with us, {case.roi:.1f} {e(per)} "
            "of value" if case.spend else "")
     return ("<table class='kk-table'><tr><th>Kind</th><th>Value</th><th>Per year</th>"
             f"<th>How we know</th></tr>{rows}</table><div class='kk-lead'><b>Value delivered "

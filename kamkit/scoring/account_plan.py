@@ -25,7 +25,8 @@ __all__ = ["Finding", "FINDING_IDS", "customer_goals", "PlanAction", "plan_actio
 FINDING_IDS = ("objective_serves_no_goal", "goal_not_served", "goal_gone", "no_objective",
                "action_overdue", "action_without_owner", "no_sponsor",
                "member_without_commitment", "team_does_not_fit", "too_many_key_accounts",
-               "strategic_not_only", "no_next_review", "plan_stale", "objective_stale",
+               "strategic_not_only", "no_next_review", "plan_stale", "review_too_far",
+               "objective_stale",
                "value_unproven")
 #: the relationship evidence QBRs give (an indicator's `prefill` in relationship.yaml)
 QBR_PREFILLS = ("business_reviews", "executive_attendance", "plan_sharing")
@@ -45,7 +46,8 @@ def customer_goals(profile: ProfileDoc) -> list[str]:
     """What the customer is trying to achieve, as step 1 words it: their strategy (its first
     line), their pressures and the changes in their world - each a goal an objective can
     serve."""
-    strategy = one_line(profile.strategy.split("\n", 1)[0])[:200] if profile.strategy else ""
+    strategy = one_line(profile.strategy.split("\n", 1)[0])[:200].rstrip() \
+        if profile.strategy else ""
     return list(dict.fromkeys(g for g in (strategy, *profile.pressures, *profile.changes) if g))
 
 
@@ -68,7 +70,8 @@ def plan_actions(doc: AccountPlanDoc, smap: StakeholderMapDoc, rel: Relationship
     the relationship's improvement items - read where they were written, never copied."""
     members = {t.id: t.name for t in smap.team}
     objectives = {o.id: o.title for o in doc.objectives}
-    out = [PlanAction(a.what, members.get(a.owner, a.owner), a.due, a.status, "the plan",
+    # an owner no longer on the team owns nothing: the action is owner-less again
+    out = [PlanAction(a.what, members.get(a.owner, ""), a.due, a.status, "the plan",
                       objectives.get(a.objective or "", "")) for a in doc.actions]
     out += [PlanAction(one_line(p.action)[:200], p.action_owner, p.action_due, "not_started",
                        "the stakeholder map", p.name or p.title)
@@ -129,8 +132,9 @@ class ValueCase:
 
     @property
     def roi(self) -> float | None:
-        """Value delivered per unit they spend with us (2.0: twice what they pay)."""
-        return self.total / self.spend if self.spend else None
+        """Value delivered, with evidence, per unit they spend with us (2.0: twice what they
+        pay) - what the customer can check is what the return is made of."""
+        return self.proven / self.spend if self.spend else None
 
 
 def value_case(doc: AccountPlanDoc, profile: ProfileDoc) -> ValueCase:
@@ -157,7 +161,8 @@ def team_findings(doc: AccountPlanDoc, smap: StakeholderMapDoc, purpose: str | N
     content = fw.account_plan
     out = []
     team = [t for t in smap.team if t.role != "account manager"]
-    if not any(t.role == "sponsor" for t in smap.team):
+    fit = content.team_fit.get(purpose or "")
+    if (fit is None or fit.sponsor) and not any(t.role == "sponsor" for t in smap.team):
         out.append(Finding("no_sponsor", 1, "No sponsor",
                            "A senior sponsor approves the plan and opens doors at the top: name "
                            "one on the stakeholder map's “Our team”."))
@@ -167,7 +172,6 @@ def team_findings(doc: AccountPlanDoc, smap: StakeholderMapDoc, purpose: str | N
         out.append(Finding("member_without_commitment", 2, "Team members with no commitment",
                            "Each member of the team says what they bring to the account.",
                            tuple(idle)))
-    fit = content.team_fit.get(purpose or "")
     if fit is not None:
         name = next(p.name for p in fw.segmentation.purposes if p.id == purpose)
         wrong = []
@@ -175,8 +179,6 @@ def team_findings(doc: AccountPlanDoc, smap: StakeholderMapDoc, purpose: str | N
             wrong.append(f"{len(team)} besides you, at least {fit.min_members} wanted")
         if len(team) > fit.max_members:
             wrong.append(f"{len(team)} besides you, at most {fit.max_members} wanted")
-        if fit.sponsor and not any(t.role == "sponsor" for t in smap.team):
-            wrong.append("no sponsor")
         if wrong:
             out.append(Finding("team_does_not_fit", 2,
                                f"The team does not fit a {name} account",
@@ -189,7 +191,8 @@ def team_findings(doc: AccountPlanDoc, smap: StakeholderMapDoc, purpose: str | N
                                f"accounts not counted); one account manager does justice to "
                                f"about {limit}."))
         if purpose in content.strategic and portfolio.key_accounts > 1:
-            out.append(Finding("strategic_not_only", 2, "A strategic account shared with others",
+            out.append(Finding("strategic_not_only", 2,
+                               "Your strategic account is not your only key account",
                                "An account this important should be its manager's only key "
                                f"account; you hold {portfolio.key_accounts}."))
     return out
@@ -224,28 +227,32 @@ def plan_findings(doc: AccountPlanDoc, profile: ProfileDoc, smap: StakeholderMap
         out.append(Finding("no_objective", 1, "No objective yet",
                            "Start with what you want to achieve in this account - and which of "
                            "the customer's goals it serves."))
-    loose = [o.title for o in doc.objectives if not any(g in goals for g in o.serves)]
+    live = [o for o in doc.objectives if o.status != "dropped"]
+    loose = [o.title for o in live if not any(g in goals for g in o.serves)]
     if loose:
         out.append(Finding("objective_serves_no_goal", 2,
                            "Objectives that serve none of the customer's goals",
                            "A plan that serves only us is a sales target: link each objective "
                            "to what the customer is trying to achieve (step 1).", tuple(loose)))
-    served = {g for o in doc.objectives for g in o.serves}
+    served = {g for o in live for g in o.serves}
     idle = [g for g in goals if g not in served]
     if idle and doc.objectives:
         out.append(Finding("goal_not_served", 3, "Customer goals nothing in the plan serves",
                            "Each is a chance to be the customer's advocate inside our "
                            "company.", tuple(idle)))
-    gone = sorted({g for o in doc.objectives for g in o.serves if g not in goals})
+    gone = sorted({g for o in live for g in o.serves if g not in goals})
     if gone:
         out.append(Finding("goal_gone", 3, "Goals no longer in the profile",
                            "An objective serves a goal the profile no longer names: re-link "
                            "it.", tuple(gone)))
     actions = plan_actions(doc, smap, rel, fw)
+    actions = [a for a in actions if a.what.strip()]  # a row just added, not yet written
     late = [a for a in actions if a.overdue(today)]
     if late:
         out.append(Finding("action_overdue", 1, "Overdue actions",
-                           "Done, moved or dropped? Update them where they were written.",
+                           "Done, moved or dropped? Update them where they were written (a next "
+                           "action on the map, or an improvement item, is cleared there once "
+                           "done).",
                            tuple(f"{a.what} ({a.source})" for a in late)))
     orphans = [a for a in actions if not a.owner.strip() and a.status in _OPEN]
     if orphans:
@@ -261,6 +268,10 @@ def plan_findings(doc: AccountPlanDoc, profile: ProfileDoc, smap: StakeholderMap
         out.append(Finding("plan_stale", 1, "The plan is past its review",
                            f"It was due for review on {doc.next_review.isoformat()}: review "
                            "it, and set the next date."))
+    elif (doc.next_review - today).days > content.review_every_days:
+        out.append(Finding("review_too_far", 2, "The next review is far away",
+                           f"Set for {doc.next_review.isoformat()}: review the plan at least "
+                           f"every {content.review_every_days} days, or it goes stale unseen."))
     old = unchecked(doc, fw, today)
     if old:
         out.append(Finding("objective_stale", 3, "Objectives not looked at for a while",
@@ -286,14 +297,18 @@ def qbr_evidence(doc: AccountPlanDoc, smap: StakeholderMapDoc, fw: Framework,
     senior = [q for q in recent if any(levels.get(pid) in rule.senior_levels
                                        for pid in q.theirs)]
     n, s = len(recent), len(senior)
-    reviews = 1 if n == 1 else 2 if s == 0 else 3 if s < n else 4
+    regular = n >= rule.regular_from
+    # levels as relationship.yaml words them: none / once / held without senior attendance /
+    # regularly, sometimes senior / regularly with senior attendance
+    reviews = (1 if n == 1 else 2) if not regular else 2 if s == 0 else 3 if s < n else 4
     where = f"your account plan: {n} QBR{'s' if n > 1 else ''} in the last year, {s} with " \
             "their senior people"
-    out = {"business_reviews": (reviews, where),
-           "executive_attendance": (min(3, s), where)}
+    out = {"business_reviews": (reviews, where)}
+    if any(q.theirs for q in recent):  # who of theirs came is known: attendance can be told
+        out["executive_attendance"] = (0 if s == 0 else 1 if s == 1 else
+                                       2 if s < rule.regular_from else 3, where)
     shared = sum(q.plans_shared for q in recent)
-    if shared:
-        out["plan_sharing"] = (2 if shared == 1 else 3,
-                               f"your account plan: they shared their plans at {shared} QBR"
-                               f"{'s' if shared > 1 else ''}")
+    if shared:  # shared in a review: on request, as far as a QBR can tell
+        out["plan_sharing"] = (2, f"your account plan: they shared their plans at {shared} QBR"
+                                  f"{'s' if shared > 1 else ''}")
     return out

@@ -13,7 +13,7 @@ from typing import Any
 from kamkit.account_plan import AccountPlanDoc
 from kamkit.charts import sparkline
 from kamkit.frameworks import Framework
-from kamkit.html import e
+from kamkit.html import e, number
 from kamkit.models import ProfileDoc, RelationshipDoc, StakeholderMapDoc
 from kamkit.opportunity import OpportunitiesDoc
 from kamkit.scoring.account_plan import (
@@ -86,8 +86,8 @@ def objectives_html(doc: AccountPlanDoc, smap: StakeholderMapDoc, fw: Framework)
     rows = "".join(
         f"<tr><td>{e(o.title)}<br><span class='kk-muted'>"
         f"{e(content.objective_kinds.get(o.kind, o.kind))}</span></td>"
-        f"<td>{e(o.metric)}</td><td>{'' if o.baseline is None else f'{o.baseline:,.4g}'} → "
-        f"{'' if o.target is None else f'{o.target:,.4g}'}</td>"
+        f"<td>{e(o.metric)}</td><td>{number(o.baseline)} → "
+        f"{number(o.target)}</td>"
         f"<td>{e(o.due.isoformat() if o.due else '')}</td>"
         f"<td>{e(owners.get(o.owner, o.owner))}</td>"
         f"<td>{e(content.statuses[o.status])}</td>"
@@ -120,10 +120,10 @@ def kpis_html(doc: AccountPlanDoc) -> str:
     rows = []
     for k in doc.kpis:
         state = kpi_state(k)
-        latest = "" if state.latest is None else f"{state.latest:,.4g} ({state.on})"
+        latest = "" if state.latest is None else f"{number(state.latest)} ({state.on})"
         mark = "" if state.reached is None else (" ✔ reached" if state.reached else " not yet")
         rows.append(f"<tr><td>{e(k.name)}</td><td>{e(latest)}{mark}</td>"
-                    f"<td>{'' if k.target is None else f'{k.target:,.4g}'} {e(k.unit)}</td>"
+                    f"<td>{number(k.target)} {e(k.unit)}</td>"
                     f"<td>{sparkline([v for _, v in state.points], k.target, k.name)}</td></tr>")
     return ("<table class='kk-table'><tr><th>KPI</th><th>Latest</th><th>Target</th>"
             f"<th>Trend</th></tr>{''.join(rows)}</table>")
@@ -167,7 +167,8 @@ def value_html(doc: AccountPlanDoc, profile: ProfileDoc, fw: Framework) -> str:
                    f"<td>{e(money(v.amount, cur))}</td><td>{e(v.evidence) or '<i>unproven</i>'}"
                    "</td></tr>" for v in doc.value)
     roi = ("" if case.roi is None else
-           f"; for every {cur} they spend with us, {case.roi:.1f} {cur} of value")
+           f"; for every {cur} they spend with us, {case.roi:.1f} {cur} of value with evidence"
+           + (" - less than they pay: the QBR pack says so too" if case.roi < 1 else ""))
     return ("<table class='kk-table'><tr><th>Kind</th><th>Value</th><th>Per year</th>"
             f"<th>Evidence</th></tr>{rows}</table><div><b>Value delivered: "
             f"{e(money(case.total, cur))}</b> (with evidence {e(money(case.proven, cur))})"

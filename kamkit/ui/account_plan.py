@@ -12,7 +12,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from kamkit.account_plan import AccountPlanDoc
+from kamkit.account_plan import AccountPlanDoc, with_checks, without_objective
 from kamkit.models import (
     ProfileDoc,
     RelationshipDoc,
@@ -189,9 +189,7 @@ class AccountPlanApp(plan_tabs.PlanTabs):
             saved = getattr(self.doc, kind)
             data[kind] = [row.read(saved[n] if n < len(saved) else None, problems,
                                    f"{kind}.{n}") for n, row in enumerate(self.rows[kind])]
-        for new, old in zip(data["objectives"], self.doc.objectives, strict=False):
-            if {**new, "checked_on": None} != {**old.model_dump(), "checked_on": None}:
-                new["checked_on"] = self.today()
+        with_checks(data, self.doc, self.today())
         data["white_space"] = self._read_grid(problems)
         data["team"] = self._read_team(problems)
         data["next_review"] = self._read(self.next_review, "next_review", problems,
@@ -308,11 +306,10 @@ class AccountPlanApp(plan_tabs.PlanTabs):
             return
         row.remove.disarm()
         data = self.doc.model_dump()
-        del data[kind][n]
         if kind == "objectives":
-            for action in data["actions"]:
-                if action["objective"] == item.id:
-                    action["objective"] = None
+            data = without_objective(data, item.id)
+        else:
+            del data[kind][n]
         self.rows[kind].pop(n)
         was, self._loading = self._loading, True
         try:

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from kamkit.account_plan import Commitment
 from kamkit.charts import sparkline
 from kamkit.errors import InvalidInput
-from kamkit.html import e
+from kamkit.html import e, number
 from kamkit.scoring.account_plan import (
     PlanAction,
     kpi_state,
@@ -275,7 +275,7 @@ class PlanTabs(widgets.VBox):
         self.elsewhere.value = elsewhere_html(acts[len(doc.actions):], today)
         for row, kpi in zip(self.rows["kpis"], doc.kpis, strict=False):
             state = kpi_state(kpi)
-            points = ", ".join(f"{on.isoformat()}: {v:,.4g}" for on, v in state.points)
+            points = ", ".join(f"{on.isoformat()}: {number(v)}" for on, v in state.points)
             mark = "" if state.reached is None else (" ✔ target reached" if state.reached
                                                      else " - target not reached yet")
             row.actuals.value = (  # type: ignore[attr-defined]
@@ -295,7 +295,8 @@ class PlanTabs(widgets.VBox):
                f"{e(', '.join(total.broken_links))}" if total.broken_links else "") + "</div>")
         case = value_case(doc, self.profile)
         roi = ("" if case.roi is None else f" For every {cur} they spend with us, "
-               f"{case.roi:.1f} {cur} of value.")
+               f"{case.roi:.1f} {cur} of value with evidence - what the QBR pack will say"
+               + (": less than they pay." if case.roi < 1 else "."))
         self.value_sum.value = (
             f"<div class='kk-card'><b>Value delivered: {e(money(case.total, cur))} a year</b>"
             f" (with evidence: {e(money(case.proven, cur))}).{e(roi)}"

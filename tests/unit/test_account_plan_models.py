@@ -202,3 +202,12 @@ def test_the_plans_html_escapes_what_the_trainee_typed():
     html = account_plan_html(_docs(doc), FW, TODAY)
     assert "<script" not in html
     assert html.count("&lt;script&gt;") >= 12
+
+
+def test_a_business_unit_or_an_offering_is_listed_once():
+    from kamkit.account_plan import AccountPlanDoc
+    from kamkit.errors import InvalidInput
+    from kamkit.models import parse
+
+    with pytest.raises(InvalidInput, match="Each once, please: Road freight is listed twice"):
+        parse(AccountPlanDoc, {"white_space": {"units": ["Road freight", "Road freight"]}})
