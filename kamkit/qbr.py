@@ -70,8 +70,8 @@ def pseudonymised_docs(docs: Docs, pseudonyms: Pseudonyms | None = None, scope: 
     someone since taken off the map is still replaced in text. Our team keeps its names."""
     pseudonyms = pseudonyms or Pseudonyms()
     pseudonyms.learn(scope, *earlier)
-    return Docs(dict(zip(docs, pseudonymise_all(list(docs.values()), pseudonyms, scope),
-                         strict=True)), docs.account)
+    return docs.replaced(dict(zip(docs, pseudonymise_all(list(docs.values()), pseudonyms,
+                                                         scope), strict=True)))
 
 
 def _ours(name: str, trainee: str) -> str:

@@ -68,8 +68,8 @@ def pseudonymised(wb: Workbook, pseudonyms: Pseudonyms, scope: str) -> Workbook:
     """The workbook to hand on with the customer's people under pseudonyms: every version,
     the latest documents and the manager's comments, consistently. The trainee stays named."""
     versions = pseudonymised_versions(wb.versions, pseudonyms, scope)
-    docs = Docs({sid: pseudonymise(doc, pseudonyms, scope) for sid, doc in wb.docs.items()},
-                wb.docs.account)
+    docs = wb.docs.replaced({sid: pseudonymise(doc, pseudonyms, scope)
+                             for sid, doc in wb.docs.items()})
     reviews = {sid: r.model_copy(update={"comment": pseudonyms.text(scope, r.comment)})
                for sid, r in wb.reviews.items()}
     return dataclasses.replace(wb, docs=docs, versions=versions, reviews=reviews)

@@ -216,7 +216,10 @@ class ReviewSession:
                 docs[text.id] = unit.model.model_validate(history[-1].data)
         reviews = {step: rv for (_, step), rv in
                    self.store.latest_reviews([account_id]).items()}
-        return Workbook(trainee.name, account.name, trainee.cohort, Docs(docs, account.name),
+        held = None if account.case_id is not None else sum(
+            a.case_id is None for a in self.store.list_accounts(trainee_id))
+        return Workbook(trainee.name, account.name, trainee.cohort,
+                        Docs(docs, account.name, held),
                         versions, reviews, self.store.list_attempts(account_id=account_id))
 
     def report(self, trainee_id: int, today: dt.date | None = None, *,

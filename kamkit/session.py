@@ -115,7 +115,15 @@ class Session:
         saved = self.store.list_steps_saved(account.id)  # type: ignore[arg-type]
         return Docs({text.id: self.store.load_document(account.id, text.id)  # type: ignore
                      for text, _ in for_framework(self.framework) if text.id in saved},
-                    account.name)
+                    account.name, self.key_accounts(account))
+
+    def key_accounts(self, account: Account | None = None) -> int | None:
+        """How many real accounts the trainee holds - None when `account` is a case study
+        (practice accounts never count towards a manager's load)."""
+        account = account or self._current()
+        if account.case_id is not None:
+            return None
+        return sum(a.case_id is None for a in self.accounts())
 
     def qbr_pack(self, pseudonymise: bool = False, today: dt.date | None = None) -> str:
         """The current account's QBR pack (`kamkit.qbr`), from the latest work of every

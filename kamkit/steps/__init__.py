@@ -41,11 +41,20 @@ _M = TypeVar("_M", bound=BaseModel)
 class Docs(Mapping[str, BaseModel]):
     """One account's latest documents, by step id (a step not saved yet is absent). A step reads
     another step's work by the document's type: `docs.of(ProfileDoc)` - the saved one, or an
-    empty one. `account` is the account's name, for pictures that label it."""
+    empty one. `account` is the account's name, for pictures that label it; `key_accounts`, when
+    known, how many real (not practice) accounts its account manager holds - None for a
+    practice account, or where nobody counted."""
 
-    def __init__(self, docs: Mapping[str, BaseModel] | None = None, account: str = "") -> None:
+    def __init__(self, docs: Mapping[str, BaseModel] | None = None, account: str = "",
+                 key_accounts: int | None = None) -> None:
         self._docs = dict(docs or {})
         self.account = account
+        self.key_accounts = key_accounts
+
+    def replaced(self, docs: Mapping[str, BaseModel]) -> Docs:
+        """The same account's documents, some of them replaced (what a page shows unsaved,
+        a pseudonymised copy)."""
+        return Docs({**self._docs, **docs}, self.account, self.key_accounts)
 
     def __getitem__(self, step_id: str) -> BaseModel:
         return self._docs[step_id]

@@ -64,6 +64,8 @@ def findings(docs: Docs, fw: Framework, today: dt.date,
     """What the plan should look at, from the account's documents (and, where the caller
     knows it, the account manager's portfolio)."""
     purpose = placement(docs, fw, today).purpose
+    if portfolio is None and docs.key_accounts is not None:
+        portfolio = Portfolio(docs.key_accounts)
     return plan_findings(docs.of(AccountPlanDoc), docs.of(ProfileDoc),
                          docs.of(StakeholderMapDoc), docs.of(RelationshipDoc),
                          purpose.id if purpose else None, fw, today, portfolio)

@@ -82,8 +82,7 @@ class AccountPlanApp(plan_tabs.PlanTabs):
         self.currency = self.profile.currency
         self.goals = customer_goals(self.profile)
         # practice (case-study) accounts never count towards the account manager's load
-        self.portfolio = Portfolio(key_accounts=sum(a.case_id is None
-                                                    for a in self.session.accounts()))
+        self.portfolio = None if docs.key_accounts is None else Portfolio(docs.key_accounts)
 
     def _create_qbr(self) -> None:
         self.qbr_names = widgets.Checkbox(
@@ -111,7 +110,7 @@ class AccountPlanApp(plan_tabs.PlanTabs):
 
     def docs(self) -> Docs:
         """The account's documents, this plan as it stands on the page."""
-        return Docs({**self.others, STEP: self.doc}, self.others.account)
+        return self.others.replaced({STEP: self.doc})
 
     # -- rows ---------------------------------------------------------------------------------
 

@@ -337,3 +337,25 @@ def test_the_qbr_pack_is_prepared_from_the_page_and_can_name_nobody(store):
     view.qbr_names.value = True
     view.prepare_qbr()
     assert "Greta Lind" not in pack() and "Person 1" in pack()
+
+
+def test_the_manager_sees_the_account_managers_load_as_the_trainee_does(store):
+    """Five real accounts and a case study: the drill-down, like the page, counts five."""
+    from kamkit.review import ReviewSession
+    from kamkit.steps import step
+
+    ann = store.add_trainee("Ann")
+    accounts = [store.add_account(ann.id, f"Account {n}") for n in range(5)]
+    Session(store, ann).start_case("halden")  # practice: never counted
+    store.save_document(accounts[0].id, ID, step(ID).sample(dt.date.today(), False))
+    wb = ReviewSession(store, "Mia").workbook(ann.id, accounts[0].id)
+    assert wb.docs.key_accounts == 5
+    assert "Too many key accounts" in step(ID).html(wb.docs, wb_framework(), dt.date.today())
+    page = AccountPlanApp(Session(store, ann, account=accounts[0]))
+    assert "Too many key accounts" in page.findings.value
+
+
+def wb_framework():
+    from kamkit.frameworks import default_framework
+
+    return default_framework()
