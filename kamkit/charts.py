@@ -441,6 +441,8 @@ def sparkline(values: list[float], target: float | None = None, label: str = "",
     if target is not None:
         parts.append(f'<line x1="0" y1="{y(target):.1f}" x2="{width}" y2="{y(target):.1f}" '
                      'stroke="#1b6e20" stroke-dasharray="3 2"/>')
-    parts.append(f'<polyline points="{points}" fill="none" stroke="#2f6fb0" stroke-width="2"/>')
+    parts.append(f'<polyline points="{points}" fill="none" stroke="#2f6fb0" stroke-width="2"/>'
+                 if len(values) > 1 else  # one actual: a dot, not an invisible line
+                 f'<circle cx="3" cy="{y(values[0]):.1f}" r="3" fill="#2f6fb0"/>')
     parts.append("</svg>")
     return "".join(parts)

@@ -12,7 +12,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["KeyPart", "Clue", "Item", "Feedback", "within", "Scored", "best_score",
-           "has_passed"]
+           "has_passed", "joined", "people_names"]
 
 
 class KeyPart(BaseModel):
@@ -102,3 +102,18 @@ def best_score(attempts: Sequence[Scored]) -> float | None:
 def has_passed(attempts: Sequence[Scored]) -> bool:
     """Passed once, passed: a later, worse attempt does not take it back."""
     return any(a.passed for a in attempts)
+
+
+def joined(words: Sequence[str], last: str = "and") -> str:
+    """Words as a sentence lists them: "a", "a and b", "a, b and c" (or `last` = "or")."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
+
+
+def people_names(*maps: BaseModel) -> dict[str, str]:
+    """Person id -> how a feedback sentence names them, from stakeholder maps (later maps win:
+    the case's, then the trainee's own)."""
+    names: dict[str, str] = {}
+    for doc in maps:
+        names |= {p.id: p.name or p.title or p.id for p in getattr(doc, "people", [])}
+    return names

@@ -18,6 +18,7 @@ from kamkit.models import ProfileDoc, RelationshipDoc, StakeholderMapDoc
 from kamkit.opportunity import OpportunitiesDoc
 from kamkit.scoring.account_plan import (
     Finding,
+    PlanAction,
     Portfolio,
     is_stale,
     kpi_state,
@@ -28,14 +29,15 @@ from kamkit.scoring.account_plan import (
     value_case,
     white_space_sum,
 )
+from kamkit.scoring.forecast import status_of
 from kamkit.scoring.progress import StepProgress, checklist
 from kamkit.steps import Checker, Docs, Sheet, Step
 from kamkit.steps.account_plan_check import AccountPlanKey, answer, check, explain, problems
 from kamkit.steps.placement import placement
 
 __all__ = ["ID", "STEP", "progress", "findings", "findings_html", "objectives_html",
-           "actions_html", "kpis_html", "white_space_html", "value_html", "team_html",
-           "qbrs_html", "account_plan_html", "figures", "alerts", "sample", "money"]
+           "actions_html", "actions_table", "kpis_html", "white_space_html", "value_html",
+           "team_html", "qbrs_html", "account_plan_html", "figures", "alerts", "sample", "money"]
 
 ID = "account_plan"
 
@@ -103,8 +105,12 @@ def objectives_html(doc: AccountPlanDoc, smap: StakeholderMapDoc, fw: Framework)
 def actions_html(docs: Docs, fw: Framework, today: dt.date) -> str:
     acts = plan_actions(docs.of(AccountPlanDoc), docs.of(StakeholderMapDoc),
                         docs.of(RelationshipDoc), fw)
-    if not acts:
-        return "<p>No actions yet.</p>"
+    return actions_table(acts, fw, today) if acts else "<p>No actions yet.</p>"
+
+
+def actions_table(acts: list[PlanAction], fw: Framework, today: dt.date) -> str:
+    """Actions with what they are for, owner, date (overdue marked), status and where they
+    were written - the plan's own and those of other steps alike."""
     statuses = fw.account_plan.statuses
     rows = "".join(
         f"<tr class='{'kk-bad' if a.overdue(today) else ''}'><td>{e(a.what)}</td>"
@@ -145,7 +151,7 @@ def white_space_html(doc: AccountPlanDoc, fw: Framework, currency: str = "",
         tds = ""
         for off in ws.offerings:
             c = cells.get((unit, off))
-            text = "" if c is None else states[c.state] + (
+            text = "" if c is None else e(states[c.state]) + (
                 f"<br>{e(money(c.value, currency))}" if c.value is not None else "") + (
                 f"<br><span class='kk-muted'>{e(names.get(c.opportunity or '', ''))}</span>"
                 if c.opportunity else "")
@@ -155,8 +161,22 @@ def white_space_html(doc: AccountPlanDoc, fw: Framework, currency: str = "",
     return (f"<table class='kk-table kk-white-space'><tr><th></th>{head}</tr>{body}</table>"
             f"<div><b>Not yet ours: {e(money(total.uncovered, currency))}</b> (sold "
             f"{e(money(total.sold, currency))})"
-            + (f"; {total.unvalued} open cells have no value yet" if total.unvalued else "")
-            + "</div>")
+            + (f"; {total.unvalued} cells still to win have no value yet" if total.unvalued
+               else "") + "</div>" + _decided_html(ws, opportunities, fw))
+
+
+def _decided_html(ws: Any, opportunities: OpportunitiesDoc | None, fw: Framework) -> str:
+    """Cells still marked open whose linked opportunity has been won or lost since: the grid
+    should say what happened."""
+    if opportunities is None:
+        return ""
+    status = {o.id: (o.name, status_of(o, fw)) for o in opportunities.opportunities}
+    decided = [f"{c.unit} × {c.offering}: {status[c.opportunity][0]} "
+               f"({status[c.opportunity][1]})" for c in ws.cells
+               if c.state == "open" and c.opportunity in status
+               and status[c.opportunity][1] in ("won", "lost")]
+    return ("<div class='kk-hint kk-warning'>Decided since: update these cells - "
+            + e("; ".join(decided)) + "</div>") if decided else ""
 
 
 def value_html(doc: AccountPlanDoc, profile: ProfileDoc, fw: Framework) -> str:

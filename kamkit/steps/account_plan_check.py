@@ -46,7 +46,7 @@ from kamkit.account_plan import (
     Objective,
     WhiteSpace,
 )
-from kamkit.checking import Clue, Item, KeyPart
+from kamkit.checking import Clue, Item, KeyPart, joined, people_names
 from kamkit.frameworks import Framework
 from kamkit.models import StakeholderMapDoc
 from kamkit.steps import Docs
@@ -134,18 +134,7 @@ def _sponsors(smap: StakeholderMapDoc) -> list[str]:
 # -- words ---------------------------------------------------------------------------------------
 
 def _people_names(work: Docs, case: Docs) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for doc in (case.of(StakeholderMapDoc), work.of(StakeholderMapDoc)):
-        names |= {p.id: p.name or p.title or p.id for p in doc.people}
-    return names
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _or(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return people_names(case.of(StakeholderMapDoc), work.of(StakeholderMapDoc))
 
 
 def _kinds(ids: tuple[str, ...], fw: Framework) -> list[str]:
@@ -165,19 +154,20 @@ def check(work: Docs, case: Docs, key: AccountPlanKey, fw: Framework) -> list[It
     items = []
     for gid, gk in key.goals.items():
         found = served(doc, gk)
-        yours = (f"your objectives serve {_and([f'“{g}”' for g in found])}" if found else
+        yours = (f"your objectives serve {joined([f'“{g}”' for g in found])}" if found else
                  "no objective serves it" if live else "no objective yet")
         items.append(Item(f"goal:{gid}", f"the customer goal “{gk.goal}”", bool(found), yours,
                           "an objective serving it (a goal that mentions "
-                          + _or([f'“{w}”' for w in gk.any_of]) + ")",
+                          + joined([f'“{w}”' for w in gk.any_of], "or") + ")",
                           gk))
     kinds = [o.kind for o in live]
     for kid, kk in key.kinds.items():
         shown = _kinds(tuple(dict.fromkeys(kinds)), fw)
-        items.append(Item(f"kind:{kid}", f"an objective of kind {_or(_kinds(kk.any_of, fw))}",
+        wanted = joined(_kinds(kk.any_of, fw), "or")
+        items.append(Item(f"kind:{kid}", f"an objective of kind {wanted}",
                           any(k in kk.any_of for k in kinds),
-                          f"objectives of kind {_and(shown)}" if shown else "no objective yet",
-                          f"at least one {_or(_kinds(kk.any_of, fw))} objective", kk))
+                          f"objectives of kind {joined(shown)}" if shown else "no objective yet",
+                          f"at least one {joined(_kinds(kk.any_of, fw), 'or')} objective", kk))
     if key.reach is not None:
         names = _people_names(work, case)
         got = reached(work, names)
@@ -202,7 +192,7 @@ def check(work: Docs, case: Docs, key: AccountPlanKey, fw: Framework) -> list[It
         said = {c.member for c in doc.team if c.commitment.strip()}
         committed = [s for s in _sponsors(smap) if s in said]
         team = {t.id: t.name for t in smap.team}
-        yours = (f"{_and([team[s] for s in committed])} committed as sponsor" if committed else
+        yours = (f"{joined([team[s] for s in committed])} committed as sponsor" if committed else
                  "a sponsor with no commitment written" if _sponsors(smap) else "no sponsor")
         items.append(Item("sponsor", "the sponsor's part", bool(committed) == key.sponsor.needed,
                           yours, "a sponsor who commits to the account" if key.sponsor.needed
@@ -251,7 +241,7 @@ def explain(item_id: str, case: Docs, key: AccountPlanKey, fw: Framework) -> tup
     if kind == "goal" and ref in key.goals:
         return f"the customer goal “{key.goals[ref].goal}”", key.goals[ref].why
     if kind == "kind" and ref in key.kinds:
-        return (f"an objective of kind {_or(_kinds(key.kinds[ref].any_of, fw))}",
+        return (f"an objective of kind {joined(_kinds(key.kinds[ref].any_of, fw), 'or')}",
                 key.kinds[ref].why)
     if kind == "reach" and key.reach is not None:
         return f"reaching {_people_names(Docs(), case).get(ref, ref)}", key.reach.why

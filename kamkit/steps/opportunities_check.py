@@ -28,7 +28,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from kamkit.checking import Clue, Item, KeyPart
+from kamkit.checking import Clue, Item, KeyPart, joined, people_names
 from kamkit.frameworks import Framework
 from kamkit.models import StakeholderMapDoc
 from kamkit.opportunity import (
@@ -93,14 +93,7 @@ def _opp_names(case: Docs) -> dict[str, str]:
 
 
 def _people_names(work: Docs, case: Docs) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for doc in (case.of(StakeholderMapDoc), work.of(StakeholderMapDoc)):
-        names |= {p.id: p.name or p.title or p.id for p in doc.people}
-    return names
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return people_names(case.of(StakeholderMapDoc), work.of(StakeholderMapDoc))
 
 
 def _accepted(main: str, also: tuple[str, ...], words: dict[str, str]) -> str:
@@ -156,10 +149,10 @@ def _people_item(oid: str, name: str, opp: Opportunity | None, pk: PeopleKey,
                  names: dict[str, str]) -> Item:
     picked = [] if opp is None else opp.people
     yours = (_GONE if opp is None else
-             _and([names.get(p, p) for p in picked]) if picked else "nobody picked yet")
+             joined([names.get(p, p) for p in picked]) if picked else "nobody picked yet")
     return Item(f"people:{oid}", f"who is in the decision ({name})",
                 opp is not None and set(pk.must_include) <= set(picked), yours,
-                _and([names.get(p, p) for p in pk.must_include]) + " among them", pk)
+                joined([names.get(p, p) for p in pk.must_include]) + " among them", pk)
 
 
 def _plan_item(oid: str, name: str, opp: Opportunity | None, outcomes: list[Outcome],
@@ -170,10 +163,10 @@ def _plan_item(oid: str, name: str, opp: Opportunity | None, outcomes: list[Outc
                for c in o.contacts for pid in c.people}
     shown = [names.get(p, p) for p in sorted(reached)]
     yours = (_GONE if opp is None else
-             f"contacts planned with {_and(shown)}" if shown else "no contact planned")
+             f"contacts planned with {joined(shown)}" if shown else "no contact planned")
     return Item(f"plan:{oid}", f"your activity plan ({name})",
                 opp is not None and set(pk.must_contact) <= reached, yours,
-                "a contact planned with " + _and([names.get(p, p) for p in pk.must_contact]),
+                "a contact planned with " + joined([names.get(p, p) for p in pk.must_contact]),
                 pk)
 
 

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 from kamkit.account_plan import Commitment
 from kamkit.charts import sparkline
 from kamkit.errors import InvalidInput
+from kamkit.frameworks import Framework
 from kamkit.html import e, number
 from kamkit.scoring.account_plan import (
     PlanAction,
@@ -22,7 +23,7 @@ from kamkit.scoring.account_plan import (
     value_case,
     white_space_sum,
 )
-from kamkit.steps.account_plan import findings_html, money
+from kamkit.steps.account_plan import actions_table, findings_html, money
 from kamkit.steps.placement import placement
 from kamkit.ui.components import DateField, Field, LinesField, Message
 from kamkit.ui.plan_parts import CellBox, CommitmentRow, set_choices
@@ -36,19 +37,12 @@ MAX_GRID = 12  # units and offerings the grid shows (a wider one no one reads on
 _CLOSED = ("done", "dropped")
 
 
-def elsewhere_html(acts: list[PlanAction], today: dt.date) -> str:
+def elsewhere_html(acts: list[PlanAction], fw: Framework, today: dt.date) -> str:
     """The account's actions written on other steps, with where - to be changed there."""
     if not acts:
         return ("<p class='kk-muted'>None yet: the next actions per person on the stakeholder "
                 "map and the relationship plan's items appear here.</p>")
-    rows = "".join(
-        f"<tr class='{'kk-bad' if a.overdue(today) else ''}'><td>{e(a.what)}</td>"
-        f"<td>{e(a.about)}</td><td>{e(a.owner) or '<i>nobody</i>'}</td>"
-        f"<td>{e(a.due.isoformat() if a.due else '')}"
-        f"{' (overdue)' if a.overdue(today) else ''}</td>"
-        f"<td class='kk-muted'>{e(a.source)}</td></tr>" for a in acts)
-    return ("<table class='kk-table'><tr><th>Action</th><th>For</th><th>Owner</th><th>Due</th>"
-            f"<th>Written in</th></tr>{rows}</table>")
+    return actions_table(acts, fw, today)
 
 
 def _intro(text: str) -> widgets.HTML:
@@ -272,7 +266,7 @@ class PlanTabs(widgets.VBox):
                 else [])
             row.flag.value = (f"<span class='kk-error'>{e(', '.join(flags))}</span>"  # type: ignore[attr-defined]
                               if flags else "")
-        self.elsewhere.value = elsewhere_html(acts[len(doc.actions):], today)
+        self.elsewhere.value = elsewhere_html(acts[len(doc.actions):], self.framework, today)
         for row, kpi in zip(self.rows["kpis"], doc.kpis, strict=False):
             state = kpi_state(kpi)
             points = ", ".join(f"{on.isoformat()}: {number(v)}" for on, v in state.points)

@@ -359,3 +359,26 @@ def wb_framework():
     from kamkit.frameworks import default_framework
 
     return default_framework()
+
+
+def test_each_click_and_each_edit_writes_one_version(session, store, today):
+    """No half-filled versions: adding, editing, checking, an actual, removing - one each."""
+    view = _app(session, today)
+
+    def versions() -> int:
+        return len(store.list_versions(session.account.id, ID))
+
+    steps = [lambda: view.add("objectives"),
+             lambda: view.rows["objectives"][0].title.set("Renew"),
+             lambda: view.mark_checked(view.rows["objectives"][0]),
+             lambda: view.add("kpis"),
+             lambda: view.rows["kpis"][0].name.set("Empty running"),
+             lambda: view.add("actions"),
+             lambda: view.remove("actions", view.rows["actions"][0])]
+    for step in steps:
+        before = versions()
+        step()
+        assert versions() - before <= 1
+    before = versions()
+    view.remove("actions", view.rows["actions"][0])  # the second click removes it
+    assert versions() == before + 1 and _saved(store, session).actions == []

@@ -474,3 +474,18 @@ def test_a_long_strategy_cut_at_a_space_can_still_be_linked():
     (goal,) = customer_goals(profile)
     assert goal == "x" * 199 and plan(objectives=[objective("b1", [goal])]).objectives[0].serves \
         == [goal]
+
+
+def test_a_white_space_cell_whose_opportunity_was_won_asks_to_be_updated():
+    from kamkit.opportunity import OpportunitiesDoc
+    from kamkit.steps.account_plan import white_space_html
+
+    ws = {"units": ["Brno"], "offerings": ["Validation"],
+          "cells": [{"unit": "Brno", "offering": "Validation", "state": "open",
+                     "opportunity": "o1"}]}
+    won = OpportunitiesDoc.model_validate({"opportunities": [
+        {"id": "o1", "name": "Brno tender", "stage": "won"}]})
+    html = white_space_html(plan(white_space=ws), FW, "EUR", won)
+    assert "Decided since: update these cells - Brno × Validation: Brno tender (won)" in html
+    open_ = OpportunitiesDoc.model_validate({"opportunities": [{"id": "o1", "name": "Brno"}]})
+    assert "Decided since" not in white_space_html(plan(white_space=ws), FW, "EUR", open_)
