@@ -71,7 +71,8 @@ class OutOfDate(KamkitError):
     """A save from a page that no longer shows the latest version: it was kept in the history,
     marked as out of date, and not made the current version (`version` is its number) - or,
     when someone was erased from the account since the page opened, not kept at all (`version`
-    is None)."""
+    is None). Also a manager's review of a version the trainee has saved over since: not kept
+    (`version` is the trainee's version now)."""
 
     def __init__(self, message: str, version: int | None) -> None:
         super().__init__(message)

@@ -156,7 +156,7 @@ def feedback_html(review: Review | None, fw: Framework, latest_version: int | No
                   for_trainee: bool = False) -> str:
     """A manager's verdict on a step: status, rating on the rubric, the comment. On a step that
     is approved (`review.yaml`'s `approvals`), the approval names who approved which version,
-    and says when the trainee has changed it since."""
+    and says when the trainee has updated it since."""
     if review is None:
         return ("" if for_trainee else
                 "<div class='kk-muted'>Not reviewed yet.</div>")
@@ -174,8 +174,8 @@ def feedback_html(review: Review | None, fw: Framework, latest_version: int | No
         head = (f"<b>{e(status)}</b> by {e(review.reviewer)} on {review.reviewed_at:%Y-%m-%d} "
                 f"(version {review.doc_version})")
         since = ""
-        if approval(review, latest_version) == "changed since":
-            since = (f"<div class='kk-alert'>Changed since it was {e(status.lower())}: "
+        if approval(review, latest_version) == "updated since":
+            since = (f"<div class='kk-alert'>Updated since it was {e(status.lower())}: "
                      f"version {latest_version} now.</div>")
         elif review.status == "needs_rework" and latest_version is not None \
                 and latest_version > review.doc_version:

@@ -2,9 +2,11 @@
 the drill-down and the report, and the manager's reviews. The counterpart of `kamkit.session`
 (the trainee's view); the review pages read and write only through it.
 
-Dashboard figures are scored once per save, not once per look: each account's figures are kept in
-the store with the save they came from, and only accounts saved since (or scored under other
-content) are scored again when the dashboard is built.
+Dashboard figures are scored once per save and day, not once per look: each account's figures are
+kept in the store with the save they came from and the day they were computed, and only accounts
+saved since, scored under other content or on another day (overdue actions, a plan past its
+review, evidence going stale: the figures depend on the date) are scored again when the dashboard
+is built.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
-from kamkit.errors import InvalidInput
+from kamkit.errors import InvalidInput, OutOfDate
 from kamkit.exercises import Mistake, common_mistakes, load_case, load_key
 from kamkit.figures import AccountFigures, account_figures, fingerprint
 from kamkit.frameworks import Framework, default_framework
@@ -58,7 +60,8 @@ class CohortRow:
     state: ReviewState = "nothing yet"
     rework: list[str] = field(default_factory=list)  # steps waiting for the trainee's rework
     reviews: dict[str, Review] = field(default_factory=dict)
-    approvals: dict[str, Approved] = field(default_factory=dict)  # steps a sponsor approves
+    # steps a sponsor approves: approved yes / updated since / no (None: the step not saved)
+    approvals: dict[str, Approved | None] = field(default_factory=dict)
 
     @property
     def steps_done(self) -> int:
@@ -66,8 +69,9 @@ class CohortRow:
 
 
 class Kept(BaseModel):
-    """What the figures cache keeps per account: the figures, and the version of each step they
-    were computed from (so the review state needs no second look at the documents)."""
+    """What the figures cache keeps per account: the figures (with the day they were computed,
+    `figures.as_of`), and the version of each step they were computed from (so the review state
+    needs no second look at the documents)."""
 
     figures: AccountFigures
     versions: dict[str, int]
@@ -75,8 +79,11 @@ class Kept(BaseModel):
 
 def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
                     today: dt.date | None = None) -> dict[int, Kept]:
-    """Figures for every account in `rows`: kept ones when still current, the rest scored now
-    (and kept). Returns account id -> figures and versions."""
+    """Figures for every account in `rows` as of `today`: kept ones when still current (same
+    save, same content, computed today), the rest scored now (and kept). The first look of a day
+    scores every account again, once; the looks after it keep. Returns account id -> figures and
+    versions."""
+    today = today or dt.date.today()
     kept_under = fingerprint(framework)
     out: dict[int, Kept] = {}
     stale: dict[int, dt.datetime] = {}
@@ -87,10 +94,12 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
         if row["figures"] and row["stamp"] == row["updated_at"] \
                 and row["fingerprint"] == kept_under:
             try:
-                out[acc] = Kept.model_validate_json(row["figures"])
-                continue
+                kept = Kept.model_validate_json(row["figures"])
             except ValidationError:  # kept by another kamkit version: score it again
-                pass
+                kept = None
+            if kept is not None and kept.figures.as_of == today:
+                out[acc] = kept
+                continue
         stale[acc] = row["updated_at"]
     if not stale:
         return out
@@ -270,20 +279,38 @@ class ReviewSession:
     # -- reviewing ---------------------------------------------------------------------------------
 
     def review(self, account_id: int, step: str, *, rating: int | None, comment: str,
-               status: str) -> Review:
-        """Sign a verdict on the latest saved version of the step. The trainee's work is not
-        touched: reviews are kept apart from it."""
+               status: str | None, seen: int | None = None) -> Review:
+        """Sign a verdict on the version of the step the manager was shown (`seen`; None: the
+        latest saved). When the trainee has saved a newer version since, nothing is kept:
+        `OutOfDate` says so, with the version now, so the manager looks again first. The
+        trainee's work is not touched: reviews are kept apart from it."""
+        titles = {s.id: s.title for s in self.framework.steps}
         if step not in {text.id for text, _ in for_framework(self.framework)}:
             raise InvalidInput(f"There is no workbook step called '{step}'.", field="step")
         saved = self.store.list_steps_saved(account_id)
         if step not in saved:
             raise InvalidInput("There is nothing to review: this step has not been saved yet.",
                                field="step")
+        version = saved[step][0] if seen is None else seen
+        if version < saved[step][0]:
+            raise self._changed(titles.get(step, step), step, saved[step][0])
+        if status is None:  # a step a sponsor approves has no verdict chosen in advance
+            words = self.framework.review.choices(step)
+            raise InvalidInput(f"Choose a verdict first: “{words['reviewed']}” or "
+                               f"“{words['needs_rework']}”.", field="status")
         review = parse(Review, {"account_id": account_id, "step": step,
-                                "doc_version": saved[step][0], "rating": rating,
+                                "doc_version": version, "rating": rating,
                                 "comment": comment, "status": status,
                                 "reviewer": self.reviewer})
-        return self.store.add_review(review)
+        try:
+            return self.store.add_review(review, latest=True)
+        except OutOfDate as exc:  # saved over between the look above and the keeping
+            raise self._changed(titles.get(step, step), step, exc.version) from exc
+
+    def _changed(self, title: str, step: str, now: int | None) -> OutOfDate:
+        verb = "approving" if step in self.framework.review.approvals else "reviewing"
+        return OutOfDate(f"The {title[:1].lower()}{title[1:]} changed since you opened it "
+                         f"(version {now} now): look again before {verb}.", now)
 
     def reviews(self, account_id: int, step: str) -> list[Review]:
         return self.store.list_reviews(account_id, step)

@@ -20,7 +20,7 @@ from sqlalchemy import (
     select,
 )
 
-from kamkit.errors import InvalidInput, NotFound
+from kamkit.errors import InvalidInput, NotFound, OutOfDate
 from kamkit.models import Cohort, Review, parse
 from kamkit.store_tables import (
     accounts,
@@ -163,9 +163,11 @@ class ReviewVerbs:
 
     # -- reviews ------------------------------------------------------------------------------
 
-    def add_review(self, review: Review) -> Review:
+    def add_review(self, review: Review, *, latest: bool = False) -> Review:
         """Keep a manager's verdict on a step. Refused for work that was never saved, or for a
-        version the trainee has not saved yet."""
+        version the trainee has not saved yet - and, with `latest`, for a version the trainee
+        has saved over since (`OutOfDate`, with the version now): checked in the same
+        transaction that keeps it, so a save in between cannot slip through."""
 
         review = parse(Review, review.model_dump())
         with self._write() as conn:
@@ -178,6 +180,9 @@ class ReviewVerbs:
             if review.doc_version > last:
                 raise InvalidInput(f"Version {review.doc_version} of this step does not exist "
                                    f"(the latest is {last}).", field="doc_version")
+            if latest and review.doc_version < last:
+                raise OutOfDate(f"Version {review.doc_version} of this step is no longer the "
+                                f"latest (version {last} now).", last)
             row = review.model_dump(exclude={"id"})
             new_id = conn.execute(reviews.insert().values(**row)).inserted_primary_key[0]
         return review.model_copy(update={"id": new_id})

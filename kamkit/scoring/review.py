@@ -14,9 +14,9 @@ __all__ = ["ReviewState", "review_state", "STATES", "rework_asked", "Approved", 
            "approval"]
 
 ReviewState = Literal["nothing yet", "to review", "needs rework", "reviewed"]
-Approved = Literal["yes", "changed since", "no"]
+Approved = Literal["yes", "updated since", "no"]
 #: a step that is approved, not only reviewed: its state on the dashboard
-APPROVED: tuple[Approved, ...] = ("yes", "changed since", "no")
+APPROVED: tuple[Approved, ...] = ("yes", "updated since", "no")
 #: in the order a manager works through them
 STATES: tuple[ReviewState, ...] = ("to review", "needs rework", "reviewed", "nothing yet")
 
@@ -44,11 +44,16 @@ def rework_asked(saved: Mapping[str, int], latest: Mapping[str, Review]) -> list
             and step in saved and saved[step] <= review.doc_version]
 
 
-def approval(review: Review | None, saved: int | None) -> Approved:
+def approval(review: Review | None, saved: int | None) -> Approved | None:
     """Is the step approved as the trainee last saved it (`saved`: their latest version)?
     - yes: the latest verdict approves that very version;
-    - changed since: it approves an earlier one - the trainee has saved since;
-    - no: never approved, or the latest verdict sent it back."""
+    - updated since: it approves an earlier one - the trainee has saved since. Any save counts,
+      routine ones too (an objective checked, a KPI actual, a QBR): the words say only that the
+      plan moved on, not that its substance changed;
+    - no: never approved, or the latest verdict sent it back;
+    - None: nothing saved, so nothing to approve (shown blank)."""
+    if saved is None:
+        return None
     if review is None or review.status != "reviewed":
         return "no"
-    return "changed since" if saved is not None and saved > review.doc_version else "yes"
+    return "updated since" if saved > review.doc_version else "yes"

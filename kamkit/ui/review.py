@@ -77,7 +77,8 @@ def head_html(columns: list[tuple[str, str]],
 def row_html(row: CohortRow, columns: list[tuple[str, str]],
              approvals: list[tuple[str, str]] | None = None) -> str:
     """One trainee's line of the table (every value escaped): their most recent account's
-    figures, one per step figure column, and approved yes / changed since / no."""
+    figures, one per step figure column, and approved yes / updated since / no (blank
+    when the step is not saved)."""
     approvals = approvals or []
     f = row.figures
     more = f" +{len(row.accounts) - 1}" if len(row.accounts) > 1 else ""

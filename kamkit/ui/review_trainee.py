@@ -1,8 +1,10 @@
 """One trainee's workbook, for their manager: each step read-only as the trainee sees its results,
 the history of changes, and a review form per step (a 1-5 rating on the step's rubric, a comment,
 "reviewed" or "needs rework" - or, on a step a sponsor approves, "approve" or "send back",
-in `review.yaml`'s words). A review is kept beside the trainee's work, never in it; the
-trainee sees it on their workbook page. Also the trainee's report (HTML) and workbook (JSON) as
+in `review.yaml`'s words, with neither chosen in advance). A review signs the version the form
+showed: when the trainee has saved since, nothing is kept and the form shows the newer work. A
+review is kept beside the trainee's work, never in it; the trainee sees it on their workbook
+page. Also the trainee's report (HTML) and workbook (JSON) as
 downloads.
 """
 
@@ -14,7 +16,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from kamkit.errors import AccessDenied, KamkitError
+from kamkit.errors import AccessDenied, KamkitError, OutOfDate
 from kamkit.frameworks import Framework
 from kamkit.html import e
 from kamkit.models import Review
@@ -36,6 +38,9 @@ class StepReview(widgets.VBox):
                  on_save: Callable[[StepReview], None]) -> None:
         self.framework = framework
         self.step = step
+        #: the version of the trainee's work the form shows: the one a review signs
+        self.seen: int | None = None
+        self.approves = step in framework.review.approvals
         review = framework.review
         self.work = widgets.HTML()
         self.history = widgets.HTML()
@@ -54,7 +59,8 @@ class StepReview(widgets.VBox):
             layout=widgets.Layout(width="96%", height="90px"))
         words = review.choices(step)
         self.status = widgets.ToggleButtons(options=[(words[v], v) for v in _VERDICTS],
-                                            value="reviewed", style={"button_width": "auto"})
+                                            value=self._default_verdict(None),
+                                            style={"button_width": "auto"})
         self.save_button = widgets.Button(description="Save review", button_style="primary")
         self.save_button.on_click(lambda _: on_save(self))
         self.message = Message()
@@ -69,7 +75,8 @@ class StepReview(widgets.VBox):
         self.work.value = (attempts_html(wb.attempts, self.step)
                            + step_html(self.step, wb, self.framework, today))
         self.history.value = history_html(wb.versions.get(self.step, []))
-        self.show_feedback(wb.reviews.get(self.step), wb.latest_version(self.step))
+        self.seen = wb.latest_version(self.step)
+        self.show_feedback(wb.reviews.get(self.step), self.seen)
         saved = self.step in wb.docs
         for w in (self.rating, self.comment, self.status, self.save_button):
             w.disabled = not saved
@@ -82,7 +89,24 @@ class StepReview(widgets.VBox):
         last = wb.reviews.get(self.step)
         self.rating.value = last.rating if last else None
         self.comment.value = last.comment if last else ""
-        self.status.value = last.status if last else "reviewed"
+        self.status.value = self._default_verdict(last)
+
+    def show_newer(self, wb: Workbook, why: str) -> None:
+        """The trainee saved since the form was shown: show their newer work, say so, and keep
+        what the manager typed - but not an approval, which must be given to what they see."""
+        rating, comment, status = self.rating.value, self.comment.value, self.status.value
+        self.show(wb)
+        self.rating.value, self.comment.value = rating, comment
+        self.status.value = None if self.approves else status
+        self.message.error(why)
+
+    def _default_verdict(self, last: Review | None) -> str | None:
+        """The verdict the form starts on: the last one, to change or confirm - except on a step
+        a sponsor approves, where the manager chooses every time (an approval is given to one
+        version, never by default)."""
+        if self.approves:
+            return None
+        return last.status if last else "reviewed"
 
     def show_feedback(self, review: Review | None, latest: int | None) -> None:
         self.feedback.value = feedback_html(review, self.framework, latest)
@@ -164,7 +188,11 @@ class TraineeReview(widgets.VBox):
         try:
             review = self._session().review(self.account.value, view.step,  # type: ignore
                                             rating=view.rating.value,
-                                            comment=view.comment.value, status=view.status.value)
+                                            comment=view.comment.value, status=view.status.value,
+                                            seen=view.seen)
+        except OutOfDate as exc:
+            self._show_newer(view, str(exc))
+            return None
         except KamkitError as exc:
             view.message.error(str(exc))
             return None
@@ -181,6 +209,16 @@ class TraineeReview(widgets.VBox):
         if self._on_reviewed:
             self._on_reviewed()
         return review
+
+    def _show_newer(self, view: StepReview, why: str) -> None:
+        try:
+            self.workbook = self._session().workbook(self.trainee_id,  # type: ignore[arg-type]
+                                                     self.account.value)  # type: ignore[arg-type]
+        except Exception:  # the refusal still stands: say it, with the work as it was shown
+            _log.exception("reloading the trainee's work failed")
+            view.message.error(why)
+            return
+        view.show_newer(self.workbook, why)
 
     @guarded(lambda self: self.message)
     def prepare_report(self) -> None:

@@ -86,12 +86,13 @@ def test_the_dashboard_has_one_approved_column_per_approved_step_in_the_workbook
 def test_the_approval_says_who_approved_which_version_and_when(framework):
     shown = feedback_html(_review("account_plan", 3), framework, 3, for_trainee=True)
     assert "<b>Approved</b> by Mia &lt;Berg&gt; on 2026-11-30 (version 3)" in shown
-    assert "changed since" not in shown.lower()
+    assert "updated since" not in shown.lower()
 
 
-def test_an_approval_of_an_older_version_says_it_changed_since(framework):
+def test_an_approval_of_an_older_version_says_it_was_updated_since(framework):
     shown = feedback_html(_review("account_plan", 3), framework, 5, for_trainee=True)
-    assert "(version 3)" in shown and "Changed since it was approved: version 5 now." in shown
+    assert "(version 3)" in shown and "Updated since it was approved: version 5 now." in shown
+    assert "changed since" not in shown.lower()
 
 
 def test_a_plan_sent_back_shows_the_comment_as_text(framework):

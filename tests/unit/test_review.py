@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from kamkit.demo import sample_map, sample_profile, sample_relationship
-from kamkit.errors import InvalidInput, NotFound
+from kamkit.errors import InvalidInput, NotFound, OutOfDate
 from kamkit.models import Cohort, ProfileDoc, RelationshipDoc
 from kamkit.review import ReviewSession, filter_rows, sort_rows
 from kamkit.store import Store
@@ -105,6 +105,55 @@ def test_other_content_means_the_figures_are_computed_again(session, cohort, mon
     session.framework = session.framework.model_copy(update={"segmentation": seg})
     session.rows()
     assert len(calls) == 2
+
+
+def test_figures_kept_on_an_earlier_day_are_computed_again_once_that_day(session, cohort,
+                                                                         monkeypatch):
+    """Figures depend on the day (overdue actions, evidence going stale): a new day scores each
+    account once more, and the looks after it keep - never once per look."""
+    import kamkit.review as review
+
+    session.rows(today=TODAY)
+    calls = []
+    real = review.account_figures
+    monkeypatch.setattr(review, "account_figures",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    session.rows(today=TODAY)
+    assert calls == []  # the same day: all kept
+    tomorrow = TODAY + dt.timedelta(days=1)
+    fresh = ReviewSession(session.store, "Raj")  # another manager, another session
+    row = next(r for r in fresh.rows(today=tomorrow) if r.name == "Ann")
+    assert len(calls) == 2 and row.figures.as_of == tomorrow  # Ann's and Bob's accounts
+    fresh.rows(today=tomorrow)
+    assert len(calls) == 2
+
+
+def test_a_review_of_a_version_saved_over_since_is_not_kept(session, cohort):
+    """The manager signs what they saw: a newer save means look again, and nothing is kept."""
+    store, acc = session.store, cohort["bacc"].id
+    store.save_document(acc, "profile", ProfileDoc(industry="Dairy"))
+    with pytest.raises(OutOfDate, match=r"The account profile changed since you opened it "
+                                        r"\(version 2 now\): look again before reviewing\."
+                       ) as refused:
+        session.review(acc, "profile", rating=4, comment="", status="reviewed", seen=1)
+    assert refused.value.version == 2 and store.list_reviews(acc) == []
+    assert session.review(acc, "profile", rating=4, comment="", status="reviewed",
+                          seen=2).doc_version == 2
+
+
+def test_the_store_refuses_a_latest_review_of_a_version_saved_over(store, cohort):
+    """Checked where the review is kept, so a save between the look and the keeping cannot
+    slip through."""
+    from kamkit.models import Review
+
+    acc = cohort["bacc"].id
+    store.save_document(acc, "profile", ProfileDoc(industry="Dairy"))
+    old = Review(account_id=acc, step="profile", doc_version=1, rating=3, status="reviewed",
+                 reviewer="Mia")
+    with pytest.raises(OutOfDate) as refused:
+        store.add_review(old, latest=True)
+    assert refused.value.version == 2 and store.list_reviews(acc) == []
+    assert store.add_review(old).doc_version == 1  # history may still sign an earlier one
 
 
 def test_a_review_is_kept_beside_the_work_and_never_changes_it(session, cohort):

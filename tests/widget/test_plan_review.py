@@ -1,8 +1,10 @@
 """The account plan in the manager's review, used as a manager and a trainee would - without a
 browser: the sponsor approves the plan (or sends it back with a comment), the approval is pinned
 to the version approved and shows on the trainee's page, the dashboard says approved yes /
-changed since / no; and a plan past its review says so on the workbook's progress row and in the
-drill-down."""
+updated since / no (blank before a plan is saved); an approval signs only the version the manager
+saw, and no verdict is chosen for them; and a plan past its review says so on the workbook's
+progress row, in the drill-down and on the dashboard - the day it goes past, not at the next
+save."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import io
 import pytest
 import yaml
 
-from kamkit.account_plan import AccountPlanDoc
+from kamkit.account_plan import AccountPlanDoc, Action
 from kamkit.frameworks import CONTENT_DIR, load_framework
 from kamkit.io.cohort import cohort_csv
 from kamkit.review import ReviewSession
@@ -70,6 +72,78 @@ def test_the_plans_form_offers_approve_or_send_back(store, framework, zoe):
     assert [label for label, _ in profile.status.options] == ["Reviewed", "Needs rework"]
 
 
+def test_the_plans_form_chooses_no_verdict_for_the_manager(store, framework, zoe):
+    """An approval is given, never defaulted: the form starts with neither verdict, and a
+    rating alone approves nothing."""
+    page, plan = _manager(store, framework, zoe)
+    assert plan.status.value is None
+    assert page.trainee_view.steps["profile"].status.value == "reviewed"  # only reviewed
+    plan.rating.value = 4
+    assert page.trainee_view.save_review(plan) is None
+    assert plan.message.text == "Choose a verdict first: “Approve the plan” or “Send it back”."
+    assert store.list_reviews(store.list_accounts(zoe.id)[0].id) == []
+    page.trainee_view.show_trainee(zoe.id)  # opened again after an approval: still no default
+    plan.rating.value, plan.status.value = 4, "reviewed"
+    assert page.trainee_view.save_review(plan) is not None
+    page.trainee_view.show_trainee(zoe.id)
+    assert plan.status.value is None and plan.rating.value == 4
+
+
+def test_an_approval_signs_only_the_version_the_manager_saw(store, framework, zoe):
+    """The trainee's page saves on every edit: a plan that moved while the manager read it is
+    not approved - the form says so and shows the newer plan, keeping what they typed."""
+    page, plan = _manager(store, framework, zoe)
+    account = store.list_accounts(zoe.id)[0]
+    assert plan.seen == 1
+    session = Session(store, zoe, framework, account=account)
+    moved = dt.date.today() + dt.timedelta(days=40)
+    session.save(PLAN, session.load(PLAN).model_copy(update={"next_review": moved}))
+
+    plan.rating.value, plan.status.value, plan.comment.value = 4, "reviewed", "Good <b>plan</b>"
+    assert page.trainee_view.save_review(plan) is None
+    assert store.list_reviews(account.id) == []  # nothing signed
+    assert plan.message.text == ("The account plan changed since you opened it (version 2 "
+                                 "now): look again before approving.")
+    assert plan.seen == 2 and "(2 saved versions)" in plan.history.value
+    assert (plan.rating.value, plan.comment.value) == (4, "Good <b>plan</b>")
+    assert plan.status.value is None  # approve what you now see, by choosing again
+    assert "<span>no</span>" in _line(page, zoe)
+
+    plan.status.value = "reviewed"
+    review = page.trainee_view.save_review(plan)
+    assert review is not None and review.doc_version == 2
+    assert "<span>yes</span>" in _line(page, zoe)
+
+
+def test_the_approved_column_is_blank_until_a_plan_is_saved(store, framework, zoe):
+    yan = store.add_trainee("Yan", cohort="Plans")
+    store.save_document(store.add_account(yan.id, "Brno").id, "profile",
+                        for_framework(framework)[0][1].sample(dt.date.today(), False))
+    page = ReviewApp(ReviewSession(store, "Mia Berg", framework))
+    row = next(r for r in page.all_rows if r.name == "Yan")
+    assert row.approvals == {PLAN: None}
+    assert _line(page, yan).endswith('<span></span><span><span class="kk-state kk-state-to-review">'
+                                     'to review</span></span></div>')
+    table = list(csv.reader(io.StringIO(cohort_csv([row], framework))))
+    assert table[1][table[0].index("Approved")] == ""
+    assert "<span>no</span>" in _line(page, zoe)  # saved, never approved
+
+
+def test_the_dashboard_sees_a_plan_go_past_its_review_without_a_save(store, framework):
+    """Overdue actions and "past review" depend on the day: kept figures from an earlier day
+    are computed again, even when nobody has saved the account since."""
+    xia = store.add_trainee("Xia", cohort="Plans")
+    plan = AccountPlanDoc(next_review=dt.date(2026, 12, 15), actions=[
+        Action(id="a1", what="Book the QBR", due=dt.date(2026, 12, 1))])
+    store.save_document(store.add_account(xia.id, "Acme").id, PLAN, plan)
+
+    before = ReviewSession(store, "Mia Berg", framework).rows(today=dt.date(2026, 11, 20))[0]
+    assert (before.figures.get("stale"), before.figures.get("overdue")) == ("alive", 0)
+    later = ReviewSession(store, "Mia Berg", framework).rows(today=dt.date(2027, 6, 1))[0]
+    assert (later.figures.get("stale"), later.figures.get("overdue")) == ("past review", 1)
+    assert later.figures.as_of == dt.date(2027, 6, 1)
+
+
 def test_an_approved_plan_shows_on_the_trainees_page_pinned_to_its_version(store, framework,
                                                                           zoe):
     page, plan = _manager(store, framework, zoe)
@@ -83,7 +157,7 @@ def test_an_approved_plan_shows_on_the_trainees_page_pinned_to_its_version(store
     workbook = WorkbookApp(Session(store, zoe, framework))
     shown = workbook.feedback.value
     assert "5. Account plan" in shown and "<b>Approved</b> by Mia Berg on" in shown
-    assert "(version 1)" in shown and "Changed since" not in shown
+    assert "(version 1)" in shown and "Updated since" not in shown
 
     # the trainee works on: the approval stays on version 1, and says the plan has moved
     session = Session(store, zoe, framework, account=store.list_accounts(zoe.id)[0])
@@ -92,12 +166,12 @@ def test_an_approved_plan_shows_on_the_trainees_page_pinned_to_its_version(store
                                               + dt.timedelta(days=20)}))
     workbook.refresh()
     assert "(version 1)" in workbook.feedback.value
-    assert "Changed since it was approved: version 2 now." in workbook.feedback.value
+    assert "Updated since it was approved: version 2 now." in workbook.feedback.value
     page.load()
-    assert "<span>changed since</span>" in _line(page, zoe)
+    assert "<span>updated since</span>" in _line(page, zoe)
     row = next(r for r in page.all_rows if r.name == "Zoe")
     table = list(csv.reader(io.StringIO(cohort_csv([row], framework))))
-    assert table[1][table[0].index("Approved")] == "changed since"
+    assert table[1][table[0].index("Approved")] == "updated since"
 
 
 def test_a_plan_sent_back_shows_the_comment(store, framework, zoe):

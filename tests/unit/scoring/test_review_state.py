@@ -96,10 +96,12 @@ def test_an_approval_of_the_version_saved_is_approved():
     assert approval(_review("account_plan", 4), 4) == "yes"
 
 
-def test_saving_after_the_approval_is_changed_since():
+def test_saving_after_the_approval_is_updated_since():
+    """Any save counts - an objective checked, a KPI actual - so the words claim no more than
+    that the plan moved on."""
     from kamkit.scoring.review import approval
 
-    assert approval(_review("account_plan", 4), 5) == "changed since"
+    assert approval(_review("account_plan", 4), 5) == "updated since"
 
 
 def test_a_plan_never_approved_or_sent_back_is_not_approved():
@@ -109,3 +111,11 @@ def test_a_plan_never_approved_or_sent_back_is_not_approved():
     assert approval(None, 4) == "no"
     assert approval(sent_back, 4) == "no"
     assert approval(sent_back, 6) == "no"  # reworked since: still waiting for an approval
+
+
+def test_a_plan_never_saved_has_no_approval_to_show():
+    """Nothing saved is not "not approved": the dashboard leaves the cell blank."""
+    from kamkit.scoring.review import approval
+
+    assert approval(None, None) is None
+    assert approval(_review("account_plan", 4), None) is None
