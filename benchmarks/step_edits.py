@@ -18,8 +18,9 @@ import ipywidgets as widgets
 from _figures import report  # noqa: I001 - benchmarks/ is on sys.path when run
 
 from kamkit.session import Session
-from kamkit.steps import opportunities, profile, relationship, stakeholders
+from kamkit.steps import account_plan, opportunities, profile, relationship, stakeholders
 from kamkit.store import Store
+from kamkit.ui.account_plan import AccountPlanApp
 from kamkit.ui.opportunities import OpportunitiesApp
 from kamkit.ui.profile import ProfileApp
 from kamkit.ui.relationship import RelationshipApp
@@ -46,15 +47,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, Store(f"sqlite:///{Path(tmp) / 'k.db'}") as store:
         session = Session(store, store.add_trainee("Bench"))
         account = session.create_account("Acme")
-        steps = (profile, stakeholders, relationship, opportunities)
+        steps = (profile, stakeholders, relationship, opportunities, account_plan)
         for step in steps:
             store.save_document(account.id, step.ID, step.sample(today))
         builds = {}
         for step, cls in zip(steps, (ProfileApp, StakeholdersApp, RelationshipApp,
-                                     OpportunitiesApp), strict=True):
+                                     OpportunitiesApp, AccountPlanApp), strict=True):
             t = time.perf_counter()
             builds[step.ID] = (cls(session), time.perf_counter() - t)
-        profile_view, map_view, relationship_view, opportunities_view = (
+        profile_view, map_view, relationship_view, opportunities_view, plan_view = (
             b[0] for b in builds.values())
 
         def drag(i: int) -> None:  # what a drop on the grid does
@@ -70,12 +71,20 @@ def main() -> None:
             assert opportunities_view.score.value != score, "not re-scored"
             assert opportunities_view.forecast.value != forecast, "forecast not redrawn"
 
+        depot_report = plan_view.rows["actions"][1].status.input  # the sample's overdue action
+
+        def depot_report_done(i: int) -> None:  # done, open: "Overdue actions" comes and goes
+            findings = plan_view.findings.value
+            depot_report.value = "done" if i % 2 == 0 else "not_started"
+            assert plan_view.findings.value != findings, "findings not redrawn"
+
         report("profile: edit -> saved, placed, redrawn", _time(n, lambda i: setattr(
             profile_view.fields["revenue_with_us"].box, "value", f"{1_000_000 + i:,}")), floor)
         report("map: drag -> saved, findings redrawn", _time(n, drag), floor)
         report("relationship: level -> saved, re-scored", _time(n, lambda i: setattr(
             relationship_view.cards["plan_sharing"].level.input, "value", i % 5)), floor)
         report("opportunities: answer -> verdict, fcast", _time(n, answer), floor)
+        report("plan: status -> saved, findings redrawn", _time(n, depot_report_done), floor)
         for step in steps:  # every edit really was saved
             versions = len(store.list_versions(account.id, step.ID))
             assert versions == n + 1, (step.ID, versions)

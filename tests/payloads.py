@@ -93,9 +93,21 @@ class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def text_of(document: str) -> str:
+    """What `document` says as text - what a reader sees, markup gone, `&lt;` read as `<`."""
+    parser = _Tags()
+    parser.feed(document)
+    parser.close()
+    return "".join(parser.text)
 
 
 def live_markup(document: str) -> list[str]:

@@ -1,8 +1,8 @@
 """The usual injection payloads typed, as a trainee would type them, into every free-text field of
 every step - then read back in the trainee's pages after a reload, in the manager's review pages,
-and in the exports (report, spreadsheet, table). Nothing runs (no dialog, no `window.__pwned`),
-nothing renders as markup (no `#injected`, no image, frame or script from trainee text), no
-spreadsheet cell is a formula; the text is shown as text."""
+and in the exports (report, QBR pack, spreadsheet, table). Nothing runs (no dialog, no
+`window.__pwned`), nothing renders as markup (no `#injected`, no image, frame or script from
+trainee text), no spreadsheet cell is a formula; the text is shown as text."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from pathlib import Path
 import openpyxl
 from helpers import dropdown, field, open_step, personal_links
 
-from tests.payloads import PAYLOADS, live_markup
+from tests.payloads import PAYLOADS, live_markup, text_of
 
 NAME = "Tess Typed"
-STEPS = ("1. Account profile", "2. Stakeholder map", "3. Relationship score", "4. Opportunities")
-READY = dict(zip(STEPS, ("Profile complete", "Add person", "Gut feeling", "Add opportunity"),
-                 strict=True))
+STEPS = ("1. Account profile", "2. Stakeholder map", "3. Relationship score", "4. Opportunities",
+         "5. Account plan")
+READY = dict(zip(STEPS, ("Profile complete", "Add person", "Gut feeling", "Add opportunity",
+                         "What the plan should look at"), strict=True))
 LITMUS = "If they cast their votes today, would we win?"
 FIELDS = ".kk-field input[type=text]:visible, .kk-field textarea:visible"
 
@@ -70,6 +71,13 @@ def _each_part(page, tab: str):
     if tab == STEPS[3]:
         yield from _opportunity_parts(page)
         return
+    if tab == STEPS[4]:
+        yield from _plan_parts(page)
+        return
+    if tab == STEPS[1]:
+        yield FIELDS
+        yield from _team_part(page)
+        return
     if tab != STEPS[0]:
         yield FIELDS
         return
@@ -106,6 +114,64 @@ def _opportunity_parts(page):
     yield ", ".join(f'.kk-field:has(b:text-is("{label}")) input:visible'
                     for label in ("Outcome wanted", "By", "Value"))
     page.get_by_role("tab", name="Qualify", exact=True).click()
+
+
+def _labelled(*labels: str) -> str:
+    """The visible text boxes of the fields labelled so."""
+    return ", ".join(f'.kk-field:has(b:text-is("{label}")) :is(input, textarea):visible'
+                     for label in labels)
+
+
+def _team_part(page):
+    """Step 2's "Our team": one of ours, named with a payload - who the account plan's team
+    commitments (step 5) are for."""
+    page.get_by_role("tab", name="Our team").click()
+    if page.get_by_text("No one on our team yet.").is_visible():
+        yield _labelled("Name")
+        page.get_by_role("button", name="Add to our team").click()
+        page.get_by_text("No one on our team yet.").wait_for(state="hidden")
+    page.get_by_role("tab", name="Map", exact=True).click()
+
+
+#: step 5's lists: tab, the button adding an entry, the entry's own remove button, its fields
+_PLAN_LISTS = (
+    ("Objectives", "Add an objective", "Remove this objective", FIELDS),
+    ("Actions", "Add an action", "Remove this action", FIELDS),
+    # a KPI's new actual is read only when added (a button): its own fields are the KPI's
+    ("KPIs", "Add a KPI", "Remove this KPI", _labelled("KPI", "Unit", "Target")),
+    ("Value case", "Add a value", "Remove this value", FIELDS),
+)
+
+
+def _plan_parts(page):
+    """Step 5: an entry of each list - an objective (of a kind the customer's QBR pack shows),
+    an action, a KPI, a value - with its own fields; the white space's units and offerings,
+    then its grid's cell; each of ours' commitment; the next review and a QBR (its date,
+    required, stays as recorded)."""
+    for tab, add, remove, fields in _PLAN_LISTS:
+        page.get_by_role("tab", name=tab, exact=True).click()
+        if not page.get_by_role("button", name=remove).count():
+            page.get_by_role("button", name=add).click()
+            page.get_by_role("button", name=remove).wait_for()
+        if tab == "Objectives":
+            field(page, "Kind", "select:visible").select_option(
+                label="Value delivered to the customer")
+        yield fields
+    page.get_by_role("tab", name="White space", exact=True).click()
+    yield _labelled("Their business units", "Our offerings")
+    cell = _labelled("Value")
+    page.locator(cell).first.wait_for()  # the grid, drawn from the lists
+    yield cell
+    page.get_by_role("tab", name="Team", exact=True).click()
+    page.get_by_text("Their commitment to the account").first.wait_for()
+    yield FIELDS
+    page.get_by_role("tab", name="Rhythm", exact=True).click()
+    if not page.get_by_role("button", name="Remove this QBR").count():
+        page.get_by_role("button", name="Record a QBR").click()
+        page.get_by_role("button", name="Remove this QBR").wait_for()
+    yield _labelled("Next review of this plan", "Who of ours attended",
+                    "Value shown against the plan", "Next steps agreed")
+    page.get_by_role("tab", name="Objectives", exact=True).click()
 
 
 def test_payloads_typed_into_every_field_never_run_anywhere(server, review_server, page,
@@ -160,6 +226,11 @@ def test_payloads_typed_into_every_field_never_run_anywhere(server, review_serve
 
     html = export("--trainee", NAME, "--format", "html").read_text()
     assert "__pwned" in html and live_markup(html) == []
+    pack = export("--trainee", NAME, "--account", PAYLOADS[2][:100], "--format", "qbr")
+    html = pack.read_text()
+    assert live_markup(html) == []
+    shown = [p for p in PAYLOADS if p in text_of(html)]
+    assert len(shown) >= 3, shown  # kept whole, as text the customer reads
     book = openpyxl.load_workbook(export("--cohort", "Typed payloads", "--format", "xlsx"))
     cells = [c for sheet in book for line in sheet.iter_rows() for c in line if c.value]
     assert sum("HYPERLINK" in str(c.value) for c in cells) >= 2
