@@ -32,6 +32,7 @@ def test_quantify_reload_repeat_and_see_the_trend(server, page):
     field(page, "In one sentence: why?").fill("Planning went well")
     field(page, "In one sentence: why?").press("Tab")
     page.get_by_role("button", name="Record my feeling and open the evidence").click()
+    page.get_by_text("“Planning went well”").wait_for()  # recorded: the evidence opens
     field(page, "They pay us promptly (weight 10)", "select").select_option(
         label="4 · Pays early, no disputes in years")
     # the last evidence carried over (joint planning, 14) and prompt payment now (10)
