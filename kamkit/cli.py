@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kamkit.errors import InvalidInput, KamkitError, NotFound, OutOfDate
 from kamkit.room import KERNEL_MEMORY_MB, UNCONNECTED_AFTER
@@ -447,13 +447,7 @@ def _import_contacts(args: argparse.Namespace, store: Store, account: Account, f
                               f"Add {len(preview.ready)} people to the map of {account.name}?"):
         return 0
     new_doc, added = add_to_map(doc, preview)  # type: ignore[arg-type]
-    try:
-        version = store.save_document(account.id, MAP, new_doc,  # type: ignore
-                                      based_on=based_on, erasures=erasures)
-    except OutOfDate:
-        raise InvalidInput(f"{account.name}'s map changed while this command waited (it was "
-                           "saved from the workbook, or someone was erased from it), so the "
-                           "contacts were not added to it. Run the command again.") from None
+    version = _save_read_onto(store, account, MAP, new_doc, based_on, erasures, "map")
     print(f"kamkit: added {added} people to {account.name} (map version {version}); set "
           "their influence and support on the stakeholder map.")
     return 0
@@ -474,16 +468,24 @@ def _import_opportunities(args: argparse.Namespace, store: Store, account: Accou
                               f"{account.name}?"):
         return 0
     new_doc, added = add_opportunities(doc, preview)  # type: ignore[arg-type]
-    try:
-        version = store.save_document(account.id, STEP, new_doc,  # type: ignore
-                                      based_on=based_on, erasures=erasures)
-    except OutOfDate:
-        raise InvalidInput(f"{account.name}'s opportunities changed while this command waited "
-                           "(they were saved from the workbook, or someone was erased from "
-                           "the account), so none were added. Run the command again.") from None
+    version = _save_read_onto(store, account, STEP, new_doc, based_on, erasures,
+                              "opportunities")
     print(f"kamkit: added {_opportunities(added)} to {account.name} (opportunities version "
           f"{version}); qualify each one in the workbook, litmus test first.")
     return 0
+
+
+def _save_read_onto(store: Store, account: Account, step: str, doc: Any, based_on: int,
+                    erasures: int, what: str) -> int:
+    """Save what an import added onto the document as it was read: a web edit or an erasure
+    made while the command waited is never overwritten - then nothing is added."""
+    try:
+        return store.save_document(account.id, step, doc,  # type: ignore[arg-type]
+                                   based_on=based_on, erasures=erasures)
+    except OutOfDate:
+        raise InvalidInput(f"{account.name}'s {what} changed while this command waited (saved "
+                           "from the workbook, or someone was erased from it), so nothing was "
+                           "added. Run the command again.") from None
 
 
 def _opportunities(n: int) -> str:

@@ -254,8 +254,7 @@ class AccountPlanApp(plan_tabs.PlanTabs):
         return self.tab_messages.get(head, self.save_status)
 
     def _commit(self, doc: AccountPlanDoc) -> None:
-        if self.keeper.needs_saving(doc, self.doc):
-            self.keeper.keep(doc)  # held and retried if the store refuses it
+        self.keeper.offer(doc, self.doc)
         self.doc = doc
         self.render()
 

@@ -259,8 +259,7 @@ class OpportunitiesApp(widgets.VBox):
         return self.save_status
 
     def _commit(self, doc: OpportunitiesDoc) -> None:
-        if self.keeper.needs_saving(doc, self.doc):
-            self.keeper.keep(doc)  # held and retried if the store refuses it
+        self.keeper.offer(doc, self.doc)
         self.doc = doc
         self.render()
 

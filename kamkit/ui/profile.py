@@ -192,8 +192,7 @@ class ProfileApp(widgets.VBox):
         doc, broken = parse_keeping(ProfileDoc, data, self.doc)
         problems += broken
         self._show_problems(problems)
-        if self.keeper.needs_saving(doc, self.doc):
-            self.keeper.keep(doc)
+        self.keeper.offer(doc, self.doc)
         self.doc = doc  # what was saved (or held to retry); invalid text stays on screen only
         if problems and self.keeper.unsaved is None:
             self.save_status.unsaved(

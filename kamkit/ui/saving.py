@@ -48,6 +48,12 @@ class Keeper:
     def needs_saving(self, doc: BaseModel, last: BaseModel | None) -> bool:
         return doc != last or self.unsaved is not None
 
+    def offer(self, doc: BaseModel, last: BaseModel | None) -> None:
+        """Save `doc` if it differs from `last` (what the view showed) or something is still
+        held - the one step every view's commit takes before it redraws."""
+        if self.needs_saving(doc, last):
+            self.keep(doc)  # held and retried if the store refuses it
+
     def keep(self, doc: BaseModel) -> int | None:
         """Save `doc`: its version, or None when the store refused it (then it is held, the
         person told, and a retry scheduled) or kept it as out of date (the person told to

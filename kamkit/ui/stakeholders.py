@@ -139,8 +139,7 @@ class StakeholdersApp(widgets.VBox):
         was typed (a refused value stays on screen, not replaced by the saved one)."""
         data = doc.model_dump() if isinstance(doc, StakeholderMapDoc) else doc
         new = parse(StakeholderMapDoc, data)
-        if self.keeper.needs_saving(new, self.doc):
-            self.keeper.keep(new)  # held and retried if the store refuses it
+        self.keeper.offer(new, self.doc)
         self.doc = new
         self.render(refill_form=not from_form)
 
