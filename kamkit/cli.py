@@ -469,7 +469,7 @@ def _import_opportunities(args: argparse.Namespace, store: Store, account: Accou
         return 0
     new_doc, added = add_opportunities(doc, preview)  # type: ignore[arg-type]
     version = _save_read_onto(store, account, STEP, new_doc, based_on, erasures,
-                              "opportunities")
+                              "list of opportunities")
     print(f"kamkit: added {_opportunities(added)} to {account.name} (opportunities version "
           f"{version}); qualify each one in the workbook, litmus test first.")
     return 0
