@@ -5,7 +5,8 @@ from __future__ import annotations
 
 def field(page, label: str, kind: str = "input"):
     """The input (or select) of the kamkit form field labelled `label`."""
-    return page.locator(f'.kk-field:has(b:text-is("{label}")) {kind}').first
+    # visible only: steps built in the background may use the same label on another tab
+    return page.locator(f'.kk-field:has(b:text-is("{label}")) {kind}:visible').first
 
 
 def open_step(page, link: str, name: str, tab: str, ready_text: str | None = None,
