@@ -21,6 +21,9 @@ def test_quantify_reload_repeat_and_see_the_trend(server, page):
     evidence.press("Tab")
     page.get_by_text("Evidence score: 14 / 100 · Exploratory").wait_for()
     page.get_by_text("36 points of optimism").wait_for()
+    # the feeling, the level and the evidence are three saves: reload only once the page says
+    # the third is kept (a reload closes the kernel, and a save still on its way is lost with it)
+    page.locator('.kk-ok:visible[data-version="3"]', has_text="All changes saved").wait_for()
 
     page.reload()
     open_step(page, link, "Noor Haddad", "3. Relationship score",
