@@ -16,6 +16,7 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from kamkit.competency_content import CertificationContent, CompetencyContent
 from kamkit.content_model import Content
 from kamkit.errors import ContentError
 from kamkit.models import (
@@ -372,6 +373,8 @@ class Framework(_Content):
     exercises: ExercisesContent
     qualification: QualificationContent
     account_plan: PlanContent
+    competencies: CompetencyContent
+    certification: CertificationContent
     source: str = Field(description="the folder the content was loaded from")
 
     @model_validator(mode="after")
@@ -383,6 +386,9 @@ class Framework(_Content):
         unknown = set(self.account_plan.strategic) - purposes
         if unknown:
             raise ValueError(f"strategic names unknown purposes {sorted(unknown)}")
+        if set(self.competencies.role_fit) != purposes:
+            raise ValueError(f"role_fit must name each purpose of segmentation.yaml "
+                             f"({', '.join(sorted(purposes))})")
         return self
 
     def step(self, step_id: str) -> StepText:

@@ -127,12 +127,65 @@ def _v5(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE accounts ADD COLUMN erasures INTEGER NOT NULL DEFAULT 0")
 
 
+def _v6(conn: Connection) -> None:
+    """The person as the subject: competency ratings (self, manager, peers; before and after),
+    development plans, peers' rating links, quiz attempts, and when a cohort's after-round
+    opened."""
+    md = MetaData()
+    Table("trainees", md, Column("id", Integer, primary_key=True))
+    Table("competency_ratings", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("trainee_id", Integer, ForeignKey("trainees.id", ondelete="CASCADE"),
+                 nullable=False, index=True),
+          Column("round", String(10), nullable=False),
+          Column("rater", String(10), nullable=False),
+          Column("rater_name", String(200), nullable=False),
+          Column("link_id", Integer, nullable=False),  # 0: not through a peer link
+          Column("version", Integer, nullable=False),
+          Column("data", Text, nullable=False),
+          Column("saved_at", DateTime(timezone=True), nullable=False),
+          UniqueConstraint("trainee_id", "round", "rater", "rater_name", "link_id", "version"))
+    Table("development_plans", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("trainee_id", Integer, ForeignKey("trainees.id", ondelete="CASCADE"),
+                 nullable=False, index=True),
+          Column("version", Integer, nullable=False),
+          Column("data", Text, nullable=False),
+          Column("saved_at", DateTime(timezone=True), nullable=False),
+          UniqueConstraint("trainee_id", "version"))
+    Table("rater_links", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("trainee_id", Integer, ForeignKey("trainees.id", ondelete="CASCADE"),
+                 nullable=False, index=True),
+          Column("round", String(10), nullable=False),
+          Column("peer_name", String(120), nullable=False),
+          Column("token_hash", String(64), nullable=False, unique=True),
+          Column("created_at", DateTime(timezone=True), nullable=False),
+          Column("expires_at", DateTime(timezone=True), nullable=False),
+          Column("revoked_at", DateTime(timezone=True)))
+    Table("quiz_attempts", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("trainee_id", Integer, ForeignKey("trainees.id", ondelete="CASCADE"),
+                 nullable=False, index=True),
+          Column("quiz", String(60), nullable=False),
+          Column("attempt", Integer, nullable=False),
+          Column("score", Float, nullable=False),
+          Column("passed", Boolean, nullable=False),
+          Column("answers", Text, nullable=False),
+          Column("at", DateTime(timezone=True), nullable=False),
+          UniqueConstraint("trainee_id", "quiz", "attempt"))
+    md.create_all(conn, tables=[md.tables[name] for name in (
+        "competency_ratings", "development_plans", "rater_links", "quiz_attempts")])
+    conn.exec_driver_sql("ALTER TABLE cohorts ADD COLUMN after_round_at TIMESTAMP WITH TIME ZONE")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "trainees, accounts, versioned documents", _v1),
     (2, "cohorts, managers, reviews, dashboard figures", _v2),
     (3, "case-study accounts and practice attempts", _v3),
     (4, "saves from out-of-date pages kept apart", _v4),
     (5, "erasing a person refuses saves from pages opened before", _v5),
+    (6, "competency ratings, development plans, peer links, quiz attempts", _v6),
 ]
 LATEST = MIGRATIONS[-1][0]
 

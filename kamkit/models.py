@@ -119,6 +119,8 @@ class Cohort(_Model):
     name: Name
     workshop_date: dt.date | None = None
     manager: ShortText | None = Field(default=None, description="the cohort's default reviewer")
+    after_round_at: dt.datetime | None = Field(
+        default=None, description="when the competency after-round was opened for the cohort")
 
 
 class Account(_Model):

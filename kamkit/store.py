@@ -10,7 +10,6 @@ overwrites: it appends version N+1, so the history of a trainee's thinking is ke
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import secrets
 import time
@@ -36,10 +35,11 @@ from kamkit.errors import InvalidInput, NotFound, OutOfDate, SaveFailed, StoreUn
 from kamkit.models import Account, Trainee, parse
 from kamkit.settings import current
 from kamkit.steps import document_model
+from kamkit.store_people import PeopleVerbs
 from kamkit.store_practice import PracticeVerbs
 from kamkit.store_privacy import PrivacyVerbs, make_private
 from kamkit.store_reviews import ReviewVerbs
-from kamkit.store_tables import accounts, current_only, documents, trainees
+from kamkit.store_tables import accounts, current_only, documents, hash_token, trainees
 from kamkit.store_tables import utc as _utc
 
 __all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token"]
@@ -53,12 +53,6 @@ def kamkit_home() -> Path:
 def default_url() -> str:
     """The `db_url` setting: the store's URL (default: the SQLite file in `kamkit_home()`)."""
     return current().db_url
-
-
-def hash_token(token: str) -> str:
-    """Links carry a random token; the store keeps only its SHA-256, so a stolen database
-    file does not hand out working links."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _now() -> dt.datetime:
@@ -127,7 +121,7 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
-class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs):
+class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
     """The kamkit database. Use as a context manager, or call `close()`. The manager's verbs
     (cohorts, reviews, dashboard figures) come from `kamkit.store_reviews`, the case studies'
     (practice accounts, attempts) from `kamkit.store_practice`, removing and erasing (a

@@ -78,13 +78,14 @@ class ReviewVerbs:
             row = conn.execute(select(cohorts).where(cohorts.c.name == name)).mappings().first()
         if row is None:
             raise NotFound(f"No cohort called '{name}'.")
-        return Cohort.model_validate(dict(row))
+        return Cohort.model_validate(dict(row) | {"after_round_at": utc(row["after_round_at"])})
 
     def list_cohorts(self) -> list[Cohort]:
         """Every cohort: those with details, and those only named on a trainee."""
 
         with self._read() as conn:
-            known = {r["name"]: Cohort.model_validate(dict(r))
+            known = {r["name"]: Cohort.model_validate(dict(r) | {
+                         "after_round_at": utc(r["after_round_at"])})
                      for r in conn.execute(select(cohorts)).mappings()}
             named = conn.execute(select(trainees.c.cohort).distinct()
                                  .where(trainees.c.cohort.is_not(None))).scalars().all()

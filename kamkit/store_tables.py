@@ -6,6 +6,7 @@ and its mixins, so none of them imports another for a table.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from sqlalchemy import (
@@ -22,7 +23,8 @@ from sqlalchemy import (
 )
 
 __all__ = ["trainees", "accounts", "documents", "cohorts", "reviews", "figures", "attempts",
-           "utc", "current_only"]
+           "utc", "current_only", "competency_ratings", "development_plans", "rater_links",
+           "quiz_attempts", "hash_token"]
 
 _md = MetaData()
 trainees = Table("trainees", _md,
@@ -42,7 +44,8 @@ documents = Table("documents", _md,
                   Column("saved_at", DateTime(timezone=True)), Column("stale", Boolean))
 cohorts = Table("cohorts", _md,
                 Column("name", String(120), primary_key=True), Column("workshop_date", Date),
-                Column("manager", String(200)))
+                Column("manager", String(200)),
+                Column("after_round_at", DateTime(timezone=True)))
 reviews = Table("reviews", _md,
                 Column("id", Integer, primary_key=True), Column("account_id", Integer),
                 Column("step", String(40)), Column("doc_version", Integer),
@@ -58,6 +61,34 @@ attempts = Table("attempts", _md,
                  Column("attempt", Integer), Column("score", Float), Column("passed", Boolean),
                  Column("hints", Integer), Column("wrong", Text),
                  Column("at", DateTime(timezone=True)))
+competency_ratings = Table("competency_ratings", _md,
+                           Column("id", Integer, primary_key=True), Column("trainee_id", Integer),
+                           Column("round", String(10)), Column("rater", String(10)),
+                           Column("rater_name", String(200)), Column("link_id", Integer),
+                           Column("version", Integer), Column("data", Text),
+                           Column("saved_at", DateTime(timezone=True)))
+development_plans = Table("development_plans", _md,
+                          Column("id", Integer, primary_key=True), Column("trainee_id", Integer),
+                          Column("version", Integer), Column("data", Text),
+                          Column("saved_at", DateTime(timezone=True)))
+rater_links = Table("rater_links", _md,
+                    Column("id", Integer, primary_key=True), Column("trainee_id", Integer),
+                    Column("round", String(10)), Column("peer_name", String(120)),
+                    Column("token_hash", String(64)),
+                    Column("created_at", DateTime(timezone=True)),
+                    Column("expires_at", DateTime(timezone=True)),
+                    Column("revoked_at", DateTime(timezone=True)))
+quiz_attempts = Table("quiz_attempts", _md,
+                      Column("id", Integer, primary_key=True), Column("trainee_id", Integer),
+                      Column("quiz", String(60)), Column("attempt", Integer),
+                      Column("score", Float), Column("passed", Boolean),
+                      Column("answers", Text), Column("at", DateTime(timezone=True)))
+
+
+def hash_token(token: str) -> str:
+    """Links carry a random token; the store keeps only its SHA-256, so a stolen database
+    file does not hand out working links."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
