@@ -27,9 +27,10 @@ def require_pg() -> str:
     return PG_URL
 
 
-def in_schema(url: str, schema: str, **query: str) -> str:
+def in_schema(url: str, schema: str, timezone: str | None = None, **query: str) -> str:
     """`url` with `schema` first on its search path (and any other connection parameters)."""
-    parsed = make_url(url).update_query_dict({"options": f"-csearch_path={schema}", **query})
+    options = f"-csearch_path={schema}" + (f" -ctimezone={timezone}" if timezone else "")
+    parsed = make_url(url).update_query_dict({"options": options, **query})
     return parsed.render_as_string(hide_password=False)
 
 
@@ -45,14 +46,15 @@ def admin() -> Iterator:
 
 
 @contextmanager
-def fresh_schema(**query: str) -> Iterator[str]:
-    """The URL of a new, empty schema (dropped, with all in it, afterwards)."""
+def fresh_schema(timezone: str | None = None, **query: str) -> Iterator[str]:
+    """The URL of a new, empty schema (dropped, with all in it, afterwards); its sessions in
+    `timezone`, if given (a server's default need not be UTC)."""
     name = f"kk_test_{secrets.token_hex(5)}"
     with admin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {name}")
         conn.commit()
     try:
-        yield in_schema(require_pg(), name, **query)
+        yield in_schema(require_pg(), name, timezone, **query)
     finally:
         with admin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
