@@ -55,7 +55,8 @@ from kamkit.store_reviews import ReviewVerbs
 from kamkit.store_tables import accounts, current_only, documents, hash_token, trainees
 from kamkit.store_tables import utc as _utc
 
-__all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token"]
+__all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token",
+           "LOCK_WAIT"]
 
 def kamkit_home() -> Path:
     """The data folder (the `home` setting, default ~/.kamkit) - never inside what a server
@@ -104,7 +105,7 @@ _LOCK_CLASS = 0x6B616D6B
 _WRITE_LOCK = (f"SELECT pg_advisory_xact_lock({_LOCK_CLASS}, "
                "hashtext(coalesce(current_schema(), '')))")
 LOCK_WAIT = "30s"  # how long a writer waits for another's lock: as SQLite's busy timeout
-TRIES = 4          # a write meeting a passing fault is tried this many times in all
+_TRIES = 4          # a write meeting a passing fault is tried this many times in all
 
 
 def _server_engine(url: str, pool: int) -> Engine:
@@ -196,12 +197,12 @@ def _run_again(verb: _Verb) -> _Verb:
 
     @functools.wraps(verb)
     def run(self: Store, *args: Any, **kwargs: Any) -> Any:
-        for attempt in range(TRIES):
+        for attempt in range(_TRIES):
             kept = self._kept()
             try:
                 return verb(self, *args, **kwargs)
             except _Again as exc:
-                if attempt == TRIES - 1 or self._kept() != kept:
+                if attempt == _TRIES - 1 or self._kept() != kept:
                     raise SaveFailed(exc.message) from exc
                 time.sleep(0.05 * 2**attempt)
         raise AssertionError("unreachable")
@@ -269,7 +270,7 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
         locked past the busy timeout, or the server does not answer; a passing fault after the
         work began (the transaction rolled back) is an `_Again`, for the verb to run again
         (`_run_again`). Any other failure is a `SaveFailed`."""
-        for attempt in range(TRIES):
+        for attempt in range(_TRIES):
             entered = done = False
             try:
                 with self.engine.connect().execution_options(kamkit_write=True) as conn:
@@ -286,7 +287,7 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
                 if not passing and not isinstance(exc, OperationalError):
                     raise  # a broken rule (a login taken twice): the verb says what it means
                 text = str(exc.orig).lower()
-                if passing and not entered and attempt < TRIES - 1:
+                if passing and not entered and attempt < _TRIES - 1:
                     time.sleep(0.05 * 2**attempt)
                     continue
                 # A connection lost at the commit may have kept the work: not run again.

@@ -37,7 +37,8 @@ from kamkit.store_tables import (
     trainees,
 )
 
-__all__ = ["TABLES", "Tally", "Copied", "copy_store", "migrate_store", "tally", "differences"]
+__all__ = ["TABLES", "BATCH", "Tally", "Copied", "copy_store", "migrate_store", "tally",
+           "differences"]
 
 #: Every table of a store, each after the tables it points at.
 TABLES: tuple[Table, ...] = (trainees, cohorts, accounts, documents, reviews, figures, attempts,

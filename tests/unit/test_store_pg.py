@@ -17,8 +17,9 @@ from sqlalchemy import event, text
 
 import kamkit.store as store_module
 from kamkit import migrations
-from kamkit.errors import OutOfDate, SaveFailed
+from kamkit.errors import InvalidInput, OutOfDate, SaveFailed
 from kamkit.models import ProfileDoc
+from kamkit.settings import Settings
 from kamkit.store import Store, _run_again
 from kamkit.store_tables import trainees
 from tests.pg import admin, fresh_schema
@@ -320,3 +321,11 @@ def test_a_writer_waits_for_another_and_is_refused_only_when_it_waits_too_long(p
                 impatient.save_document(account, "profile", ProfileDoc(strategy="y"))
             holder.join()
         assert [v.version for v in first.list_versions(account, "profile")] == [1]
+
+
+def test_the_pool_setting_is_a_number_of_connections():
+    assert Settings.from_env({}).db_pool == 2
+    assert Settings.from_env({"KAMKIT_DB_POOL": " 0 "}).db_pool == 0
+    with pytest.raises(InvalidInput, match="KAMKIT_DB_POOL must be a number of connections from "
+                                           "0 to 50, got 'lots'"):
+        Settings.from_env({"KAMKIT_DB_POOL": "lots"})
