@@ -4,6 +4,9 @@ reaches the page."""
 
 from __future__ import annotations
 
+import json
+
+import ipywidgets as widgets
 import pytest
 
 from kamkit.errors import ContentError, InvalidInput
@@ -194,3 +197,40 @@ def test_a_shuffled_order_keeps_every_question_and_every_option(quiz):
 
 def test_without_a_trainee_the_quiz_reads_in_the_written_order(quiz):
     assert _order(quiz, None) == [(q.id, tuple(range(len(q.options)))) for q in quiz.questions]
+
+
+# -- the key stays in the kernel ----------------------------------------------------------------
+
+def _states(widget: widgets.Widget) -> list[dict]:
+    """The state of every widget in the page, as the page receives it (children, layouts and
+    styles included)."""
+    out = [widget.get_state()]
+    for name in ("layout", "style"):
+        part = getattr(widget, name, None)
+        if isinstance(part, widgets.Widget):
+            out.append(part.get_state())
+    for child in getattr(widget, "children", ()):
+        out += _states(child)
+    return out
+
+
+def test_the_page_never_receives_which_option_is_right(store, ann, quiz):
+    from kamkit.session import Session
+    from kamkit.ui.quiz import QuizApp
+
+    page = QuizApp(Session(store, ann))
+    values = [[v for _, v in card.choice.options] for card in page.cards]
+    assert any(v != sorted(v) for v in values)  # shuffled: a value would tell the content index
+    sent = json.dumps(_states(page), default=str)
+    assert "correct" not in sent
+    for q in quiz.questions:
+        for option in q.options:
+            assert option.feedback not in sent  # no feedback before a check
+    for card, own in zip(page.cards, values, strict=True):
+        state = card.choice.get_state()
+        # the radio buttons send their labels and which one is picked - never their values
+        assert state["_options_labels"] == tuple(label for label, _ in card.choice.options)
+        assert not any(own == list(v) for v in state.values() if isinstance(v, (list, tuple)))
+        assert json.dumps(own) not in sent and str(tuple(own)) not in sent
+        assert not {"value", "label", "_options_values"} & set(state)
+        assert state["index"] is None  # nothing picked yet, not the first option
