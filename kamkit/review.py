@@ -22,8 +22,10 @@ from kamkit.exercises import Mistake, common_mistakes, load_case, load_key
 from kamkit.figures import AccountFigures, account_figures, fingerprint
 from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Attempt, Cohort, Review, Trainee, parse
+from kamkit.people import PersonRecord, cohort_gains, person_records
 from kamkit.privacy import Pseudonyms
-from kamkit.report import Workbook, pseudonymised, trainee_report
+from kamkit.report import Workbook, person_html, pseudonymised, trainee_report
+from kamkit.scoring.competency import CohortGain
 from kamkit.scoring.review import (
     STATES,
     Approved,
@@ -62,6 +64,8 @@ class CohortRow:
     reviews: dict[str, Review] = field(default_factory=dict)
     # steps a sponsor approves: approved yes / updated since / no (None: the step not saved)
     approvals: dict[str, Approved | None] = field(default_factory=dict)
+    # the trainee as the subject: ratings, quiz, case tries, certification, learning gain
+    person: PersonRecord | None = None
 
     @property
     def steps_done(self) -> int:
@@ -204,7 +208,15 @@ class ReviewSession:
                 row.approvals = {step: approval(row.reviews.get(step),
                                                 kept[acc].versions.get(step))
                                  for step, _ in approval_columns(self.framework)}
+        people = person_records(self.store, self.framework, account_rows)
+        for tid, row in rows.items():
+            row.person = people.get(tid)
         return list(rows.values())
+
+    def gains(self, rows: list[CohortRow]) -> list[CohortGain]:
+        """The learning gain of the trainees in `rows`, measure by measure, with how many
+        trainees are behind each figure."""
+        return cohort_gains([r.person for r in rows if r.person is not None], self.framework)
 
     # -- one trainee -------------------------------------------------------------------------------
 
@@ -242,7 +254,13 @@ class ReviewSession:
             pseudonyms = Pseudonyms()
             books = [pseudonymised(wb, pseudonyms, str(a.id))
                      for wb, a in zip(books, accounts, strict=True)]
-        return trainee_report(trainee.name, trainee.cohort, books, self.framework, today)
+        record = person_records(self.store, self.framework, [
+            r for r in self.store.list_account_rows(cohort=trainee.cohort)
+            if r["trainee_id"] == trainee_id])[trainee_id]
+        person = person_html(record.sets, self.framework, quiz=record.quiz, cases=record.cases,
+                             plan=record.plan, certification=record.certification)
+        return trainee_report(trainee.name, trainee.cohort, books, self.framework, today,
+                              person=person)
 
     # -- a workshop case --------------------------------------------------------------------------
 
