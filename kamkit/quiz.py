@@ -28,6 +28,7 @@ from kamkit.errors import InvalidInput
 from kamkit.frameworks import load_yaml
 from kamkit.models import Ref
 from kamkit.resources import exercises_dir
+from kamkit.scoring.competency import quiz_record
 
 if TYPE_CHECKING:
     from kamkit.store_people import PeopleVerbs
@@ -210,8 +211,8 @@ def attempts(store: PeopleVerbs, trainee_id: int, quiz: Quiz) -> list[QuizAttemp
 
 
 def counted_attempt(tries: Sequence[QuizAttempt]) -> QuizAttempt | None:
-    """The attempt that counts: the first one completed."""
-    return min(tries, key=lambda a: a.attempt, default=None)
+    """The attempt that counts: the first one completed (as the figures count it)."""
+    return quiz_record(tries).first
 
 
 # -- what the trainee reads ---------------------------------------------------------------------
