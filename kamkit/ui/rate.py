@@ -33,6 +33,7 @@ __all__ = ["RatePage", "RateView", "request_rater", "app", "RETRY_SECONDS"]
 #: after the store failed to write, the next try (the peer's next choice saves too)
 RETRY_SECONDS = 5.0
 _KEPT = "What you chose is still on this page, but it was not saved."
+_BAR_STYLE = "<style>.kk-rate-bar { gap: 10px; align-items: center; }</style>"
 
 
 def request_rater(store: object = None, env: Mapping[str, str] | None = None,
@@ -51,28 +52,34 @@ def request_rater(store: object = None, env: Mapping[str, str] | None = None,
 
 
 class RateView(widgets.VBox):
-    """One peer rating one trainee: `header`, `expiry`, `form`, `save_status`, `rated`."""
+    """One peer rating one trainee: `header`, `expiry`, `form`, `save_status` (shown above and
+    below the form), `rated`."""
 
     def __init__(self, session: RaterSession, form: RatingForm | None = None) -> None:
         self.session = session
         self.form = form or RatingForm(session.content, rater="peer")
         self.header = widgets.HTML(
-            '<div class="kk-header"><h1>Rating a colleague</h1>'
-            f'<div class="kk-sub">You are rating <b class="kk-trainee">'
-            f'{e(session.trainee_name)}</b> · {e(session.round_title)}</div></div>')
+            '<div class="kk-header"><h1>You are rating <b class="kk-trainee">'
+            f'{e(session.trainee_name)}</b></h1>'
+            f'<div class="kk-sub">{e(session.round_title)}</div></div>')
         self.intro = widgets.HTML(
             '<div class="kk-explain">Rate each behaviour as you have seen '
-            f'{e(session.trainee_name)} do it, and add an example if you can - what happened, '
-            'when, with whom. Choose "not rated yet" where you have not seen enough. Every '
-            'choice is saved as you make it; you can come back through the same link and '
-            'change your ratings while it works.</div>')
+            f'{e(session.trainee_name)} do it, with an example if you can - what happened, '
+            'when, with whom. Leave "not rated yet" where you have not seen enough.</div>')
         self.expiry = widgets.HTML(
             f'<div class="kk-muted">{e(expiry_note(session.link.expires_at))}</div>')
         self.rated = widgets.HTML()
         self.save_status = Message()
-        bar = widgets.HBox([self.rated, self.save_status])
-        bar.add_class("kk-card")
-        bar.add_class("kk-sticky")
+        # the status again under the form, where the peer's last choices are
+        self.save_status_end = Message()
+        widgets.dlink((self.save_status, "value"), (self.save_status_end, "value"))
+        self.rated_end = widgets.HTML()
+        widgets.dlink((self.rated, "value"), (self.rated_end, "value"))
+        bars = [widgets.HBox([self.rated, self.save_status]),
+                widgets.HBox([self.rated_end, self.save_status_end])]
+        for bar in bars:
+            bar.add_class("kk-card")
+            bar.add_class("kk-rate-bar")
         self.saved, self.version = session.latest()
         self.form.show(self.saved)
         if self.version:
@@ -82,7 +89,8 @@ class RateView(widgets.VBox):
         self._count()
         self._retry: asyncio.TimerHandle | None = None
         self.form.on_change(self.save)
-        super().__init__([self.header, self.intro, self.expiry, bar, self.form])
+        super().__init__([widgets.HTML(_BAR_STYLE), self.header, self.intro, self.expiry,
+                          bars[0], self.form, bars[1]])
         self.add_class("kk-rate")
 
     @guarded(lambda self: self.save_status)
@@ -173,8 +181,7 @@ class RatePage(widgets.VBox):
 
     def _deny(self, text: str) -> None:
         self.notice.error(text)
-        self.children = [STYLE, widgets.HTML('<div class="kk-header"><h1>Rating a colleague'
-                                             '</h1></div>'), self.notice]
+        self.children = [STYLE, self.notice]
 
 
 def app(session: RaterSession | None = None) -> widgets.Widget:
