@@ -83,6 +83,11 @@ _RATER_LINK_CHANGED = ("This rating link has been changed: it opens one rating f
                        "nobody else. Open the link exactly as you received it.")
 
 
+#: Voila's own display choices: the server ignores them (`kamkit.voila_app`), and they name
+#: nobody, so a rating link may carry them.
+_DISPLAY_PARAMS = frozenset({"template", "theme"})
+
+
 def _params(query: str | None) -> dict[str, list[str]]:
     return parse_qs(query or "", keep_blank_values=True)
 
@@ -107,15 +112,16 @@ def resolve_trainee(store: Store, query: str | None, env: Mapping[str, str]) -> 
 def resolve_rater(store: Store, query: str | None) -> RaterLink:
     """The active peer's link a rating page request carries, or AccessDenied with a message
     for the page. The query holds one `r` and nothing else: a trainee's link (`t`) or any other
-    parameter - `trainee=`, `id=`, whatever may name a person - is refused, as is a link that
-    expired or was withdrawn. Who is signed in (a hub user) does not count: only the link."""
+    parameter - `trainee=`, `id=`, whatever may name a person; only Voila's display choices,
+    which the server ignores, may come along - is refused, as is a link that expired or was
+    withdrawn. Who is signed in (a hub user) does not count: only the link."""
     params = _params(query)
     if TOKEN_PARAM in params:
         raise AccessDenied(_NOT_A_RATER_LINK)
     tokens = params.get(RATER_PARAM, [])
     if not tokens:
         raise AccessDenied(_RATER_LINK_NEEDED)
-    if len(tokens) > 1 or set(params) != {RATER_PARAM}:
+    if len(tokens) > 1 or set(params) - _DISPLAY_PARAMS != {RATER_PARAM}:
         raise AccessDenied(_RATER_LINK_CHANGED)
     return store.rater_link_by_token(tokens[0])  # AccessDenied: unknown, expired, withdrawn
 

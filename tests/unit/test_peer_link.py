@@ -46,6 +46,8 @@ def test_a_rating_link_opens_its_own_trainees_form(store, ann, bob, peer):
     found = resolve_rater(store, f"r={token}")
     assert found.id == link.id and found.trainee_id == ann.id and found.round == "before"
     assert refusal(store, f"r={token}", {}, page=RATER_PAGE) is None
+    # Voila's display choices name nobody (and the server ignores them)
+    assert resolve_rater(store, f"r={token}&template=reveal&theme=dark").id == link.id
 
 
 @pytest.mark.parametrize("query, said", [
