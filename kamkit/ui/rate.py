@@ -16,10 +16,9 @@ import os
 from collections.abc import Mapping
 
 import ipywidgets as widgets
-from pydantic import ValidationError
 
 from kamkit.competency import CompetencyRatings
-from kamkit.errors import AccessDenied, InvalidInput, KamkitError, SaveFailed
+from kamkit.errors import AccessDenied, KamkitError, SaveFailed
 from kamkit.frameworks import Framework, default_framework
 from kamkit.html import e
 from kamkit.rater import RaterSession, expiry_note, kept_with
@@ -121,21 +120,7 @@ class RateView(widgets.VBox):
     def _typed(self) -> CompetencyRatings:
         """The form's ratings; InvalidInput (and a message under the example) when an example is
         too long to keep."""
-        for card in self.form.cards.values():
-            card.example.message.clear()
-        try:
-            return self.form.value
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = err["loc"]
-                card = self.form.cards.get(str(loc[1])) if len(loc) > 1 else None
-                if card is not None:
-                    most = (err.get("ctx") or {}).get("max_length")
-                    card.example.message.error(
-                        f"Too long to keep: at most {most:,} characters." if most
-                        else "This example cannot be kept as it is.")
-            raise InvalidInput("An example cannot be kept as it is: see the message under "
-                               "it.") from None
+        return self.form.value
 
     def _count(self) -> None:
         done, total = self.form.rated()

@@ -170,7 +170,7 @@ def test_an_example_too_long_to_keep_is_said_under_it_and_nothing_is_lost(store,
     card = view.form.cards["listens"]
     card.level.set(3)
     card.example.set("x" * 5001)
-    assert "at most 5,000 characters" in card.example.message.text
+    assert "too long (at most 5000 characters)" in card.example.message.text
     assert "see the message under it" in view.save_status.text
     assert card.example.value == "x" * 5001
     card.example.set("x" * 50)
