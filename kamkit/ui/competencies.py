@@ -11,46 +11,26 @@ typed on screen and says so. Peers' and the manager's ratings are read-only here
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlencode
 
 import ipywidgets as widgets
 
 from kamkit.charts import RATER_LABELS, competency_chart
-from kamkit.competency import (
-    CompetencyRatings,
-    DevelopmentItem,
-    DevelopmentPlan,
-    RaterLink,
-    RatingSet,
-)
-from kamkit.competency_content import CompetencyContent, Round
-from kamkit.errors import InvalidInput
+from kamkit.competency import CompetencyRatings, RatingSet
+from kamkit.competency_content import Round
 from kamkit.html import e
-from kamkit.models import parse, parse_keeping
+from kamkit.models import parse_keeping
 from kamkit.scoring.competency import gap_table
 from kamkit.session import Basis, Session
-from kamkit.ui.components import (
-    STYLE,
-    ChoiceField,
-    DateField,
-    Message,
-    TextField,
-    guarded,
-    on_enter,
-)
+from kamkit.ui.components import STYLE, Message, guarded
+from kamkit.ui.development_plan import PlanPanel, suggested
 from kamkit.ui.page import open_page, workbook_link
+from kamkit.ui.peer_links import PeersPanel
 from kamkit.ui.rating_form import RatingForm
 from kamkit.ui.saving import Keeper
 
-__all__ = ["CompetencyView", "CompetencyPage", "PeerRow", "PlanRow", "app", "PEER_PAGE",
-           "PEER_PARAM", "rater_names", "gap_table_html", "suggested", "link_status"]
-
-#: the peer's page (built beside this one) and the query parameter carrying their token
-PEER_PAGE = "rate_a_colleague.ipynb"
-PEER_PARAM = "r"
+__all__ = ["CompetencyView", "CompetencyPage", "app", "rater_names", "gap_table_html"]
 
 _Table = Mapping[tuple[str, str], Mapping[str, float]]
 
@@ -91,86 +71,12 @@ def gap_table_html(table: _Table, competencies: Sequence[tuple[str, str]],
             f"{''.join(rows)}</table>")
 
 
-def suggested(content: CompetencyContent, table: _Table, purposes: Iterable[str]) -> list[str]:
-    """Competency ids in the order a development plan should consider them: first those the
-    role fit of the trainee's accounts' purposes emphasises, then the rest; within each, the
-    lowest rated first (the latest round's ratings, every rater's mean pooled), unrated last."""
-    emphasis = {c for p in purposes if p in content.role_fit
-                for c in content.role_fit[p].emphasis}
-    latest = "after" if any(rd == "after" for rd, _ in table) else "before"
-    pooled: dict[str, list[float]] = {}
-    for (rd, _), means in table.items():
-        if rd == latest:
-            for cid, mean in means.items():
-                pooled.setdefault(cid, []).append(mean)
-    order = [c.id for c in content.competencies]
-
-    def key(cid: str) -> tuple[int, float, int]:
-        levels = pooled.get(cid)
-        return (cid not in emphasis, sum(levels) / len(levels) if levels else 6.0,
-                order.index(cid))
-
-    return sorted(order, key=key)
-
-
-def link_status(link: RaterLink, rated: set[int], now: dt.datetime | None = None) -> str:
-    """A peer's link in words: rated or not yet, withdrawn, expired."""
-    done = "rated" if link.id in rated else "not rated yet"
-    if link.revoked_at is not None:
-        return f"withdrawn · {done}"
-    if not link.active(now):
-        return f"expired · {done}"
-    return done
-
-
-# -- parts ---------------------------------------------------------------------------------------
-
-class PeerRow(widgets.HBox):
-    """One link asked for: who, which round, until when, rated yet, and a button to withdraw
-    it (while it works)."""
-
-    def __init__(self, link: RaterLink, round_label: str, status: str) -> None:
-        self.link_id = link.id
-        ends = "ended" if not link.active() else "expires"
-        self.text = widgets.HTML(
-            f"<b>{e(link.peer_name)}</b> · {e(round_label)} · {ends} "
-            f"{link.expires_at:%Y-%m-%d} · <span class='kk-muted'>{e(status)}</span>",
-            layout=widgets.Layout(width="520px"))
-        self.withdraw_button = widgets.Button(description="Withdraw",
-                                              layout=widgets.Layout(width="100px"))
-        self.withdraw_button.layout.display = None if link.active() else "none"
-        super().__init__([self.text, self.withdraw_button])
-        self.add_class("kk-peer")
-
-
-class PlanRow(widgets.VBox):
-    """One item of the development plan: the competency, an action, a date, done."""
-
-    def __init__(self, number: int, choices: list[tuple[str, Any]]) -> None:
-        self.competency = ChoiceField(f"{number}. Competency to develop", choices,
-                                      width="380px")
-        self.action = TextField(f"{number}. What you will do",
-                                placeholder="e.g. Meet the new COO with my sponsor")
-        self.due = DateField(f"{number}. By when")
-        self.done = widgets.Checkbox(description="Done", indent=False,
-                                     layout=widgets.Layout(width="100px"))
-        super().__init__([self.competency, self.action, widgets.HBox([self.due, self.done])])
-        self.add_class("kk-card")
-        self.add_class("kk-plan-item")
-
-    def show(self, item: DevelopmentItem | None) -> None:
-        self.competency.set(item.competency if item else None)
-        self.action.set(item.action if item else "")
-        self.due.set(item.due if item else None)
-        self.done.value = bool(item and item.done)
-
-
 # -- the view ------------------------------------------------------------------------------------
 
 class CompetencyView(widgets.VBox):
     """The competency tab. Public attributes are what a person (and a test) uses: `form`,
-    `round_switch`, `start_after_button`, `progress`, `save_status`, `chart`, `table`,
-    `peer_name`, `ask_button`, `peer_link`, `peer_rows`, `plan_rows`, `plan_status`."""
+    `round_switch`, `start_after_button`, `round_message`, `progress`, `save_status`, `chart`,
+    `table`, `about`, `peers` (`PeersPanel`), `plan` (`PlanPanel`)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -183,13 +89,12 @@ class CompetencyView(widgets.VBox):
         self.saved = CompetencyRatings()
         self.sets: list[RatingSet] = []
         self.purposes = session.purposes()
-        self._shown_link: int | None = None  # the link whose address is on screen (once)
         self._create_round()
         self._create_form()
         self._create_about()
         self._create_chart()
-        self._create_peers()
-        self._create_plan()
+        self.peers = PeersPanel(session)
+        self.plan = PlanPanel(session)
         intro = widgets.HTML(
             "<div class='kk-card'><h3>Your competencies</h3><div class='kk-muted'>How you work "
             "as a key account manager, behaviour by behaviour. Rate yourself honestly and give "
@@ -202,13 +107,12 @@ class CompetencyView(widgets.VBox):
                                                                  margin="0 0 0 16px"))
         super().__init__([STYLE, intro,
                           widgets.HBox([rate, side], layout=widgets.Layout(flex_flow="row wrap")),
-                          self.chart_box, self.peers_box, self.plan_box])
+                          self.chart_box, self.peers, self.plan])
         self.add_class("kk-competencies")
         self.form.on_change(self.changed)
         self.render_round()
         self.show_round(self.round)
         self.render_figures()
-        self.render_peers()
 
     # -- building --------------------------------------------------------------------------
 
@@ -281,68 +185,6 @@ class CompetencyView(widgets.VBox):
             self.chart, self.table])
         self.chart_box.add_class("kk-card")
 
-    def _create_peers(self) -> None:
-        c = self.content
-        self.peer_name = TextField("Colleague's name", placeholder="e.g. Bea Lund")
-        self.ask_button = widgets.Button(description="Ask a colleague to rate you",
-                                         button_style="primary",
-                                         layout=widgets.Layout(width="auto"))
-        self.ask_button.on_click(lambda _: self.ask_peer())
-        on_enter(self.peer_name.input, self.ask_peer)  # type: ignore[arg-type]
-        self.peer_link = widgets.HTML()
-        self.peer_message = Message()
-        self.peer_list = widgets.VBox()
-        self.peer_rows: dict[int, PeerRow] = {}
-        self.peers_box = widgets.VBox([
-            widgets.HTML(f"<h3>Ask a colleague to rate you</h3><div class='kk-muted'>Up to "
-                         f"{c.peers} colleagues who see your work can rate you in each round. "
-                         f"Each gets a personal link that shows only the rating form for you, "
-                         f"works for {c.peer_link_days} days, and stops at once if you "
-                         "withdraw it. You see their ratings together, on the chart.</div>"),
-            widgets.HBox([self.peer_name, self.ask_button],
-                         layout=widgets.Layout(align_items="flex-end")),
-            self.peer_link, self.peer_message, self.peer_list])
-        self.peers_box.add_class("kk-card")
-        if not c.peers:
-            self.peers_box.layout.display = "none"
-
-    def _create_plan(self) -> None:
-        plan, version = self.session.development_plan()
-        self.plan = plan
-        self.plan_status = Message()
-        self.plan_keeper = Keeper(lambda _key, doc, _basis: self.session.save_development_plan(
-            doc), "development plan", self.plan_status, Basis(0, version))  # type: ignore
-        self.plan_hint = widgets.HTML()
-        self.plan_rows = [PlanRow(n, self._plan_choices())
-                          for n in range(1, self.content.plan_items + 1)]
-        self._fill_plan(plan)
-        for row in self.plan_rows:
-            for f in (row.competency, row.action, row.due):
-                f.on_change(self.plan_changed)
-            row.done.observe(lambda _: self.plan_changed(), names="value")
-        self.plan_box = widgets.VBox([
-            widgets.HTML(f"<h3>Your development plan</h3><div class='kk-muted'>Up to "
-                         f"{self.content.plan_items} things you will get better at, each with "
-                         "an action and a date (YYYY-MM-DD).</div>"),
-            self.plan_hint, self.plan_status, *self.plan_rows])
-        self.plan_box.add_class("kk-card")
-
-    def _plan_choices(self) -> list[tuple[str, Any]]:
-        titles = {c.id: c.title for c in self.content.competencies}
-        order = suggested(self.content, gap_table(self.sets, self.content), self.purposes)
-        return [("choose a competency…", None)] + [(titles[c], c) for c in order]
-
-    def _fill_plan(self, plan: DevelopmentPlan) -> None:
-        self._loading = True
-        try:
-            for n, row in enumerate(self.plan_rows):
-                row.show(plan.items[n] if n < len(plan.items) else None)
-        finally:
-            self._loading = False
-        # which row each saved item came from: an invalid field keeps that item's saved value
-        self._row_items: list[DevelopmentItem | None] = [
-            plan.items[n] if n < len(plan.items) else None for n in range(len(self.plan_rows))]
-
     # -- rounds ----------------------------------------------------------------------------
 
     def render_round(self) -> None:
@@ -366,6 +208,7 @@ class CompetencyView(widgets.VBox):
                     "rated you can start your after-round, when you have worked through it.")
         self.round_note.value = f"<div class='kk-muted'>{e(note)}</div>"
 
+    @guarded(lambda self: self.round_message)
     def show_round(self, round: Round) -> None:
         """Put the trainee's ratings of `round` on the form (what a failed save holds, if
         anything: nothing typed is lost by switching)."""
@@ -401,7 +244,7 @@ class CompetencyView(widgets.VBox):
         self._after_open = True
         self.render_round()
         self.show_round("after")
-        self.render_peers()
+        self.peers.render()
         self.round_message.ok("Your after-round has started: rate yourself again.")
 
     # -- your ratings ------------------------------------------------------------------------
@@ -413,13 +256,16 @@ class CompetencyView(widgets.VBox):
     def form_data(self) -> dict[str, Any]:
         """The form as ratings data; behaviours the content no longer has keep their saved
         values (they are not on the form)."""
-        value = self.form.value
-        hidden = set(self.saved.levels) | set(self.saved.examples)
-        gone = hidden - set(self.form.cards)
-        return {"levels": {**{b: v for b, v in self.saved.levels.items() if b in gone},
-                           **value.levels},
-                "examples": {**{b: v for b, v in self.saved.examples.items() if b in gone},
-                             **value.examples},
+        # read from the cards, not `form.value`: that validates, and an example too long
+        # must be refused next to itself while the rest is saved
+        cards = self.form.cards
+        levels = {b: c.level.value for b, c in cards.items() if c.level.value is not None}
+        examples = {b: c.example.value.strip() for b, c in cards.items()
+                    if c.example.value.strip()}
+        return {"levels": {**{b: v for b, v in self.saved.levels.items() if b not in cards},
+                           **levels},
+                "examples": {**{b: v for b, v in self.saved.examples.items()
+                                if b not in cards}, **examples},
                 "comment": self.saved.comment}
 
     @guarded(lambda self: self.save_status)
@@ -464,121 +310,8 @@ class CompetencyView(widgets.VBox):
         names = rater_names(self.sets)
         self.chart.value = competency_chart(table, comps, names, self.content.scale)
         self.table.value = gap_table_html(table, comps, names, self.content.rounds)
-        self._render_plan_hint(table)
-
-    # -- peers -----------------------------------------------------------------------------
-
-    def ask_peer(self) -> None:
-        """A personal link for the colleague named, shown once; a refusal (a name missing,
-        too many asked) is said next to the name."""
-        self.peer_name.message.clear()
-        self.peer_message.clear()
-        self._ask_peer()
-
-    @guarded(lambda self: self.peer_message)
-    def _ask_peer(self) -> None:
-        round = self.session.current_round()
-        try:
-            link, token = self.session.ask_peer(self.peer_name.value, round)
-        except InvalidInput as exc:
-            self.peer_name.message.error(str(exc))
-            return
-        self.peer_name.set("")
-        href = f"{PEER_PAGE}?{urlencode({PEER_PARAM: token})}"
-        self._shown_link = link.id
-        self.peer_link.value = (
-            f"<div class='kk-card kk-peer-link'>Send this link to <b>{e(link.peer_name)}</b>: "
-            f"<a class='kk-link' href='{e(href)}' target='_blank' rel='noopener noreferrer'>"
-            f"rate {e(self.session.trainee.name)}</a>. Right-click it and copy the link "
-            "address, then send it to them yourself. <b>It is shown only now</b> - kamkit "
-            f"keeps no copy. It works until {link.expires_at:%Y-%m-%d}.</div>")
-        self.render_peers()
-
-    @guarded(lambda self: self.peer_message)
-    def withdraw(self, link_id: int) -> None:
-        self.peer_message.clear()
-        link = self.session.withdraw_peer(link_id)
-        if self._shown_link == link_id:
-            self.peer_link.value, self._shown_link = "", None
-        self.render_peers()
-        self.peer_message.ok(f"Withdrew {link.peer_name}'s link: it no longer works.")
-
-    def render_peers(self) -> None:
-        links = self.session.peer_links()
-        rated = {s.link_id for s in self.sets if s.rater == "peer" and s.link_id is not None}
-        now = dt.datetime.now(dt.timezone.utc)
-        rows = {}
-        for link in reversed(links):  # newest first
-            row = PeerRow(link, self.content.rounds[link.round], link_status(link, rated, now))
-            row.withdraw_button.on_click(lambda _, i=link.id: self.withdraw(i))
-            rows[link.id] = row
-        self.peer_rows = rows  # type: ignore[assignment]
-        self.peer_list.children = list(rows.values())
-
-    # -- development plan ------------------------------------------------------------------
-
-    def _render_plan_hint(self, table: _Table) -> None:
-        titles = {c.id: c.title for c in self.content.competencies}
-        order = suggested(self.content, table, self.purposes)
-        self.plan_hint.value = (
-            "<div class='kk-muted'>Suggested first - what your accounts ask for most, then "
-            "where you are rated lowest: "
-            + ", ".join(f"<b>{e(titles[c])}</b>" for c in order[:3]) + ".</div>")
-        choices = [("choose a competency…", None)] + [(titles[c], c) for c in order]
-        self._loading = True
-        try:
-            for row in getattr(self, "plan_rows", []):
-                held = row.competency.value
-                row.competency.set_options(choices)
-                row.competency.set(held)
-        finally:
-            self._loading = False
-
-    def plan_changed(self) -> None:
-        if not self._loading:
-            self.save_plan()
-
-    def plan_data(self) -> tuple[list[DevelopmentItem | None], bool]:
-        """Each row as an item (None: no competency chosen), and whether a field could not be
-        kept (it keeps the row's saved value, and says why next to itself)."""
-        out: list[DevelopmentItem | None] = []
-        problems = False
-        for n, row in enumerate(self.plan_rows):
-            before = self._row_items[n]
-            row.action.message.clear()
-            try:
-                due = row.due.value
-                row.due.message.clear()
-            except InvalidInput as exc:
-                row.due.message.unsaved(f"{exc} - not saved yet.")
-                due, problems = (before.due if before else None), True
-            competency = row.competency.value
-            if competency is None:
-                out.append(None)
-                continue
-            data = {"competency": competency, "action": row.action.value, "due": due,
-                    "done": row.done.value}
-            try:
-                item = parse(DevelopmentItem, data)
-            except InvalidInput as exc:
-                row.action.message.unsaved(f"{exc} - not saved yet.")
-                problems = True
-                item = parse(DevelopmentItem, data | {"action": before.action if before else ""})
-            out.append(item)
-        return out, problems
-
-    @guarded(lambda self: self.plan_status)
-    def save_plan(self) -> None:
-        items, problems = self.plan_data()
-        plan = DevelopmentPlan(items=[i for i in items if i is not None])
-        self.plan_keeper.offer(plan, self.plan)
-        self.plan = plan
-        self._row_items = items
-        if problems and self.plan_keeper.unsaved is None:
-            self.plan_status.unsaved("Saved, except the field marked in red: it keeps its last "
-                                     "saved value until you fix it.")
-        elif not problems:
-            self.plan_keeper.settled()
+        self.peers.render(self.sets)
+        self.plan.suggest(suggested(self.content, table, self.purposes))
 
     # -- shown again -----------------------------------------------------------------------
 
@@ -591,7 +324,6 @@ class CompetencyView(widgets.VBox):
             self.render_round()
             self.show_round("after" if opened else "before")
         self.render_figures()
-        self.render_peers()
 
 
 class CompetencyPage(widgets.VBox):
