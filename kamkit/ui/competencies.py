@@ -151,6 +151,8 @@ class CompetencyView(widgets.VBox):
         if c.traits:
             parts.append(("Traits of effective key account managers",
                           widgets.HTML(items(c.traits))))
+        if c.orientation:
+            parts.append(("Whose side you are on", widgets.HTML(items(c.orientation))))
         if c.roles:
             parts.append(("Roles in an account team", widgets.HTML(roles)))
         self.about = widgets.Accordion([w for _, w in parts], titles=[t for t, _ in parts],
