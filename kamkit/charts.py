@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 from kamkit.frameworks import GridContent, SegmentationContent
 from kamkit.html import e
+from kamkit.scoring.competency import CohortGain
 from kamkit.scoring.portfolio import ParetoRow
 
 __all__ = ["MatrixPoint", "portfolio_matrix", "pareto_chart", "indicator_bars",
            "feeling_vs_evidence", "trend_chart", "GridPoint", "decision_grid", "CATEGORY_FILLS",
            "CONTACT_COLOURS", "step_completion", "histogram", "gap_bars", "forecast_chart",
-           "sparkline", "competency_chart", "RATER_LABELS", "ROUND_LABELS"]
+           "sparkline", "competency_chart", "RATER_LABELS", "ROUND_LABELS", "gain_chart",
+           "gain_words"]
 
 #: fill by our best relationship level with a person today (0 = no contact)
 CONTACT_COLOURS = {0: "#ffffff", 1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
@@ -546,5 +548,91 @@ def competency_chart(table: Mapping[tuple[str, str], Mapping[str, float]],
         parts.append(f'<text x="{pad_l + 18}" y="{ly}" {_FONT} font-size="11" fill="#333">'
                      f'{e(names[rater])}, {ROUND_LABELS[rd]} '
                      f'({"solid" if rd == "after" else "hollow"} {shape})</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _gain_scale(key: str) -> tuple[float, float]:
+    """The axis of a learning-gain measure (`kamkit.scoring.competency`): ratings 1-5, the
+    self-manager gap 0-4 levels, the rest percentages."""
+    if key in ("self", "manager"):
+        return 1.0, 5.0
+    if key == "gap":
+        return 0.0, 4.0
+    return 0.0, 100.0
+
+
+def gain_words(g: CohortGain) -> str:
+    """A measure's change in words: "+12 (better)", "-0.5 (better)" when lower is better,
+    "no change"; "" when no trainee has both figures."""
+    if g.gain is None:
+        return ""
+    if g.gain == 0:
+        return "no change"
+    better = (g.gain > 0) == g.higher_is_better
+    return f"{g.gain:+g} ({'better' if better else 'worse'})"
+
+
+def gain_chart(gains: list[CohortGain], width: int = 620) -> str:
+    """Each learning-gain measure on its own axis: before (a hollow circle) and after (a filled
+    one) joined by an arrow, the figures and how many trainees are behind them written beside
+    it - shape and words, not colour, tell before from after and better from worse."""
+    row, pad_l, text_w = 46, 12, 210
+    span = width - pad_l - text_w - 16
+    height = row * max(1, len(gains)) + 30
+    said = "; ".join(f"{g.label}: " + (f"before {g.before:g}, after {g.after:g}, {g.n} "
+                                       f"trainee{'' if g.n == 1 else 's'}"
+                                       if g.n and g.before is not None and g.after is not None
+                                       else "no trainee has both yet") for g in gains)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-gain" '
+             f'aria-label="{e("Learning gain, before and after. " + said)}">']
+    if not gains:
+        parts.append(f'<text x="{pad_l}" y="20" {_FONT} font-size="12" fill="#555">No '
+                     "measures.</text>")
+    for n, g in enumerate(gains):
+        y0 = 4 + n * row
+        lo, hi = _gain_scale(g.key)
+        label = g.label if len(g.label) <= 92 else g.label[:91] + "…"
+        parts.append(f'<text x="{pad_l}" y="{y0 + 12}" {_FONT} font-size="11" fill="#222">'
+                     f'<title>{e(g.label)}</title>{e(label)}</text>')
+        ty = y0 + 30
+        parts.append(f'<line x1="{pad_l}" y1="{ty}" x2="{pad_l + span}" y2="{ty}" '
+                     'stroke="#c9d1da" stroke-width="2"/>')
+        for v, anchor, x in ((lo, "start", pad_l), (hi, "end", pad_l + span)):
+            parts.append(f'<text x="{x}" y="{ty + 13}" text-anchor="{anchor}" {_FONT} '
+                         f'font-size="9" fill="#888">{v:g}</text>')
+        tx = pad_l + span + 10
+        if not g.n or g.before is None or g.after is None:
+            parts.append(f'<text x="{tx}" y="{ty + 4}" {_FONT} font-size="11" '
+                         'fill="#555" font-style="italic">no trainee has both yet</text>')
+            continue
+
+        def x(v: float, lo: float = lo, hi: float = hi) -> float:
+            return pad_l + span * (max(lo, min(hi, v)) - lo) / (hi - lo)
+
+        xb, xa = x(g.before), x(g.after)
+        if abs(xa - xb) > 16:  # an arrow from before to after, when there is room for one
+            way = 1 if xa > xb else -1
+            tip = xa - way * 7
+            parts.append(f'<line x1="{xb + way * 5:.1f}" y1="{ty}" x2="{tip:.1f}" y2="{ty}" '
+                         'stroke="#1f4e79" stroke-width="2"/>')
+            parts.append(f'<path d="M{tip - way * 5:.1f},{ty - 4} L{tip:.1f},{ty} '
+                         f'L{tip - way * 5:.1f},{ty + 4}" fill="none" stroke="#1f4e79" '
+                         'stroke-width="2"/>')
+        parts.append(f'<circle cx="{xb:.1f}" cy="{ty}" r="5" fill="white" stroke="#1f4e79" '
+                     f'stroke-width="2"><title>{e(g.label)}: before {g.before:g}</title>'
+                     "</circle>")
+        parts.append(f'<circle cx="{xa:.1f}" cy="{ty}" r="5" fill="#1f4e79">'
+                     f'<title>{e(g.label)}: after {g.after:g}</title></circle>')
+        parts.append(f'<text x="{tx}" y="{ty + 4}" {_FONT} font-size="11" fill="#222">'
+                     f'{g.before:g} → {g.after:g} · {e(gain_words(g))} · n = {g.n}</text>')
+    ly = height - 10
+    parts.append(f'<circle cx="{pad_l + 5}" cy="{ly - 4}" r="5" fill="white" stroke="#1f4e79" '
+                 f'stroke-width="2"/><text x="{pad_l + 14}" y="{ly}" {_FONT} font-size="10" '
+                 'fill="#555">before</text>'
+                 f'<circle cx="{pad_l + 70}" cy="{ly - 4}" r="5" fill="#1f4e79"/>'
+                 f'<text x="{pad_l + 79}" y="{ly}" {_FONT} font-size="10" fill="#555">after'
+                 " · n = trainees with both figures</text>")
     parts.append("</svg>")
     return "".join(parts)
