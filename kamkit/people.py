@@ -107,7 +107,7 @@ def person_records(store: Store, framework: Framework, rows: Iterable[Mapping[st
         by_account.setdefault(acc, {})[step] = rv.rating
     for tid, p in people.items():
         p.reviews = [by_account.get(a, {}) for a in own[tid]]
-    plans = store.development_plans(ids) if len(ids) <= MANY else {}
+    plans = store.development_plans(_wanted(ids))  # past MANY: everyone's, kept below
     steps = [s.id for s in framework.steps]
     titles = {s.id: s.title for s in framework.steps}
     certifier = Certifier(framework.certification, steps, titles, framework.competencies)

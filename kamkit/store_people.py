@@ -150,11 +150,14 @@ class PeopleVerbs:
             return DevelopmentPlan(), 0
         return DevelopmentPlan.model_validate_json(row["data"]), row["version"]
 
-    def development_plans(self, trainee_ids: list[int]) -> dict[int, DevelopmentPlan]:
-        """The latest plan of each of `trainee_ids` that has one."""
+    def development_plans(self, trainee_ids: list[int] | None = None
+                          ) -> dict[int, DevelopmentPlan]:
+        """The latest plan of each of `trainee_ids` (or of everyone) that has one."""
         d = development_plans.c
-        newest = (select(d.trainee_id, func.max(d.version).label("version"))
-                  .where(d.trainee_id.in_(trainee_ids)).group_by(d.trainee_id).subquery())
+        newest = select(d.trainee_id, func.max(d.version).label("version"))
+        if trainee_ids is not None:
+            newest = newest.where(d.trainee_id.in_(trainee_ids))
+        newest = newest.group_by(d.trainee_id).subquery()
         query = select(development_plans).join(
             newest, (d.trainee_id == newest.c.trainee_id) & (d.version == newest.c.version))
         with self._read() as conn:

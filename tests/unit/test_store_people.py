@@ -270,6 +270,8 @@ def test_development_plans_are_versioned_and_the_latest_read(store, ann, bob):
     assert plan.items[0].due == dt.date(2026, 12, 1)
     plans = store.development_plans([ann.id, bob.id])
     assert list(plans) == [ann.id] and plans[ann.id] == plan
+    store.save_development_plan(bob.id, {"items": []})
+    assert store.development_plans() == {ann.id: plan, bob.id: store.development_plan(bob.id)[0]}
 
 
 # -- a cohort's after-round ---------------------------------------------------------------------
