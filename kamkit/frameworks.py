@@ -362,11 +362,11 @@ class ExercisesContent(_Content):
 
 
 class _Mismatch(ValueError):
-    """Two content files that do not fit each other: which part (file) and field to fix."""
+    """Two content files that do not fit each other: which file and field to fix."""
 
-    def __init__(self, part: str, field: str, reason: str) -> None:
+    def __init__(self, file: str, field: str, reason: str) -> None:
         super().__init__(reason)
-        self.part, self.field = part, field
+        self.file, self.field = file, field
 
 
 class Framework(_Content):
@@ -389,17 +389,17 @@ class Framework(_Content):
     def _plan_fits_the_purposes(self) -> Framework:
         purposes = {p.id for p in self.segmentation.purposes}
         if set(self.account_plan.team_fit) != purposes:
-            raise _Mismatch("account_plan", "team_fit",
+            raise _Mismatch("account_plan.yaml", "team_fit",
                             f"team_fit must name each purpose of segmentation.yaml "
                             f"({', '.join(sorted(purposes))})")
         unknown = set(self.account_plan.strategic) - purposes
         if unknown:
-            raise _Mismatch("account_plan", "strategic",
+            raise _Mismatch("account_plan.yaml", "strategic",
                             f"strategic names unknown purposes {sorted(unknown)}")
         if set(self.competencies.role_fit) != purposes:
             missing = ", ".join(sorted(purposes - set(self.competencies.role_fit))) or "none"
             extra = ", ".join(sorted(set(self.competencies.role_fit) - purposes)) or "none"
-            raise _Mismatch("competencies", "role_fit",
+            raise _Mismatch("competencies.yaml", "role_fit",
                             f"role_fit must name each purpose of segmentation.yaml "
                             f"({', '.join(sorted(purposes))}); missing: {missing}; "
                             f"not a purpose: {extra}")
@@ -500,8 +500,8 @@ def _framework(parts: dict[str, _Content], folder: Path) -> Framework:
         reason = first["msg"].removeprefix("Value error, ")
         cause = (first.get("ctx") or {}).get("error")
         if isinstance(cause, _Mismatch):  # name the file to fix, as every other error does
-            path = folder / FILES[cause.part]
-            where = path if path.exists() else CONTENT_DIR / FILES[cause.part]
+            path = folder / cause.file
+            where = path if path.exists() else CONTENT_DIR / cause.file
             raise ContentError(str(where), cause.field, reason) from None
         raise ContentError(str(folder), "(content)", reason) from None
 
