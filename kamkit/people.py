@@ -14,6 +14,7 @@ from typing import Any
 from kamkit.competency import DevelopmentPlan, RatingSet
 from kamkit.frameworks import Framework
 from kamkit.models import Attempt
+from kamkit.quiz import load_quiz
 from kamkit.scoring.competency import (
     GAIN_MEASURES,
     CaseTry,
@@ -111,9 +112,10 @@ def person_records(store: Store, framework: Framework, rows: Iterable[Mapping[st
     steps = [s.id for s in framework.steps]
     titles = {s.id: s.title for s in framework.steps}
     certifier = Certifier(framework.certification, steps, titles, framework.competencies)
+    quiz = load_quiz().id  # the quiz the page gives: an older quiz's attempts count not
     for tid, p in people.items():
         if tid in quizzes:
-            p.quiz = quiz_record(quizzes[tid])
+            p.quiz = quiz_record(quizzes[tid], quiz)
         if p.attempts:
             p.cases = case_tries(p.attempts)
         p.plan = plans.get(tid)

@@ -12,11 +12,13 @@ import pytest
 from kamkit import people as people_module
 from kamkit.models import Attempt, Review
 from kamkit.people import cohort_gains, gain_labels, person_records
+from kamkit.quiz import load_quiz
 from kamkit.store import Store
 from tests.competency_data import T0, every
 from tests.unit.test_store import url  # noqa: F401 - the store tests' SQLite + PostgreSQL
 
 STEPS = ["profile", "stakeholders", "relationship", "opportunities", "account_plan"]
+QUIZ = load_quiz().id  # the quiz the trainee's page gives
 
 
 @pytest.fixture
@@ -52,7 +54,7 @@ def cohort(store):
         _check(store, practice, "stakeholders", 1, 80, hints=2, wrong=2, minutes=0)
         later = store.add_practice_account(who.id, "Corvel", "corvel", {})
         _check(store, later, "stakeholders", 1, 100, hints=0, wrong=0, minutes=90)
-        store.add_quiz_attempt(who.id, "kam_basics", 100, True, {})
+        store.add_quiz_attempt(who.id, QUIZ, 100, True, {})
         for round, level in (("before", 2), ("after", 4)):
             store.save_ratings(who.id, round, "self", {"levels": every(level)})
             store.save_ratings(who.id, round, "manager", {"levels": every(level - 1)},
@@ -65,8 +67,9 @@ def cohort(store):
     _check(store, practice, "stakeholders", 1, 50, hints=5, wrong=5, minutes=0)
     _check(store, practice, "stakeholders", 2, 60, hints=0, wrong=4, minutes=5)  # explained
     _check(store, practice, "stakeholders", 3, 100, hints=0, wrong=0, minutes=9)
-    store.add_quiz_attempt(bob.id, "kam_basics", 40, False, {})
-    store.add_quiz_attempt(bob.id, "kam_basics", 100, True, {})
+    store.add_quiz_attempt(bob.id, "an_older_quiz", 100, True, {})  # not the quiz given now
+    store.add_quiz_attempt(bob.id, QUIZ, 40, False, {})
+    store.add_quiz_attempt(bob.id, QUIZ, 100, True, {})
     store.save_ratings(bob.id, "before", "manager", {"levels": every(1)}, rater_name="Mia")
     store.save_ratings(bob.id, "before", "manager", {"levels": every(3)}, rater_name="Mia")
     return {"ann": ann, "bob": bob, "cy": cy, "dee": dee}
@@ -105,7 +108,9 @@ def test_a_trainee_not_yet_certified_is_told_why(store, framework, cohort):
     (halden,) = bob.cases
     assert halden.first_try == {"stakeholders": 50} and halden.best == {"stakeholders": 100}
     assert halden.passed_after_explanations == {"stakeholders"}
+    # the quiz's page and the record count the same attempt: of the quiz given now
     assert (bob.quiz.first.score, bob.quiz.retake.score, bob.quiz.attempts) == (40, 100, 2)
+    assert bob.quiz.first.quiz == QUIZ
     (manager,) = bob.sets  # the latest of his manager's two saves
     assert manager.version == 2 and manager.ratings.levels == every(3)
     assert bob.plan is None
