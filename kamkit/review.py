@@ -28,7 +28,7 @@ from kamkit.models import Attempt, Cohort, Review, Trainee, parse
 from kamkit.people import PersonRecord, cohort_gains, person_records
 from kamkit.privacy import Pseudonyms
 from kamkit.report import Workbook, person_html, pseudonymised, trainee_report
-from kamkit.scoring.competency import CohortGain
+from kamkit.scoring.competency import CaseTry, CohortGain, case_tries
 from kamkit.scoring.review import (
     STATES,
     Approved,
@@ -152,6 +152,7 @@ class RoomRow:
     steps: dict[str, Attempt] = field(default_factory=dict)   # step -> latest attempt
     attempts: int = 0
     hints: int = 0
+    case: CaseTry | None = None  # first tries and passes over all their starts of the case
 
     @property
     def passed(self) -> int:
@@ -280,19 +281,26 @@ class ReviewSession:
         common mistakes in their latest checks."""
         case, key = load_case(case_id), load_key(case_id, self.framework)
         rows: dict[int, RoomRow] = {}
+        owner: dict[int, int] = {}  # each practice account of the case -> its trainee
         for r in self.store.list_account_rows(cohort=cohort):
             row = rows.setdefault(r["trainee_id"], RoomRow(r["trainee_id"], r["trainee"], None,
                                                           None))
-            if r["account_id"] is not None and r["case_id"] == case_id \
-                    and row.account_id is None:  # their most recent practice of this case
-                row.account_id, row.last_activity = r["account_id"], r["updated_at"]
+            if r["account_id"] is not None and r["case_id"] == case_id:
+                owner[r["account_id"]] = r["trainee_id"]
+                if row.account_id is None:  # their most recent practice of this case
+                    row.account_id, row.last_activity = r["account_id"], r["updated_at"]
         by_account = {row.account_id: row for row in rows.values() if row.account_id}
-        for attempt in self.store.list_attempts(case_id=case_id,
-                                                account_ids=list(by_account)):
-            row = by_account[attempt.account_id]
+        theirs: dict[int, list[Attempt]] = {}
+        for attempt in self.store.list_attempts(case_id=case_id, account_ids=list(owner)):
+            theirs.setdefault(owner[attempt.account_id], []).append(attempt)
+            row = by_account.get(attempt.account_id)  # type: ignore[assignment]
+            if row is None:  # an earlier start of the case: its first tries count, below
+                continue
             row.steps[attempt.step] = attempt  # oldest first: the last one stays
             row.attempts += 1
             row.hints += attempt.hints
+        for tid, attempts in theirs.items():
+            rows[tid].case = case_tries(attempts)[0]
         latest = [(a.step, a.wrong) for row in rows.values() for a in row.steps.values()]
         return (sorted(rows.values(), key=lambda r: r.name.casefold()),
                 common_mistakes(latest, case, key, self.framework))

@@ -333,6 +333,15 @@ class Session:
                     out.append(placed.purpose.id)
         return out
 
+    def case_attempts(self) -> list[Attempt]:
+        """Every check of the current account's case, on each of the trainee's practice
+        accounts of it (a fresh start included), oldest first: what the first try is read
+        from."""
+        account = self._current()
+        ids = [a.id for a in self.accounts() if a.case_id == account.case_id]
+        return self.store.list_attempts(case_id=account.case_id,  # type: ignore[arg-type]
+                                        account_ids=ids)  # type: ignore[arg-type]
+
     @property
     def _tid(self) -> int:
         return self.trainee.id  # type: ignore[return-value]
