@@ -35,7 +35,8 @@ def test_the_excel_file_has_an_overview_and_one_sheet_per_step(session):
     _, book = _xlsx(session)
     assert book.sheetnames == ["Overview", "1. Account profile", "2. Stakeholder map",
                                "3. Relationship score", "4. Opportunities", "5. Account plan",
-                               "Case studies", "Reviews"]
+                               "Case studies", "Reviews", "Competency ratings", "Case tries",
+                               "Quiz", "Learning gain"]
     assert [c.value for c in book["Overview"][1]] == overview_columns(session.framework)
 
 
