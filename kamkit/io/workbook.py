@@ -228,6 +228,7 @@ def _validated(body: dict[str, Any]) -> tuple[Trainee, list[tuple[Account, dict[
 # -- the trainee as a person (format 3) ----------------------------------------------------------
 
 _QUIZ_ID = 60  # the store's column
+_NUMBER = 2**31 - 1  # the largest version or attempt number every database keeps
 
 
 class _Strict(BaseModel):
@@ -239,13 +240,13 @@ class _Rating(_Strict):
     rater: Rater
     rater_name: str = ""
     link: int | None = Field(default=None, ge=0)  # a peer's: their link's place in rater_links
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=_NUMBER)
     saved_at: dt.datetime
     ratings: dict[str, Any]
 
 
 class _Plan(_Strict):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=_NUMBER)
     saved_at: dt.datetime
     plan: dict[str, Any]
 
@@ -269,7 +270,7 @@ def _validated_person(raw: Any) -> PersonHistory | None:
     before there was one): ImportRefused naming the first thing wrong."""
     if raw is None:
         return None
-    where = "the trainee's ratings"
+    where = "the trainee's record as a person"
     try:
         person = parse(_Person, raw)
         links = []
@@ -309,6 +310,8 @@ def _validated_person(raw: Any) -> PersonHistory | None:
             attempt = parse(QuizAttempt, {**data, "trainee_id": 0})
             if len(attempt.quiz) > _QUIZ_ID:
                 raise InvalidInput(f"a quiz's id has at most {_QUIZ_ID} characters")
+            if attempt.attempt > _NUMBER:
+                raise InvalidInput(f"attempt must be at most {_NUMBER}")
             if (attempt.quiz, attempt.attempt) in taken:
                 raise InvalidInput(f"attempt {attempt.attempt} of '{attempt.quiz}' is there "
                                    "twice")
