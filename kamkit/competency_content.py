@@ -62,6 +62,7 @@ class CompetencyContent(Content):
     pillars: tuple[Pillar, ...] = Field(min_length=1)
     attributes: tuple[str, ...] = ()
     traits: tuple[str, ...] = ()
+    orientation: tuple[str, ...] = ()
     roles: dict[str, str] = Field(default_factory=dict)
     role_fit: dict[str, RoleFit]
     rounds: dict[Round, str]

@@ -16,16 +16,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kamkit.checking import best_score, has_passed
+from kamkit.competency import DevelopmentPlan, RatingSet
 from kamkit.errors import KamkitError
 from kamkit.frameworks import Framework
 from kamkit.html import alerts_html, e
 from kamkit.models import Attempt, Review
 from kamkit.privacy import Pseudonyms, pseudonymise, pseudonymise_all
+from kamkit.scoring.competency import (
+    CaseTry,
+    Certification,
+    QuizRecord,
+    case_tries,
+    gap_table,
+    pass_label,
+)
 from kamkit.scoring.review import approval
 from kamkit.steps import Docs, for_framework, rubric, step
 
 __all__ = ["Workbook", "Versions", "step_html", "feedback_html", "history_html", "changes",
-           "attempts_html", "trainee_report", "REPORT_CSS", "pseudonymised",
+           "attempts_html", "trainee_report", "person_html", "REPORT_CSS", "pseudonymised",
            "pseudonymised_versions"]
 
 #: step -> every saved version (number, saved at, the document's data), oldest first
@@ -93,15 +102,73 @@ def step_html(step_id: str, wb: Workbook, fw: Framework, today: dt.date | None =
 
 
 def attempts_html(attempts: list[Attempt], step_id: str) -> str:
-    """The trainee's checks of one step of a case study: how many, the best score, passed?"""
+    """The trainee's checks of one step of a case study: how many, the first try beside the
+    best score, and how it was passed (at the first try, after hints, or only after the
+    explanations were shown)."""
     mine = [a for a in attempts if a.step == step_id]
     if not mine:
         return ""
     best = best_score(mine)
+    tried = case_tries(mine)[0]
+    first = tried.first_try.get(step_id)
+    how = pass_label(tried, step_id)
     return (f"<div class='kk-card'><b>Case-study checks</b>: {len(mine)} attempt"
-            f"{'' if len(mine) == 1 else 's'} · best {best:g} % · "
-            + ("<span class='kk-ok'>passed ✓</span>" if has_passed(mine) else "not passed yet")
+            f"{'' if len(mine) == 1 else 's'} · "
+            + (f"first try {first:g} % · " if first is not None else "")
+            + f"best {best:g} % · "
+            + (f"<span class='kk-ok'>{e(how)}</span>" if has_passed(mine) else e(how))
             + f" · {sum(a.hints for a in mine)} hints shown</div>")
+
+
+def _level(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def person_html(sets: list[RatingSet], fw: Framework, *, quiz: QuizRecord | None = None,
+                cases: list[CaseTry] | None = None, plan: DevelopmentPlan | None = None,
+                certification: Certification | None = None) -> str:
+    """The trainee as the subject: competency ratings (self, manager, peers averaged; before
+    and after) competency by competency, the development plan, the quiz's counted attempt, the
+    case studies' first tries, and the certification with each rule. Raters are never named."""
+    content = fw.competencies
+    table = gap_table(sets, content)
+    columns = [(r, who) for r in ("before", "after") for who in ("self", "manager", "peer")
+               if (r, who) in table]
+    parts = ["<section class='kk-person'><h2>Competencies</h2>"]
+    if not columns:
+        parts.append("<p>No competency ratings yet.</p>")
+    else:
+        who_says = {"self": "self", "manager": "manager", "peer": "peers"}
+        head = "".join(f"<th>{e(content.rounds[r])}: {who_says[w]}</th>" for r, w in columns)
+        rows = "".join(
+            f"<tr><td>{e(c.title)}</td>"
+            + "".join(f"<td>{_level(table[col].get(c.id))}</td>" for col in columns) + "</tr>"
+            for c in content.competencies)
+        parts.append(f"<table><tr><th>Competency</th>{head}</tr>{rows}</table>")
+    if plan is not None and plan.items:
+        titles = {c.id: c.title for c in content.competencies}
+        parts.append("<h3>Development plan</h3><ul>" + "".join(
+            f"<li>{e(titles.get(i.competency, i.competency))}: {e(i.action)}"
+            + (f" (by {i.due.isoformat()})" if i.due else "") + (" ✓ done" if i.done else "")
+            + "</li>" for i in plan.items) + "</ul>")
+    if quiz is not None and quiz.first is not None:
+        retake = (f" · latest practice retake {quiz.retake.score:g} %" if quiz.retake else "")
+        parts.append(f"<p><b>Quiz</b>: first attempt (counted) {quiz.first.score:g} %, "
+                     f"{'passed' if quiz.first.passed else 'not passed'}{retake}</p>")
+    for case in cases or []:
+        first = case.first_score
+        parts.append(f"<p><b>Case {e(case.case_id)}</b>: first try "
+                     f"{_level(first)} % · best {_level(case.best_score)} %"
+                     + ("" if not case.passed_after_explanations else
+                        " · some steps passed only after the explanations were shown")
+                     + "</p>")
+    if certification is not None:
+        verdict = "Certified" if certification.certified else "Not yet certified"
+        parts.append(f"<h3>{verdict}</h3><ul>" + "".join(
+            f"<li>{'✓' if r.met else '✗'} {e(r.text)} <span class='kk-muted'>"
+            f"({e(r.detail)})</span></li>" for r in certification.results) + "</ul>")
+    parts.append("</section>")
+    return "".join(parts)
 
 
 # -- history and feedback --------------------------------------------------------------------
@@ -227,7 +294,8 @@ details summary { cursor: pointer; }
 
 
 def trainee_report(name: str, cohort: str | None, books: list[Workbook], fw: Framework,
-                   today: dt.date | None = None, generated: dt.datetime | None = None) -> str:
+                   today: dt.date | None = None, generated: dt.datetime | None = None,
+                   person: str = "") -> str:
     """One trainee's whole workbook (every account) with the manager's feedback: a standalone
     HTML file that prints well and runs no script."""
     today = today or dt.date.today()
@@ -244,6 +312,7 @@ def trainee_report(name: str, cohort: str | None, books: list[Workbook], fw: Fra
     ]
     if not books:
         parts.append("<p>No accounts yet.</p>")
+    parts.append(person)  # `person_html`: the trainee as the subject (built, so escaped)
     for wb in books:
         parts.append("<section class='kk-account'>")
         for text, _ in for_framework(fw):

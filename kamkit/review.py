@@ -24,7 +24,7 @@ from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Attempt, Cohort, Review, Trainee, parse
 from kamkit.people import PersonRecord, cohort_gains, person_records
 from kamkit.privacy import Pseudonyms
-from kamkit.report import Workbook, pseudonymised, trainee_report
+from kamkit.report import Workbook, person_html, pseudonymised, trainee_report
 from kamkit.scoring.competency import CohortGain
 from kamkit.scoring.review import (
     STATES,
@@ -254,7 +254,13 @@ class ReviewSession:
             pseudonyms = Pseudonyms()
             books = [pseudonymised(wb, pseudonyms, str(a.id))
                      for wb, a in zip(books, accounts, strict=True)]
-        return trainee_report(trainee.name, trainee.cohort, books, self.framework, today)
+        record = person_records(self.store, self.framework, [
+            r for r in self.store.list_account_rows(cohort=trainee.cohort)
+            if r["trainee_id"] == trainee_id])[trainee_id]
+        person = person_html(record.sets, self.framework, quiz=record.quiz, cases=record.cases,
+                             plan=record.plan, certification=record.certification)
+        return trainee_report(trainee.name, trainee.cohort, books, self.framework, today,
+                              person=person)
 
     # -- a workshop case --------------------------------------------------------------------------
 
