@@ -25,7 +25,7 @@ from kamkit.exercises import check, checked_steps, load_case, load_key, model_an
 from kamkit.frameworks import Framework, default_framework
 from kamkit.identity import display_name
 from kamkit.models import Attempt
-from kamkit.quiz import load_quiz, quiz_score
+from kamkit.quiz import load_quiz, record
 from kamkit.review import ReviewSession
 from kamkit.steps import Docs, document_model, for_framework
 from kamkit.steps.profile import sample as sample_profile
@@ -209,14 +209,13 @@ def _assess(store: Store, trainee_id: int, person: Assessed, account: str, today
 
 
 def _take_quiz(store: Store, trainee_id: int, right: tuple[int, ...]) -> None:
-    """Each attempt with the first `n` questions answered right and the rest wrong."""
+    """Each attempt with the first `n` questions answered right and the rest wrong, kept as
+    the quiz page keeps a completed one."""
     quiz = load_quiz()
-    quiz_id = getattr(quiz, "id", "ideas")  # the quiz's id in its content (quiz.yaml `id`)
     for n in right:
-        answers = {q.id: next(i for i, o in enumerate(q.options) if o.correct is (k < n))
-                   for k, q in enumerate(quiz.questions)}
-        score = quiz_score(quiz, answers)  # type: ignore[arg-type]
-        store.add_quiz_attempt(trainee_id, quiz_id, score, score >= quiz.pass_mark, answers)
+        record(store, trainee_id, quiz, {
+            q.id: next(i for i, o in enumerate(q.options) if o.correct is (k < n))
+            for k, q in enumerate(quiz.questions)})
 
 
 def _review(manager: ReviewSession, account_id: int, rating: int) -> None:
