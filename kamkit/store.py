@@ -50,7 +50,7 @@ from kamkit.settings import current
 from kamkit.steps import document_model
 from kamkit.store_people import PeopleVerbs
 from kamkit.store_practice import PracticeVerbs
-from kamkit.store_privacy import PrivacyVerbs, make_private
+from kamkit.store_privacy import PersonHistory, PrivacyVerbs, make_private, restore_person
 from kamkit.store_reviews import ReviewVerbs
 from kamkit.store_tables import accounts, current_only, documents, hash_token, trainees
 from kamkit.store_tables import utc as _utc
@@ -517,9 +517,11 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
     # -- whole workbooks (export / import live in kamkit.io.workbook) --------------------------
 
     def restore_trainee(self, trainee: Trainee,
-                        books: list[tuple[Account, dict[str, list[DocumentVersion]]]]) -> Trainee:
-        """Write a trainee with accounts and document histories in ONE transaction: all or
-        nothing. Inputs must already be validated (kamkit.io.workbook does that)."""
+                        books: list[tuple[Account, dict[str, list[DocumentVersion]]]],
+                        person: PersonHistory | None = None) -> Trainee:
+        """Write a trainee with accounts and document histories - and their record as a
+        person (`kamkit.store_privacy.restore_person`) - in ONE transaction: all or nothing.
+        Inputs must already be validated (kamkit.io.workbook does that)."""
         try:
             with self._write() as conn:
                 row = trainee.model_dump(exclude={"id"})
@@ -533,6 +535,8 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
                                 account_id=acc_id, step=step, version=v.version,
                                 data=document_model(step).model_validate(v.data)
                                 .model_dump_json(), saved_at=v.saved_at, stale=v.stale))
+                if person is not None:
+                    restore_person(conn, new_id, person)
         except IntegrityError:
             raise InvalidInput(f"Someone with the login '{trainee.login}' is already in the "
                                "workbook; remove them first or import on another store.",
