@@ -108,7 +108,7 @@ def self_manager_gap(sets: Iterable[RatingSet], round: Round, content: Competenc
     for s in theirs:
         for b, level in s.ratings.levels.items():
             pooled.setdefault(b, []).append(level)
-    known = {b.id for b in content.behaviours}
+    known = content.behaviour_ids
     return _mean(abs(own[b] - fmean(pooled[b])) for b in own if b in pooled and b in known)
 
 
@@ -358,12 +358,13 @@ def person_gain(cases: list[CaseTry], quiz: QuizRecord, sets: list[RatingSet],
                    quiz.retake.score if quiz.retake else None)
     if not sets:
         return out | {"self": (None, None), "manager": (None, None), "gap": (None, None)}
+    known = content.behaviour_ids
     for rater in ("self", "manager"):
         pair = []
         for round in ("before", "after"):
             chosen = _of(sets, round, rater)  # type: ignore[arg-type]
             pooled = [lvl for s in chosen for b, lvl in s.ratings.levels.items()
-                      if b in {x.id for x in content.behaviours}]
+                      if b in known]
             pair.append(_mean(pooled))
         out[rater] = (pair[0], pair[1])
     out["gap"] = (self_manager_gap(sets, "before", content),
