@@ -143,8 +143,8 @@ def _records(store: Store, framework: Framework, rows: list[Mapping[str, Any]]
     own_ids = [a for accounts in own.values() for a in accounts]
     reviews = store.latest_reviews(own_ids) if own_ids else {}
     by_account: dict[int, dict[str, int | None]] = {}
-    for (acc, step), rv in reviews.items():
-        by_account.setdefault(acc, {})[step] = rv.rating
+    for (acc, step), rv in reviews.items():  # a step sent back for rework is not reviewed
+        by_account.setdefault(acc, {})[step] = rv.rating if rv.status == "reviewed" else None
     for tid, p in people.items():
         p.reviews = [by_account.get(a, {}) for a in own[tid]]
     plans = store.development_plans(_wanted(ids))  # past MANY: everyone's, kept below

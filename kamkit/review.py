@@ -29,7 +29,7 @@ from kamkit.figures import AccountFigures, account_figures, fingerprint
 from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Attempt, Cohort, Review, Trainee, parse
 from kamkit.people import PersonCache, PersonRecord, cohort_gains, person_records
-from kamkit.privacy import Pseudonyms
+from kamkit.privacy import Pseudonyms, Raters, pseudonymise_plan, scoped_text
 from kamkit.report import Workbook, person_html, pseudonymised, trainee_report
 from kamkit.scoring.competency import CaseTry, CohortGain, case_tries
 from kamkit.scoring.review import (
@@ -279,15 +279,21 @@ class ReviewSession:
         trainee = self.store.get_trainee(trainee_id)
         accounts = self.store.list_accounts(trainee_id)
         books = [self.workbook(trainee_id, a.id) for a in accounts]  # type: ignore[arg-type]
+        record = person_records(self.store, self.framework, [
+            r for r in self.store.list_account_rows(cohort=trainee.cohort)
+            if r["trainee_id"] == trainee_id])[trainee_id]
+        plan = record.plan
         if pseudonymise:
             pseudonyms = Pseudonyms()
             books = [pseudonymised(wb, pseudonyms, str(a.id))
                      for wb, a in zip(books, accounts, strict=True)]
-        record = person_records(self.store, self.framework, [
-            r for r in self.store.list_account_rows(cohort=trainee.cohort)
-            if r["trainee_id"] == trainee_id])[trainee_id]
+            if plan is not None:  # what they typed may name a customer's person or a colleague
+                raters = Raters()
+                raters.learn(record.sets, self.store.list_rater_links(trainee_id))
+                plan = pseudonymise_plan(plan, raters, scoped_text(
+                    pseudonyms, [str(a.id) for a in accounts]))
         person = person_html(record.sets, self.framework, quiz=record.quiz, cases=record.cases,
-                             plan=record.plan, certification=record.certification)
+                             plan=plan, certification=record.certification)
         return trainee_report(trainee.name, trainee.cohort, books, self.framework, today,
                               person=person)
 

@@ -264,13 +264,19 @@ class PeopleVerbs:
             for n, (table, who) in enumerate(per_trainee):
                 for tid, newest, count in conn.execute(
                         select(who, func.max(table.c.id), func.count()).group_by(who)):
-                    out.setdefault(tid, [0] * 10)[2 * n:2 * n + 2] = [newest, count]
+                    out.setdefault(tid, [0] * 12)[2 * n:2 * n + 2] = [newest, count]
             for n, table in ((3, attempts), (4, reviews)):
                 query = (select(accounts.c.trainee_id, func.max(table.c.id), func.count())
                          .select_from(table.join(accounts, accounts.c.id == table.c.account_id))
                          .group_by(accounts.c.trainee_id))
                 for tid, newest, count in conn.execute(query):
-                    out.setdefault(tid, [0] * 10)[2 * n:2 * n + 2] = [newest, count]
+                    out.setdefault(tid, [0] * 12)[2 * n:2 * n + 2] = [newest, count]
+            # an erasure rewrites ratings and plans in place: it counts on the accounts
+            for tid, erased in conn.execute(
+                    select(accounts.c.trainee_id, func.sum(accounts.c.erasures))
+                    .group_by(accounts.c.trainee_id)):
+                if erased:
+                    out.setdefault(tid, [0] * 12)[10] = erased
         return {tid: tuple(stamp) for tid, stamp in out.items()}
 
     # -- a cohort's after-round -------------------------------------------------------------------

@@ -45,3 +45,14 @@ def test_unchanged_trainees_are_kept_and_every_kind_of_change_is_seen(tmp_path):
     cache.fingerprint = "other content"  # content changed: everyone is scored again
     again = _records(store, cache)
     assert again[ben.id] is not second[ben.id]
+
+
+def test_a_step_sent_back_for_rework_does_not_count_as_reviewed(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/s.db")
+    ben = store.add_trainee("Ben")
+    account = store.add_account(ben.id, "Orbit Foods")
+    store.save_document(account.id, "profile", {})
+    store.add_review(Review(account_id=account.id, step="profile", doc_version=1, rating=4,
+                            comment="Redo the SWOT", status="needs_rework", reviewer="Mia"))
+    record = person_records(store, default_framework(), store.list_account_rows())[ben.id]
+    assert record.reviews == [{"profile": None}]

@@ -78,6 +78,26 @@ def test_erasing_a_customer_person_takes_them_out_of_ratings_and_plans(store):
     assert store.rating_history(ana.id)[1].ratings.levels  # the levels stay
 
 
+def test_an_erasure_reaches_the_dashboards_kept_person_records(store):
+    """The dashboard keeps person records between builds; an erasure rewrites ratings in place,
+    and the next build must not show the erased name from what it kept."""
+    from kamkit.frameworks import default_framework
+    from kamkit.people import PersonCache, person_records
+
+    work = seed(store)
+    ana = work["trainee"]
+    assessed(store, ana.id)
+    cache = PersonCache()
+
+    def examples() -> str:
+        record = person_records(store, default_framework(), store.list_account_rows(), cache)
+        return " ".join(s.ratings.model_dump_json() for s in record[ana.id].sets)
+
+    assert "Quuxworth" in examples()
+    store.erase_person([work["nordwind"].id], ZEB)
+    assert "Quuxworth" not in examples()
+
+
 def test_colleagues_who_rate_are_pseudonymised_like_customer_people():
     now = dt.datetime.now(dt.timezone.utc)
 
@@ -110,3 +130,14 @@ def test_a_plan_and_a_long_comment_keep_within_their_limits():
     from kamkit.privacy import pseudonymise_plan
     plan = DevelopmentPlan(items=[{"competency": "trust", "action": "Al " * 60}])
     assert len(pseudonymise_plan(plan, raters).items[0].action) <= 200
+
+
+def test_the_pseudonymised_report_hides_names_in_the_development_plan(store):
+    from kamkit.review import ReviewSession
+
+    work = seed(store)
+    ana = work["trainee"]
+    assessed(store, ana.id)  # her plan names Zebediah Quuxworth, a customer person
+    review = ReviewSession(store, "Mia Lindqvist")
+    assert "Quuxworth" in review.report(ana.id)
+    assert "Quuxworth" not in review.report(ana.id, pseudonymise=True)
