@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kamkit.competency import DevelopmentPlan, RatingSet
+from kamkit.errors import KamkitError
+from kamkit.exercises import checked_steps, load_key
 from kamkit.frameworks import Framework
 from kamkit.models import Attempt
 from kamkit.quiz import load_quiz
@@ -157,10 +159,20 @@ def _records(store: Store, framework: Framework, rows: list[Mapping[str, Any]]
             p.quiz = quiz_record(quizzes[tid], quiz)
         if p.attempts:
             p.cases = case_tries(p.attempts)
+            for case in p.cases:
+                case.steps = _checked(case.case_id)
         p.plan = plans.get(tid)
         p.certification = certifier(p.reviews, p.cases, p.quiz, p.sets)
         p.gain = person_gain(p.cases, p.quiz, p.sets, framework.competencies)
     return people
+
+
+def _checked(case_id: str) -> tuple[str, ...]:
+    """The steps a case's key checks (none known for a case no longer installed)."""
+    try:
+        return tuple(checked_steps(load_key(case_id)))
+    except KamkitError:
+        return ()
 
 
 def cohort_gains(records: Iterable[PersonRecord], framework: Framework) -> list[CohortGain]:

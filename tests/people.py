@@ -27,8 +27,9 @@ def certified(session: ReviewSession, name: str = "Ana Costa", cohort: str = "Ma
         store.save_document(own.id, step.id, {})
         session.review(own.id, step.id, rating=4, comment="Good.", status="reviewed")
     practice = store.add_practice_account(trainee.id, "Halden (practice)", "halden", {})
-    store.add_attempt(Attempt(account_id=practice.id, case_id="halden", step="stakeholders",
-                              attempt=1, score=80, passed=True, hints=0))
+    for step in fw.steps:  # a first try on every step the case checks
+        store.add_attempt(Attempt(account_id=practice.id, case_id="halden", step=step.id,
+                                  attempt=1, score=80, passed=True, hints=0))
     store.add_quiz_attempt(trainee.id, "ideas", 90, True, {})
     store.open_after_round(cohort)
     session.rate(trainee.id, "after", levels(fw, level))

@@ -134,10 +134,17 @@ class CaseTry:
     passed: set[str] = field(default_factory=set)
     passed_first_try: set[str] = field(default_factory=set)
     passed_after_explanations: set[str] = field(default_factory=set)
+    #: the steps the case's key checks (empty: not known - every step tried counts)
+    steps: tuple[str, ...] = ()
 
     @property
     def first_score(self) -> float | None:
-        """The mean first-try score over the steps checked at first try."""
+        """The mean first-try score over the steps the case checks - None until each has had
+        its first try (one easy step checked alone is not a case's first try)."""
+        if self.steps:
+            if any(s not in self.first_try for s in self.steps):
+                return None
+            return _mean(self.first_try[s] for s in self.steps)
         return _mean(self.first_try.values())
 
     @property
@@ -241,7 +248,8 @@ def _steps_reviewed(rule: StepsReviewed, steps: list[str],
 def _case_first_try(rule: CaseFirstTry, cases: list[CaseTry]) -> RuleResult:
     scores = [c.first_score for c in cases if c.first_score is not None]
     if not scores:
-        return RuleResult(rule.text, False, "no case study checked yet")
+        return RuleResult(rule.text, False, "no case study with every step checked at the "
+                                            "first try yet")
     top = max(scores)
     return RuleResult(rule.text, top >= rule.min_score, f"best first try {top:g} %")
 

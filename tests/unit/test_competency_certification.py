@@ -86,7 +86,19 @@ def test_case_first_try_below_the_mark_is_unmet_however_good_the_best(framework,
 
 def test_case_first_try_with_no_case_checked_says_so(framework, titles):
     result = _one(CASE, framework, titles, cases=[])
-    assert (result.met, result.detail) == (False, "no case study checked yet")
+    assert (result.met, result.detail) == (
+        False, "no case study with every step checked at the first try yet")
+
+
+def test_one_easy_step_checked_alone_is_not_a_cases_first_try(framework, titles):
+    cases = case_tries([check("profile", 100)])
+    cases[0].steps = ("profile", "stakeholders")  # what the case's key checks
+    assert cases[0].first_score is None
+    assert not _one(CASE, framework, titles, cases=cases).met
+    cases = case_tries([check("profile", 100), check("stakeholders", 50, minutes=1)])
+    cases[0].steps = ("profile", "stakeholders")
+    result = _one(CASE, framework, titles, cases=cases)
+    assert (result.met, result.detail) == (True, "best first try 75 %")
 
 
 def test_the_quiz_is_met_by_the_first_attempt_only(framework, titles):

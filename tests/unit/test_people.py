@@ -52,6 +52,8 @@ def cohort(store):
             _review(store, own.id, step, 4)
         practice = store.add_practice_account(who.id, "Halden", "halden", {})
         _check(store, practice, "stakeholders", 1, 80, hints=2, wrong=2, minutes=0)
+        for step in (s for s in STEPS if s != "stakeholders"):  # every step the case checks
+            _check(store, practice, step, 1, 80, hints=2, wrong=2, minutes=1)
         later = store.add_practice_account(who.id, "Corvel", "corvel", {})
         _check(store, later, "stakeholders", 1, 100, hints=0, wrong=0, minutes=90)
         store.add_quiz_attempt(who.id, QUIZ, 100, True, {})
@@ -65,6 +67,8 @@ def cohort(store):
     _review(store, bobs.id, "profile", 2)
     practice = store.add_practice_account(bob.id, "Halden", "halden", {})
     _check(store, practice, "stakeholders", 1, 50, hints=5, wrong=5, minutes=0)
+    for step in (s for s in STEPS if s != "stakeholders"):
+        _check(store, practice, step, 1, 50, hints=5, wrong=5, minutes=1)
     _check(store, practice, "stakeholders", 2, 60, hints=0, wrong=4, minutes=5)  # explained
     _check(store, practice, "stakeholders", 3, 100, hints=0, wrong=0, minutes=9)
     store.add_quiz_attempt(bob.id, "an_older_quiz", 100, True, {})  # not the quiz given now
@@ -106,7 +110,8 @@ def test_a_trainee_not_yet_certified_is_told_why(store, framework, cohort):
         "Opportunities, Account plan",
         "best first try 50 %", "first attempt 40 %", "no after-round rating by their manager yet"]
     (halden,) = bob.cases
-    assert halden.first_try == {"stakeholders": 50} and halden.best == {"stakeholders": 100}
+    assert halden.first_try["stakeholders"] == 50 and halden.best["stakeholders"] == 100
+    assert halden.first_score == 50  # every step the case checks, at its first try
     assert halden.passed_after_explanations == {"stakeholders"}
     # the quiz's page and the record count the same attempt: of the quiz given now
     assert (bob.quiz.first.score, bob.quiz.retake.score, bob.quiz.attempts) == (40, 100, 2)
