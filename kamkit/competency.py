@@ -86,7 +86,8 @@ class RaterLink(_Model):
 
 
 class QuizAttempt(_Model):
-    """One completed quiz: the first attempt counts, later ones are practice."""
+    """One quiz attempt, from its first checked answer (incomplete while it has fewer answers
+    than the quiz has questions): the first attempt counts, later ones are practice."""
 
     id: int | None = None
     trainee_id: int

@@ -153,10 +153,11 @@ def _records(store: Store, framework: Framework, rows: list[Mapping[str, Any]]
     steps = [s.id for s in framework.steps]
     titles = {s.id: s.title for s in framework.steps}
     certifier = Certifier(framework.certification, steps, titles, framework.competencies)
-    quiz = load_quiz().id  # the quiz the page gives: an older quiz's attempts count not
+    given = load_quiz()  # the quiz the page gives: an older quiz's attempts count not
+    quiz, questions = given.id, len(given.questions)
     for tid, p in people.items():
         if tid in quizzes:
-            p.quiz = quiz_record(quizzes[tid], quiz)
+            p.quiz = quiz_record(quizzes[tid], quiz, questions)
         if p.attempts:
             p.cases = case_tries(p.attempts)
             for case in p.cases:

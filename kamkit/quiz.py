@@ -1,5 +1,6 @@
 """A short quiz on the ideas behind the workbook, with feedback on every option - and the
-trainee's record of it: the first completed attempt counts, later ones are practice.
+trainee's record of it: the first attempt counts (it exists from its first checked answer),
+later ones are practice.
 
 The questions live in `exercises/quiz.yaml`. Which option is right, and why each one is right or
 wrong, stay here in Python: a page only ever receives the question, the options' texts, and the
@@ -9,7 +10,9 @@ always kept as the option's index in the content's order.
 
 The rules of an attempt are pure functions of a `Sheet` (what one attempt on a page has checked):
 the answer first checked for a question is the one the attempt records, however often it is
-checked again; a complete sheet is kept once (`finish`, through the store's `add_quiz_attempt`).
+checked again; each answer is kept as it is first checked (`finish`, through the store's
+`record_quiz_answer`), so leaving the page half-way and coming back continues the same attempt
+(`resume`) - a reload never gives a fresh counted attempt.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["QUIZ_FILE", "Quiz", "Question", "Option", "Shuffle", "load_quiz", "answer",
            "quiz_score", "quiz_result", "shown_order", "option_order", "Sheet", "Checked", "check",
-           "record", "finish", "attempts", "counted_attempt", "result_lines"]
+           "record", "finish", "resume", "grade", "attempts", "counted_attempt", "result_lines"]
 
 QUIZ_FILE = exercises_dir() / "quiz.yaml"
 
@@ -150,10 +153,12 @@ def shown_order(quiz: Quiz, trainee_id: int | None) -> list[tuple[Question, list
 @dataclass(frozen=True)
 class Sheet:
     """One attempt on a page: the answer first checked for each question (its content option
-    index) and, once every question is checked and the attempt saved, the saved attempt."""
+    index), which of them the store already keeps (`saved`), and, once every question is
+    checked and saved, the saved attempt (`kept`)."""
 
     answers: Mapping[str, int] = field(default_factory=dict)
     kept: QuizAttempt | None = None
+    saved: frozenset[str] = frozenset()
 
     def complete(self, quiz: Quiz) -> bool:
         return all(q.id in self.answers for q in quiz.questions)
@@ -176,7 +181,8 @@ def check(quiz: Quiz, sheet: Sheet, question_id: str, choice: int | None) -> Che
     right, feedback = answer(quiz, question_id, choice)
     first = sheet.answers.get(question_id)
     if first is None:
-        sheet = Sheet({**sheet.answers, question_id: choice}, sheet.kept)  # type: ignore[dict-item]
+        sheet = Sheet({**sheet.answers, question_id: choice},  # type: ignore[dict-item]
+                      sheet.kept, sheet.saved)
     return Checked(sheet, right, feedback, first is not None and first != choice)
 
 
@@ -196,13 +202,41 @@ def record(store: PeopleVerbs, trainee_id: int, quiz: Quiz,
                                   {q.id: answers[q.id] for q in quiz.questions})
 
 
+def grade(quiz: Quiz, answers: Mapping[str, int]) -> tuple[float, bool]:
+    """(score, passed?) of an attempt's answers: the score counts the answers given over all
+    the questions; an incomplete attempt never passes."""
+    score = quiz_score(quiz, answers)
+    complete = all(q.id in answers for q in quiz.questions)
+    return score, complete and score >= quiz.pass_mark
+
+
 def finish(store: PeopleVerbs | None, trainee_id: int | None, quiz: Quiz, sheet: Sheet) -> Sheet:
-    """The sheet, kept in the trainee's record once it is complete - once per attempt.
-    Without a trainee (a page that does not know who is looking) nothing is kept."""
-    if store is None or trainee_id is None or sheet.kept is not None \
-            or not sheet.complete(quiz):
+    """The sheet, each answer kept in the trainee's record as it is first checked (an attempt
+    exists from its first checked answer); once complete, `kept` is the saved attempt. What the
+    store keeps wins: a question it already has an answer for keeps that one. Without a
+    trainee (a page that does not know who is looking) nothing is kept."""
+    unsaved = [q for q in sheet.answers if q not in sheet.saved]
+    if store is None or trainee_id is None or not unsaved:
         return sheet
-    return Sheet(sheet.answers, record(store, trainee_id, quiz, sheet.answers))
+    saved = None
+    for question_id in unsaved:
+        answer(quiz, question_id, sheet.answers[question_id])  # an option, or InvalidInput
+        saved = store.record_quiz_answer(trainee_id, quiz.id, question_id,
+                                         sheet.answers[question_id], len(quiz.questions),
+                                         lambda a: grade(quiz, a))
+    assert saved is not None
+    answers = dict(saved.answers)
+    done = all(q.id in answers for q in quiz.questions)
+    return Sheet(answers, saved if done else None, frozenset(answers))
+
+
+def resume(quiz: Quiz, tries: Sequence[QuizAttempt]) -> Sheet:
+    """The sheet a page opens with: the latest attempt's answers while it is incomplete (it
+    goes on where it was left), else an empty sheet (the next answer starts a new attempt)."""
+    latest = tries[-1] if tries else None
+    if latest is None or all(q.id in latest.answers for q in quiz.questions):
+        return Sheet()
+    return Sheet(dict(latest.answers), None, frozenset(latest.answers))
 
 
 def attempts(store: PeopleVerbs, trainee_id: int, quiz: Quiz) -> list[QuizAttempt]:
@@ -210,9 +244,10 @@ def attempts(store: PeopleVerbs, trainee_id: int, quiz: Quiz) -> list[QuizAttemp
     return [a for a in store.list_quiz_attempts([trainee_id]) if a.quiz == quiz.id]
 
 
-def counted_attempt(tries: Sequence[QuizAttempt]) -> QuizAttempt | None:
-    """The attempt that counts: the first one completed (as the figures count it)."""
-    return quiz_record(tries).first
+def counted_attempt(tries: Sequence[QuizAttempt], quiz: Quiz | None = None
+                    ) -> QuizAttempt | None:
+    """The attempt that counts: the first one, finished or not (as the figures count it)."""
+    return quiz_record(tries, None, None if quiz is None else len(quiz.questions)).first
 
 
 # -- what the trainee reads ---------------------------------------------------------------------
@@ -231,7 +266,7 @@ def result_lines(quiz: Quiz, sheet: Sheet, counted: QuizAttempt | None,
         return [f"Your score: {_verdict(quiz, this.score, this.passed)}. This first attempt is "
                 "the one that counts; you can retake the quiz for practice."]
     lines = []
-    if counted is not None:
+    if counted is not None and all(q.id in counted.answers for q in quiz.questions):
         at = counted.at
         lines.append(f"Your score: {_verdict(quiz, counted.score, counted.passed)}, from your "
                      f"first attempt on {at.day} {at:%B %Y} - the one that counts. Retakes "

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from kamkit.competency import (
     CompetencyRatings,
@@ -238,17 +239,46 @@ class PeopleVerbs:
             new_id = conn.execute(quiz_attempts.insert().values(**row)).inserted_primary_key[0]
         return attempt.model_copy(update={"id": new_id})
 
+    def record_quiz_answer(self, trainee_id: int, quiz: str, question_id: str, choice: int,
+                           questions: int,
+                           grade: Callable[[dict[str, int]], tuple[float, bool]]
+                           ) -> QuizAttempt:
+        """Keep one checked answer: an attempt exists from its first checked answer. The
+        trainee's latest attempt at `quiz`, while incomplete (fewer answers than the quiz's
+        `questions`), gets the answer - unless that question already has one (the first checked
+        answer is the one kept); else the answer starts the next attempt. `grade` gives
+        (score, passed) for the attempt's answers (not passed while incomplete). The row is
+        written anew (a new id) so that what changed shows in `person_stamps`."""
+        with self._write() as conn:
+            _lock_trainee(conn, trainee_id)
+            row = conn.execute(select(*_QUIZ_COLUMNS).where(
+                quiz_attempts.c.trainee_id == trainee_id, quiz_attempts.c.quiz == quiz)
+                .order_by(quiz_attempts.c.attempt.desc()).limit(1)).first()
+            answers: dict[str, int] = json.loads(row.answers) if row is not None else {}
+            if row is not None and len(answers) < questions:
+                if question_id in answers:
+                    return _quiz_attempt(row)
+                number, at = row.attempt, utc(row.at)
+                conn.execute(delete(quiz_attempts).where(quiz_attempts.c.id == row.id))
+            else:
+                number, at, answers = (row.attempt if row is not None else 0) + 1, _now(), {}
+            answers = answers | {question_id: choice}
+            score, passed = grade(answers)
+            attempt = parse(QuizAttempt, {"trainee_id": trainee_id, "quiz": quiz,
+                                          "attempt": number, "score": score, "passed": passed,
+                                          "answers": answers, "at": at})
+            data = attempt.model_dump(exclude={"id"}) | {"answers": json.dumps(attempt.answers)}
+            new_id = conn.execute(quiz_attempts.insert().values(**data)).inserted_primary_key[0]
+        return attempt.model_copy(update={"id": new_id})
+
     def list_quiz_attempts(self, trainee_ids: list[int] | None = None) -> list[QuizAttempt]:
         """Quiz attempts, oldest first (of some trainees, or of everyone)."""
         query = select(quiz_attempts).order_by(quiz_attempts.c.id)
         if trainee_ids is not None:
             query = query.where(quiz_attempts.c.trainee_id.in_(trainee_ids))
         with self._read() as conn:  # what kamkit wrote, validated then: read back as is
-            return [QuizAttempt.model_construct(
-                id=id_, trainee_id=tid, quiz=quiz, attempt=attempt, score=score,
-                passed=bool(passed), answers=json.loads(answers), at=utc(at))
-                for id_, tid, quiz, attempt, score, passed, answers, at
-                in conn.execute(query.with_only_columns(*_QUIZ_COLUMNS))]
+            return [_quiz_attempt(row)
+                    for row in conn.execute(query.with_only_columns(*_QUIZ_COLUMNS))]
 
     # -- what changed: a stamp per trainee ---------------------------------------------------------
 
@@ -320,6 +350,13 @@ def _link(row: Any) -> RaterLink:
 _QUIZ_COLUMNS = (quiz_attempts.c.id, quiz_attempts.c.trainee_id, quiz_attempts.c.quiz,
                  quiz_attempts.c.attempt, quiz_attempts.c.score, quiz_attempts.c.passed,
                  quiz_attempts.c.answers, quiz_attempts.c.at)
+
+
+def _quiz_attempt(row: Any) -> QuizAttempt:
+    id_, tid, quiz, attempt, score, passed, answers, at = row
+    return QuizAttempt.model_construct(
+        id=id_, trainee_id=tid, quiz=quiz, attempt=attempt, score=score, passed=bool(passed),
+        answers=json.loads(answers), at=utc(at))
 
 
 def _rating_set(row: Any) -> RatingSet:

@@ -196,10 +196,17 @@ class QuizRecord:
     attempts: int = 0
 
 
-def quiz_record(attempts: Iterable[QuizAttempt], quiz: str | None = None) -> QuizRecord:
-    """One trainee's quiz: the counted first attempt and the latest retake."""
+def quiz_record(attempts: Iterable[QuizAttempt], quiz: str | None = None,
+                questions: int | None = None) -> QuizRecord:
+    """One trainee's quiz: the counted first attempt (finished or not) and the latest retake.
+    An attempt exists from its first checked answer; with `questions` (how many the quiz has),
+    one with fewer answers is incomplete and never passed (its score: the answers given, over
+    all the questions)."""
     mine = sorted((a for a in attempts if quiz is None or a.quiz == quiz),
                   key=lambda a: a.attempt)
+    if questions is not None:
+        mine = [a.model_copy(update={"passed": False})
+                if a.passed and len(a.answers) < questions else a for a in mine]
     if not mine:
         return QuizRecord()
     return QuizRecord(mine[0], mine[-1] if len(mine) > 1 else None, len(mine))

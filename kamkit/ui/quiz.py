@@ -1,6 +1,8 @@
 """The quiz page: one card per question, the options as radio buttons, feedback on the chosen
 option when the trainee checks it - then a score against the pass mark, kept in the trainee's
-record (the first completed attempt counts; retakes are practice).
+record (the first attempt counts, from its first checked answer; retakes are practice). Each
+answer is kept as it is checked: a page opened again goes on with an unfinished attempt, its
+checked answers shown and locked.
 
 Like every page, it is built before anyone asks for it, then `open_for_request()` learns who is
 looking (`kamkit.ui.page.open_page`): only then are the cards put in the trainee's own order and
@@ -19,12 +21,14 @@ from kamkit.identity import page_query, who_query
 from kamkit.quiz import (
     Quiz,
     Sheet,
+    answer,
     attempts,
     check,
     counted_attempt,
     finish,
     load_quiz,
     result_lines,
+    resume,
     shown_order,
 )
 from kamkit.session import Session
@@ -62,6 +66,12 @@ class QuestionCard(widgets.VBox):
     def clear(self) -> None:
         self.choice.value = None
         self.feedback.clear()
+        self.lock(False)
+
+    def lock(self, locked: bool = True) -> None:
+        """A question the attempt has already answered (kept from an earlier visit): its answer
+        cannot be changed."""
+        self.choice.disabled = self.check_button.disabled = locked
 
 
 class QuizApp(widgets.VBox):
@@ -107,12 +117,37 @@ class QuizApp(widgets.VBox):
         self.session = session
         tid = session.trainee.id
         self.back.value = workbook_link(session.who, _BACK, page=_WORKBOOK)
-        self.counted = counted_attempt(attempts(session.store, tid, self.quiz))
+        tries = attempts(session.store, tid, self.quiz)
+        self.counted = counted_attempt(tries, self.quiz)
         self._arrange(tid)
-        self.notice.note("Your first completed attempt is the one that counts; retakes are "
-                         "practice." if self.counted is None else
-                         "Your first attempt is kept; anything you answer now is practice.")
+        self._restore(resume(self.quiz, tries))
+        if self.sheet.answers:
+            note = ("You have started this quiz: the answers you checked are kept and cannot be "
+                    "changed; answer the rest.")
+            if tries[-1].practice:
+                note += " This retake is practice."
+        elif self.counted is None:
+            note = ("Your first attempt is the one that counts - it starts with the first "
+                    "answer you check; retakes are practice.")
+        else:
+            note = "Your first attempt is kept; anything you answer now is practice."
+        self.notice.note(note)
         self.questions.layout.display = None
+
+    def _restore(self, sheet: Sheet) -> None:
+        """Go on with an unfinished attempt: its questions show the answer checked, locked,
+        with its feedback."""
+        self.sheet = sheet
+        for card in self.cards:
+            choice = sheet.answers.get(card.question_id)
+            if choice is None:
+                continue
+            right, feedback = answer(self.quiz, card.question_id, choice)
+            card.choice.value = choice
+            card.lock()
+            (card.feedback.ok if right else card.feedback.error)(
+                ("Right. " if right else "Not quite. ") + feedback)
+        self._show_result()
 
     def _deny(self, text: str) -> None:
         """Nobody known: the quiz can still be read and tried, and nothing is saved."""
@@ -136,8 +171,8 @@ class QuizApp(widgets.VBox):
 
     @guarded(lambda self: self.message)
     def check(self, card: QuestionCard) -> None:
-        """Feedback on the chosen option; once every question has been checked, the attempt is
-        kept (with the answers first checked) and the score shown."""
+        """Feedback on the chosen option; the answer first checked is kept in the attempt at
+        once, and once every question has been checked the score is shown."""
         try:
             checked = check(self.quiz, self.sheet, card.question_id, card.choice.value)
         except InvalidInput as exc:
@@ -152,8 +187,8 @@ class QuizApp(widgets.VBox):
             before = self.sheet.kept
             self.sheet = finish(store, tid, self.quiz, self.sheet)
             if self.sheet.kept is not before:  # just kept: which attempt counts now
-                self.counted = counted_attempt(attempts(store, tid, self.quiz))
-                self.message.clear()
+                self.counted = counted_attempt(attempts(store, tid, self.quiz), self.quiz)
+            self.message.clear()
         self._show_result()
 
     @guarded(lambda self: self.message)

@@ -17,10 +17,13 @@ from kamkit.quiz import (
     check,
     counted_attempt,
     finish,
+    grade,
     load_quiz,
     option_order,
+    quiz_score,
     record,
     result_lines,
+    resume,
     shown_order,
 )
 
@@ -157,15 +160,17 @@ def test_a_re_picked_quiz_records_its_first_answers_once(store, ann, quiz):
     assert len(store.list_quiz_attempts([ann.id])) == 1
 
 
-def test_half_a_quiz_or_nobody_known_keeps_nothing(store, ann, quiz):
-    half = Sheet({"threat": 2})
-    assert finish(store, ann.id, quiz, half) is half
+def test_half_a_quiz_is_kept_unfinished_and_nobody_known_keeps_nothing(store, ann, quiz):
+    half = finish(store, ann.id, quiz, Sheet({"threat": 2}))
+    assert half.kept is None and half.saved == {"threat"}
+    (only,) = store.list_quiz_attempts([ann.id])
+    assert only.attempt == 1 and only.answers == {"threat": 2} and not only.passed
     whole = Sheet(_right(quiz))
     assert finish(None, None, quiz, whole) is whole and whole.kept is None
     assert result_lines(quiz, whole, None, saving=False) == [
         "Your score: 100 % - passed (pass mark 75 %). Not saved: this page does not know who "
         "you are."]
-    assert store.list_quiz_attempts() == []
+    assert len(store.list_quiz_attempts()) == 1  # only the half kept above
 
 
 # -- each trainee's order ----------------------------------------------------------------
@@ -234,3 +239,44 @@ def test_the_page_never_receives_which_option_is_right(store, ann, quiz):
         assert json.dumps(own) not in sent and str(tuple(own)) not in sent
         assert not {"value", "label", "_options_values"} & set(state)
         assert state["index"] is None  # nothing picked yet, not the first option
+
+
+def test_an_attempt_exists_from_its_first_answer_and_keeps_it(store, ann, quiz):
+    """The review's hole: check all but the last, read the feedback, reload, answer all right -
+    attempt 1 keeps the first answers and is the one that counts."""
+    *first_ones, last = quiz.questions
+    sheet = Sheet()
+    for q in first_ones:
+        sheet = finish(store, ann.id, quiz, check(quiz, sheet, q.id, _wrong(quiz, q.id)).sheet)
+    (half,) = attempts(store, ann.id, quiz)
+    assert half.attempt == 1 and not half.passed and half.score == 0
+    assert counted_attempt([half], quiz) == half
+    again = resume(quiz, [half])  # a reload goes on with attempt 1
+    assert again.answers == half.answers and again.saved == set(half.answers)
+    for q in quiz.questions:  # everything right this time: only the last one is new
+        again = finish(store, ann.id, quiz, check(quiz, again, q.id, _right(quiz)[q.id]).sheet)
+    (first,) = attempts(store, ann.id, quiz)
+    assert first.attempt == 1 and again.kept == first
+    assert first.answers == {q.id: _wrong(quiz, q.id) for q in first_ones} | {
+        last.id: _right(quiz)[last.id]}
+    assert first.score == quiz_score(quiz, first.answers) < quiz.pass_mark and not first.passed
+    assert resume(quiz, [first]) == Sheet()  # complete: the next answer starts attempt 2
+    finish(store, ann.id, quiz, Sheet({last.id: _right(quiz)[last.id]}))
+    assert [a.attempt for a in attempts(store, ann.id, quiz)] == [1, 2]
+
+
+def test_an_unfinished_first_attempt_counts_and_never_passes(store, ann, quiz):
+    from kamkit.scoring.competency import quiz_record
+    half = {q.id: _right(quiz)[q.id] for q in quiz.questions[:-1]}
+    for qid, choice in half.items():
+        store.record_quiz_answer(ann.id, quiz.id, qid, choice, len(quiz.questions),
+                                 lambda a: grade(quiz, a))
+    (kept,) = store.list_quiz_attempts([ann.id])
+    assert kept.score == quiz_score(quiz, half) and not kept.passed
+    forged = kept.model_copy(update={"passed": True})  # an old row, or a careless writer
+    assert not quiz_record([forged], quiz.id, len(quiz.questions)).first.passed
+    # answering a question again does not change the attempt
+    store.record_quiz_answer(ann.id, quiz.id, quiz.questions[0].id,
+                             _wrong(quiz, quiz.questions[0].id), len(quiz.questions),
+                             lambda a: grade(quiz, a))
+    assert store.list_quiz_attempts([ann.id])[0].answers == half

@@ -62,10 +62,37 @@ def test_a_first_completed_attempt_is_kept_and_counts(page, store, ann):
     assert page.retake_button.layout.display is None
 
 
-def test_no_verdict_and_nothing_kept_until_every_question_is_checked(page, store, ann):
+def test_no_verdict_until_every_question_is_checked_but_the_answers_are_kept(page, store, ann):
     _answer(page, _right, page.cards[:-1])
-    assert page.score.value == "" and store.list_quiz_attempts() == []
-    assert page.retake_button.layout.display == "none"
+    assert page.score.value == "" and page.retake_button.layout.display == "none"
+    (half,) = store.list_quiz_attempts()
+    assert half.attempt == 1 and len(half.answers) == len(page.cards) - 1 and not half.passed
+
+
+def test_a_reload_goes_on_with_the_first_attempt_and_cannot_change_it(page, store, ann):
+    """The review's hole: check all but the last (the feedback tells the right answers),
+    reload, answer everything right - attempt 1 keeps the first answers."""
+    _answer(page, _wrong, page.cards[:-1])
+    first = {c.question_id: c.choice.value for c in page.cards[:-1]}
+    again = app(Session(store, ann, who="t=tok123"))  # the same trainee, a new page
+    for card in again.cards[:-1]:
+        assert card.choice.value == first[card.question_id]
+        assert card.choice.disabled and card.check_button.disabled
+        assert "Not quite." in card.feedback.text
+    last = again.cards[-1]
+    assert last.choice.value is None and not last.check_button.disabled
+    assert "You have started this quiz" in again.notice.text
+    for card in again.cards[:-1]:  # what a page could still send: a different answer
+        card.choice.disabled = card.check_button.disabled = False
+    _answer(again, _right)
+    (kept,) = store.list_quiz_attempts([ann.id])
+    assert kept.attempt == 1 and not kept.practice
+    assert kept.answers == first | {last.question_id: _right(last)}
+    assert kept.score == round(100 / len(again.cards), 1) and not kept.passed
+    assert "This first attempt is the one that counts" in again.score.value
+    third = app(Session(store, ann, who="t=tok123"))  # complete: nothing locked any more
+    assert not any(c.choice.disabled for c in third.cards)
+    assert all(c.choice.value is None for c in third.cards)
 
 
 def test_re_picking_and_checking_again_does_not_improve_the_attempt(page, store, ann):
@@ -144,16 +171,16 @@ def test_a_save_that_fails_is_said_and_the_next_check_tries_again(page, store, a
                                                                   monkeypatch):
     from kamkit.errors import InvalidInput
 
-    real = store.add_quiz_attempt
+    real = store.record_quiz_answer
 
     def busy(*args, **kwargs):
         raise InvalidInput("The quiz could not be saved just now: please press Check again.")
 
-    monkeypatch.setattr(store, "add_quiz_attempt", busy)
+    monkeypatch.setattr(store, "record_quiz_answer", busy)
     _answer(page, _right)
     assert "could not be saved just now" in page.message.text
     assert store.list_quiz_attempts() == []
-    monkeypatch.setattr(store, "add_quiz_attempt", real)
+    monkeypatch.setattr(store, "record_quiz_answer", real)
     page.cards[0].check_button.click()
     assert page.message.text == "" and len(store.list_quiz_attempts([ann.id])) == 1
     assert "This first attempt is the one that counts" in page.score.value
