@@ -45,14 +45,22 @@ from sqlalchemy.pool import NullPool, StaticPool
 
 from kamkit import migrations
 from kamkit.errors import InvalidInput, NotFound, OutOfDate, SaveFailed, StoreUnreadable
-from kamkit.models import Account, Trainee, parse
+from kamkit.models import Account, Attempt, Review, Trainee, parse
 from kamkit.settings import current
 from kamkit.steps import document_model
 from kamkit.store_people import PeopleVerbs
 from kamkit.store_practice import PracticeVerbs
 from kamkit.store_privacy import PersonHistory, PrivacyVerbs, make_private, restore_person
 from kamkit.store_reviews import ReviewVerbs
-from kamkit.store_tables import accounts, current_only, documents, hash_token, trainees
+from kamkit.store_tables import (
+    accounts,
+    attempts,
+    current_only,
+    documents,
+    hash_token,
+    reviews,
+    trainees,
+)
 from kamkit.store_tables import utc as _utc
 
 __all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token",
@@ -517,16 +525,18 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
     # -- whole workbooks (export / import live in kamkit.io.workbook) --------------------------
 
     def restore_trainee(self, trainee: Trainee,
-                        books: list[tuple[Account, dict[str, list[DocumentVersion]]]],
+                        books: list[tuple[Account, dict[str, list[DocumentVersion]],
+                                          list[Attempt], list[Review]]],
                         person: PersonHistory | None = None) -> Trainee:
-        """Write a trainee with accounts and document histories - and their record as a
-        person (`kamkit.store_privacy.restore_person`) - in ONE transaction: all or nothing.
+        """Write a trainee with accounts - their document histories, case-study checks and
+        managers' reviews, onto the new accounts' ids - and their record as a person
+        (`kamkit.store_privacy.restore_person`) in ONE transaction: all or nothing.
         Inputs must already be validated (kamkit.io.workbook does that)."""
         try:
             with self._write() as conn:
                 row = trainee.model_dump(exclude={"id"})
                 new_id = conn.execute(trainees.insert().values(**row)).inserted_primary_key[0]
-                for account, steps in books:
+                for account, steps, checks, said in books:
                     arow = account.model_dump(exclude={"id"}) | {"trainee_id": new_id}
                     acc_id = conn.execute(accounts.insert().values(**arow)).inserted_primary_key[0]
                     for step, versions in steps.items():
@@ -535,6 +545,13 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
                                 account_id=acc_id, step=step, version=v.version,
                                 data=document_model(step).model_validate(v.data)
                                 .model_dump_json(), saved_at=v.saved_at, stale=v.stale))
+                    for check in checks:
+                        conn.execute(attempts.insert().values(
+                            check.model_dump(exclude={"id"}) | {
+                                "account_id": acc_id, "wrong": json.dumps(check.wrong)}))
+                    for review in said:
+                        conn.execute(reviews.insert().values(
+                            review.model_dump(exclude={"id"}) | {"account_id": acc_id}))
                 if person is not None:
                     restore_person(conn, new_id, person)
         except IntegrityError:

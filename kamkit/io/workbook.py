@@ -1,8 +1,10 @@
 """One trainee's whole workbook as a JSON file: every account and every saved version of every
 step - and the trainee as a person: every version of their competency ratings (their own, their
 manager's, their peers' by name), of their development plan, their peers' links (never a token)
-and their quiz attempts - so work can move between machines or be archived. A peer's link comes
-in withdrawn: no old link works after a move.
+and their quiz attempts - and, per account, every case-study check ("Check my answers") and
+every manager's review (rubric rating, comment, status), oldest first - so work can move
+between machines or be archived. A peer's link comes in withdrawn: no old link works after a
+move.
 
 The file carries a SHA-256 checksum of its content. It is an integrity check, not a signature: it
 catches a truncated download or a hand edit, and import then refuses the whole file. Import
@@ -22,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from kamkit.competency import DevelopmentPlan, QuizAttempt, RaterLink, RatingSet
 from kamkit.competency_content import Rater, Round
 from kamkit.errors import ImportRefused, InvalidInput, KamkitError
-from kamkit.models import Account, Trainee, parse
+from kamkit.models import Account, Attempt, Review, Trainee, parse
 from kamkit.privacy import (
     Pseudonyms,
     Raters,
@@ -35,15 +37,17 @@ from kamkit.report import pseudonymised_versions
 from kamkit.steps import document_model
 from kamkit.store import DocumentVersion, Store
 from kamkit.store_privacy import PersonHistory, PlanVersion
+from kamkit.text_limits import field_type, narrowed
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "READS", "export_trainee", "dumps", "import_workbook"]
 
 FORMAT = "kamkit-workbook"
 #: 2: a saved version may be marked `stale` (saved from a page left behind; never current).
 #: 3: the trainee as a person (`person`: ratings, development plans, peers' links, quiz).
+#: 4: per account, its case-study checks (`attempts`) and its managers' reviews (`reviews`).
 #: An older kamkit refuses a newer format rather than import part of it as the whole.
-FORMAT_VERSION = 3
-READS = (1, 2, 3)  # format 1 has no stale versions; 1 and 2 no person
+FORMAT_VERSION = 4
+READS = (1, 2, 3, 4)  # 1 has no stale versions; 1, 2 no person; 1-3 no checks
 
 
 def _checksum(body: dict[str, Any]) -> str:
@@ -55,24 +59,41 @@ def export_trainee(store: Store, trainee_id: int, *,
                    pseudonymise: bool = False) -> dict[str, Any]:
     """Everything one trainee has done, as a JSON-ready dict with its checksum. With
     `pseudonymise`, the customer's people under pseudonyms in every version, and the managers
-    and peers who rated the trainee under theirs, their names replaced in what the ratings
-    and the plan say too (`kamkit.privacy`); the file says so, and imports like any other."""
+    and peers who rated the trainee under theirs - a reviewer is a manager - their names
+    replaced in what the ratings, the plan and the reviews' comments say too
+    (`kamkit.privacy`); the file says so, and imports like any other."""
     from kamkit import __version__
 
     trainee = store.get_trainee(trainee_id)
     pseudonyms = Pseudonyms() if pseudonymise else None
+    history = store.get_person_history(trainee_id)
+    accounts = list(reversed(store.list_accounts(trainee_id)))  # oldest first
+    scopes = [str(account.id) for account in accounts]
+    checks = {a.id: store.list_attempts(account_id=a.id) for a in accounts}
+    reviews = {a.id: store.list_reviews(a.id) for a in accounts}  # type: ignore[arg-type]
+    raters = None
+    if pseudonyms is not None:  # every colleague learned before any text is rewritten
+        raters = Raters()
+        raters.learn(history.ratings, history.links)
+        for review in (r for rs in reviews.values() for r in rs):
+            raters.of("manager", review.reviewer)
     books = []
-    scopes = []
-    for account in reversed(store.list_accounts(trainee_id)):  # oldest first
-        scopes.append(str(account.id))
+    for account in accounts:
         saved = {step: store.list_versions(account.id, step)  # type: ignore[arg-type]
                  for step in sorted(store.list_steps_saved(account.id))}  # type: ignore
-        if pseudonyms is not None:
+        said = reviews[account.id]
+        if pseudonyms is not None and raters is not None:
             saved = _pseudonymised(saved, pseudonyms, str(account.id))
+            said = [_pseudonymised_review(r, raters, pseudonyms, str(account.id))
+                    for r in said]
         docs = {step: [v.model_dump(mode="json") for v in versions]
                 for step, versions in saved.items()}
         books.append(account.model_dump(mode="json", exclude={"id", "trainee_id"})
-                     | {"documents": docs})
+                     | {"documents": docs,
+                        "attempts": [a.model_dump(mode="json", exclude={"id", "account_id"})
+                                     for a in checks[account.id]],
+                        "reviews": [r.model_dump(mode="json", exclude={"id", "account_id"})
+                                    for r in said]})
     body = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -80,7 +101,7 @@ def export_trainee(store: Store, trainee_id: int, *,
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(),
         "trainee": trainee.model_dump(mode="json", exclude={"id"}),
         "accounts": books,
-        "person": _person(store.get_person_history(trainee_id), pseudonyms, scopes),
+        "person": _person(history, pseudonyms, raters, scopes),
     } | ({"pseudonymised": True} if pseudonymise else {})
     return body | {"checksum": _checksum(body)}
 
@@ -88,13 +109,11 @@ def export_trainee(store: Store, trainee_id: int, *,
 _WHEN = TypeAdapter(dt.datetime)
 
 
-def _person(history: PersonHistory, pseudonyms: Pseudonyms | None, scopes: Sequence[str]
-            ) -> dict[str, Any]:
+def _person(history: PersonHistory, pseudonyms: Pseudonyms | None, raters: Raters | None,
+            scopes: Sequence[str]) -> dict[str, Any]:
     """The trainee's record as a person, for the file: a peer's ratings point at their link
     by its place in `rater_links`; no link carries its token or hash."""
-    if pseudonyms is not None:
-        raters = Raters()
-        raters.learn(history.ratings, history.links)
+    if pseudonyms is not None and raters is not None:
         also = scoped_text(pseudonyms, scopes)
         history = PersonHistory(
             ratings=[pseudonymise_ratings(s, raters, also) for s in history.ratings],
@@ -128,6 +147,19 @@ def _pseudonymised(saved: dict[str, list[DocumentVersion]], pseudonyms: Pseudony
             for step, versions in saved.items()}
 
 
+_COMMENT = narrowed(field_type(Review.model_fields["comment"]), "")[1]
+
+
+def _pseudonymised_review(review: Review, raters: Raters, pseudonyms: Pseudonyms,
+                          scope: str) -> Review:
+    """A manager's review under pseudonyms: the reviewer as the manager they are ("Manager N",
+    the same as in their ratings), and in the comment every colleague's name and the account's
+    customer people replaced, as in the report handed on. Rating and status stay."""
+    comment = pseudonyms.text(scope, raters.text(review.comment, _COMMENT), _COMMENT)
+    return review.model_copy(update={"reviewer": raters.of("manager", review.reviewer),
+                                     "comment": comment})
+
+
 def dumps(bundle: dict[str, Any]) -> str:
     return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
 
@@ -139,6 +171,8 @@ class _Book(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     documents: dict[str, list[DocumentVersion]]
+    attempts: list[dict[str, Any]] = Field(default_factory=list)  # before format 4: none
+    reviews: list[dict[str, Any]] = Field(default_factory=list)
 
 
 def import_workbook(store: Store, text: str | bytes, keep_login: bool = False) -> Trainee:
@@ -192,7 +226,10 @@ def _loaded(text: str | bytes) -> Any:
                         "a kamkit workbook.")
 
 
-def _validated(body: dict[str, Any]) -> tuple[Trainee, list[tuple[Account, dict[str, Any]]]]:
+Book = tuple[Account, dict[str, list[DocumentVersion]], list[Attempt], list[Review]]
+
+
+def _validated(body: dict[str, Any]) -> tuple[Trainee, list[Book]]:
     where = "the trainee"
     try:
         trainee = parse(Trainee, body.get("trainee"))
@@ -219,10 +256,65 @@ def _validated(body: dict[str, Any]) -> tuple[Trainee, list[tuple[Account, dict[
                 for v in versions:
                     where = f"account {book.name!r}, step '{step}', version {v.version}"
                     parse(document_model(step), v.data)
-            books.append((account, book.documents))
+            checks = _checks(book, f"account {book.name!r}")
+            said = _reviews(book, f"account {book.name!r}")
+            books.append((account, book.documents, checks, said))
+    except _Where as exc:
+        raise ImportRefused(f"Nothing was imported: {exc}") from None
     except KamkitError as exc:
         raise ImportRefused(f"Nothing was imported: {where}: {exc}") from None
     return trainee, books
+
+
+_STEP = 40  # the store's columns
+_CASE = 60
+
+
+class _Where(KamkitError):
+    """A fault in one entry of a list, naming the entry."""
+
+
+def _checks(book: _Book, account: str) -> list[Attempt]:
+    """The account's case-study checks, each as the store keeps it (oldest first)."""
+    out, taken = [], set()
+    for n, data in enumerate(book.attempts):
+        where = f"{account}, case-study check {n + 1}"
+        try:
+            if not isinstance(data, dict) or {"id", "account_id"} & data.keys():
+                raise InvalidInput("it is not a check as kamkit writes one")
+            check = parse(Attempt, {**data, "account_id": 0})
+            if len(check.step) > _STEP or len(check.case_id) > _CASE:
+                raise InvalidInput(f"a step's id has at most {_STEP} characters, a case's "
+                                   f"{_CASE}")
+            if check.attempt > _NUMBER or check.hints > _NUMBER:
+                raise InvalidInput(f"numbers must be at most {_NUMBER}")
+            if (check.step, check.attempt) in taken:
+                raise InvalidInput(f"attempt {check.attempt} of step '{check.step}' is there "
+                                   "twice")
+        except KamkitError as exc:
+            raise _Where(f"{where}: {exc}") from None
+        taken.add((check.step, check.attempt))
+        out.append(check.model_copy(update={"at": _utc(check.at)}))
+    return out
+
+
+def _reviews(book: _Book, account: str) -> list[Review]:
+    """The account's reviews, every one, each of a version the account has saved."""
+    out = []
+    for n, data in enumerate(book.reviews):
+        where = f"{account}, review {n + 1}"
+        try:
+            if not isinstance(data, dict) or {"id", "account_id"} & data.keys():
+                raise InvalidInput("it is not a review as kamkit writes one")
+            review = parse(Review, {**data, "account_id": 0})
+            saved = [v.version for v in book.documents.get(review.step, []) if not v.stale]
+            if not saved or review.doc_version > max(saved):
+                raise InvalidInput(f"it reviews version {review.doc_version} of step "
+                                   f"'{review.step}', which the account has not saved")
+        except KamkitError as exc:
+            raise _Where(f"{where}: {exc}") from None
+        out.append(review.model_copy(update={"reviewed_at": _utc(review.reviewed_at)}))
+    return out
 
 
 # -- the trainee as a person (format 3) ----------------------------------------------------------

@@ -119,7 +119,7 @@ def test_importing_twice_keeping_the_login_is_refused_and_changes_nothing(store,
 def test_a_file_from_before_out_of_date_saves_still_imports_and_a_newer_format_is_refused(
         other, exported):
     older = json.loads(exported)
-    assert older["format_version"] == 3
+    assert older["format_version"] == 4
     older.pop("person")  # format 2: the trainee as a person came with format 3
     older["format_version"] = 2
     assert import_workbook(other, _resealed(older)).name
@@ -129,8 +129,8 @@ def test_a_file_from_before_out_of_date_saves_still_imports_and_a_newer_format_i
                 version.pop("stale")
     older["format_version"] = 1
     assert import_workbook(other, _resealed(older)).name
-    newer = json.loads(exported) | {"format_version": 4}
-    with pytest.raises(ImportRefused, match="reads formats 1 to 3"):
+    newer = json.loads(exported) | {"format_version": 5}
+    with pytest.raises(ImportRefused, match="reads formats 1 to 4"):
         import_workbook(other, _resealed(newer))
 
 
@@ -141,3 +141,70 @@ def test_an_out_of_date_save_stays_out_of_date_through_export_and_import(store, 
     book = other.list_accounts(moved.id)[0]
     assert [v.stale for v in other.list_versions(book.id, "profile")] == [False, False, True]
     assert other.get_document(book.id, "profile").industry == "current"
+
+
+@pytest.fixture
+def checked(store, today):
+    """Ana with case-study checks and two reviews of one step, the comment naming the manager
+    and a customer person of the account."""
+    from kamkit.models import Attempt, Review
+    seed_demo(store, today)
+    ana = next(t for t in store.list_trainees() if t.name == "Ana Costa")
+    account = store.list_accounts(ana.id)[0]
+    step = sorted(store.list_steps_saved(account.id))[0]
+    last = store.list_versions(account.id, step)[-1].version
+    for n, (score, passed) in enumerate([(40.0, False), (90.0, True)], start=1):
+        store.add_attempt(Attempt(account_id=account.id, case_id="case-x", step=step,
+                                  attempt=n, score=score, passed=passed, hints=n - 1,
+                                  wrong=["q1"] if not passed else []))
+    store.add_review(Review(account_id=account.id, step=step, doc_version=last,
+                            comment="Rework please - Quentin Harrowgate", status="needs_rework",
+                            reviewer="Quentin Harrowgate"))
+    store.add_review(Review(account_id=account.id, step=step, doc_version=last, rating=4,
+                            comment="Better", status="reviewed", reviewer="Quentin Harrowgate"))
+    return ana
+
+
+def _records(bundle):
+    return [(a["name"], a["attempts"], a["reviews"]) for a in bundle["accounts"]]
+
+
+def test_checks_and_every_review_survive_export_import_export(store, other, checked):
+    first = export_trainee(store, checked.id)
+    assert sum(len(a["attempts"]) for a in first["accounts"]) >= 2
+    assert sum(len(a["reviews"]) for a in first["accounts"]) >= 2
+    moved = import_workbook(other, dumps(first))
+    assert _records(export_trainee(other, moved.id)) == _records(first)
+    new = other.list_accounts(moved.id)
+    assert {r.account_id for a in new for r in other.list_reviews(a.id)} <= {a.id for a in new}
+
+
+def test_a_file_without_checks_or_reviews_still_imports(other, checked, store):
+    older = export_trainee(store, checked.id)
+    for account in older["accounts"]:
+        account.pop("attempts")
+        account.pop("reviews")
+    older["format_version"] = 3
+    moved = import_workbook(other, _resealed(older))
+    assert all(not other.list_reviews(a.id) for a in other.list_accounts(moved.id))
+
+
+def test_a_bad_review_refuses_the_whole_file(other, checked, store):
+    bundle = export_trainee(store, checked.id)
+    account = next(a for a in bundle["accounts"] if a["reviews"])
+    account["reviews"][1]["rating"] = 9
+    before = _snapshot(other)
+    with pytest.raises(ImportRefused, match="review 2"):
+        import_workbook(other, _resealed(bundle))
+    assert _snapshot(other) == before
+
+
+def test_a_pseudonymised_export_does_not_name_the_reviewer(store, other, checked):
+    bundle = export_trainee(store, checked.id, pseudonymise=True)
+    text = dumps(bundle)
+    assert "Quentin" not in text and "Harrowgate" not in text
+    said = [r for a in bundle["accounts"] for r in a["reviews"]]
+    assert all(r["reviewer"].startswith("Manager ") for r in said)
+    ours = next(r for r in said if r["comment"].startswith("Rework please"))
+    assert ours["comment"] == f"Rework please - {ours['reviewer']}"
+    assert import_workbook(other, dumps(bundle)).name
