@@ -8,6 +8,7 @@ from kamkit.competency import CompetencyRatings
 from kamkit.frameworks import Framework
 from kamkit.models import Attempt, Trainee
 from kamkit.review import ReviewSession
+from tests.quiz_answers import every_answer
 
 
 def levels(fw: Framework, level: int) -> CompetencyRatings:
@@ -30,7 +31,7 @@ def certified(session: ReviewSession, name: str = "Ana Costa", cohort: str = "Ma
     for step in fw.steps:  # a first try on every step the case checks
         store.add_attempt(Attempt(account_id=practice.id, case_id="halden", step=step.id,
                                   attempt=1, score=80, passed=True, hints=0))
-    store.add_quiz_attempt(trainee.id, "ideas", 90, True, {})
+    store.add_quiz_attempt(trainee.id, "ideas", 90, True, every_answer())
     store.open_after_round(cohort)
     session.rate(trainee.id, "after", levels(fw, level))
     return trainee

@@ -9,6 +9,7 @@ import datetime as dt
 
 from kamkit.frameworks import default_framework
 from tests.customer import ZEB
+from tests.quiz_answers import every_answer
 
 FW = default_framework()
 BEHAVIOURS = [b.id for b in FW.competencies.behaviours]
@@ -43,5 +44,5 @@ def assessed(store, trainee_id: int) -> dict:
         "competency": "influence", "action": f"Meet {ZEB} with Sam Reyes",
         "due": dt.date(2027, 1, 15)}]})
     store.add_quiz_attempt(trainee_id, "ideas", 50.0, False, {"purpose": 1, "grid": 0})
-    store.add_quiz_attempt(trainee_id, "ideas", 100.0, True, {"purpose": 0, "grid": 2})
+    store.add_quiz_attempt(trainee_id, "ideas", 100.0, True, every_answer())
     return {"peer": token, "withdrawn": gone_token}

@@ -15,6 +15,7 @@ from kamkit.people import cohort_gains, gain_labels, person_records
 from kamkit.quiz import load_quiz
 from kamkit.store import Store
 from tests.competency_data import T0, every
+from tests.quiz_answers import every_answer
 from tests.unit.test_store import url  # noqa: F401 - the store tests' SQLite + PostgreSQL
 
 STEPS = ["profile", "stakeholders", "relationship", "opportunities", "account_plan"]
@@ -56,7 +57,7 @@ def cohort(store):
             _check(store, practice, step, 1, 80, hints=2, wrong=2, minutes=1)
         later = store.add_practice_account(who.id, "Corvel", "corvel", {})
         _check(store, later, "stakeholders", 1, 100, hints=0, wrong=0, minutes=90)
-        store.add_quiz_attempt(who.id, QUIZ, 100, True, {})
+        store.add_quiz_attempt(who.id, QUIZ, 100, True, every_answer())
         for round, level in (("before", 2), ("after", 4)):
             store.save_ratings(who.id, round, "self", {"levels": every(level)})
             store.save_ratings(who.id, round, "manager", {"levels": every(level - 1)},
@@ -73,7 +74,7 @@ def cohort(store):
     _check(store, practice, "stakeholders", 3, 100, hints=0, wrong=0, minutes=9)
     store.add_quiz_attempt(bob.id, "an_older_quiz", 100, True, {})  # not the quiz given now
     store.add_quiz_attempt(bob.id, QUIZ, 40, False, {})
-    store.add_quiz_attempt(bob.id, QUIZ, 100, True, {})
+    store.add_quiz_attempt(bob.id, QUIZ, 100, True, every_answer())
     store.save_ratings(bob.id, "before", "manager", {"levels": every(1)}, rater_name="Mia")
     store.save_ratings(bob.id, "before", "manager", {"levels": every(3)}, rater_name="Mia")
     return {"ann": ann, "bob": bob, "cy": cy, "dee": dee}

@@ -18,6 +18,7 @@ from kamkit.review import ReviewSession
 from kamkit.ui.review import ReviewApp
 from tests.payloads import PAYLOADS, html_of, live_markup, text_of
 from tests.people import certified, levels
+from tests.quiz_answers import every_answer
 
 T0 = dt.datetime(2026, 11, 2, 9, tzinfo=dt.timezone.utc)
 
@@ -47,7 +48,7 @@ def ben(session, store):
                                   attempt=n, score=score, passed=passed, hints=0, wrong=wrong,
                                   at=T0 + dt.timedelta(minutes=n)))
     store.add_quiz_attempt(ben.id, "ideas", 40, False, {})
-    store.add_quiz_attempt(ben.id, "ideas", 100, True, {})
+    store.add_quiz_attempt(ben.id, "ideas", 100, True, every_answer())
     own = store.add_account(ben.id, "Trivento")
     store.save_document(own.id, "profile", {})
     for rating in (2, 4):
