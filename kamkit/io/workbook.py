@@ -39,7 +39,8 @@ from kamkit.store import DocumentVersion, Store
 from kamkit.store_privacy import PersonHistory, PlanVersion
 from kamkit.text_limits import field_type, narrowed
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "READS", "export_trainee", "dumps", "import_workbook"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "READS", "export_trainee", "dumps", "import_workbook",
+           "Book"]
 
 FORMAT = "kamkit-workbook"
 #: 2: a saved version may be marked `stale` (saved from a page left behind; never current).

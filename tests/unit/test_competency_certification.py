@@ -158,7 +158,8 @@ def test_kamkits_own_rules_name_every_unmet_rule_for_a_newcomer(framework, title
                      cases=[], quiz=QuizRecord(), sets=[], competencies=framework.competencies)
     assert not result.certified
     assert [r.detail for r in result.unmet] == [
-        "no account of their own yet", "no case study checked yet", "quiz not taken yet",
+        "no account of their own yet",
+        "no case study with every step checked at the first try yet", "quiz not taken yet",
         "no after-round rating by their manager yet"]
 
 
