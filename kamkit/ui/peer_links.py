@@ -7,27 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from urllib.parse import urlencode
 
 import ipywidgets as widgets
 
 from kamkit.competency import RaterLink, RatingSet
 from kamkit.errors import InvalidInput
 from kamkit.html import e
+from kamkit.identity import rater_href
 from kamkit.session import Session
 from kamkit.ui.components import Message, TextField, guarded, on_enter
 
-__all__ = ["PeerRow", "PeersPanel", "PEER_PAGE", "PEER_PARAM", "link_status", "peer_href"]
-
-#: the peer's page (beside the trainee's pages) and the query parameter carrying their token
-PEER_PAGE = "rate_a_colleague.ipynb"
-PEER_PARAM = "r"
-
-
-def peer_href(token: str) -> str:
-    """The relative link a colleague opens: the peer page and their token, nothing else (never
-    who the trainee is)."""
-    return f"{PEER_PAGE}?{urlencode({PEER_PARAM: token})}"
+__all__ = ["PeerRow", "PeersPanel", "link_status"]
 
 
 def link_status(link: RaterLink, rated: set[int], now: dt.datetime | None = None) -> str:
@@ -111,7 +101,7 @@ class PeersPanel(widgets.VBox):
         self._shown = link.id
         self.link.value = (
             f"<div class='kk-card kk-peer-link'>Send this link to <b>{e(link.peer_name)}</b>: "
-            f"<a class='kk-link' href='{e(peer_href(token))}' target='_blank' "
+            f"<a class='kk-link' href='{e(rater_href(token))}' target='_blank' "
             f"rel='noopener noreferrer'>rate {e(self.session.trainee.name)}</a>. Right-click "
             "it, copy the link address and send it to them yourself. <b>It is shown only "
             f"now</b> - kamkit keeps no copy. It works until {link.expires_at:%Y-%m-%d}.</div>")

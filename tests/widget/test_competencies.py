@@ -16,12 +16,12 @@ from kamkit.competency import DevelopmentItem, DevelopmentPlan
 from kamkit.demo import sample_profile
 from kamkit.errors import AccessDenied, InvalidInput, SaveFailed
 from kamkit.frameworks import default_framework
+from kamkit.identity import RATER_PAGE as PEER_PAGE
 from kamkit.session import Session
 from kamkit.steps.profile import ID as PROFILE
 from kamkit.ui import competencies, workbook
 from kamkit.ui.competencies import CompetencyPage, CompetencyView
 from kamkit.ui.development_plan import suggested
-from kamkit.ui.peer_links import PEER_PAGE
 from kamkit.ui.workbook import WorkbookApp
 
 SCRIPT = "<script>alert(1)</script>"
