@@ -120,9 +120,10 @@ c.Spawner.environment = {{"KAMKIT_DB_URL": KAMKIT_DB_URL}}
 # Spawners that can enforce it do (KubeSpawner, SystemdSpawner); the local ones ignore it.
 c.Spawner.mem_limit = "1G"
 c.Spawner.mem_guarantee = "256M"
-# A server answers within seconds; on a busy machine give it a minute.
-c.Spawner.http_timeout = 60
-c.Spawner.start_timeout = 120
+# A server answers in a few seconds alone; forty signing in within a minute on two cores took up
+# to 50 s each (docs/hub/sizing.md): the hub gives each two minutes before calling it failed.
+c.Spawner.http_timeout = 120
+c.Spawner.start_timeout = 180
 
 # -- The manager's pages: the review service ------------------------------------------------------
 # `kamkit review`, started and stopped by the hub, reached at /services/{review}/. The hub

@@ -33,6 +33,7 @@ import logging
 import os
 import re
 import secrets
+import sys
 import threading
 from typing import Any
 from urllib.parse import unquote_plus
@@ -134,7 +135,9 @@ def _gated(handler_class: type, hub: bool = False) -> type:
     class GatedVoilaHandler(handler_class):  # type: ignore[misc, valid-type]
         @authenticated
         async def get(self, path: str | None = None) -> None:
-            if current().role != "review":
+            # (under the hub there is nobody to refuse: the hub signed in this server's user,
+            # who is the trainee - kamkit.identity - and the gate needs no store of its own)
+            if current().role != "review" and not hub:
                 try:  # off the event loop: a slow database holds up this request only
                     message = await asyncio.to_thread(self._refusal)
                 except KamkitError as exc:  # the store cannot be read: say so, start nothing
@@ -325,6 +328,10 @@ def _app_class() -> type:
 def main() -> None:
     """Voila, as described above. Its kernels inherit this process's environment, the query
     key among it."""
+    # jsonschema checks IRIs with rfc3987_syntax when that is installed, and importing it builds
+    # a grammar: 2 s of CPU at every server start (each hub user's server, a room's server) for
+    # a check no kamkit server makes. This process goes without it; kernels are not affected.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import voila.app
 
     from kamkit.room import capped
