@@ -169,3 +169,22 @@ def test_hub_config_to_standard_output_with_the_store_of_db(capsys):
 def test_hub_config_refuses_what_would_not_work(args, says, capsys):
     assert main(["hub-config", "--output", "-", *args]) == 1
     assert says in capsys.readouterr().err
+
+
+def test_the_kubernetes_values_say_what_the_generated_config_says():
+    """docs/hub/values.yaml (Zero to JupyterHub) and `kamkit hub-config` never drift apart."""
+    from pathlib import Path
+
+    import yaml
+
+    values = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "hub"
+                             / "values.yaml").read_text(encoding="utf-8"))
+    c = _load(config_text(PG))
+    assert values["singleuser"]["cmd"][1:] == c.Spawner.cmd[1:]
+    assert values["singleuser"]["defaultUrl"] == c.Spawner.default_url
+    review = next(s for s in c.JupyterHub.services if s["name"] == "kamkit-review")
+    assert values["hub"]["services"]["kamkit-review"]["command"][1:4] == review["command"][1:]
+    manager = next(r for r in c.JupyterHub.load_roles if r["name"] == "kamkit-manager")
+    assert values["hub"]["loadRoles"]["kamkit-manager"]["scopes"] == manager["scopes"]
+    assert values["hub"]["loadRoles"]["kamkit-manager"]["groups"] == manager["groups"]
+    assert values["cull"]["enabled"] and values["cull"]["timeout"] == 3600
