@@ -53,14 +53,13 @@ def hub(tmp_path_factory):
     finally:
         srv.stop()
         drop()
-    # a traceback through kamkit's code, or a widget callback's exception, in the log of any
-    # server fails the layer (the hub's own shutdown races are JupyterHub's, not ours)
+    # a traceback through kamkit's code in the log of any server (a widget callback's
+    # exception among them) fails the layer; the hub's, Voila's and zmq's own races while
+    # closing browsers and stopping servers are theirs, not ours
     package = str(Path(kamkit.__file__).parent) + "/"
     ours = [block for block in srv.served_log.split("Traceback (most recent call last)")[1:]
             if package in block.split("\n[")[0]]
-    callbacks = [line for line in srv.served_log.splitlines()
-                 if "Exception in callback" in line and " JupyterHub " not in line]
-    assert not callbacks and not ours, srv.served_log[-6000:]
+    assert not ours, ours[0][:6000]
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ trainee's server killed in the middle of a save loses nothing the page said was 
 from __future__ import annotations
 
 import signal
+import time
 
 import pytest
 from hubtools import MANAGER, get
@@ -125,8 +126,13 @@ def test_a_server_killed_mid_save_loses_nothing_acknowledged(hub, people, traine
     assert (saved, industry) in {(version + 1, "Acknowledged before the kill"),
                                  (version + 2, "Typed as the server died")}
 
-    # Ben comes back: the hub has noticed his server died, and starts a new one
-    ben.goto(f"{hub.url}/hub/spawn")
+    # Ben goes to the hub's home page, which says - once the hub has noticed the server is
+    # gone - that his server is not running; he starts it again
+    ben.goto(f"{hub.url}/hub/home")
+    deadline = time.monotonic() + 60
+    while ben.locator("#stop").count() and time.monotonic() < deadline:
+        ben.reload()
+    ben.get_by_role("button", name="Start My Server").click()
     _workbook(ben, "ben")
     ben.get_by_role("tab", name="1. Account profile").click()
     ben.get_by_text("Profile complete").wait_for()
