@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kamkit.frameworks import GridContent, SegmentationContent
 from kamkit.html import e
+from kamkit.scoring.competency import CohortGain
 from kamkit.scoring.portfolio import ParetoRow
 
 __all__ = ["MatrixPoint", "portfolio_matrix", "pareto_chart", "indicator_bars",
            "feeling_vs_evidence", "trend_chart", "GridPoint", "decision_grid", "CATEGORY_FILLS",
            "CONTACT_COLOURS", "step_completion", "histogram", "gap_bars", "forecast_chart",
-           "sparkline"]
+           "sparkline", "competency_chart", "RATER_LABELS", "ROUND_LABELS", "gain_chart",
+           "gain_words"]
 
 #: fill by our best relationship level with a person today (0 = no contact)
 CONTACT_COLOURS = {0: "#ffffff", 1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
@@ -444,5 +447,192 @@ def sparkline(values: list[float], target: float | None = None, label: str = "",
     parts.append(f'<polyline points="{points}" fill="none" stroke="#2f6fb0" stroke-width="2"/>'
                  if len(values) > 1 else  # one actual: a dot, not an invisible line
                  f'<circle cx="3" cy="{y(values[0]):.1f}" r="3" fill="#2f6fb0"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+#: who rated, as the competency chart's legend names them (a caller may name them better)
+RATER_LABELS = {"self": "You", "manager": "Manager", "peer": "Peers"}
+ROUND_LABELS = {"before": "before", "after": "after"}
+# a rater is told by the marker's shape (and its colour, and the legend's words); the round by
+# the fill: hollow before, solid after
+_RATER_MARK = {"self": ("circle", "#2f6fb0"), "manager": ("square", "#b3400c"),
+               "peer": ("triangle", "#2b8a3e")}
+_RATER_ORDER = ("self", "manager", "peer")
+
+
+def _mark(shape: str, cx: float, cy: float, colour: str, solid: bool, tip: str) -> str:
+    fill = colour if solid else "white"
+    paint = f'fill="{fill}" stroke="{colour}" stroke-width="1.6"'
+    title = f"<title>{e(tip)}</title>" if tip else ""
+    if shape == "square":
+        return (f'<rect x="{cx - 4.5:.1f}" y="{cy - 4.5:.1f}" width="9" height="9" {paint}>'
+                f"{title}</rect>")
+    if shape == "triangle":
+        pts = f"{cx:.1f},{cy - 5.5:.1f} {cx + 5.5:.1f},{cy + 4.5:.1f} {cx - 5.5:.1f},{cy + 4.5:.1f}"
+        return f'<polygon points="{pts}" {paint}>{title}</polygon>'
+    return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" {paint}>{title}</circle>'
+
+
+def competency_chart(table: Mapping[tuple[str, str], Mapping[str, float]],
+                     competencies: Sequence[tuple[str, str]],
+                     raters: Mapping[str, str] | None = None,
+                     scale: Mapping[int, str] | None = None, width: int = 600) -> str:
+    """The competency gap chart: one row per competency, its mean level 1-5 across, as rated by
+    the trainee (circle), their manager (square) and their peers (triangle), before (hollow)
+    and after (solid) the programme; a line joins a rater's before and after. `table` is
+    `kamkit.scoring.competency.gap_table`'s (round, rater) -> competency id -> mean;
+    `competencies` is (id, title) in the order to show; `raters` names the raters in the legend
+    (default `RATER_LABELS`); `scale` the content's words for the levels, for the axis. The
+    same figures are in the SVG's title, for a screen reader."""
+    names = {**RATER_LABELS, **(raters or {})}
+    present = [(r, rd) for r in _RATER_ORDER for rd in ("before", "after") if (rd, r) in table]
+    sub, pad_l, pad_r, pad_t = 12, 190, 20, 26
+    row = sub * 3 + 8
+    legend_h = 18 * len(present) + 8 if present else 0
+    height = pad_t + row * max(1, len(competencies)) + 22 + legend_h
+    span = width - pad_l - pad_r
+
+    def x(level: float) -> float:
+        return pad_l + span * (max(1.0, min(5.0, level)) - 1) / 4
+
+    said = []
+    for cid, title in competencies:
+        figures = [f"{names[r]} {rd} {table[(rd, r)][cid]:g}" for r, rd in present
+                   if cid in table[(rd, r)]]
+        said.append(f"{title}: {', '.join(figures) if figures else 'not rated yet'}")
+    summary = ("Competency ratings, 1 to 5. " + ("; ".join(said) if present
+                                                else "No ratings yet."))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-competency-chart" '
+             f'aria-label="{e(summary)}"><title>{e(summary)}</title>']
+    for level in range(1, 6):
+        parts.append(f'<line x1="{x(level):.1f}" y1="{pad_t - 6}" x2="{x(level):.1f}" '
+                     f'y2="{pad_t + row * len(competencies)}" stroke="#e3e7ec"/>'
+                     f'<text x="{x(level):.1f}" y="{pad_t - 10}" text-anchor="middle" {_FONT} '
+                     f'font-size="10" fill="#777">{level}</text>')
+    for n, (cid, title) in enumerate(competencies):
+        y0 = pad_t + n * row
+        label = title if len(title) <= 28 else title[:27] + "…"
+        parts.append(f'<text x="{pad_l - 8}" y="{y0 + row / 2 + 3:.1f}" text-anchor="end" '
+                     f'{_FONT} font-size="11" fill="#333">{e(label)}<title>{e(title)}</title>'
+                     "</text>")
+        if n:
+            parts.append(f'<line x1="{pad_l}" y1="{y0}" x2="{pad_l + span}" y2="{y0}" '
+                         'stroke="#f1f3f5"/>')
+        for k, rater in enumerate(_RATER_ORDER):
+            shape, colour = _RATER_MARK[rater]
+            cy = y0 + 4 + sub * k + sub / 2
+            levels = {rd: table[(rd, rater)][cid] for rd in ("before", "after")
+                      if (rd, rater) in table and cid in table[(rd, rater)]}
+            if len(levels) == 2:
+                parts.append(f'<line x1="{x(levels["before"]):.1f}" y1="{cy:.1f}" '
+                             f'x2="{x(levels["after"]):.1f}" y2="{cy:.1f}" stroke="{colour}" '
+                             'stroke-width="1.5" stroke-dasharray="3 2"/>')
+            for rd, level in levels.items():
+                parts.append(_mark(shape, x(level), cy, colour, rd == "after",
+                                   f"{title}: {names[rater]}, {ROUND_LABELS[rd]}: {level:g}"))
+    if not present:
+        parts.append(f'<text x="{pad_l + span / 2:.1f}" y="{pad_t + row / 2:.1f}" '
+                     f'text-anchor="middle" {_FONT} font-size="12" fill="#777">'
+                     "No ratings yet</text>")
+    axis_y = pad_t + row * max(1, len(competencies)) + 14
+    axis = (f"level 1 ({scale[1]}) → 5 ({scale[5]})" if scale and 1 in scale and 5 in scale
+            else "level 1 → 5")
+    parts.append(f'<text x="{pad_l + span / 2:.1f}" y="{axis_y}" text-anchor="middle" {_FONT} '
+                 f'font-size="10" fill="#555">{e(axis)}</text>')
+    for n, (rater, rd) in enumerate(present):
+        shape, colour = _RATER_MARK[rater]
+        ly = axis_y + 14 + 18 * n
+        parts.append(_mark(shape, pad_l + 6, ly - 4, colour, rd == "after", ""))
+        parts.append(f'<text x="{pad_l + 18}" y="{ly}" {_FONT} font-size="11" fill="#333">'
+                     f'{e(names[rater])}, {ROUND_LABELS[rd]} '
+                     f'({"solid" if rd == "after" else "hollow"} {shape})</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _gain_scale(key: str) -> tuple[float, float]:
+    """The axis of a learning-gain measure (`kamkit.scoring.competency`): ratings 1-5, the
+    self-manager gap 0-4 levels, the rest percentages."""
+    if key in ("self", "manager"):
+        return 1.0, 5.0
+    if key == "gap":
+        return 0.0, 4.0
+    return 0.0, 100.0
+
+
+def gain_words(g: CohortGain) -> str:
+    """A measure's change in words: "+12 (better)", "-0.5 (better)" when lower is better,
+    "no change"; "" when no trainee has both figures."""
+    if g.gain is None:
+        return ""
+    if g.gain == 0:
+        return "no change"
+    better = (g.gain > 0) == g.higher_is_better
+    return f"{g.gain:+g} ({'better' if better else 'worse'})"
+
+
+def gain_chart(gains: list[CohortGain], width: int = 620) -> str:
+    """Each learning-gain measure on its own axis: before (a hollow circle) and after (a filled
+    one) joined by an arrow, the figures and how many trainees are behind them written beside
+    it - shape and words, not colour, tell before from after and better from worse."""
+    row, pad_l, text_w = 46, 12, 210
+    span = width - pad_l - text_w - 16
+    height = row * max(1, len(gains)) + 30
+    said = "; ".join(f"{g.label}: " + (f"before {g.before:g}, after {g.after:g}, {g.n} "
+                                       f"trainee{'' if g.n == 1 else 's'}"
+                                       if g.n and g.before is not None and g.after is not None
+                                       else "no trainee has both yet") for g in gains)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="kk-gain" '
+             f'aria-label="{e("Learning gain, before and after. " + said)}">']
+    if not gains:
+        parts.append(f'<text x="{pad_l}" y="20" {_FONT} font-size="12" fill="#555">No '
+                     "measures.</text>")
+    for n, g in enumerate(gains):
+        y0 = 4 + n * row
+        lo, hi = _gain_scale(g.key)
+        label = g.label if len(g.label) <= 92 else g.label[:91] + "…"
+        parts.append(f'<text x="{pad_l}" y="{y0 + 12}" {_FONT} font-size="11" fill="#222">'
+                     f'<title>{e(g.label)}</title>{e(label)}</text>')
+        ty = y0 + 30
+        parts.append(f'<line x1="{pad_l}" y1="{ty}" x2="{pad_l + span}" y2="{ty}" '
+                     'stroke="#c9d1da" stroke-width="2"/>')
+        for v, anchor, x in ((lo, "start", pad_l), (hi, "end", pad_l + span)):
+            parts.append(f'<text x="{x}" y="{ty + 13}" text-anchor="{anchor}" {_FONT} '
+                         f'font-size="9" fill="#888">{v:g}</text>')
+        tx = pad_l + span + 10
+        if not g.n or g.before is None or g.after is None:
+            parts.append(f'<text x="{tx}" y="{ty + 4}" {_FONT} font-size="11" '
+                         'fill="#555" font-style="italic">no trainee has both yet</text>')
+            continue
+
+        def x(v: float, lo: float = lo, hi: float = hi) -> float:
+            return pad_l + span * (max(lo, min(hi, v)) - lo) / (hi - lo)
+
+        xb, xa = x(g.before), x(g.after)
+        if abs(xa - xb) > 16:  # an arrow from before to after, when there is room for one
+            way = 1 if xa > xb else -1
+            tip = xa - way * 7
+            parts.append(f'<line x1="{xb + way * 5:.1f}" y1="{ty}" x2="{tip:.1f}" y2="{ty}" '
+                         'stroke="#1f4e79" stroke-width="2"/>')
+            parts.append(f'<path d="M{tip - way * 5:.1f},{ty - 4} L{tip:.1f},{ty} '
+                         f'L{tip - way * 5:.1f},{ty + 4}" fill="none" stroke="#1f4e79" '
+                         'stroke-width="2"/>')
+        parts.append(f'<circle cx="{xb:.1f}" cy="{ty}" r="5" fill="white" stroke="#1f4e79" '
+                     f'stroke-width="2"><title>{e(g.label)}: before {g.before:g}</title>'
+                     "</circle>")
+        parts.append(f'<circle cx="{xa:.1f}" cy="{ty}" r="5" fill="#1f4e79">'
+                     f'<title>{e(g.label)}: after {g.after:g}</title></circle>')
+        parts.append(f'<text x="{tx}" y="{ty + 4}" {_FONT} font-size="11" fill="#222">'
+                     f'{g.before:g} → {g.after:g} · {e(gain_words(g))} · n = {g.n}</text>')
+    ly = height - 10
+    parts.append(f'<circle cx="{pad_l + 5}" cy="{ly - 4}" r="5" fill="white" stroke="#1f4e79" '
+                 f'stroke-width="2"/><text x="{pad_l + 14}" y="{ly}" {_FONT} font-size="10" '
+                 'fill="#555">before</text>'
+                 f'<circle cx="{pad_l + 70}" cy="{ly - 4}" r="5" fill="#1f4e79"/>'
+                 f'<text x="{pad_l + 79}" y="{ly}" {_FONT} font-size="10" fill="#555">after'
+                 " · n = trainees with both figures</text>")
     parts.append("</svg>")
     return "".join(parts)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `kamkit --help` stays instant
     from kamkit.store_privacy import Removed
 
 __all__ = ["main", "build_parser", "cmd_cohort_add", "cmd_cohort_list", "cmd_cohort_relink",
+           "cmd_cohort_open_after",
            "cmd_demo", "cmd_export", "cmd_import", "cmd_import_crm", "cmd_review", "cmd_serve",
            "cmd_settings", "cmd_steps", "cmd_validate_content",
            "cmd_validate_cases", "cmd_account_add", "cmd_erase", "cmd_prune", "cmd_hub_config"]
@@ -382,6 +383,33 @@ def cmd_cohort_relink(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cohort_open_after(args: argparse.Namespace) -> int:
+    import getpass
+
+    from kamkit.review import ReviewSession
+
+    if not args.name.strip():
+        print("kamkit: name the cohort whose after-round to open.", file=sys.stderr)
+        return 2
+    with _store(args) as store:
+        session = ReviewSession(store, getpass.getuser())
+        opened = session.after_round(args.name)
+        if opened is not None:
+            print(f"kamkit: the after-round for {args.name} has been open since "
+                  f"{opened:%Y-%m-%d %H:%M} UTC.")
+            return 0
+        if args.name not in {c.name for c in session.cohorts()}:
+            raise NotFound(f"No cohort called '{args.name}'.")
+        if not _confirm(f"{args.name}'s trainees will be asked to rate themselves again; the "
+                        "after-round cannot be closed.", args.yes):
+            print("Nothing changed.")
+            return 1
+        when, _ = session.open_after_round(args.name)
+        print(f"kamkit: opened the after-round for {args.name} on {when:%Y-%m-%d %H:%M} UTC; "
+              "its trainees see it on their competency tab.")
+    return 0
+
+
 def cmd_account_add(args: argparse.Namespace) -> int:
     from kamkit.session import Session
 
@@ -396,7 +424,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if bool(args.trainee) == bool(args.cohort):
         raise InvalidInput("Export one trainee (--trainee T) or one cohort (--cohort C).")
     fmt = args.format or ("json" if args.trainee else "xlsx")
-    allowed = ("json", "html", "qbr") if args.trainee else ("xlsx", "csv")
+    allowed = ("json", "html", "qbr", "certificate") if args.trainee else ("xlsx", "csv")
     if fmt not in allowed:
         raise InvalidInput(f"A {'trainee' if args.trainee else 'cohort'} exports as "
                            f"{', '.join(allowed[:-1])} or {allowed[-1]}, not {fmt}.")
@@ -434,6 +462,9 @@ def _export(store: Store, args: argparse.Namespace, fmt: str) -> str | bytes:
         if fmt == "qbr":
             return _qbr(store, trainee, _find_account(store, trainee, args.account),
                         args.pseudonymise)
+        if fmt == "certificate":
+            return ReviewSession(store, getpass.getuser()).certificate(
+                trainee.id)  # type: ignore[arg-type]
         if fmt == "json":
             from kamkit.io.workbook import dumps, export_trainee
 
@@ -798,6 +829,11 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("--yes", action="store_true")
     cr.add_argument("--base-url", **link_base)
     cr.set_defaults(func=cmd_cohort_relink)
+    co = csub.add_parser("open-after", help="open the cohort's competency after-round (its "
+                         "trainees rate themselves again; managers and peers rate after)")
+    co.add_argument("name", metavar="NAME", help="the cohort")
+    co.add_argument("--yes", action="store_true", help="open it without asking")
+    co.set_defaults(func=cmd_cohort_open_after)
 
     a = sub.add_parser("account", help="a trainee's accounts")
     asub = a.add_subparsers(dest="account_command", required=True, metavar="ACTION")
@@ -808,14 +844,15 @@ def build_parser() -> argparse.ArgumentParser:
     aa.set_defaults(func=cmd_account_add)
 
     e = sub.add_parser("export", help="a trainee's workbook (JSON, or an HTML report with the "
-                       "manager's feedback), one account's QBR pack for the customer meeting, "
-                       "or a cohort's table (Excel or CSV)")
+                       "manager's feedback), their certificate, one account's QBR pack for the "
+                       "customer meeting, or a cohort's table (Excel or CSV)")
     e.add_argument("--trainee", help="id, login or name")
     e.add_argument("--cohort", help="cohort name")
     e.add_argument("--account", help="with --format qbr: the account (id or exact name)")
-    e.add_argument("--format", choices=["json", "html", "qbr", "xlsx", "csv"],
-                   help="trainee: json (default), html, or qbr (one account's QBR pack: "
-                        "HTML, needs --account); cohort: xlsx (default) or csv")
+    e.add_argument("--format", choices=["json", "html", "qbr", "certificate", "xlsx", "csv"],
+                   help="trainee: json (default), html, qbr (one account's QBR pack: "
+                        "HTML, needs --account) or certificate (HTML, once certified); "
+                        "cohort: xlsx (default) or csv")
     e.add_argument("--output", help="file to write (default: standard output)")
     e.add_argument("--yes", action="store_true", help="replace an existing file")
     e.add_argument("--pseudonymise", action="store_true",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from kamkit.content_model import Content
 
@@ -24,9 +24,15 @@ Rater = Literal["self", "manager", "peer"]
 RATERS: tuple[Rater, ...] = ("self", "manager", "peer")
 
 
-def _every_level(anchors: dict[int, str], what: str) -> None:
-    if set(anchors) != set(LEVELS):
-        raise ValueError(f"{what} needs an anchor for each level 1-5")
+def _every_level(anchors: dict[int, str], what: str) -> dict[int, str]:
+    missing = sorted(set(LEVELS) - set(anchors))
+    if missing:
+        raise ValueError(f"{what} needs an anchor for each level 1-5 (none for "
+                         f"{', '.join(map(str, missing))})")
+    extra = sorted(set(anchors) - set(LEVELS))
+    if extra:
+        raise ValueError(f"{what} has levels beyond 1-5: {', '.join(map(str, extra))}")
+    return anchors
 
 
 class Behaviour(Content):
@@ -34,10 +40,11 @@ class Behaviour(Content):
     text: str = Field(min_length=1)
     anchors: dict[int, str]
 
-    @model_validator(mode="after")
-    def _anchored(self) -> Behaviour:
-        _every_level(self.anchors, f"behaviour '{self.id}'")
-        return self
+    # field validators, not a model one: the error names the field (`...behaviours.0.anchors`)
+    @field_validator("anchors")
+    @classmethod
+    def _anchored(cls, anchors: dict[int, str], info: ValidationInfo) -> dict[int, str]:
+        return _every_level(anchors, f"behaviour '{info.data.get('id', '?')}'")
 
 
 class Competency(Content):
@@ -62,6 +69,7 @@ class CompetencyContent(Content):
     pillars: tuple[Pillar, ...] = Field(min_length=1)
     attributes: tuple[str, ...] = ()
     traits: tuple[str, ...] = ()
+    orientation: tuple[str, ...] = ()
     roles: dict[str, str] = Field(default_factory=dict)
     role_fit: dict[str, RoleFit]
     rounds: dict[Round, str]
@@ -69,24 +77,42 @@ class CompetencyContent(Content):
     peer_link_days: int = Field(ge=1, le=365)
     plan_items: int = Field(ge=1, le=10)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> CompetencyContent:
-        _every_level(self.scale, "scale")
-        if set(self.rounds) != set(ROUNDS):
-            raise ValueError("rounds must name before and after")
-        ids = [c.id for c in self.competencies]
-        behaviours = [b.id for b in self.behaviours]
-        for what, found in (("competency", ids), ("behaviour", behaviours),
-                            ("pillar", [p.id for p in self.pillars])):
+    @field_validator("scale")
+    @classmethod
+    def _scale(cls, scale: dict[int, str]) -> dict[int, str]:
+        return _every_level(scale, "the scale")
+
+    @field_validator("rounds")
+    @classmethod
+    def _rounds(cls, rounds: dict[Round, str]) -> dict[Round, str]:
+        if set(rounds) != set(ROUNDS):
+            raise ValueError("must name before and after")
+        return rounds
+
+    @field_validator("pillars")
+    @classmethod
+    def _unique(cls, pillars: tuple[Pillar, ...]) -> tuple[Pillar, ...]:
+        competencies = [c for p in pillars for c in p.competencies]
+        for what, found in (("pillar", [p.id for p in pillars]),
+                            ("competency", [c.id for c in competencies]),
+                            ("behaviour", [b.id for c in competencies for b in c.behaviours])):
             twice = sorted({i for i in found if found.count(i) > 1})
             if twice:
                 raise ValueError(f"{what} ids must be unique: {', '.join(twice)} twice")
-        for purpose, fit in self.role_fit.items():
-            unknown = set(fit.emphasis) - set(ids)
+        return pillars
+
+    @field_validator("role_fit")
+    @classmethod
+    def _known(cls, role_fit: dict[str, RoleFit], info: ValidationInfo) -> dict[str, RoleFit]:
+        pillars = info.data.get("pillars")
+        if pillars is None:  # the pillars are broken: that error is the one to read
+            return role_fit
+        ids = {c.id for p in pillars for c in p.competencies}
+        for purpose, fit in role_fit.items():
+            unknown = sorted(set(fit.emphasis) - ids)
             if unknown:
-                raise ValueError(f"role_fit.{purpose} names unknown competencies "
-                                 f"{sorted(unknown)}")
-        return self
+                raise ValueError(f"role_fit.{purpose} names unknown competencies {unknown}")
+        return role_fit
 
     @property
     def competencies(self) -> list[Competency]:

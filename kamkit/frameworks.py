@@ -361,6 +361,14 @@ class ExercisesContent(_Content):
     tolerance: Tolerances
 
 
+class _Mismatch(ValueError):
+    """Two content files that do not fit each other: which file and field to fix."""
+
+    def __init__(self, file: str, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.file, self.field = file, field
+
+
 class Framework(_Content):
     """Everything a page needs to know about the method being taught."""
 
@@ -381,14 +389,20 @@ class Framework(_Content):
     def _plan_fits_the_purposes(self) -> Framework:
         purposes = {p.id for p in self.segmentation.purposes}
         if set(self.account_plan.team_fit) != purposes:
-            raise ValueError(f"team_fit must name each purpose of segmentation.yaml "
-                             f"({', '.join(sorted(purposes))})")
+            raise _Mismatch("account_plan.yaml", "team_fit",
+                            f"team_fit must name each purpose of segmentation.yaml "
+                            f"({', '.join(sorted(purposes))})")
         unknown = set(self.account_plan.strategic) - purposes
         if unknown:
-            raise ValueError(f"strategic names unknown purposes {sorted(unknown)}")
+            raise _Mismatch("account_plan.yaml", "strategic",
+                            f"strategic names unknown purposes {sorted(unknown)}")
         if set(self.competencies.role_fit) != purposes:
-            raise ValueError(f"role_fit must name each purpose of segmentation.yaml "
-                             f"({', '.join(sorted(purposes))})")
+            missing = ", ".join(sorted(purposes - set(self.competencies.role_fit))) or "none"
+            extra = ", ".join(sorted(set(self.competencies.role_fit) - purposes)) or "none"
+            raise _Mismatch("competencies.yaml", "role_fit",
+                            f"role_fit must name each purpose of segmentation.yaml "
+                            f"({', '.join(sorted(purposes))}); missing: {missing}; "
+                            f"not a purpose: {extra}")
         return self
 
     def step(self, step_id: str) -> StepText:
@@ -482,7 +496,13 @@ def _framework(parts: dict[str, _Content], folder: Path) -> Framework:
                          steps=tuple(sorted(steps.steps, key=lambda s: s.number)),
                          source=str(folder))
     except ValidationError as exc:  # the parts load, but do not fit each other
-        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        first = exc.errors()[0]
+        reason = first["msg"].removeprefix("Value error, ")
+        cause = (first.get("ctx") or {}).get("error")
+        if isinstance(cause, _Mismatch):  # name the file to fix, as every other error does
+            path = folder / cause.file
+            where = path if path.exists() else CONTENT_DIR / cause.file
+            raise ContentError(str(where), cause.field, reason) from None
         raise ContentError(str(folder), "(content)", reason) from None
 
 

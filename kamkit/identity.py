@@ -6,24 +6,37 @@
 3. A workshop server (`KAMKIT_ACCESS=links`, the default when serving beyond this machine) admits
    nobody else: the page asks for the personal link.
 4. Otherwise - self-paced use on one's own machine - the OS user is the trainee, no sign-in.
+
+A peer who rates a trainee is nobody's trainee: their link (`?r=<token>`, made by the trainee,
+`Store.add_rater_link`) opens the rating page (`RATER_PAGE`) for that one trainee and round, and
+nothing else. That page answers only a query holding one `r` and nothing besides - no `t`, no
+`trainee=`, no other name - hub user or not; an `r` on any other page is refused. The server asks
+the same rules (`refusal`) before a kernel starts; the page's kernel asks them again
+(`resolve_rater`, `resolve_trainee`), so a server without kamkit's gate opens nothing more.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
+import posixpath
 from collections.abc import Mapping
 from urllib.parse import parse_qs, urlencode
 
+from kamkit.competency import RaterLink
 from kamkit.errors import AccessDenied, InvalidInput, NotFound
 from kamkit.models import Trainee
 from kamkit.settings import Settings
 from kamkit.store import Store
 
-__all__ = ["TOKEN_PARAM", "resolve_trainee", "refusal", "link_for", "who_query", "with_who",
+__all__ = ["TOKEN_PARAM", "RATER_PARAM", "RATER_PAGE", "resolve_trainee", "resolve_rater",
+           "refusal", "is_rater_page", "rater_href", "link_for", "who_query", "with_who",
            "page_query", "display_name", "REVIEWER_HEADER", "reviewer_name"]
 
 TOKEN_PARAM = "t"
+#: The query parameter of a peer's rating link, and the one page it opens.
+RATER_PARAM = "r"
+RATER_PAGE = "rate_a_colleague.ipynb"
 #: The request header kamkit's review server sets, under JupyterHub, to the hub user the hub
 #: signed in (whatever a browser sent under that name is dropped first); a page's kernel gets
 #: it as HTTP_X_KAMKIT_REVIEWER.
@@ -65,8 +78,29 @@ _LINK_NEEDED = ("Please open the personal link your facilitator gave you - it ta
                 "straight to your own workbook.")
 
 
+_RATING_ONLY = ("This link only opens the rating form it was sent for - not the workbook or "
+                "any other page.")
+_RATER_LINK_NEEDED = ("This page opens only through the rating link a colleague sent you. "
+                      "Open that link exactly as you received it.")
+_NOT_A_RATER_LINK = ("This page is for rating a colleague and opens only with the rating link "
+                     "they sent you, not with a personal workbook link.")
+_RATER_LINK_CHANGED = ("This rating link has been changed: it opens one rating form and names "
+                       "nobody else. Open the link exactly as you received it.")
+
+
+#: Voila's own display choices: the server ignores them (`kamkit.voila_app`), and they name
+#: nobody, so a rating link may carry them.
+_DISPLAY_PARAMS = frozenset({"template", "theme"})
+
+
+def _params(query: str | None) -> dict[str, list[str]]:
+    return parse_qs(query or "", keep_blank_values=True)
+
+
 def resolve_trainee(store: Store, query: str | None, env: Mapping[str, str]) -> Trainee:
     """The trainee for a page request, or AccessDenied with a message for the page."""
+    if RATER_PARAM in _params(query):  # a peer's link opens the rating form, nothing else
+        raise AccessDenied(_RATING_ONLY)
     if env.get("JUPYTERHUB_USER"):
         return _by_login(store, env["JUPYTERHUB_USER"])
     token = _token(query)
@@ -80,14 +114,48 @@ def resolve_trainee(store: Store, query: str | None, env: Mapping[str, str]) -> 
     return _by_login(store, getpass.getuser())
 
 
-def refusal(store: Store, query: str | None, env: Mapping[str, str]) -> str | None:
+def resolve_rater(store: Store, query: str | None) -> RaterLink:
+    """The active peer's link a rating page request carries, or AccessDenied with a message
+    for the page. The query holds one `r` and nothing else: a trainee's link (`t`) or any other
+    parameter - `trainee=`, `id=`, whatever may name a person; only Voila's display choices,
+    which the server ignores, may come along - is refused, as is a link that expired or was
+    withdrawn. Who is signed in (a hub user) does not count: only the link."""
+    params = _params(query)
+    if TOKEN_PARAM in params:
+        raise AccessDenied(_NOT_A_RATER_LINK)
+    tokens = params.get(RATER_PARAM, [])
+    if not tokens:
+        raise AccessDenied(_RATER_LINK_NEEDED)
+    if len(tokens) > 1 or set(params) - _DISPLAY_PARAMS != {RATER_PARAM}:
+        raise AccessDenied(_RATER_LINK_CHANGED)
+    return store.rater_link_by_token(tokens[0])  # AccessDenied: unknown, expired, withdrawn
+
+
+def is_rater_page(page: str | None) -> bool:
+    """Whether a served path (`rate_a_colleague.ipynb`, as the server's page handler gets it) is
+    the peer's rating page."""
+    return posixpath.normpath("/" + (page or "")).lstrip("/") == RATER_PAGE
+
+
+def rater_href(token: str) -> str:
+    """A peer's link to the rating page, relative to the workbook page beside it."""
+    return f"{RATER_PAGE}?{urlencode({RATER_PARAM: token})}"
+
+
+def refusal(store: Store, query: str | None, env: Mapping[str, str],
+            page: str | None = None) -> str | None:
     """What the server answers, before any kernel is started, to a request that cannot become
-    anyone's page (`resolve_trainee`'s rules, without creating anybody): the message, or None
-    when the request may have a page."""
-    if env.get("JUPYTERHUB_USER"):
-        return None  # the hub signed its user in
+    anyone's page (`resolve_rater`'s rules for the rating page, `resolve_trainee`'s for every
+    other - without creating anybody): the message, or None when the request may have a
+    page."""
     try:
-        if _token(query) is not None or Settings.from_env(env).access == "links":
+        if is_rater_page(page):
+            resolve_rater(store, query)
+        elif RATER_PARAM in _params(query):
+            raise AccessDenied(_RATING_ONLY)
+        elif env.get("JUPYTERHUB_USER"):
+            return None  # the hub signed its user in: the trainee, whatever link
+        elif _token(query) is not None or Settings.from_env(env).access == "links":
             resolve_trainee(store, query, env)
     except AccessDenied as exc:
         return str(exc)

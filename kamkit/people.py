@@ -14,6 +14,7 @@ from typing import Any
 from kamkit.competency import DevelopmentPlan, RatingSet
 from kamkit.frameworks import Framework
 from kamkit.models import Attempt
+from kamkit.quiz import load_quiz
 from kamkit.scoring.competency import (
     GAIN_MEASURES,
     CaseTry,
@@ -107,13 +108,14 @@ def person_records(store: Store, framework: Framework, rows: Iterable[Mapping[st
         by_account.setdefault(acc, {})[step] = rv.rating
     for tid, p in people.items():
         p.reviews = [by_account.get(a, {}) for a in own[tid]]
-    plans = store.development_plans(ids) if len(ids) <= MANY else {}
+    plans = store.development_plans(_wanted(ids))  # past MANY: everyone's, kept below
     steps = [s.id for s in framework.steps]
     titles = {s.id: s.title for s in framework.steps}
     certifier = Certifier(framework.certification, steps, titles, framework.competencies)
+    quiz = load_quiz().id  # the quiz the page gives: an older quiz's attempts count not
     for tid, p in people.items():
         if tid in quizzes:
-            p.quiz = quiz_record(quizzes[tid])
+            p.quiz = quiz_record(quizzes[tid], quiz)
         if p.attempts:
             p.cases = case_tries(p.attempts)
         p.plan = plans.get(tid)

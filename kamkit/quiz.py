@@ -1,23 +1,41 @@
-"""A short quiz on the ideas behind the workbook, with feedback on every option.
+"""A short quiz on the ideas behind the workbook, with feedback on every option - and the
+trainee's record of it: the first completed attempt counts, later ones are practice.
 
 The questions live in `exercises/quiz.yaml`. Which option is right, and why each one is right or
 wrong, stay here in Python: a page only ever receives the question, the options' texts, and the
-feedback for the option the trainee chose.
+feedback for the option the trainee chose. When the content asks for it (`shuffle`), each trainee
+sees the questions and the options in an order of their own, the same on every visit; answers are
+always kept as the option's index in the content's order.
+
+The rules of an attempt are pure functions of a `Sheet` (what one attempt on a page has checked):
+the answer first checked for a question is the one the attempt records, however often it is
+checked again; a complete sheet is kept once (`finish`, through the store's `add_quiz_attempt`).
 """
 
 from __future__ import annotations
 
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kamkit.competency import QuizAttempt
 from kamkit.errors import InvalidInput
 from kamkit.frameworks import load_yaml
+from kamkit.models import Ref
 from kamkit.resources import exercises_dir
+from kamkit.scoring.competency import quiz_record
 
-__all__ = ["QUIZ_FILE", "Quiz", "Question", "load_quiz", "answer", "quiz_score", "quiz_result",
-           "Option"]
+if TYPE_CHECKING:
+    from kamkit.store_people import PeopleVerbs
+
+__all__ = ["QUIZ_FILE", "Quiz", "Question", "Option", "Shuffle", "load_quiz", "answer",
+           "quiz_score", "quiz_result", "shown_order", "option_order", "Sheet", "Checked", "check",
+           "record", "finish", "attempts", "counted_attempt", "result_lines"]
 
 QUIZ_FILE = exercises_dir() / "quiz.yaml"
 
@@ -33,7 +51,7 @@ class Option(_Data):
 
 
 class Question(_Data):
-    id: str
+    id: Ref
     text: str
     options: tuple[Option, ...] = Field(min_length=2)
 
@@ -44,10 +62,34 @@ class Question(_Data):
         return self
 
 
+class Shuffle(_Data):
+    """Whether each trainee gets the questions, and each question's options, in an order of
+    their own (stable across visits: seeded by who they are)."""
+
+    questions: bool = False
+    options: bool = False
+
+
 class Quiz(_Data):
+    id: Ref = Field(description="names the quiz in the trainees' records (QuizAttempt.quiz)")
     title: str
     pass_mark: float = Field(gt=0, le=100)
+    shuffle: Shuffle = Field(default_factory=Shuffle)
     questions: tuple[Question, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _questions_named_once(self) -> Quiz:
+        ids = [q.id for q in self.questions]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:  # answers are kept by question id: two questions must not share one
+            raise ValueError(f"question id '{twice[0]}' is used twice")
+        return self
+
+    def question(self, question_id: str) -> Question:
+        found = next((q for q in self.questions if q.id == question_id), None)
+        if found is None:
+            raise InvalidInput(f"There is no question '{question_id}'.")
+        return found
 
 
 @lru_cache(maxsize=4)
@@ -56,24 +98,24 @@ def load_quiz(path: str = str(QUIZ_FILE)) -> Quiz:
 
 
 def answer(quiz: Quiz, question_id: str, choice: int | None) -> tuple[bool, str]:
-    """(right?, the feedback for the chosen option)."""
-    question = next((q for q in quiz.questions if q.id == question_id), None)
-    if question is None:
-        raise InvalidInput(f"There is no question '{question_id}'.")
+    """(right?, the feedback for the chosen option); `choice` is the content's option index."""
+    question = quiz.question(question_id)
     if choice is None or not 0 <= choice < len(question.options):
         raise InvalidInput("Pick one of the options first.", field=question_id)
     option = question.options[choice]
     return option.correct, option.feedback
 
 
-def quiz_score(quiz: Quiz, choices: dict[str, int | None]) -> float:
+def quiz_score(quiz: Quiz, choices: Mapping[str, int | None]) -> float:
     """Percentage of questions answered right."""
-    right = sum(1 for q in quiz.questions
-                if choices.get(q.id) is not None and q.options[choices[q.id]].correct)  # type: ignore
+    right = 0
+    for q in quiz.questions:
+        choice = choices.get(q.id)
+        right += choice is not None and 0 <= choice < len(q.options) and q.options[choice].correct
     return round(100 * right / len(quiz.questions), 1)
 
 
-def quiz_result(quiz: Quiz, choices: dict[str, int | None],
+def quiz_result(quiz: Quiz, choices: Mapping[str, int | None],
                 checked: set[str]) -> tuple[float, bool] | None:
     """(score, passed?) once every question has been checked, else None (no verdict on half a
     quiz)."""
@@ -81,3 +123,125 @@ def quiz_result(quiz: Quiz, choices: dict[str, int | None],
         return None
     score = quiz_score(quiz, choices)
     return score, score >= quiz.pass_mark
+
+
+# -- the order a trainee sees ------------------------------------------------------------------
+
+def option_order(quiz: Quiz, question: Question, trainee_id: int | None) -> list[int]:
+    """The content indices of `question`'s options in the order this trainee sees them."""
+    order = list(range(len(question.options)))
+    if trainee_id is not None and quiz.shuffle.options:
+        random.Random(f"{trainee_id}:{question.id}").shuffle(order)
+    return order
+
+
+def shown_order(quiz: Quiz, trainee_id: int | None) -> list[tuple[Question, list[int]]]:
+    """The questions as this trainee sees them, each with its options' content indices in the
+    order shown: the content's order without a trainee (or without `shuffle`), else an order
+    of their own that every visit repeats."""
+    questions = list(quiz.questions)
+    if trainee_id is not None and quiz.shuffle.questions:
+        random.Random(f"{trainee_id}:{quiz.id}").shuffle(questions)
+    return [(q, option_order(quiz, q, trainee_id)) for q in questions]
+
+
+# -- one attempt ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Sheet:
+    """One attempt on a page: the answer first checked for each question (its content option
+    index) and, once every question is checked and the attempt saved, the saved attempt."""
+
+    answers: Mapping[str, int] = field(default_factory=dict)
+    kept: QuizAttempt | None = None
+
+    def complete(self, quiz: Quiz) -> bool:
+        return all(q.id in self.answers for q in quiz.questions)
+
+
+class Checked(NamedTuple):
+    """What checking one question gives: the sheet after it, right?, the feedback for the
+    option chosen now, and whether the attempt keeps an earlier, different answer."""
+
+    sheet: Sheet
+    right: bool
+    feedback: str
+    kept_first: bool
+
+
+def check(quiz: Quiz, sheet: Sheet, question_id: str, choice: int | None) -> Checked:
+    """Feedback on `choice` (content index) for one question; the attempt records the answer
+    first checked for it, so changing the answer and checking again never improves the
+    attempt. InvalidInput when nothing (or no such option) is chosen."""
+    right, feedback = answer(quiz, question_id, choice)
+    first = sheet.answers.get(question_id)
+    if first is None:
+        sheet = Sheet({**sheet.answers, question_id: choice}, sheet.kept)  # type: ignore[dict-item]
+    return Checked(sheet, right, feedback, first is not None and first != choice)
+
+
+def record(store: PeopleVerbs, trainee_id: int, quiz: Quiz,
+           answers: Mapping[str, int]) -> QuizAttempt:
+    """Keep a completed quiz (every question answered) as the trainee's next attempt: its score,
+    whether it passed, and the answers as content option indices. The store numbers it: the
+    first attempt counts, later ones are practice."""
+    missing = [q.id for q in quiz.questions if q.id not in answers]
+    if missing:
+        raise InvalidInput("Check every question first: a quiz is kept when it is complete.",
+                           field=missing[0])
+    for q in quiz.questions:
+        answer(quiz, q.id, answers[q.id])  # an option of the question, or InvalidInput
+    score = quiz_score(quiz, answers)
+    return store.add_quiz_attempt(trainee_id, quiz.id, score, score >= quiz.pass_mark,
+                                  {q.id: answers[q.id] for q in quiz.questions})
+
+
+def finish(store: PeopleVerbs | None, trainee_id: int | None, quiz: Quiz, sheet: Sheet) -> Sheet:
+    """The sheet, kept in the trainee's record once it is complete - once per attempt.
+    Without a trainee (a page that does not know who is looking) nothing is kept."""
+    if store is None or trainee_id is None or sheet.kept is not None \
+            or not sheet.complete(quiz):
+        return sheet
+    return Sheet(sheet.answers, record(store, trainee_id, quiz, sheet.answers))
+
+
+def attempts(store: PeopleVerbs, trainee_id: int, quiz: Quiz) -> list[QuizAttempt]:
+    """The trainee's attempts at this quiz, oldest first."""
+    return [a for a in store.list_quiz_attempts([trainee_id]) if a.quiz == quiz.id]
+
+
+def counted_attempt(tries: Sequence[QuizAttempt]) -> QuizAttempt | None:
+    """The attempt that counts: the first one completed (as the figures count it)."""
+    return quiz_record(tries).first
+
+
+# -- what the trainee reads ---------------------------------------------------------------------
+
+def _verdict(quiz: Quiz, score: float, passed: bool) -> str:
+    return (f"{score:g} % - {'passed' if passed else 'not passed yet'} "
+            f"(pass mark {quiz.pass_mark:g} %)")
+
+
+def result_lines(quiz: Quiz, sheet: Sheet, counted: QuizAttempt | None,
+                 saving: bool) -> list[str]:
+    """The sentences under the quiz: the attempt that counts (as it was kept), and this page's
+    attempt - counted, practice, or (`saving` False: nobody known) not saved."""
+    this = sheet.kept
+    if this is not None and not this.practice:
+        return [f"Your score: {_verdict(quiz, this.score, this.passed)}. This first attempt is "
+                "the one that counts; you can retake the quiz for practice."]
+    lines = []
+    if counted is not None:
+        at = counted.at
+        lines.append(f"Your score: {_verdict(quiz, counted.score, counted.passed)}, from your "
+                     f"first attempt on {at.day} {at:%B %Y} - the one that counts. Retakes "
+                     "are practice.")
+    if this is not None:
+        lines.append(f"Practice retake: {this.score:g} % "
+                     f"({'passed' if this.passed else 'not passed yet'}). Practice does not "
+                     "change the score that counts.")
+    elif sheet.complete(quiz) and not saving:
+        score = quiz_score(quiz, sheet.answers)
+        lines.append(f"Your score: {_verdict(quiz, score, score >= quiz.pass_mark)}. Not saved: "
+                     "this page does not know who you are.")
+    return lines

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
+from kamkit.certificate import certificate_html
+from kamkit.competency import CompetencyRatings
+from kamkit.competency_content import ROUNDS
 from kamkit.errors import InvalidInput, OutOfDate
 from kamkit.exercises import Mistake, common_mistakes, load_case, load_key
 from kamkit.figures import AccountFigures, account_figures, fingerprint
@@ -25,7 +28,7 @@ from kamkit.models import Attempt, Cohort, Review, Trainee, parse
 from kamkit.people import PersonRecord, cohort_gains, person_records
 from kamkit.privacy import Pseudonyms
 from kamkit.report import Workbook, person_html, pseudonymised, trainee_report
-from kamkit.scoring.competency import CohortGain
+from kamkit.scoring.competency import CaseTry, CohortGain, case_tries
 from kamkit.scoring.review import (
     STATES,
     Approved,
@@ -149,6 +152,7 @@ class RoomRow:
     steps: dict[str, Attempt] = field(default_factory=dict)   # step -> latest attempt
     attempts: int = 0
     hints: int = 0
+    case: CaseTry | None = None  # first tries and passes over all their starts of the case
 
     @property
     def passed(self) -> int:
@@ -277,19 +281,26 @@ class ReviewSession:
         common mistakes in their latest checks."""
         case, key = load_case(case_id), load_key(case_id, self.framework)
         rows: dict[int, RoomRow] = {}
+        owner: dict[int, int] = {}  # each practice account of the case -> its trainee
         for r in self.store.list_account_rows(cohort=cohort):
             row = rows.setdefault(r["trainee_id"], RoomRow(r["trainee_id"], r["trainee"], None,
                                                           None))
-            if r["account_id"] is not None and r["case_id"] == case_id \
-                    and row.account_id is None:  # their most recent practice of this case
-                row.account_id, row.last_activity = r["account_id"], r["updated_at"]
+            if r["account_id"] is not None and r["case_id"] == case_id:
+                owner[r["account_id"]] = r["trainee_id"]
+                if row.account_id is None:  # their most recent practice of this case
+                    row.account_id, row.last_activity = r["account_id"], r["updated_at"]
         by_account = {row.account_id: row for row in rows.values() if row.account_id}
-        for attempt in self.store.list_attempts(case_id=case_id,
-                                                account_ids=list(by_account)):
-            row = by_account[attempt.account_id]
+        theirs: dict[int, list[Attempt]] = {}
+        for attempt in self.store.list_attempts(case_id=case_id, account_ids=list(owner)):
+            theirs.setdefault(owner[attempt.account_id], []).append(attempt)
+            row = by_account.get(attempt.account_id)  # type: ignore[assignment]
+            if row is None:  # an earlier start of the case: its first tries count, below
+                continue
             row.steps[attempt.step] = attempt  # oldest first: the last one stays
             row.attempts += 1
             row.hints += attempt.hints
+        for tid, attempts in theirs.items():
+            rows[tid].case = case_tries(attempts)[0]
         latest = [(a.step, a.wrong) for row in rows.values() for a in row.steps.values()]
         return (sorted(rows.values(), key=lambda r: r.name.casefold()),
                 common_mistakes(latest, case, key, self.framework))
@@ -332,6 +343,58 @@ class ReviewSession:
 
     def reviews(self, account_id: int, step: str) -> list[Review]:
         return self.store.list_reviews(account_id, step)
+
+    # -- the trainee as the subject -----------------------------------------------------------
+
+    def person(self, trainee_id: int) -> PersonRecord:
+        """One trainee's record - ratings, quiz, case tries, reviews, development plan,
+        certification and gain - worked out as for their dashboard row."""
+        trainee = self.store.get_trainee(trainee_id)
+        who = {"trainee_id": trainee.id, "trainee": trainee.name, "cohort": trainee.cohort}
+        rows = [who | {"account_id": a.id, "case_id": a.case_id}
+                for a in self.store.list_accounts(trainee_id)] or [who | {"account_id": None}]
+        return person_records(self.store, self.framework, rows)[trainee_id]
+
+    def rate(self, trainee_id: int, round: str, ratings: CompetencyRatings) -> int:
+        """Keep the manager's ratings of a trainee's behaviours in `round` as a new version,
+        signed with the reviewer's name - beside the trainee's own ratings and their peers',
+        never in them. The after-round is rated once it is open for the trainee's cohort (a
+        trainee outside any cohort: whenever the manager judges it time). The version."""
+        if round not in ROUNDS:
+            raise InvalidInput("Choose the round first: before or after the programme.",
+                               field="round")
+        trainee = self.store.get_trainee(trainee_id)
+        if round == "after" and trainee.cohort \
+                and self.store.after_round_opened(trainee.cohort) is None:
+            raise InvalidInput(f"The after-round of {trainee.cohort} is not open yet: open it "
+                               "on the cohort dashboard first.", field="round")
+        if not ratings.levels:
+            raise InvalidInput("Rate at least one behaviour before saving.", field="levels")
+        return self.store.save_ratings(trainee_id, round, "manager",  # type: ignore[arg-type]
+                                       ratings, rater_name=self.reviewer)
+
+    def after_round(self, cohort: str | None) -> dt.datetime | None:
+        """When the cohort's after-round opened (None: not yet, or no cohort)."""
+        return self.store.after_round_opened(cohort)
+
+    def open_after_round(self, cohort: str) -> tuple[dt.datetime, bool]:
+        """Open the competency after-round for a cohort: its trainees are offered their
+        after-round self-assessment, managers and peers rate the after-round. Once: opening
+        it again keeps the first date. (when it opened, whether it opened just now)."""
+        if not cohort or not cohort.strip():
+            raise InvalidInput("Name the cohort whose after-round to open.", field="cohort")
+        before = self.store.after_round_opened(cohort)
+        if before is not None:
+            return before, False
+        return self.store.open_after_round(cohort), True
+
+    def certificate(self, trainee_id: int, today: dt.date | None = None) -> str:
+        """The trainee's certificate: printable HTML, signed with the reviewer's name. Refused
+        (`InvalidInput`, naming the unmet rules) for a trainee not certified yet."""
+        trainee = self.store.get_trainee(trainee_id)
+        return certificate_html(trainee.name, trainee.cohort,
+                                self.person(trainee_id).certification,
+                                today or dt.date.today(), issued_by=self.reviewer)
 
 
 # -- what the dashboard's search and sort do (pure, so tests can hold them to it) ----------------

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from kamkit.checking import Feedback
+from kamkit.competency import CompetencyRatings, DevelopmentPlan, RaterLink, RatingSet
+from kamkit.competency_content import CompetencyContent, Round
 from kamkit.errors import InvalidInput, NotFound
 from kamkit.exercises import check, load_case, load_key
 from kamkit.frameworks import Framework, default_framework
@@ -208,6 +210,137 @@ class Session:
     def attempts(self, step: str) -> list[Attempt]:
         return [a for a in self.store.list_attempts(account_id=self._current().id)
                 if a.step == step]
+
+    # -- the trainee as the subject: their competency ratings, peers, development plan ------
+
+    @property
+    def competencies(self) -> CompetencyContent:
+        return self.framework.competencies
+
+    def ratings(self, round: Round) -> tuple[CompetencyRatings, int]:
+        """The trainee's own latest ratings in `round`, and their version (0: none yet)."""
+        for s in self.store.latest_ratings([self._tid]):
+            if s.round == round and s.rater == "self":
+                return s.ratings, s.version
+        return CompetencyRatings(), 0
+
+    def rating_sets(self) -> list[RatingSet]:
+        """Every rater's latest ratings of this trainee (their own, their manager's, their
+        peers'), for the gap chart. Read-only here: only the trainee's own are saved from
+        their pages."""
+        return self.store.latest_ratings([self._tid])
+
+    def after_round_open(self) -> bool:
+        """Whether the trainee may rate themselves "after": their cohort's after-round has been
+        opened; a trainee with no cohort (self-paced) opens it themselves
+        (`start_after_round`)."""
+        cohort = self.trainee.cohort
+        if cohort:
+            return self.store.after_round_opened(cohort) is not None
+        return any(s.round == "after" and s.rater == "self"
+                   for s in self.store.latest_ratings([self._tid]))
+
+    def current_round(self) -> Round:
+        """The round the trainee rates in now (and asks peers for)."""
+        return "after" if self.after_round_open() else "before"
+
+    def round_complete(self, round: Round) -> bool:
+        """Every behaviour of the framework rated by the trainee in `round`."""
+        behaviours = [b.id for b in self.competencies.behaviours]
+        return self.ratings(round)[0].rated(behaviours) == len(behaviours)
+
+    def round_due(self) -> Round | None:
+        """The round the trainee is asked to rate themselves in now (None: nothing to do)."""
+        sets = self.store.latest_ratings([self._tid])
+        behaviours = [b.id for b in self.competencies.behaviours]
+        own = {s.round: s.ratings for s in sets if s.rater == "self"}
+        cohort = self.trainee.cohort
+        after = (self.store.after_round_opened(cohort) is not None if cohort
+                 else "after" in own)
+        round: Round = "after" if after else "before"
+        done = own.get(round, CompetencyRatings()).rated(behaviours) == len(behaviours)
+        return None if done else round
+
+    def start_after_round(self) -> None:
+        """A self-paced trainee (no cohort) starts their own after-round, once every behaviour
+        is rated in the before-round. A cohort's after-round is opened by its facilitator."""
+        if self.trainee.cohort:
+            raise InvalidInput("Your facilitator opens the after-round for your whole group "
+                               "at the end of the programme.")
+        if self.after_round_open():
+            return
+        if not self.round_complete("before"):
+            raise InvalidInput("Rate every behaviour in the before-round first; then you can "
+                               "start your after-round.")
+        self.store.save_ratings(self._tid, "after", "self", CompetencyRatings())
+
+    def save_ratings(self, round: Round, ratings: CompetencyRatings) -> int:
+        """Keep the trainee's own ratings in `round` as a new version. The after-round takes
+        ratings once it is open; the before-round closes then, so before stays before."""
+        after = self.after_round_open()
+        if round == "after" and not after:
+            raise InvalidInput("The after-round is not open yet.")
+        if round == "before" and after:
+            raise InvalidInput("The before-round closed when the after-round opened: your "
+                               "before ratings stay as they were.")
+        return self.store.save_ratings(self._tid, round, "self", ratings)
+
+    def ask_peer(self, name: str, round: Round) -> tuple[RaterLink, str]:
+        """A personal link for a colleague to rate the trainee in `round` (the current one),
+        and its token - shown once, only its hash is kept."""
+        if round != self.current_round():
+            raise InvalidInput("Ask colleagues to rate you in the round that is open now.",
+                               field="peer_name")
+        content = self.competencies
+        return self.store.add_rater_link(self._tid, round, name, days=content.peer_link_days,
+                                         most=content.peers)
+
+    def peer_links(self) -> list[RaterLink]:
+        """Every link the trainee has asked for, oldest first (active, expired, withdrawn)."""
+        return self.store.list_rater_links(self._tid)
+
+    def withdraw_peer(self, link_id: int) -> RaterLink:
+        return self.store.revoke_rater_link(self._tid, link_id)
+
+    def development_plan(self) -> tuple[DevelopmentPlan, int]:
+        """The trainee's development plan and its version (0: none saved yet)."""
+        return self.store.development_plan(self._tid)
+
+    def save_development_plan(self, plan: DevelopmentPlan) -> int:
+        """Keep the plan as a new version: at most `plan_items` items (content), each about a
+        competency of the framework."""
+        most = self.competencies.plan_items
+        if len(plan.items) > most:
+            raise InvalidInput(f"A development plan holds at most {most} items: pick the ones "
+                               "that matter most now.", field="items")
+        known = {c.id for c in self.competencies.competencies}
+        unknown = [i.competency for i in plan.items if i.competency not in known]
+        if unknown:
+            raise InvalidInput(f"'{unknown[0]}' is not a competency of the framework.",
+                               field="items")
+        return self.store.save_development_plan(self._tid, plan)
+
+    def purposes(self) -> list[str]:
+        """The purpose (grow, maintain, defend, exit) of each of the trainee's own accounts
+        that has one, as the facts place it (practice accounts left out)."""
+        from kamkit.steps.placement import placement
+
+        out = []
+        for account in self.accounts():
+            if account.case_id is None:
+                placed = placement(self.documents(account), self.framework)
+                if placed.purpose is not None:
+                    out.append(placed.purpose.id)
+        return out
+
+    def case_attempts(self) -> list[Attempt]:
+        """Every check of the current account's case, on each of the trainee's practice
+        accounts of it (a fresh start included), oldest first: what the first try is read
+        from."""
+        account = self._current()
+        ids = [a.id for a in self.accounts() if a.case_id == account.case_id]
+        return self.store.list_attempts(case_id=account.case_id,  # type: ignore[arg-type]
+                                        account_ids=ids)  # type: ignore[arg-type]
 
     @property
     def _tid(self) -> int:

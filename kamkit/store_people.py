@@ -11,7 +11,6 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from kamkit.competency import (
     CompetencyRatings,
@@ -49,13 +48,22 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _lock_trainee(conn: Connection, trainee_id: int) -> None:
+    """Inside a write: the trainee's row, locked. FOR UPDATE serialises two writers of one
+    trainee on PostgreSQL, so both cannot take the same next number (or the last free link);
+    SQLite already holds the write lock (BEGIN IMMEDIATE)."""
+    found = conn.execute(select(trainees.c.id).where(trainees.c.id == trainee_id)
+                         .with_for_update()).first()
+    if found is None:
+        raise NotFound(f"No trainee with id {trainee_id}.")
+
+
 class PeopleVerbs:
     """Competency ratings, development plans, rater links, quiz attempts. Mixed into `Store`."""
 
     if TYPE_CHECKING:
         def _write(self) -> AbstractContextManager[Connection]: ...
         def _read(self) -> AbstractContextManager[Connection]: ...
-        def get_trainee(self, trainee_id: int) -> Any: ...
 
     # -- ratings ------------------------------------------------------------------------------
 
@@ -69,12 +77,12 @@ class PeopleVerbs:
                         else ratings.model_dump())
         if (rater == "peer") != (link_id is not None):
             raise InvalidInput("A peer rates through their own link, and only a peer does.")
-        self.get_trainee(trainee_id)
         key = (competency_ratings.c.trainee_id == trainee_id,
                competency_ratings.c.round == round, competency_ratings.c.rater == rater,
                competency_ratings.c.rater_name == rater_name,
                competency_ratings.c.link_id == (link_id or 0))
         with self._write() as conn:
+            _lock_trainee(conn, trainee_id)
             if link_id is not None:
                 link = conn.execute(select(rater_links).where(
                     rater_links.c.id == link_id)).mappings().first()
@@ -122,8 +130,8 @@ class PeopleVerbs:
     def save_development_plan(self, trainee_id: int,
                               plan: DevelopmentPlan | dict[str, Any]) -> int:
         plan = parse(DevelopmentPlan, plan if isinstance(plan, dict) else plan.model_dump())
-        self.get_trainee(trainee_id)
         with self._write() as conn:
+            _lock_trainee(conn, trainee_id)
             latest = conn.execute(select(func.max(development_plans.c.version)).where(
                 development_plans.c.trainee_id == trainee_id)).scalar() or 0
             conn.execute(development_plans.insert().values(
@@ -142,11 +150,14 @@ class PeopleVerbs:
             return DevelopmentPlan(), 0
         return DevelopmentPlan.model_validate_json(row["data"]), row["version"]
 
-    def development_plans(self, trainee_ids: list[int]) -> dict[int, DevelopmentPlan]:
-        """The latest plan of each of `trainee_ids` that has one."""
+    def development_plans(self, trainee_ids: list[int] | None = None
+                          ) -> dict[int, DevelopmentPlan]:
+        """The latest plan of each of `trainee_ids` (or of everyone) that has one."""
         d = development_plans.c
-        newest = (select(d.trainee_id, func.max(d.version).label("version"))
-                  .where(d.trainee_id.in_(trainee_ids)).group_by(d.trainee_id).subquery())
+        newest = select(d.trainee_id, func.max(d.version).label("version"))
+        if trainee_ids is not None:
+            newest = newest.where(d.trainee_id.in_(trainee_ids))
+        newest = newest.group_by(d.trainee_id).subquery()
         query = select(development_plans).join(
             newest, (d.trainee_id == newest.c.trainee_id) & (d.version == newest.c.version))
         with self._read() as conn:
@@ -163,9 +174,9 @@ class PeopleVerbs:
         link = parse(RaterLink, {"trainee_id": trainee_id, "round": round,
                                  "peer_name": peer_name, "created_at": now,
                                  "expires_at": now + dt.timedelta(days=days)})
-        self.get_trainee(trainee_id)
         token = secrets.token_urlsafe(24)
         with self._write() as conn:
+            _lock_trainee(conn, trainee_id)
             active = [r for r in conn.execute(select(rater_links).where(
                 rater_links.c.trainee_id == trainee_id, rater_links.c.round == round))
                 .mappings() if _link(r).active(now)]
@@ -212,25 +223,17 @@ class PeopleVerbs:
                          answers: dict[str, int]) -> QuizAttempt:
         """Keep a completed quiz as the trainee's next attempt (the first counts; the rest are
         practice)."""
-        self.get_trainee(trainee_id)
-        for _ in range(3):  # two pages of one trainee finishing at once: the next number
-            with self._read() as conn:
-                number = (conn.execute(select(func.max(quiz_attempts.c.attempt)).where(
-                    quiz_attempts.c.trainee_id == trainee_id,
-                    quiz_attempts.c.quiz == quiz)).scalar() or 0) + 1
+        with self._write() as conn:
+            _lock_trainee(conn, trainee_id)
+            number = (conn.execute(select(func.max(quiz_attempts.c.attempt)).where(
+                quiz_attempts.c.trainee_id == trainee_id,
+                quiz_attempts.c.quiz == quiz)).scalar() or 0) + 1
             attempt = parse(QuizAttempt, {"trainee_id": trainee_id, "quiz": quiz,
                                           "attempt": number, "score": score, "passed": passed,
                                           "answers": answers})
-            try:
-                with self._write() as conn:
-                    row = attempt.model_dump(exclude={"id"}) | {
-                        "answers": json.dumps(attempt.answers)}
-                    new_id = conn.execute(quiz_attempts.insert().values(**row)
-                                          ).inserted_primary_key[0]
-                return attempt.model_copy(update={"id": new_id})
-            except IntegrityError:
-                continue
-        raise InvalidInput("The quiz could not be saved just now: please press Check again.")
+            row = attempt.model_dump(exclude={"id"}) | {"answers": json.dumps(attempt.answers)}
+            new_id = conn.execute(quiz_attempts.insert().values(**row)).inserted_primary_key[0]
+        return attempt.model_copy(update={"id": new_id})
 
     def list_quiz_attempts(self, trainee_ids: list[int] | None = None) -> list[QuizAttempt]:
         """Quiz attempts, oldest first (of some trainees, or of everyone)."""

@@ -3,8 +3,9 @@
 Voila itself, with four things changed where it meets the network:
 
 - **A gate before any kernel.** On the trainee server a page request that cannot become anyone's
-  page - a personal link that is not valid, or no link where links are required - is answered
-  with a plain refusal page (403) before a kernel is started or taken from the pool
+  page - a personal link that is not valid, or no link where links are required; on the peer's
+  rating page anything but one active rating link, alone; a rating link on any other page - is
+  answered with a plain refusal page (403) before a kernel is started or taken from the pool
   (`kamkit.identity.refusal` holds the rules). A page that may open gets Voila's `_xsrf`
   cookie, so its close-tab call (which shuts its kernel down) is accepted.
 - **The query socket behind a key.** A pre-heated kernel asks Voila which request it serves;
@@ -14,8 +15,8 @@ Voila itself, with four things changed where it meets the network:
 - **Kernels that answer their own page only.** A page's kernel is handed to the browser it was
   served to (a private cookie); its websocket, its API and its close-tab call refuse anyone else,
   so a kernel id read from `ps` or a log opens nothing.
-- **Logs without secrets.** Every logged URL has its personal token (`t`), review token
-  (`token`) and query key masked.
+- **Logs without secrets.** Every logged URL has its personal token (`t`), a peer's rating
+  token (`r`), the review token (`token`) and the query key masked.
 - **The room's kernel manager** (`kamkit.room.capped`): a cap on kernels, closed tabs and pages
   that never connected reclaimed.
 - **Under JupyterHub** (`kamkit.hub`), the hub signs people in instead of kamkit's token:
@@ -51,7 +52,7 @@ __all__ = ["scrub", "REFUSED_PAGE", "SECRET_PARAMS", "PAGE_COOKIES", "main"]
 #: take each other's. Cookie name -> the path under which it is sent.
 PAGE_COOKIES = {"kamkit-kernel": "api/kernels", "kamkit-close": "voila/api/shutdown"}
 #: Query parameters whose values never reach a log line.
-SECRET_PARAMS = frozenset({"t", "token", "key", "_xsrf"})
+SECRET_PARAMS = frozenset({"t", "r", "token", "key", "_xsrf"})
 _QUERY_KEY = re.compile(rf"({re.escape(QUERY_PATH)}/)[^/?\s]+")
 _PARAM = re.compile(r"([?&;])([^=&#\s'\"?;]+)=([^&#\s'\";]*)")
 
@@ -60,7 +61,7 @@ REFUSED_PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>kamkit - personal link needed</title>
+<title>kamkit - {title}</title>
 <style>
   body {{ font-family: system-ui, sans-serif; background: #f6f7f9; color: #1f2933; margin: 0; }}
   main {{ max-width: 34rem; margin: 12vh auto; background: #fff; border-radius: 8px;
@@ -70,7 +71,7 @@ REFUSED_PAGE = """<!DOCTYPE html>
 </head>
 <body>
 <main id="kamkit-refused">
-  <h1>Your personal link, please</h1>
+  <h1>{heading}</h1>
   <p>{message}</p>
 </main>
 </body>
@@ -108,6 +109,15 @@ class _Scrubbed(logging.Filter):
         return True
 
 
+def _refused_page(message: str, rating: bool = False) -> str:
+    """The refusal page saying `message` (the rating page's, or a workbook page's)."""
+    if rating:
+        return REFUSED_PAGE.format(title="rating link needed", heading="Rating a colleague",
+                                   message=e(message))
+    return REFUSED_PAGE.format(title="personal link needed",
+                               heading="Your personal link, please", message=e(message))
+
+
 def _scrub_every_log_handler() -> None:
     loggers = [logging.getLogger()] + [
         logger for logger in logging.Logger.manager.loggerDict.values()
@@ -126,7 +136,7 @@ def _gated(handler_class: type, hub: bool = False) -> type:
     from tornado.web import authenticated
 
     from kamkit.errors import KamkitError, SaveFailed
-    from kamkit.identity import REVIEWER_HEADER, refusal
+    from kamkit.identity import REVIEWER_HEADER, is_rater_page, refusal
     from kamkit.store import Store
 
     store: list[Store] = []
@@ -135,11 +145,9 @@ def _gated(handler_class: type, hub: bool = False) -> type:
     class GatedVoilaHandler(handler_class):  # type: ignore[misc, valid-type]
         @authenticated
         async def get(self, path: str | None = None) -> None:
-            # (under the hub there is nobody to refuse: the hub signed in this server's user,
-            # who is the trainee - kamkit.identity - and the gate needs no store of its own)
-            if current().role != "review" and not hub:
+            if current().role != "review":
                 try:  # off the event loop: a slow database holds up this request only
-                    message = await asyncio.to_thread(self._refusal)
+                    message = await asyncio.to_thread(self._refusal, path)
                 except KamkitError as exc:  # the store cannot be read: say so, start nothing
                     self.log.error("kamkit: a page was refused: %s", exc)
                     message = ("The workbook cannot open right now. Please tell your "
@@ -148,7 +156,7 @@ def _gated(handler_class: type, hub: bool = False) -> type:
                     self.set_status(403)
                     self.set_header("Content-Type", "text/html; charset=utf-8")
                     self.set_header("Cache-Control", "no-store")
-                    self.finish(REFUSED_PAGE.format(message=e(message)))
+                    self.finish(_refused_page(message, rating=is_rater_page(path)))
                     return
             # Templates and themes are the server's to choose (a template may load scripts
             # from the internet); a request naming one is served the usual page.
@@ -176,12 +184,15 @@ def _gated(handler_class: type, hub: bool = False) -> type:
                                 path=url_path_join(self.base_url, prefix, kernel_id))
             return secret
 
-        def _refusal(self) -> str | None:
-            with opening:
-                if not store:
-                    store.append(Store(current().db_url))
+        def _refusal(self, path: str | None) -> str | None:
             try:
-                return refusal(store[0], self.request.query, os.environ)
+                if hub:  # one person's few page requests: no connection kept between them
+                    with Store(current().db_url) as once:
+                        return refusal(once, self.request.query, os.environ, page=path)
+                with opening:
+                    if not store:
+                        store.append(Store(current().db_url))
+                return refusal(store[0], self.request.query, os.environ, page=path)
             except SQLAlchemyError as exc:  # the database went away while serving
                 raise SaveFailed(f"the store cannot be read ({type(exc).__name__})") from None
 

@@ -265,12 +265,26 @@ def _competency_after(rule: CompetencyAfter, sets: list[RatingSet],
     return RuleResult(rule.text, True, f"every competency {rule.min_level:g} or more")
 
 
+def _rule(rule: object, steps: list[str], titles: Mapping[str, str],
+          competencies: CompetencyContent, reviews: list[Mapping[str, int | None]],
+          cases: list[CaseTry], quiz: QuizRecord, sets: list[RatingSet]) -> RuleResult:
+    if isinstance(rule, StepsReviewed):
+        return _steps_reviewed(rule, steps, reviews, titles)
+    if isinstance(rule, CaseFirstTry):
+        return _case_first_try(rule, cases)
+    if isinstance(rule, QuizFirstAttempt):
+        return _quiz_first(rule, quiz)
+    return _competency_after(rule, sets, competencies)  # type: ignore[arg-type]
+
+
 def certify(content: CertificationContent, *, steps: list[str], titles: Mapping[str, str],
             reviews: list[Mapping[str, int | None]], cases: list[CaseTry], quiz: QuizRecord,
             sets: list[RatingSet], competencies: CompetencyContent) -> Certification:
     """Every certification rule of the content, met or not with why. `reviews`: for each of
-    the trainee's own accounts (not practice), step id -> the latest review's rating."""
-    return Certifier(content, steps, titles, competencies)(reviews, cases, quiz, sets)
+    the trainee's own accounts (not practice), step id -> the latest review's rating. Each rule
+    worked out afresh: `Certifier` is the same for many trainees, with shortcuts."""
+    return Certification(tuple(_rule(rule, steps, titles, competencies, reviews, cases, quiz,
+                                      sets) for rule in content.rules))
 
 
 class Certifier:
@@ -289,13 +303,8 @@ class Certifier:
 
     def _one(self, rule: object, reviews: list[Mapping[str, int | None]],
              cases: list[CaseTry], quiz: QuizRecord, sets: list[RatingSet]) -> RuleResult:
-        if isinstance(rule, StepsReviewed):
-            return _steps_reviewed(rule, self.steps, reviews, self.titles)
-        if isinstance(rule, CaseFirstTry):
-            return _case_first_try(rule, cases)
-        if isinstance(rule, QuizFirstAttempt):
-            return _quiz_first(rule, quiz)
-        return _competency_after(rule, sets, self.competencies)  # type: ignore[arg-type]
+        return _rule(rule, self.steps, self.titles, self.competencies, reviews, cases, quiz,
+                     sets)
 
     def __call__(self, reviews: list[Mapping[str, int | None]], cases: list[CaseTry],
                  quiz: QuizRecord, sets: list[RatingSet]) -> Certification:

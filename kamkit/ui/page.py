@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
@@ -60,11 +61,13 @@ def request_session(store: object = None, env: Mapping[str, str] | None = None,
     return session
 
 
-def open_page(on_session: Callable[[Session], None], on_denied: Callable[[str], None],
-              **kwargs: object) -> None:
-    """Run `on_session` for the requesting trainee; anything that goes wrong becomes a message."""
+def open_page(on_session: Callable[[Any], None], on_denied: Callable[[str], None],
+              request: Callable[..., Any] | None = None, **kwargs: object) -> None:
+    """Run `on_session` for whoever requested the page - the trainee's `Session`, or what
+    `request` (called with `kwargs`) makes of the request; anything that goes wrong becomes a
+    message."""
     try:
-        on_session(request_session(**kwargs))  # type: ignore[arg-type]
+        on_session((request or request_session)(**kwargs))
     except AccessDenied as exc:
         on_denied(str(exc))
     except KamkitError as exc:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from kamkit.checking import Feedback, best_score, has_passed
+from kamkit.checking import Feedback, has_passed
 from kamkit.exercises import brief_html, checked_steps, list_cases, load_case, load_key
 from kamkit.html import e
 from kamkit.identity import page_query, who_query, with_who
+from kamkit.models import Attempt
+from kamkit.scoring.competency import CaseTry, case_tries
 from kamkit.session import Session
 from kamkit.ui.components import STYLE, Message, guarded
 
 __all__ = ["PracticePanel", "brief_box", "with_practice", "case_intro", "feedback_html",
-           "exercise_pages", "exercise_links"]
+           "exercise_pages", "exercise_links", "case_record", "tries_html"]
 
 
 class PracticePanel(widgets.VBox):
@@ -32,6 +34,7 @@ class PracticePanel(widgets.VBox):
                                            layout=widgets.Layout(width="auto"))
         self.check_button.on_click(lambda _: self.check())
         self.status = widgets.HTML()
+        self.record = widgets.HTML()  # the first try (what counts) beside the best
         self.feedback = widgets.HTML()
         self.message = Message()
         intro = widgets.HTML(
@@ -39,7 +42,7 @@ class PracticePanel(widgets.VBox):
             "your answers. The first check gives hints on where to look; later checks explain "
             "each difference.</div>")
         box = widgets.VBox([intro, widgets.HBox([self.check_button, self.status]),
-                            self.message, self.feedback])
+                            self.record, self.message, self.feedback])
         box.add_class("kk-card")
         super().__init__([self.brief_box, box])
         self._show_status()
@@ -58,12 +61,43 @@ class PracticePanel(widgets.VBox):
         if not attempts:
             self.status.value = (f"<span class='kk-muted' style='padding:0 10px'>pass mark "
                                  f"{mark:g} %</span>")
+            self.record.value = ""
             return
+        # this account's checks; the best over every start of the case is in the record below
         self.status.value = (
             f"<span style='padding:0 10px'>{len(attempts)} attempt"
-            f"{'s' if len(attempts) != 1 else ''} · best {best_score(attempts):g} % · pass mark "
-            f"{mark:g} %" + (" · <b class='kk-ok'>passed ✓</b>" if has_passed(attempts) else "")
-            + "</span>")
+            f"{'s' if len(attempts) != 1 else ''} · pass mark {mark:g} %"
+            + (" · <b class='kk-ok'>passed ✓</b>" if has_passed(attempts) else "") + "</span>")
+        case = case_record(self.session.case_attempts(), self.session.account.case_id)  # type: ignore
+        self.record.value = tries_html(case, self.step)
+
+
+def case_record(attempts: list[Attempt], case_id: str) -> CaseTry | None:
+    """The trainee's record on one case, from all their checks (None: never checked)."""
+    return next((c for c in case_tries(attempts) if c.case_id == case_id), None)
+
+
+def tries_html(case: CaseTry | None, step: str) -> str:
+    """What counts on a step of the case - the first try, beside the best - and, once passed,
+    how: at the first try, or only after hints or the explanations (then the first try is
+    what counts, and the trainee is told so plainly)."""
+    if case is None or step not in case.best:
+        return ""
+    first = case.first_try.get(step)
+    counted = (f"First try: {first:g} % (counted)" if first is not None else
+               "First try: not counted (first checked after starting the case afresh)")
+    line = f"<div>{counted} · Best: {case.best[step]:g} %</div>"
+    if step in case.passed_first_try:
+        said = "<b class='kk-ok'>Passed at the first try ✓</b>"
+    elif step in case.passed_after_explanations:
+        said = ("<b class='kk-note'>Passed after the explanations were shown - your first try "
+                "is what counts</b>")
+    elif step in case.passed:
+        said = "<b class='kk-note'>Passed after the hints - your first try is what counts</b>"
+    else:
+        said = ""
+    return (f"<div class='kk-tries' style='padding:4px 0'>{line}"
+            + (f"<div>{said}</div>" if said else "") + "</div>")
 
 
 def feedback_html(feedback: Feedback) -> str:

@@ -12,7 +12,9 @@ import ipywidgets as widgets
 
 from kamkit.competency import CompetencyRatings
 from kamkit.competency_content import CompetencyContent
+from kamkit.errors import InvalidInput
 from kamkit.html import e
+from kamkit.models import parse
 from kamkit.ui.components import ChoiceField, TextField
 
 __all__ = ["RatingForm", "BehaviourCard", "EXAMPLE_LABELS"]
@@ -61,10 +63,22 @@ class RatingForm(widgets.VBox):
 
     @property
     def value(self) -> CompetencyRatings:
+        """The ratings on the form (InvalidInput, naming the field, for text that cannot be
+        kept)."""
         levels = {b: c.level.value for b, c in self.cards.items() if c.level.value is not None}
         examples = {b: c.example.value.strip() for b, c in self.cards.items()
                     if c.example.value.strip()}
-        return CompetencyRatings(levels=levels, examples=examples)
+        for card in self.cards.values():
+            card.example.message.clear()
+        try:  # a person typed these: what cannot be kept is said under its example
+            return parse(CompetencyRatings, {"levels": levels, "examples": examples})
+        except InvalidInput as exc:
+            for where, text in exc.problems:
+                card = self.cards.get(where.rpartition(".")[2])
+                if card is not None:
+                    card.example.message.error(text)
+            raise InvalidInput("An example cannot be kept as it is: see the message under "
+                               "it.") from None
 
     def show(self, ratings: CompetencyRatings) -> None:
         """Put saved ratings on the form (behaviours the content no longer has are kept in

@@ -1,7 +1,10 @@
 """The manager's cohort dashboard: filter by cohort, workshop date and manager; one row per trainee
-with their key figures and review status, searchable, sortable and paged; three charts of the
-cohort at a glance; the table as Excel or CSV; and a click on a trainee opens their workbook for
-review (kamkit.ui.review_trainee) in the same page.
+with their key figures, review status and whether they are certified (and if not, which rules
+are unmet), searchable, sortable and paged; three charts of the cohort at a glance and its
+learning gain (a chart and a table, each figure with the number of trainees behind it); the
+cohort's competency after-round opened with one confirmed click; the table as Excel or CSV; and
+a click on a trainee opens their workbook and record for review (kamkit.ui.review_trainee) in
+the same page.
 
 Served only by `kamkit review`, behind its token. The page is built before the request (so a
 pre-heated kernel does the slow part) and refuses to open anywhere but on the review server.
@@ -14,11 +17,11 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from kamkit.charts import gap_bars, histogram, step_completion
+from kamkit.charts import gain_chart, gain_words, gap_bars, histogram, step_completion
 from kamkit.errors import AccessDenied, KamkitError
 from kamkit.figures import figure_columns
 from kamkit.frameworks import Framework, default_framework
-from kamkit.html import e
+from kamkit.html import e, number
 from kamkit.identity import reviewer_name
 from kamkit.models import Cohort
 from kamkit.review import (
@@ -31,17 +34,23 @@ from kamkit.review import (
     page_of,
     sort_rows,
 )
+from kamkit.scoring.competency import CohortGain
 from kamkit.scoring.review import STATES
 from kamkit.settings import Settings, current
-from kamkit.ui.components import STYLE, Message, download_link, guarded, safe_filename
+from kamkit.ui.components import STYLE, Confirm, Message, download_link, guarded, safe_filename
+from kamkit.ui.review_person import unmet_short
 from kamkit.ui.review_trainee import TraineeReview
 
 __all__ = ["ReviewApp", "app", "PAGE_SIZE", "open_review_page", "ALL", "TraineeLine", "head_html",
-           "default_cohort", "row_html"]
+           "default_cohort", "row_html", "filter_certified", "gain_table_html", "CERTIFIED"]
 
 _log = logging.getLogger("kamkit.ui.review")
 PAGE_SIZE = 25
 ALL = "(all)"
+#: the dashboard's certification filter: label -> certified?
+CERTIFIED = {ALL: None, "certified": True, "not yet certified": False}
+
+
 def default_cohort(cohorts: list[Cohort]) -> str | None:
     """The cohort the dashboard opens on: the one that met most recently (or the only one) -
     a manager reviews a cohort; people outside any cohort (someone's own self-paced workbook)
@@ -59,8 +68,9 @@ def _cell(value: object) -> str:
 
 
 def _grid(figures: int) -> str:
-    """The table's columns: who, then one per step figure, then the review status."""
-    return (f'style="grid-template-columns: 170px 150px 52px 100px repeat({figures}, '
+    """The table's columns: who and whether they are certified, then one per step figure, then
+    the review status."""
+    return (f'style="grid-template-columns: 170px 150px 52px 100px 96px repeat({figures}, '
             'minmax(56px, 110px)) 110px"')
 
 
@@ -69,18 +79,29 @@ def head_html(columns: list[tuple[str, str]],
     """The table's header: the steps' figure columns, then whether each step a sponsor
     approves is approved, between who and the review status."""
     approvals = approvals or []
-    cells = ["Trainee", "Account", "Steps", "Last active", *(t for _, t in columns),
+    cells = ["Trainee", "Account", "Steps", "Last active", "Certified", *(t for _, t in columns),
              *(t for _, t in approvals), "Review"]
     return (f'<div {_grid(len(columns) + len(approvals))} class="kk-row kk-head">'
             + "".join(f'<span title="{e(c)}">{e(c)}</span>' for c in cells) + "</div>")
 
 
+def _certified(row: CohortRow) -> str:
+    if row.person is None or row.person.certification is None:
+        return "<span>-</span>"
+    if row.person.certified:
+        return "<span class='kk-ok'>✓ yes</span>"
+    return f"<span>✗ not yet ({len(row.person.certification.unmet)})</span>"
+
+
 def row_html(row: CohortRow, columns: list[tuple[str, str]],
-             approvals: list[tuple[str, str]] | None = None) -> str:
+             approvals: list[tuple[str, str]] | None = None,
+             kinds: list[str] | None = None) -> str:
     """One trainee's line of the table (every value escaped): their most recent account's
-    figures, one per step figure column, and approved yes / updated since / no (blank
-    when the step is not saved)."""
+    figures, one per step figure column, approved yes / updated since / no (blank when the
+    step is not saved), and certified yes / not yet - with, on a line below, the unmet rules
+    in a few words (`kinds`: the certification rules' kinds, in the content's order)."""
     approvals = approvals or []
+    unmet = unmet_short(row.person.certification, kinds or []) if row.person else []
     f = row.figures
     more = f" +{len(row.accounts) - 1}" if len(row.accounts) > 1 else ""
     state = row.state.replace(" ", "-")
@@ -88,21 +109,47 @@ def row_html(row: CohortRow, columns: list[tuple[str, str]],
     return (f'<div {_grid(len(columns) + len(approvals))} class="kk-row">'
             + _cell(row.name) + _cell((row.account or "no account") + more)
             + _cell(f"{row.steps_done}/{len(f.status)}" if f else "-") + _cell(last)
+            + _certified(row)
             + "".join(_cell(f.get(name) if f else None) for name, _ in columns)
             + "".join(_cell(row.approvals.get(step) if f else None) for step, _ in approvals)
             + f'<span><span class="kk-state kk-state-{state}">{e(row.state)}</span>'
             + (f' <span class="kk-muted" title="rework asked, not done yet">'
                f'· rework {len(row.rework)}</span>' if row.rework and row.state != "needs rework"
-               else "") + "</span></div>")
+               else "") + "</span></div>"
+            + ("<div class='kk-muted kk-unmet' style='padding:0 4px 4px 6px; max-width:1000px; "
+               f"line-height:1.35'>Not yet certified: {e(' · '.join(unmet))}</div>"
+               if unmet else ""))
+
+
+def filter_certified(rows: list[CohortRow], certified: bool | None) -> list[CohortRow]:
+    """The rows of trainees certified (True) or not yet (False); every row for None."""
+    if certified is None:
+        return rows
+    return [r for r in rows if r.person is not None and r.person.certified == certified]
+
+
+def gain_table_html(gains: list[CohortGain]) -> str:
+    """Every learning-gain measure with before, after, the gain and how many trainees are
+    behind it - for people who would rather read than look at the chart."""
+    rows = "".join(
+        f"<tr><td>{e(g.label)}</td>"
+        + (f"<td>{number(g.before)}</td><td>{number(g.after)}</td><td>{e(gain_words(g))}</td>"
+           if g.n and g.gain is not None else
+           "<td colspan='3' class='kk-muted'>no trainee has both yet</td>")
+        + f"<td>{g.n}</td></tr>" for g in gains)
+    return ("<table class='kk-table'><tr><th>Measure</th><th>Before</th><th>After</th>"
+            f"<th>Gain</th><th>Trainees (n)</th></tr>{rows}</table>")
 
 
 class TraineeLine(widgets.HBox):
     """A table line: the button that opens the trainee, and their figures."""
 
     def __init__(self, columns: list[tuple[str, str]],
-                 approvals: list[tuple[str, str]] | None = None) -> None:
+                 approvals: list[tuple[str, str]] | None = None,
+                 kinds: list[str] | None = None) -> None:
         self.columns = columns
         self.approvals = approvals or []
+        self.kinds = kinds or []
         self.open_button = widgets.Button(description="Open", layout=widgets.Layout(width="64px"))
         self.cells = widgets.HTML()
         self.trainee_id: int | None = None
@@ -110,7 +157,7 @@ class TraineeLine(widgets.HBox):
 
     def show(self, row: CohortRow | None) -> None:
         self.trainee_id = row.trainee_id if row else None
-        self.cells.value = row_html(row, self.columns, self.approvals) if row else ""
+        self.cells.value = row_html(row, self.columns, self.approvals, self.kinds) if row else ""
         self.layout.display = None if row else "none"
 
 
@@ -127,6 +174,7 @@ class ReviewApp(widgets.VBox):
         self._loading = False
         self._create_filters()
         self._create_table()
+        self._create_gain()
         self._create_exports()
         self.trainee_view = TraineeReview(self.framework, on_reviewed=self._reviewed)
         self.trainee_view.back_button.on_click(lambda _: self.show_cohort())
@@ -134,7 +182,7 @@ class ReviewApp(widgets.VBox):
                                    '<div class="kk-sub">Opening…</div></div>')
         self.notice = Message()
         self.cohort_box = widgets.VBox([self.filters, self.summary, self.charts, self.table_box,
-                                        self.exports])
+                                        self.gain_box, self.exports])
         self.tabs = widgets.Tab([self.cohort_box, self.trainee_view],
                                 titles=["Cohort", "Trainee"])
         super().__init__([STYLE, self.header, self.notice, self.tabs])
@@ -159,12 +207,14 @@ class ReviewApp(widgets.VBox):
                                               SORTS.items()])
         self.reverse = widgets.Checkbox(description="reverse order", indent=False,
                                         layout=widgets.Layout(width="140px"))
+        self.certified = widgets.Dropdown(description="Certified", layout=narrow,
+                                          options=list(CERTIFIED.items()))
         for w in (self.cohort, self.workshop_date, self.manager):
             w.observe(lambda _: self._reload(), names="value")
-        for w in (self.state, self.search, self.sort, self.reverse):
+        for w in (self.state, self.certified, self.search, self.sort, self.reverse):
             w.observe(lambda _: self._refilter(), names="value")
         self.filters = widgets.VBox([
-            widgets.HBox([self.cohort, self.workshop_date, self.manager]),
+            widgets.HBox([self.cohort, self.workshop_date, self.manager, self.certified]),
             widgets.HBox([self.state, self.search, self.sort, self.reverse]),
         ])
         self.filters.add_class("kk-card")
@@ -176,7 +226,8 @@ class ReviewApp(widgets.VBox):
         approvals = approval_columns(self.framework)
         self.table_head = widgets.HTML(
             f'<div style="margin-left:68px">{head_html(columns, approvals)}</div>')
-        self.lines = [TraineeLine(columns, approvals) for _ in range(PAGE_SIZE)]
+        kinds = [rule.kind for rule in self.framework.certification.rules]
+        self.lines = [TraineeLine(columns, approvals, kinds) for _ in range(PAGE_SIZE)]
         for line in self.lines:
             line.open_button.on_click(lambda _, ln=line: ln.trainee_id is not None
                                       and self.open_trainee(ln.trainee_id))
@@ -195,6 +246,16 @@ class ReviewApp(widgets.VBox):
                          "recently worked account, as of their last save.</div>"),
         ])
         self.table_box.add_class("kk-card")
+
+    def _create_gain(self) -> None:
+        """The learning-gain panel, and the cohort's competency after-round."""
+        self.gain = widgets.HTML()
+        self.after_round = widgets.HTML()
+        self.after_button = Confirm("Open the after-round", "Not now")
+        self.after_button.button.on_click(lambda _: self.open_after_round())
+        self.gain_box = widgets.VBox([self.gain, widgets.HTML("<h3>Competency after-round</h3>"),
+                                      self.after_round, self.after_button])
+        self.gain_box.add_class("kk-card")
 
     def _create_exports(self) -> None:
         auto = widgets.Layout(width="auto")
@@ -263,10 +324,12 @@ class ReviewApp(widgets.VBox):
             workshop_date=self.workshop_date.value)
         self.page_number = 0
         self.render()
+        self._show_after_round()
 
     def render(self) -> None:
         """Search, sort, page and chart the loaded rows."""
-        rows = filter_rows(self.all_rows, self.search.value, self.state.value)
+        rows = filter_certified(filter_rows(self.all_rows, self.search.value, self.state.value),
+                                self.certified.value)
         self.shown = sort_rows(rows, self.sort.value, self.reverse.value)
         on_page, self.page_number, pages = page_of(self.shown, self.page_number, PAGE_SIZE)
         for line, row in zip(self.lines, on_page + [None] * PAGE_SIZE, strict=False):
@@ -289,6 +352,50 @@ class ReviewApp(widgets.VBox):
             "<div><h3>Largest feeling-vs-evidence gaps</h3>"
             + (gap_bars(glance.gaps, width=340) if glance.gaps else "<p class='kk-muted'>No "
                "gaps to show yet: they need a gut feeling and evidence.</p>") + "</div></div>")
+        gains = self._session().gains(self.shown)
+        self.gain.value = (
+            "<h3>Learning gain</h3><div class='kk-muted'>Of the people in the table: each "
+            "measure before and after, over those who have both figures (n).</div>"
+            f"<div class='kk-cols'><div>{gain_chart(gains)}</div>"
+            f"<div>{gain_table_html(gains)}</div></div>")
+
+    def _show_after_round(self) -> None:
+        """Whether the cohort shown has its after-round open, and the button to open it."""
+        cohort = None if self.cohort.value == ALL else self.cohort.value
+        self.after_button.disarm()
+        when = self._session().after_round(cohort) if cohort else None
+        if cohort is None:
+            self.after_round.value = ("<div class='kk-muted'>Choose a cohort to open its "
+                                      "after-round.</div>")
+        elif when is None:
+            self.after_round.value = (
+                f"<div class='kk-muted'>Not open yet for {e(cohort)}. Open it when the programme "
+                "is over: its trainees are then asked to rate themselves again, and managers "
+                "and peers rate the after-round.</div>")
+        else:
+            self.after_round.value = (f"<div>✓ The after-round for <b>{e(cohort)}</b> opened "
+                                      f"on {when:%d %b %Y at %H:%M} UTC.</div>")
+        self.after_button.label = f"Open the after-round for {cohort}" if cohort else ""
+        self.after_button.button.description = self.after_button.label
+        self.after_button.button.layout.display = None if cohort and when is None else "none"
+
+    @guarded(lambda self: self.after_button.message)
+    def open_after_round(self) -> None:
+        """The button's first press asks; the second opens the after-round of the cohort
+        shown (once: it says when it opened)."""
+        cohort = None if self.cohort.value == ALL else self.cohort.value
+        if cohort is None:
+            return
+        if not self.after_button.confirmed(cohort):
+            self.after_button.ask(
+                cohort, f"Open the after-round for {cohort}? Its trainees will be asked to "
+                "rate themselves again; this cannot be undone.", "Yes, open it")
+            return
+        when, now = self._session().open_after_round(cohort)
+        self._show_after_round()
+        self.after_button.message.ok(
+            f"Opened on {when:%d %b %Y at %H:%M} UTC." if now
+            else f"It was already open, since {when:%d %b %Y at %H:%M} UTC.")
 
     @guarded(lambda self: self.notice)
     def go_to_page(self, number: int) -> None:

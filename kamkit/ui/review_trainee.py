@@ -4,8 +4,9 @@ the history of changes, and a review form per step (a 1-5 rating on the step's r
 in `review.yaml`'s words, with neither chosen in advance). A review signs the version the form
 showed: when the trainee has saved since, nothing is kept and the form shows the newer work. A
 review is kept beside the trainee's work, never in it; the trainee sees it on their workbook
-page. Also the trainee's report (HTML) and workbook (JSON) as
-downloads.
+page. Also the trainee as the subject (`kamkit.ui.review_person`): whether they are certified,
+the manager's competency ratings beside their own and their peers', and their record. And the
+trainee's report (HTML), workbook (JSON) and - once certified - certificate as downloads.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from collections.abc import Callable
 import ipywidgets as widgets
 
 from kamkit.errors import AccessDenied, KamkitError, OutOfDate
+from kamkit.exercises import load_case
 from kamkit.frameworks import Framework
 from kamkit.html import e
 from kamkit.models import Review
+from kamkit.people import PersonRecord
 from kamkit.report import Workbook, attempts_html, feedback_html, history_html, step_html
 from kamkit.review import ReviewSession
 from kamkit.steps import rubric as step_rubric
 from kamkit.ui.components import Message, download_link, guarded, safe_filename
+from kamkit.ui.review_person import CompetencyReview, certified_html, record_html
 
 __all__ = ["TraineeReview", "StepReview"]
 
@@ -133,17 +137,30 @@ class TraineeReview(widgets.VBox):
         auto = widgets.Layout(width="auto")
         self.report_button = widgets.Button(description="Prepare report (HTML)", layout=auto)
         self.json_button = widgets.Button(description="Prepare workbook (JSON)", layout=auto)
+        self.certificate_button = widgets.Button(description="Prepare certificate (HTML)",
+                                                 layout=auto, disabled=True)
         self.report_button.on_click(lambda _: self.prepare_report())
         self.json_button.on_click(lambda _: self.prepare_json())
+        self.certificate_button.on_click(lambda _: self.prepare_certificate())
         self.download = widgets.HTML()
         self.message = Message()
+        #: certified or not yet, and why - under the trainee's name
+        self.certified = widgets.HTML()
+        self.person: PersonRecord | None = None
         self.steps = {s.id: StepReview(framework, s.id, self.save_review)
                       for s in framework.steps}
         self.step_tabs = widgets.Tab(list(self.steps.values()),
                                      titles=[f"{s.number}. {s.title}" for s in framework.steps])
-        super().__init__([self.back_button, self.header, self.account,
-                          widgets.HBox([self.report_button, self.json_button, self.download]),
-                          self.message, self.step_tabs])
+        self.competencies = CompetencyReview(framework, self.save_ratings)
+        self.record = widgets.HTML()
+        self.sections = widgets.Tab(
+            [widgets.VBox([self.account, self.step_tabs]), self.competencies,
+             widgets.VBox([self.record])],
+            titles=["Workbook", "Competencies", "Record"])
+        super().__init__([self.back_button, self.header, self.certified,
+                          widgets.HBox([self.report_button, self.json_button,
+                                        self.certificate_button, self.download]),
+                          self.message, self.sections])
 
     @guarded(lambda self: self.message)
     def show_trainee(self, trainee_id: int, account_id: int | None = None) -> None:
@@ -157,6 +174,9 @@ class TraineeReview(widgets.VBox):
                                              f"manager {trainee.manager}") if x)
         self.header.value = (f"<div class='kk-header'><h2>{e(trainee.name)}</h2>"
                              f"<div class='kk-sub'>{facts}</div></div>")
+        self._show_person()
+        self.competencies.show(self.person.sets if self.person else [], session.reviewer,
+                               trainee.cohort, session.after_round(trainee.cohort))
         self._picking = True
         try:
             self.account.options = [(a.name, a.id) for a in accounts]
@@ -170,6 +190,21 @@ class TraineeReview(widgets.VBox):
             self.message.note("No account yet: nothing to review.")
             return
         self._show_account()
+
+    def _show_person(self) -> None:
+        """The trainee's record and certification, as kept now."""
+        session = self._session()
+        tid = self.trainee_id
+        self.person = person = session.person(tid)  # type: ignore[arg-type]
+        self.certified.value = certified_html(person.certification)
+        self.certificate_button.disabled = not person.certified
+        reviews = []
+        for a in session.store.list_accounts(tid):  # type: ignore[arg-type]
+            by_step = {s.id: session.reviews(a.id, s.id)  # type: ignore[arg-type]
+                       for s in self.framework.steps}
+            reviews.append((a.name + (" (case study)" if a.case_id else ""), by_step))
+        self.record.value = record_html(person, reviews, self.framework,
+                                        _case_titles([c.case_id for c in person.cases]))
 
     def _show_account(self) -> None:
         self.workbook = self._session().workbook(self.trainee_id, self.account.value)  # type: ignore
@@ -206,9 +241,40 @@ class TraineeReview(widgets.VBox):
         view.show_feedback(review, self.workbook.latest_version(view.step))
         view.rating.value, view.comment.value = None, ""
         view.message.ok("Saved. The trainee sees this on their workbook page.")
+        try:  # a rating can change whether they are certified
+            self._show_person()
+        except Exception:
+            _log.exception("reloading the trainee's record failed")
         if self._on_reviewed:
             self._on_reviewed()
         return review
+
+    def save_ratings(self, view: CompetencyReview) -> int | None:
+        """Keep the manager's ratings of the round shown (a new version; the trainee's own stay
+        as they wrote them). A problem is shown beside the form, and the ratings stay on it."""
+        view.message.clear()
+        try:
+            session = self._session()
+            version = session.rate(self.trainee_id, view.round.value,  # type: ignore[arg-type]
+                                   view.form.value)
+        except KamkitError as exc:
+            view.message.error(str(exc))
+            return None
+        except Exception:
+            _log.exception("saving a manager's ratings failed")
+            view.message.error("Something went wrong on our side; your ratings are still here. "
+                               "Please try again.")
+            return None
+        try:
+            self._show_person()
+            view.refresh(self.person.sets if self.person else [])
+        except Exception:  # kept all the same: say so, and what the page shows may lag
+            _log.exception("reloading the trainee's record failed")
+        view.message.ok("Saved. The trainee sees your ratings beside their own on their "
+                        "competency tab.", version=version)
+        if self._on_reviewed:
+            self._on_reviewed()
+        return version
 
     def _show_newer(self, view: StepReview, why: str) -> None:
         try:
@@ -238,8 +304,30 @@ class TraineeReview(widgets.VBox):
         name = safe_filename(f"kamkit-{trainee.name}", "json")
         self.download.value = download_link("workbook.json", name, data, "application/json")
 
+    @guarded(lambda self: self.message)
+    def prepare_certificate(self) -> None:
+        """The certificate as a download; refused, with the unmet rules, when not certified."""
+        session = self._session()
+        trainee = session.trainee(self.trainee_id)  # type: ignore[arg-type]
+        self.download.value = ""
+        data = session.certificate(trainee.id).encode("utf-8")  # type: ignore[arg-type]
+        name = safe_filename(f"kamkit-certificate-{trainee.name}", "html")
+        self.download.value = download_link("certificate.html", name, data, "text/html")
+        self.message.clear()
+
     def _session(self) -> ReviewSession:
         if self.session is None:
             raise AccessDenied("The review page is still opening; try again in a moment.")
         return self.session
 
+
+
+def _case_titles(case_ids: list[str]) -> dict[str, str]:
+    """case id -> its title (a case no longer installed keeps its id)."""
+    out = {}
+    for cid in case_ids:
+        try:
+            out[cid] = load_case(cid).title
+        except Exception:  # noqa: BLE001 - a case removed since is still on the record
+            _log.info("case %s is not installed any more", cid)
+    return out

@@ -1,10 +1,12 @@
 """The workbook page: welcome, who you are, your accounts, your progress, and every step opening
-inside this one page (tabs), so a trainee keeps one kernel and never waits for a new page.
+inside this one page (tabs), so a trainee keeps one kernel and never waits for a new page. After
+the steps, a tab for the trainee's own competencies (`kamkit.ui.competencies`): about the person,
+so it is built once and kept whatever account is open.
 
 `app()` builds the whole page before anyone asks for it (so Voila's pre-heated kernels do the slow
 part); `page.open_for_request()` then learns who is looking and loads their work. Once the page is
 connected (see `kamkit.ui.shown`), the account's step views are built in the background, one at a
-time, so a step opens at once even the first time it is clicked.
+time, then the competency tab, so each opens at once even the first time it is clicked.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from kamkit.ui.page import open_page
 from kamkit.ui.practice import exercise_links
 
 __all__ = ["WorkbookApp", "app", "step_factories", "PREBUILD_AFTER", "PREBUILD_GAP", "StepFactory",
-           "StepRow"]
+           "StepRow", "COMPETENCIES_TAB", "INVITATIONS"]
 
 StepFactory = Callable[[Session], widgets.Widget]
 
@@ -62,6 +64,15 @@ class StepRow(widgets.HBox):
 
 
 _WIDE = {"description_width": "110px"}
+COMPETENCIES_TAB = "Competencies"
+#: the Home tab's invitation to rate oneself, per round (None: nothing due)
+INVITATIONS = {
+    "before": ("Before you start: rate yourself - 10 minutes", "How you work today, behaviour "
+               "by behaviour, each with an example. You do it again at the end of the "
+               "programme and see what changed."),
+    "after": ("The after-round is open: rate yourself again - 10 minutes", "Then see what "
+              "changed since the before-round, beside your manager's and colleagues' view."),
+}
 # Background building of the step views: the Home tab paints first, then one step per gap, so a
 # click in between is answered between two steps (each takes the kernel ~0.1-0.2 s).
 PREBUILD_AFTER = 1.0
@@ -84,6 +95,7 @@ class WorkbookApp(widgets.VBox):
         self._step_views: dict[str, widgets.Widget] = {}
         # each step's own view (inside its practice panel): `refresh()` when shown again
         self._inner: dict[str, widgets.Widget] = {}
+        self.competencies: widgets.Widget | None = None  # the person's tab, built once
         self._prebuilding = 0  # which account's background build is current (see _prebuild)
         self._on_screen = False  # the page has rendered and its connection is open
         self._picking = False  # True while refresh() sets the dropdown (not the trainee)
@@ -91,6 +103,7 @@ class WorkbookApp(widgets.VBox):
         self._create_accounts()
         self._create_practice()
         self._create_progress()
+        self._create_invitation()
         self._create_tabs()
         from kamkit.ui.shown import Shown
 
@@ -184,13 +197,25 @@ class WorkbookApp(widgets.VBox):
         self.feedback = widgets.HTML(layout=widgets.Layout(display="none"))
         self.feedback.add_class("kk-card")
 
+    def _create_invitation(self) -> None:
+        self.invitation = widgets.HTML()
+        self.invite_button = widgets.Button(description="Rate yourself", button_style="success",
+                                            layout=widgets.Layout(width="auto"))
+        self.invite_button.on_click(lambda _: self.open_competencies())
+        self.invite_box = widgets.VBox([self.invitation, self.invite_button],
+                                       layout=widgets.Layout(display="none"))
+        self.invite_box.add_class("kk-card")
+        self.invite_box.add_class("kk-invitation")
+
     def _create_tabs(self) -> None:
-        self.home = widgets.VBox([self.accounts_box, self.feedback, self.progress_box,
-                                  self.practice_box])
+        self.home = widgets.VBox([self.invite_box, self.accounts_box, self.feedback,
+                                  self.progress_box, self.practice_box])
         self._slots = {s.id: widgets.VBox() for s in self.framework.steps}
-        self.tabs = widgets.Tab(children=[self.home, *self._slots.values()],
+        self.competency_slot = widgets.VBox()
+        self.tabs = widgets.Tab(children=[self.home, *self._slots.values(), self.competency_slot],
                                 titles=["Home", *(f"{s.number}. {s.title}"
-                                                  for s in self.framework.steps)])
+                                                  for s in self.framework.steps),
+                                        COMPETENCIES_TAB])
         self.tabs.observe(self._on_tab, names="selected_index")
 
     # -- who is looking ---------------------------------------------------------------------
@@ -211,6 +236,7 @@ class WorkbookApp(widgets.VBox):
     def attach(self, session: Session) -> None:
         """Show `session`'s trainee and their most recent account."""
         self.session = session
+        self.competencies, self.competency_slot.children = None, []
         cohort = f" · {e(session.trainee.cohort)}" if session.trainee.cohort else ""
         self.header.value = (
             '<div class="kk-header"><h1>Key account workbook</h1>'
@@ -287,6 +313,15 @@ class WorkbookApp(widgets.VBox):
         self.tabs.selected_index = 1 + [s.id for s in self.framework.steps].index(step_id)
 
     @guarded(lambda self: self.notice)
+    def open_competencies(self) -> None:
+        """The competency tab, on the round the trainee is asked to rate in now."""
+        due = self._session().round_due()
+        self.tabs.selected_index = len(self.framework.steps) + 1
+        show_round = getattr(self.competencies, "show_round", None)
+        if due is not None and show_round is not None:
+            show_round(due)
+
+    @guarded(lambda self: self.notice)
     def resume(self) -> None:
         self.open_step(self._session().resume_step())
 
@@ -322,12 +357,21 @@ class WorkbookApp(widgets.VBox):
         for p in progress:
             self.progress_rows[p.step].show(p, alerts.get(p.step))
         self._show_feedback(session.feedback() if has_account else {})
+        self._show_invitation(session.round_due())
         for row in self.progress_rows.values():
             row.open_button.disabled = not has_account
         if has_account:
             step = self.framework.step(session.resume_step(progress))
             self.resume_button.description = (f"Resume where you left off: step {step.number}, "
                                               f"{step.title}")
+
+    def _show_invitation(self, due: str | None) -> None:
+        if due is None or due not in INVITATIONS:
+            self.invite_box.layout.display = "none"
+            return
+        title, text = INVITATIONS[due]
+        self.invitation.value = f"<h3>{e(title)}</h3><div class='kk-muted'>{e(text)}</div>"
+        self.invite_box.layout.display = None
 
     def _show_feedback(self, feedback: Mapping[str, tuple[Review, int]]) -> None:
         parts = []
@@ -353,7 +397,9 @@ class WorkbookApp(widgets.VBox):
 
     def _on_tab(self, change: dict[str, Any]) -> None:
         index = change["new"]
-        if index:
+        if index == len(self.framework.steps) + 1:
+            self._show_competencies()
+        elif index:
             self._show_step(self.framework.steps[index - 1].id)
         elif self.session is not None:
             self._refresh_home()  # a step may have added accounts or changed progress
@@ -381,12 +427,29 @@ class WorkbookApp(widgets.VBox):
         self._step_views[step_id] = view
         slot.children = [view]
 
+    @guarded(lambda self: self.notice)
+    def _show_competencies(self) -> None:
+        """Build the competency tab the first time (the person's, not the account's: kept
+        when the account changes); shown again, it re-reads what others rated since."""
+        if self.competencies is not None:
+            refresh = getattr(self.competencies, "refresh", None)
+            if refresh is not None:
+                refresh()
+            return
+        self._build_competencies()
+
+    def _build_competencies(self) -> None:
+        from kamkit.ui.competencies import CompetencyView
+
+        self.competencies = CompetencyView(self._session())
+        self.competency_slot.children = [self.competencies]
+
     def _forget_steps(self) -> None:
         self._step_views.clear()
         self._inner.clear()
         for slot in self._slots.values():
             slot.children = []
-        if self.tabs.selected_index:
+        if self.tabs.selected_index and self.tabs.selected_index <= len(self._slots):
             self._show_step(self.framework.steps[self.tabs.selected_index - 1].id)
         self._prebuild_soon()
 
@@ -413,15 +476,23 @@ class WorkbookApp(widgets.VBox):
 
     def _prebuild(self, generation: int, index: int) -> None:
         """Build step `index` unless the trainee has moved to another account since; then
-        schedule the next. `_show_step` is guarded: a failure is said on the page, never raised
-        into the loop."""
+        schedule the next; after the last step (or with no account), the competency tab, once.
+        `_show_step` is guarded: a failure is said on the page, never raised into the loop."""
         steps = self.framework.steps
-        if (generation != self._prebuilding or index >= len(steps) or self.session is None
-                or self.session.account is None):
+        if generation != self._prebuilding or self.session is None:
+            return
+        if index >= len(steps) or self.session.account is None:
+            if self.competencies is None:
+                self._prebuild_competencies()
             return
         if steps[index].id not in self._step_views:  # a step already built is kept as it is
             self._show_step(steps[index].id)
         asyncio.get_running_loop().call_later(PREBUILD_GAP, self._prebuild, generation, index + 1)
+
+
+    @guarded(lambda self: self.notice)
+    def _prebuild_competencies(self) -> None:
+        self._build_competencies()
 
 
 def app(session: Session | None = None) -> WorkbookApp:

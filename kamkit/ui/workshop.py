@@ -19,13 +19,24 @@ __all__ = ["WorkshopApp", "app"]
 
 
 def _cell(row: RoomRow, step: str) -> str:
+    """The latest check of a step, and beside it the first try (what counts) - marked when
+    the step was passed only after the explanations had been shown."""
     attempt = row.steps.get(step)
+    case = row.case
+    first = case.first_try.get(step) if case is not None else None
+    after = case is not None and step in case.passed_after_explanations
+    counted = ("" if case is None or step not in case.best else
+               f"<span class='kk-muted kk-first'>first try {first:g} %</span>"
+               if first is not None else
+               "<span class='kk-muted kk-first'>first try not counted</span>")
+    marked = (" <b class='kk-note kk-explained' title='passed only after the explanations "
+              "were shown'>after explanations</b>" if after else "")
     if attempt is None:
-        return "<td class='kk-muted'>-</td>"
+        return f"<td>{counted}{marked}</td>" if counted else "<td class='kk-muted'>-</td>"
     mark = "✓" if attempt.passed else "✗"
     style = "kk-ok" if attempt.passed else "kk-error"
     return (f"<td><span class='{style}'>{mark}</span> {attempt.score:g} % "
-            f"<span class='kk-muted'>(try {attempt.attempt})</span></td>")
+            f"<span class='kk-muted'>(try {attempt.attempt})</span><br>{counted}{marked}</td>")
 
 
 class WorkshopApp(widgets.VBox):
@@ -102,7 +113,10 @@ class WorkshopApp(widgets.VBox):
         started, done = room_counts(rows, len(steps))
         self.summary.value = (f"<div class='kk-card'><b>{started} of {len(rows)}</b> "
                               f"trainees have started this case · <b>{done}</b> passed every "
-                              "step</div>")
+                              "step<div class='kk-muted'>Each step: the latest check, and "
+                              "beneath it the first try - the one that counts (<i>after "
+                              "explanations</i>: passed only once the explanations had been "
+                              "shown).</div></div>")
         head = "".join(f"<th>{s.number}. {e(s.title)}</th>" for s in steps)
         body = "".join(
             f"<tr><td>{e(r.name)}</td>"

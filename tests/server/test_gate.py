@@ -18,6 +18,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
+from kamkit.identity import RATER_PAGE
+from kamkit.store import Store
+
 WORKBOOK = "/voila/render/00_workbook.ipynb"
 KERNEL_FILE = re.compile(r"kernel-([0-9a-f-]{36})\.json")
 
@@ -77,6 +80,40 @@ def test_a_request_that_cannot_be_anyones_page_gets_a_refusal_and_no_kernel(
     since = workshop.full_log()[logged:]
     assert "Kernel started" not in since and "pre-heated kernel" not in since, since
     assert set(kernels(workshop)) <= before
+
+
+@pytest.fixture(scope="module")
+def rita(workshop):
+    """A trainee who asks a peer to rate her: her id and personal token."""
+    link = workshop.personal_links("Rita Rated")["Rita Rated"]
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["t"][0]
+    with Store(workshop.db) as store:
+        return {"id": store.get_trainee_by_token(token).id, "token": token}
+
+
+@pytest.mark.parametrize("page, query, said", [
+    ("rate_a_colleague.ipynb", "", "opens only through the rating link"),
+    ("rate_a_colleague.ipynb", "?r=made-up", "not valid any more"),
+    ("rate_a_colleague.ipynb", "?r={r}&t={t}", "not with a personal workbook link"),
+    ("rate_a_colleague.ipynb", "?r={r}&trainee=1", "has been changed"),
+    ("rate_a_colleague.ipynb", "?t={t}", "not with a personal workbook link"),
+    ("00_workbook.ipynb", "?r={r}", "only opens the rating form"),
+    ("exercises/10_quiz.ipynb", "?t={t}&r={r}", "only opens the rating form"),
+])
+def test_a_rating_link_opens_its_form_alone_or_no_kernel_starts(workshop, pool_ready, rita, page,
+                                                                 query, said):
+    token = rita["token"]
+    with Store(workshop.db) as store:
+        rater = store.add_rater_link(rita["id"], "before", "Pia Peer", days=1, most=1)[1]
+        before, logged = set(kernels(workshop)), len(workshop.full_log())
+        status, body = fetch(f"{workshop.url}/voila/render/{page}{query.format(r=rater, t=token)}")
+        store.revoke_rater_link(rita["id"], store.rater_link_by_token(rater).id)
+    assert status == 403 and said in body and "kernelId" not in body
+    assert "Rita Rated" not in body
+    since = workshop.full_log()[logged:]
+    assert "Kernel started" not in since and "pre-heated kernel" not in since, since
+    assert set(kernels(workshop)) <= before
+    assert rater not in workshop.full_log()  # the rating token never reaches the log
 
 
 def test_the_query_socket_answers_no_one_but_the_servers_own_kernels(workshop, pool_ready):
@@ -166,11 +203,15 @@ def test_no_page_asks_the_internet_for_anything_whatever_template_is_asked_for(
         workshop, pool_ready, template):
     link = workshop.personal_links(f"Tom {template.title()}")[f"Tom {template.title()}"]
     token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["t"][0]
+    with Store(workshop.db) as store:  # the rating page opens with a peer's link only
+        tom = store.get_trainee_by_token(token)
+        rater = store.add_rater_link(tom.id, "before", "Pia Peer", days=1, most=3)[1]
     pages = sorted(p.relative_to(workshop.served_root).as_posix()
                    for p in workshop.served_root.rglob("*.ipynb"))
-    assert len(pages) >= 8, pages  # the workbook, three steps, three cases, the quiz
+    assert len(pages) >= 9, pages  # the workbook, the steps, the cases, the quiz, the rating
     for page in pages:
-        status, html = fetch(f"{workshop.url}/voila/render/{page}?t={token}&template={template}"
+        who = f"r={rater}" if page == RATER_PAGE else f"t={token}"
+        status, html = fetch(f"{workshop.url}/voila/render/{page}?{who}&template={template}"
                              f"&theme=dark")
         assert status == 200, (page, html[:300])
         remote = [url for url in re.findall(r'(?:src|href)="([^"]+)"', html)

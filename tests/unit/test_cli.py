@@ -163,7 +163,7 @@ def test_export_a_trainee_as_a_report(db, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--trainee", "1", "--format", "csv"], "exports as json, html or qbr"),
+    (["--trainee", "1", "--format", "csv"], "exports as json, html, qbr or certificate"),
     (["--trainee", "1", "--format", "qbr"], "add --account A"),
     (["--trainee", "1", "--account", "Acme"], "--account goes with --format qbr"),
     (["--trainee", "1", "--format", "qbr", "--account", "Nope"], "Ann has no account 'Nope'"),

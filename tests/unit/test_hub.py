@@ -110,6 +110,9 @@ def test_under_the_hub_a_personal_link_opens_nobody_but_the_hub_user(store):
     assert resolve_trainee(store, f"t={token}", hub).login == "kim"
     assert resolve_trainee(store, "t=made-up", hub).login == "kim"
     assert refusal(store, "t=made-up", hub) is None
+    # a peer's rating link is still only for the rating page, hub user or not
+    assert refusal(store, "r=made-up", hub, page="00_workbook.ipynb") is not None
+    assert refusal(store, "r=made-up", hub, page="rate_a_colleague.ipynb") is not None
 
 
 def test_reviews_on_the_hub_are_signed_with_the_hub_user_the_server_names():

@@ -41,7 +41,8 @@ def test_the_score_counts_right_answers():
 
 def test_a_quiz_with_two_right_options_is_refused(tmp_path):
     bad = tmp_path / "quiz.yaml"
-    bad.write_text("title: T\npass_mark: 50\nquestions:\n  - id: q\n    text: Q?\n    options:\n"
+    bad.write_text("id: t\ntitle: T\npass_mark: 50\nquestions:\n"
+                   "  - id: q\n    text: Q?\n    options:\n"
                    "      - {text: a, correct: true, feedback: x}\n"
                    "      - {text: b, correct: true, feedback: y}\n")
     with pytest.raises(ContentError, match="exactly one correct option"):
