@@ -120,8 +120,8 @@ c.Spawner.environment = {{"KAMKIT_DB_URL": KAMKIT_DB_URL}}
 # Spawners that can enforce it do (KubeSpawner, SystemdSpawner); the local ones ignore it.
 c.Spawner.mem_limit = "1G"
 c.Spawner.mem_guarantee = "256M"
-# A server answers in a few seconds alone; forty signing in within a minute on two cores took up
-# to 50 s each (docs/hub/sizing.md): the hub gives each two minutes before calling it failed.
+# A server answers in a few seconds alone; forty signing in within a minute on two cores waited
+# up to 54 s for theirs (docs/hub/sizing.md): the hub gives each two minutes before it gives up.
 c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 180
 
