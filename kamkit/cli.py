@@ -30,7 +30,8 @@ __all__ = ["main", "build_parser", "cmd_cohort_add", "cmd_cohort_list", "cmd_coh
            "cmd_cohort_open_after",
            "cmd_demo", "cmd_export", "cmd_import", "cmd_import_crm", "cmd_review", "cmd_serve",
            "cmd_settings", "cmd_steps", "cmd_validate_content",
-           "cmd_validate_cases", "cmd_account_add", "cmd_erase", "cmd_prune", "cmd_hub_config"]
+           "cmd_validate_cases", "cmd_account_add", "cmd_erase", "cmd_prune",
+           "cmd_migrate_store", "cmd_hub_config"]
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -691,6 +692,22 @@ def cmd_prune(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate_store(args: argparse.Namespace) -> int:
+    from kamkit.store_copy import migrate_store
+
+    copied = migrate_store(args.source or args.db or current().db_url, args.to,
+                           lambda line: print(f"kamkit: {line}", flush=True))
+    if copied.differences:
+        print("kamkit: the copy differs from the store it was made from, so it was not kept "
+              f"({copied.to} is as empty as it was):", file=sys.stderr)
+        for line in copied.differences:
+            print(f"  {line}", file=sys.stderr)
+        return 2
+    print(f"kamkit: done: {copied.summary()}; copied to {copied.to}, every table counted and "
+          "checksummed on both sides.")
+    return 0
+
+
 def cmd_validate_content(args: argparse.Namespace) -> int:
     from kamkit.frameworks import load_framework
     from kamkit.steps import check_framework
@@ -891,6 +908,16 @@ def build_parser() -> argparse.ArgumentParser:
     ic.add_argument("--account", required=True, help="account id or exact name")
     ic.add_argument("--yes", action="store_true", help="add the ready rows without asking")
     ic.set_defaults(func=cmd_import_crm)
+
+    ms = sub.add_parser("migrate-store", help="copy a whole store (every trainee with their "
+                        "links, version, review, attempt, rating) into an empty one - a SQLite "
+                        "file into PostgreSQL - and check the copy, table by table")
+    ms.add_argument("--to", required=True, metavar="URL", help="the empty store to copy into "
+                    "(an SQLAlchemy URL: postgresql+psycopg://user:password@host/database)")
+    ms.add_argument("--from", dest="source", metavar="URL",
+                    help="the store to copy (default: --db, else KAMKIT_DB_URL, else the "
+                         "SQLite file in KAMKIT_HOME)")
+    ms.set_defaults(func=cmd_migrate_store)
 
     vc = sub.add_parser("validate-cases", help="check every case study and its expert key "
                         "(KAMKIT_CASES, else kamkit's own) against the content and the steps")

@@ -7,6 +7,7 @@ certified. Loaded and validated as part of the `Framework`; the arithmetic is in
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -114,13 +115,18 @@ class CompetencyContent(Content):
                 raise ValueError(f"role_fit.{purpose} names unknown competencies {unknown}")
         return role_fit
 
-    @property
+    # read for every trainee on a dashboard of thousands: worked out once per content
+    @cached_property
     def competencies(self) -> list[Competency]:
         return [c for p in self.pillars for c in p.competencies]
 
-    @property
+    @cached_property
     def behaviours(self) -> list[Behaviour]:
         return [b for c in self.competencies for b in c.behaviours]
+
+    @cached_property
+    def behaviour_ids(self) -> frozenset[str]:
+        return frozenset(b.id for b in self.behaviours)
 
     def competency_of(self) -> dict[str, str]:
         """behaviour id -> its competency's id."""

@@ -30,7 +30,7 @@ from kamkit.scoring.competency import (
 from kamkit.steps import for_framework
 from kamkit.store import Store
 
-__all__ = ["PersonRecord", "person_records", "gain_labels", "cohort_gains", "MANY"]
+__all__ = ["PersonRecord", "PersonCache", "person_records", "gain_labels", "cohort_gains", "MANY"]
 
 #: above this many ids, read every row and keep the wanted ones (no long IN lists)
 MANY = 2000
@@ -68,11 +68,50 @@ def _wanted(ids: list[int]) -> list[int] | None:
     return ids if len(ids) <= MANY else None
 
 
-def person_records(store: Store, framework: Framework, rows: Iterable[Mapping[str, Any]]
-                   ) -> dict[int, PersonRecord]:
+class PersonCache:
+    """Person records kept between two builds of a dashboard (one per review page): a trainee
+    whose stamp (`Store.person_stamps`, with their accounts) has not changed since, under the
+    same content, is not read or scored again."""
+
+    def __init__(self) -> None:
+        self.fingerprint: str | None = None
+        self.kept: dict[int, tuple[tuple[Any, ...], PersonRecord]] = {}
+
+
+def person_records(store: Store, framework: Framework, rows: Iterable[Mapping[str, Any]],
+                   cache: PersonCache | None = None) -> dict[int, PersonRecord]:
     """trainee id -> their record, for the trainees of `rows` (the store's account rows:
-    trainee_id, trainee, cohort, account_id, case_id - as `list_account_rows` gives them)."""
+    trainee_id, trainee, cohort, account_id, case_id - as `list_account_rows` gives them).
+    With a `cache`, only trainees whose work changed since its last build are read and
+    scored."""
     rows = list(rows)
+    if cache is None:
+        return _records(store, framework, rows)
+    if cache.fingerprint != framework.fingerprint:
+        cache.fingerprint, cache.kept = framework.fingerprint, {}
+    stamps = store.person_stamps()
+    accounts: dict[int, list[Any]] = {}
+    names: dict[int, tuple[str, str | None]] = {}
+    for r in rows:
+        names[r["trainee_id"]] = (r["trainee"], r.get("cohort"))
+        accounts.setdefault(r["trainee_id"], []).append((r.get("account_id"), r.get("case_id")))
+    stamp = {tid: (stamps.get(tid), tuple(accs)) for tid, accs in accounts.items()}
+    stale = {tid for tid in accounts
+             if tid not in cache.kept or cache.kept[tid][0] != stamp[tid]}
+    if stale:
+        fresh = _records(store, framework, [r for r in rows if r["trainee_id"] in stale])
+        for tid, record in fresh.items():
+            cache.kept[tid] = (stamp[tid], record)
+    out = {}
+    for tid in accounts:
+        record = cache.kept[tid][1]
+        record.name, record.cohort = names[tid]
+        out[tid] = record
+    return out
+
+
+def _records(store: Store, framework: Framework, rows: list[Mapping[str, Any]]
+             ) -> dict[int, PersonRecord]:
     people: dict[int, PersonRecord] = {}
     own: dict[int, list[int]] = {}
     practice: dict[int, int] = {}  # practice account -> trainee
@@ -104,8 +143,8 @@ def person_records(store: Store, framework: Framework, rows: Iterable[Mapping[st
     own_ids = [a for accounts in own.values() for a in accounts]
     reviews = store.latest_reviews(own_ids) if own_ids else {}
     by_account: dict[int, dict[str, int | None]] = {}
-    for (acc, step), rv in reviews.items():
-        by_account.setdefault(acc, {})[step] = rv.rating
+    for (acc, step), rv in reviews.items():  # a step sent back for rework is not reviewed
+        by_account.setdefault(acc, {})[step] = rv.rating if rv.status == "reviewed" else None
     for tid, p in people.items():
         p.reviews = [by_account.get(a, {}) for a in own[tid]]
     plans = store.development_plans(_wanted(ids))  # past MANY: everyone's, kept below

@@ -9,12 +9,17 @@ person by id. Any document - kamkit's own steps or another package's - is handle
 fields by those marks; free text anywhere else is searched for the people's names and emails
 (a name of one word only as written: "Will" is a name, "will" a word). Pure functions on
 pydantic models: no store, no widgets.
+
+The colleagues who rate a trainee's competencies - their manager, their peers - are people too:
+in a pseudonymised export each is "Manager N" or "Peer N" (`Raters`), the same colleague under
+the same pseudonym wherever they appear, and their names are replaced in the ratings' text the
+way a customer person's are.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
@@ -22,10 +27,19 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from kamkit.competency import (
+    CompetencyRatings,
+    DevelopmentItem,
+    DevelopmentPlan,
+    RaterLink,
+    RatingSet,
+)
 from kamkit.text_limits import field_type, item_types, narrowed, value_type
 
 __all__ = ["Person", "people", "matches", "Traces", "traces", "without_people", "scrub",
-           "Pseudonyms", "pseudonymise", "pseudonymise_all", "REMOVED"]
+           "Pseudonyms", "pseudonymise", "pseudonymise_all", "REMOVED", "Raters", "Rewrite",
+           "pseudonymise_ratings", "pseudonymise_link", "pseudonymise_plan", "scoped_text",
+           "rewrite_ratings", "rewrite_plan"]
 
 #: What stands where erased or withheld text was.
 REMOVED = "[removed]"
@@ -406,3 +420,107 @@ def pseudonymise_all(docs: Sequence[_M], pseudonyms: Pseudonyms, scope: str) -> 
     met only in another."""
     pseudonyms.learn(scope, *docs)
     return [pseudonymise(doc, pseudonyms, scope) for doc in docs]
+
+
+# -- the colleagues who rate a trainee -------------------------------------------------------------
+
+#: A text rewritten: (text, the most characters its field holds - None: no limit) -> text.
+Rewrite = Callable[[str, int | None], str]
+
+_RATERS = "raters"  # one scope for every colleague: they rate across trainees and accounts
+
+
+class Raters:
+    """The pseudonyms of the colleagues who rated trainees in one export: each manager
+    "Manager N", each peer "Peer N", numbered in the order first met, the same colleague the
+    same pseudonym in every version, for every trainee, in every sheet. Learn them all
+    (`learn`) before rewriting any text, so a peer named in a manager's comment is replaced
+    too. The trainee's own ratings carry no rater's name: trainees stay named."""
+
+    def __init__(self) -> None:
+        self._kinds = {"manager": Pseudonyms("Manager"), "peer": Pseudonyms("Peer")}
+
+    def of(self, rater: str, name: str) -> str:
+        """The pseudonym of a manager or a peer (by the name their rating or link gives);
+        anything else - an empty name, the trainee's own - as it is."""
+        kind = self._kinds.get(rater)
+        if kind is None or not name.strip():
+            return name
+        return kind.of(_RATERS, Person(name.strip().casefold(), name.strip(), ""))
+
+    def learn(self, sets: Iterable[RatingSet] = (), links: Iterable[RaterLink] = ()) -> None:
+        for s in sets:
+            self.of(s.rater, s.rater_name)
+        for link in links:
+            self.of("peer", link.peer_name)
+
+    def text(self, value: str, limit: int | None = None) -> str:
+        """Free text with every learned colleague's name replaced (a name of one word only as
+        written), never past `limit` characters when it was within it."""
+        for kind in self._kinds.values():
+            value = kind.text(_RATERS, value, limit)
+        return value
+
+
+def scoped_text(pseudonyms: Pseudonyms, scopes: Iterable[str]) -> Rewrite:
+    """Text a trainee wrote about their own work (a rating's example, a plan's action) with
+    the customer's people of each of `scopes` (their accounts, learned) under their
+    pseudonyms."""
+    scopes = list(scopes)
+
+    def rewrite(value: str, limit: int | None) -> str:
+        for scope in scopes:
+            value = pseudonyms.text(scope, value, limit)
+        return value
+    return rewrite
+
+
+class _Texts(_Edit):
+    def __init__(self, rewrite: Rewrite) -> None:
+        self._rewrite = rewrite
+
+    def text(self, value: str, limit: int | None) -> str:
+        return self._rewrite(value, limit)
+
+
+def _both(raters: Raters, also: Rewrite | None) -> Rewrite:
+    def rewrite(value: str, limit: int | None) -> str:
+        value = raters.text(value, limit)
+        return also(value, limit) if also is not None else value
+    return rewrite
+
+
+def rewrite_ratings(ratings: CompetencyRatings, rewrite: Rewrite) -> CompetencyRatings:
+    """Ratings with `rewrite` applied to their examples and comment (never past a field's
+    limit); the levels as they are."""
+    return _walk_model(ratings, _Texts(rewrite))  # type: ignore[no-any-return]
+
+
+def rewrite_plan(plan: DevelopmentPlan, rewrite: Rewrite) -> DevelopmentPlan:
+    """A development plan with `rewrite` applied to each item's action."""
+    limit = narrowed(field_type(DevelopmentItem.model_fields["action"]), "")[1]
+    return plan.model_copy(update={"items": [
+        item.model_copy(update={"action": rewrite(item.action, limit)}) for item in plan.items]})
+
+
+def pseudonymise_ratings(rated: RatingSet, raters: Raters, also: Rewrite | None = None
+                         ) -> RatingSet:
+    """One rater's ratings under pseudonyms: the manager's or peer's name as `raters` says,
+    and in the examples and the comment every colleague's name replaced - and whatever `also`
+    replaces (the customer's people of the trainee's accounts: `Pseudonyms.text`). Levels
+    stay: they are the assessment."""
+    return rated.model_copy(update={
+        "rater_name": raters.of(rated.rater, rated.rater_name),
+        "ratings": rewrite_ratings(rated.ratings, _both(raters, also))})
+
+
+def pseudonymise_link(link: RaterLink, raters: Raters) -> RaterLink:
+    """A peer's link under the peer's pseudonym."""
+    return link.model_copy(update={"peer_name": raters.of("peer", link.peer_name)})
+
+
+def pseudonymise_plan(plan: DevelopmentPlan, raters: Raters, also: Rewrite | None = None
+                      ) -> DevelopmentPlan:
+    """A development plan with colleagues' (and, with `also`, customer people's) names
+    replaced in its actions."""
+    return rewrite_plan(plan, _both(raters, also))

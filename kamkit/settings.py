@@ -23,6 +23,10 @@ SETTINGS: dict[str, tuple[str, str, str]] = {
              "the data folder: the SQLite store, run files, demo links"),
     "db_url": ("KAMKIT_DB_URL", "sqlite:///<home>/kamkit.db",
                "the store as an SQLAlchemy URL (PostgreSQL: postgresql+psycopg://…)"),
+    "db_pool": ("KAMKIT_DB_POOL", "2",
+                "the most connections one kamkit process keeps open to a database server "
+                "(PostgreSQL): a single-user server (its Voila and its kernel) holds at most "
+                "twice this; 0 keeps none (one per transaction, e.g. behind PgBouncer)"),
     "content": ("KAMKIT_CONTENT", "kamkit's own content",
                 "a folder of framework content files (YAML) to use instead of kamkit's"),
     "cases": ("KAMKIT_CASES", "kamkit's own cases",
@@ -58,6 +62,7 @@ class Settings:
 
     home: Path
     db_url: str
+    db_pool: int = 2
     content: str | None = None
     cases: str | None = None
     access: str = "personal"
@@ -81,6 +86,7 @@ class Settings:
         return cls(
             home=home,
             db_url=get("db_url") or f"sqlite:///{home / 'kamkit.db'}",
+            db_pool=_pool(get("db_pool")),
             content=get("content"),
             cases=get("cases"),
             access=access,
@@ -112,6 +118,15 @@ def _days(value: str | None) -> int | None:
     if not value.isdigit():
         raise InvalidInput(f"{SETTINGS['retention_days'][0]} must be a whole number of days "
                            f"(or off), got '{value}'.", field="retention_days")
+    return int(value)
+
+
+def _pool(value: str | None) -> int:
+    if value is None:
+        return 2
+    if not value.isdigit() or int(value) > 50:
+        raise InvalidInput(f"{SETTINGS['db_pool'][0]} must be a number of connections from 0 "
+                           f"to 50, got '{value}'.", field="db_pool")
     return int(value)
 
 

@@ -5,18 +5,29 @@ IMMEDIATE so concurrent writers queue instead of failing), or any SQLAlchemy URL
 multi-user setup. The verbs are few and regular: `add_…`, `get_…` (raises `NotFound`),
 `list_…`, `save_…`, `remove_…`; they take and return `kamkit.models`. Saving a document never
 overwrites: it appends version N+1, so the history of a trainee's thinking is kept.
+
+On PostgreSQL, writers queue as they do on SQLite: each write transaction first takes one
+transaction-level advisory lock (per schema), so every verb's read-then-write (the next version
+number, "is this page's version still the latest?") holds under many servers, and migrations run
+once however many servers start together. Each process keeps at most `db_pool` connections
+(the `KAMKIT_DB_POOL` setting). A write that meets a passing fault (the connection dropped, a
+deadlock or serialization failure, a lock not granted in time) is run again, whole, a few times;
+only then is it a `SaveFailed`, which a page's `Keeper` holds and retries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import json
 import secrets
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import (
@@ -25,10 +36,12 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    make_url,
     select,
 )
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.pool import NullPool, StaticPool
 
 from kamkit import migrations
 from kamkit.errors import InvalidInput, NotFound, OutOfDate, SaveFailed, StoreUnreadable
@@ -37,12 +50,13 @@ from kamkit.settings import current
 from kamkit.steps import document_model
 from kamkit.store_people import PeopleVerbs
 from kamkit.store_practice import PracticeVerbs
-from kamkit.store_privacy import PrivacyVerbs, make_private
+from kamkit.store_privacy import PersonHistory, PrivacyVerbs, make_private, restore_person
 from kamkit.store_reviews import ReviewVerbs
 from kamkit.store_tables import accounts, current_only, documents, hash_token, trainees
 from kamkit.store_tables import utc as _utc
 
-__all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token"]
+__all__ = ["Store", "DocumentVersion", "kamkit_home", "default_url", "hash_token",
+           "LOCK_WAIT"]
 
 def kamkit_home() -> Path:
     """The data folder (the `home` setting, default ~/.kamkit) - never inside what a server
@@ -86,9 +100,55 @@ def _refuse_an_empty_file(url: str) -> None:
             "Nothing was changed. Restore it from a backup, or delete it to start a new store.")
 
 
-def _make_engine(url: str) -> Engine:
+#: The first key of kamkit's advisory locks on PostgreSQL ("kamk"); the second is the schema's.
+_LOCK_CLASS = 0x6B616D6B
+_WRITE_LOCK = (f"SELECT pg_advisory_xact_lock({_LOCK_CLASS}, "
+               "hashtext(coalesce(current_schema(), '')))")
+LOCK_WAIT = "30s"  # how long a writer waits for another's lock: as SQLite's busy timeout
+_TRIES = 4          # a write meeting a passing fault is tried this many times in all
+
+
+def _server_engine(url: str, pool: int) -> Engine:
+    """A database server's engine: at most `pool` connections for this process (none kept
+    with 0), each checked before use and renewed after half an hour, so one dropped by the
+    server or a firewall is never handed to a save."""
+    parsed = make_url(url)
+    postgres = parsed.get_backend_name() == "postgresql"
+    connect_args = ({"application_name": "kamkit"}  # what pg_stat_activity shows
+                    if postgres and "application_name" not in parsed.query else {})
+    if pool == 0:
+        engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+    else:
+        engine = create_engine(url, pool_size=pool, max_overflow=0, pool_timeout=30,
+                               pool_pre_ping=True, pool_recycle=1800,
+                               connect_args=connect_args)
+    if not postgres:
+        return engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        autocommit = dbapi_conn.autocommit
+        dbapi_conn.autocommit = True
+        cur = dbapi_conn.cursor()
+        cur.execute(f"SET lock_timeout = '{LOCK_WAIT}'")
+        cur.close()
+        dbapi_conn.autocommit = autocommit
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers queue, as on SQLite: a read-then-write cannot interleave with another's.
+        write = conn.get_execution_options().get("kamkit_write", False)
+        if write == "migrate":  # a migration may take long: the next server waits it out
+            conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
+        if write:
+            conn.exec_driver_sql(_WRITE_LOCK)
+
+    return engine
+
+
+def _make_engine(url: str, pool: int) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return _server_engine(url, pool)
     memory = url in ("sqlite://", "sqlite:///:memory:")
     path = _sqlite_file(url)
     if path is not None:  # file: URIs (read-only opens) exist already
@@ -121,16 +181,63 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
+class _Again(SaveFailed):
+    """A write transaction met a passing fault after its work had begun (the connection
+    dropped, a deadlock): rolled back, so the verb that wrote may run again, whole. Where no
+    verb catches it, it is the `SaveFailed` it derives from."""
+
+
+_Verb = TypeVar("_Verb", bound=Callable[..., Any])
+
+
+def _run_again(verb: _Verb) -> _Verb:
+    """`verb` run again, whole, when its write transaction met a passing fault - unless one of
+    its write transactions had already been kept (then running it again could keep that twice:
+    a `SaveFailed`)."""
+
+    @functools.wraps(verb)
+    def run(self: Store, *args: Any, **kwargs: Any) -> Any:
+        for attempt in range(_TRIES):
+            kept = self._kept()
+            try:
+                return verb(self, *args, **kwargs)
+            except _Again as exc:
+                if attempt == _TRIES - 1 or self._kept() != kept:
+                    raise SaveFailed(exc.message) from exc
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    return run  # type: ignore[return-value]
+
+
+_C = TypeVar("_C", bound=type)
+
+
+def _writers_run_again(cls: _C) -> _C:
+    """Every public verb that opens a write transaction (`self._write()`: its code names it),
+    the mixins' included, runs again on a passing fault (`_run_again`)."""
+    for name, member in inspect.getmembers(cls, inspect.isfunction):
+        if not name.startswith("_") and "_write" in member.__code__.co_names:
+            setattr(cls, name, _run_again(member))
+    return cls
+
+
+@_writers_run_again
 class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
     """The kamkit database. Use as a context manager, or call `close()`. The manager's verbs
     (cohorts, reviews, dashboard figures) come from `kamkit.store_reviews`, the case studies'
     (practice accounts, attempts) from `kamkit.store_practice`, removing and erasing (a
-    trainee, an account, a customer person, old versions) from `kamkit.store_privacy`."""
+    trainee, an account, a customer person, old versions) from `kamkit.store_privacy`.
 
-    def __init__(self, url: str | None = None) -> None:
+    `pool`: the most connections kept to a database server (default: the `db_pool`
+    setting). `migrated`: the migrations this store applied as it opened."""
+
+    def __init__(self, url: str | None = None, *, pool: int | None = None) -> None:
         self.url = url or default_url()
         _refuse_an_empty_file(self.url)
-        self.engine = _make_engine(self.url)
+        self.engine = _make_engine(self.url, current().db_pool if pool is None else pool)
+        self.migrated: list[int] = []
+        self._local = threading.local()  # per thread: write transactions kept
         try:
             self._check_and_migrate()
         except OperationalError as exc:  # locked, no permission, server unreachable: not damage
@@ -159,22 +266,37 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One atomic write transaction. Taking the write lock is retried when the database
-        stays locked past the busy timeout; a failure after that is a `SaveFailed`."""
-        entered = False
-        for attempt in range(4):
+        """One atomic write transaction. Beginning it is tried again when the database stays
+        locked past the busy timeout, or the server does not answer; a passing fault after the
+        work began (the transaction rolled back) is an `_Again`, for the verb to run again
+        (`_run_again`). Any other failure is a `SaveFailed`."""
+        for attempt in range(_TRIES):
+            entered = done = False
             try:
                 with self.engine.connect().execution_options(kamkit_write=True) as conn:
                     with conn.begin():
                         entered = True
                         yield conn
+                        done = True  # what fails now fails at the commit
+                self._local.kept = self._kept() + 1
                 return
-            except OperationalError as exc:
+            except PoolTimeout as exc:
+                raise SaveFailed(_explain("busy: no connection free")) from exc
+            except DBAPIError as exc:
+                passing = _passing(exc)
+                if not passing and not isinstance(exc, OperationalError):
+                    raise  # a broken rule (a login taken twice): the verb says what it means
                 text = str(exc.orig).lower()
-                if not entered and "locked" in text and attempt < 3:
+                if passing and not entered and attempt < _TRIES - 1:
                     time.sleep(0.05 * 2**attempt)
                     continue
+                # A connection lost at the commit may have kept the work: not run again.
+                if passing and entered and (not done or _rolled_back(exc)):
+                    raise _Again(_explain(text)) from exc
                 raise SaveFailed(_explain(text)) from exc
+
+    def _kept(self) -> int:
+        return getattr(self._local, "kept", 0)
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -188,11 +310,15 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
             raise SaveFailed(f"This database was written by a newer kamkit (schema {version}); "
                              f"this kamkit knows up to {migrations.LATEST}. Upgrade kamkit.")
         if version < migrations.LATEST:
-            migrations.migrate(self._write_once)
+            self.migrated = migrations.migrate(self._write_once)
 
     @contextmanager
     def _write_once(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(kamkit_write=True) as conn, conn.begin():
+        """A migration's transaction: on PostgreSQL it waits, as long as it takes, for the
+        write lock, so of many servers starting together one migrates and the rest find it
+        done."""
+        with self.engine.connect().execution_options(kamkit_write="migrate") as conn, \
+                conn.begin():
             yield conn
 
     @property
@@ -391,9 +517,11 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
     # -- whole workbooks (export / import live in kamkit.io.workbook) --------------------------
 
     def restore_trainee(self, trainee: Trainee,
-                        books: list[tuple[Account, dict[str, list[DocumentVersion]]]]) -> Trainee:
-        """Write a trainee with accounts and document histories in ONE transaction: all or
-        nothing. Inputs must already be validated (kamkit.io.workbook does that)."""
+                        books: list[tuple[Account, dict[str, list[DocumentVersion]]]],
+                        person: PersonHistory | None = None) -> Trainee:
+        """Write a trainee with accounts and document histories - and their record as a
+        person (`kamkit.store_privacy.restore_person`) - in ONE transaction: all or nothing.
+        Inputs must already be validated (kamkit.io.workbook does that)."""
         try:
             with self._write() as conn:
                 row = trainee.model_dump(exclude={"id"})
@@ -407,6 +535,8 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
                                 account_id=acc_id, step=step, version=v.version,
                                 data=document_model(step).model_validate(v.data)
                                 .model_dump_json(), saved_at=v.saved_at, stale=v.stale))
+                if person is not None:
+                    restore_person(conn, new_id, person)
         except IntegrityError:
             raise InvalidInput(f"Someone with the login '{trainee.login}' is already in the "
                                "workbook; remove them first or import on another store.",
@@ -445,11 +575,41 @@ def _version(row: Any) -> DocumentVersion:
 
 
 
+# PostgreSQL's codes for faults that pass: serialization failure, deadlock, lock not granted in
+# time, the server shutting down or starting, too many connections; class 08 is a lost connection.
+_PASSING = {"40001", "40P01", "55P03", "57P01", "57P02", "57P03", "53300"}
+_ROLLED_BACK = {"40001", "40P01", "55P03"}  # refused by the server: nothing was kept
+
+
+def _code(exc: DBAPIError) -> str:
+    return str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
+
+
+def _passing(exc: DBAPIError) -> bool:
+    """A fault that passes: the same work, tried again, can succeed."""
+    code = _code(exc)
+    if code in _PASSING or code.startswith("08") or exc.connection_invalidated:
+        return True
+    text = str(exc.orig).lower()
+    if "locked" in text or "busy" in text:  # SQLite past its busy timeout
+        return True
+    # a server's connection lost or refused before any answer: psycopg gives no code
+    return isinstance(exc, OperationalError) and not code and "sqlite" not in type(
+        exc.orig).__module__
+
+
+def _rolled_back(exc: DBAPIError) -> bool:
+    return _code(exc) in _ROLLED_BACK
+
+
 def _explain(text: str) -> str:
     if "readonly" in text or "read-only" in text:
         return "Saving failed: the database is read-only. Your answers are still on screen."
     if "disk" in text and "full" in text:
         return "Saving failed: the disk is full. Your answers are still on screen."
-    if "locked" in text:
+    if "locked" in text or "busy" in text or "deadlock" in text or "lock timeout" in text:
         return "Saving failed: the database stayed busy too long. kamkit will try again."
+    if "connection" in text or "server" in text or "terminat" in text:
+        return ("Saving failed: the database server did not answer. Your answers are still on "
+                "screen.")
     return f"Saving failed ({text[:120]}). Your answers are still on screen."

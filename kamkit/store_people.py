@@ -23,12 +23,15 @@ from kamkit.competency_content import Rater, Round
 from kamkit.errors import AccessDenied, InvalidInput, NotFound
 from kamkit.models import parse
 from kamkit.store_tables import (
+    accounts,
+    attempts,
     cohorts,
     competency_ratings,
     development_plans,
     hash_token,
     quiz_attempts,
     rater_links,
+    reviews,
     trainees,
     utc,
 )
@@ -240,10 +243,41 @@ class PeopleVerbs:
         query = select(quiz_attempts).order_by(quiz_attempts.c.id)
         if trainee_ids is not None:
             query = query.where(quiz_attempts.c.trainee_id.in_(trainee_ids))
+        with self._read() as conn:  # what kamkit wrote, validated then: read back as is
+            return [QuizAttempt.model_construct(
+                id=id_, trainee_id=tid, quiz=quiz, attempt=attempt, score=score,
+                passed=bool(passed), answers=json.loads(answers), at=utc(at))
+                for id_, tid, quiz, attempt, score, passed, answers, at
+                in conn.execute(query.with_only_columns(*_QUIZ_COLUMNS))]
+
+    # -- what changed: a stamp per trainee ---------------------------------------------------------
+
+    def person_stamps(self) -> dict[int, tuple[int, ...]]:
+        """trainee id -> a stamp of everything their person record is made of (the newest id
+        and the count of their ratings, quiz attempts, plans, case checks and reviews): the
+        same stamp, the same record. Five grouped reads, whatever the number of trainees."""
+        out: dict[int, list[int]] = {}
+        per_trainee = ((competency_ratings, competency_ratings.c.trainee_id),
+                       (quiz_attempts, quiz_attempts.c.trainee_id),
+                       (development_plans, development_plans.c.trainee_id))
         with self._read() as conn:
-            return [QuizAttempt.model_validate({**r, "answers": json.loads(r["answers"]),
-                                                "at": utc(r["at"])})
-                    for r in conn.execute(query).mappings()]
+            for n, (table, who) in enumerate(per_trainee):
+                for tid, newest, count in conn.execute(
+                        select(who, func.max(table.c.id), func.count()).group_by(who)):
+                    out.setdefault(tid, [0] * 12)[2 * n:2 * n + 2] = [newest, count]
+            for n, table in ((3, attempts), (4, reviews)):
+                query = (select(accounts.c.trainee_id, func.max(table.c.id), func.count())
+                         .select_from(table.join(accounts, accounts.c.id == table.c.account_id))
+                         .group_by(accounts.c.trainee_id))
+                for tid, newest, count in conn.execute(query):
+                    out.setdefault(tid, [0] * 12)[2 * n:2 * n + 2] = [newest, count]
+            # an erasure rewrites ratings and plans in place: it counts on the accounts
+            for tid, erased in conn.execute(
+                    select(accounts.c.trainee_id, func.sum(accounts.c.erasures))
+                    .group_by(accounts.c.trainee_id)):
+                if erased:
+                    out.setdefault(tid, [0] * 12)[10] = erased
+        return {tid: tuple(stamp) for tid, stamp in out.items()}
 
     # -- a cohort's after-round -------------------------------------------------------------------
 
@@ -283,8 +317,19 @@ def _link(row: Any) -> RaterLink:
         k: utc(row[k]) for k in ("created_at", "expires_at", "revoked_at")})
 
 
+_QUIZ_COLUMNS = (quiz_attempts.c.id, quiz_attempts.c.trainee_id, quiz_attempts.c.quiz,
+                 quiz_attempts.c.attempt, quiz_attempts.c.score, quiz_attempts.c.passed,
+                 quiz_attempts.c.answers, quiz_attempts.c.at)
+
+
 def _rating_set(row: Any) -> RatingSet:
-    return RatingSet(trainee_id=row["trainee_id"], round=row["round"], rater=row["rater"],
-                     rater_name=row["rater_name"], link_id=row["link_id"] or None,
-                     version=row["version"], saved_at=utc(row["saved_at"]),
-                     ratings=CompetencyRatings.model_validate_json(row["data"]))
+    # what kamkit wrote, validated then (and by the import): read back as is - a dashboard
+    # reads thousands
+    data = json.loads(row["data"])
+    ratings = CompetencyRatings.model_construct(
+        levels=data.get("levels", {}), examples=data.get("examples", {}),
+        comment=data.get("comment", ""))
+    return RatingSet.model_construct(
+        trainee_id=row["trainee_id"], round=row["round"], rater=row["rater"],
+        rater_name=row["rater_name"], link_id=row["link_id"] or None,
+        version=row["version"], saved_at=utc(row["saved_at"]), ratings=ratings)

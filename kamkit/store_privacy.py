@@ -1,7 +1,9 @@
 """The store's side of privacy: removing a trainee or an account with everything of theirs,
 erasing one customer person from every saved version, pruning old versions (the retention
-setting), and leaving no copy of what was removed in the database file. A mixin of
-`kamkit.store.Store`.
+setting), leaving no copy of what was removed in the database file - and a trainee's record as
+a person (every version of their competency ratings and development plans, their peers' links
+without the tokens, their quiz attempts) read whole for moving them between stores, and written
+back. A mixin of `kamkit.store.Store`.
 
 On SQLite every connection runs with `secure_delete` (freed content is overwritten with zeros),
 and `compact()` rebuilds the file (VACUUM), folds the write-ahead log into it and empties the
@@ -14,27 +16,52 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
+import secrets
 import sqlite3
 import stat
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, select
 
+from kamkit.competency import (
+    CompetencyRatings,
+    DevelopmentPlan,
+    QuizAttempt,
+    RaterLink,
+    RatingSet,
+)
 from kamkit.errors import NotFound
 from kamkit.models import Review
-from kamkit.privacy import Person, Traces, matches, people, scrub, traces, without_people
+from kamkit.privacy import (
+    Person,
+    Traces,
+    matches,
+    people,
+    rewrite_plan,
+    rewrite_ratings,
+    scrub,
+    traces,
+    without_people,
+)
 from kamkit.steps import document_model
 from kamkit.store_tables import (
     accounts,
     attempts,
+    competency_ratings,
     current_only,
+    development_plans,
     documents,
     figures,
+    hash_token,
+    quiz_attempts,
+    rater_links,
     reviews,
     trainees,
+    utc,
 )
 
 if TYPE_CHECKING:
@@ -42,7 +69,8 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Connection, Engine
 
-__all__ = ["PrivacyVerbs", "Removed", "Erasure", "make_private"]
+__all__ = ["PrivacyVerbs", "Removed", "Erasure", "make_private", "PlanVersion",
+           "PersonHistory", "restore_person"]
 
 
 _COMMENT = Review.model_fields["comment"]  # how long a comment may be, rewritten
@@ -55,7 +83,12 @@ _SAID = {"accounts": ("account", "accounts"),
          "reviews": ("review", "reviews"),
          "comments": ("review comment rewritten", "review comments rewritten"),
          "attempts": ("case-study check", "case-study checks"),
-         "figures": ("account's dashboard figures", "accounts' dashboard figures")}
+         "figures": ("account's dashboard figures", "accounts' dashboard figures"),
+         "ratings": ("competency rating", "competency ratings"),
+         "plans": ("development plan version", "development plan versions"),
+         "links": ("peer's rating link", "peers' rating links"),
+         "quiz": ("quiz attempt", "quiz attempts"),
+         "assessments": ("rating or plan version rewritten", "rating or plan versions rewritten")}
 
 
 @dataclass(frozen=True)
@@ -70,11 +103,37 @@ class Removed:
     comments: int = 0        # review comments rewritten
     attempts: int = 0        # case-study checks
     figures: int = 0         # accounts whose dashboard figures were dropped (scored again)
+    ratings: int = 0         # competency ratings (every version, every rater)
+    plans: int = 0           # development plan versions
+    links: int = 0           # peers' rating links
+    quiz: int = 0            # quiz attempts
+    assessments: int = 0     # versions of ratings or development plans rewritten without someone
 
     def __str__(self) -> str:
         said = [f"{n} {_SAID[f.name][n != 1]}" for f in fields(self)
                 if (n := getattr(self, f.name))]
         return ", ".join(said) or "nothing"
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One saved version of a trainee's development plan."""
+
+    version: int
+    saved_at: dt.datetime
+    plan: DevelopmentPlan
+
+
+@dataclass(frozen=True)
+class PersonHistory:
+    """A trainee's whole record as a person, as `get_person_history` reads it and
+    `restore_person` writes it: ratings (every version; a peer's carries the id of the link it
+    came through, an id among `links`), plan versions, peers' links, quiz attempts."""
+
+    ratings: list[RatingSet] = field(default_factory=list)
+    plans: list[PlanVersion] = field(default_factory=list)
+    links: list[RaterLink] = field(default_factory=list)
+    quiz: list[QuizAttempt] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -131,18 +190,47 @@ class PrivacyVerbs:
 
         def _read(self) -> AbstractContextManager[Connection]: ...
 
+        def rating_history(self, trainee_id: int) -> list[RatingSet]: ...
+
+        def list_rater_links(self, trainee_id: int) -> list[RaterLink]: ...
+
+        def list_quiz_attempts(self, trainee_ids: list[int] | None = None
+                               ) -> list[QuizAttempt]: ...
+
     # -- a trainee, an account ---------------------------------------------------------------
 
     def remove_trainee(self, trainee_id: int) -> Removed:
         """The trainee and everything of theirs: accounts, every saved version, reviews,
-        dashboard figures and case-study checks."""
+        dashboard figures and case-study checks; every competency rating of them (their own,
+        their manager's, their peers'), their development plans, peers' links and quiz
+        attempts. (The database's foreign keys would take these with the trainee too; they
+        are deleted here to be counted.)"""
         with self._write() as conn:
             ids = list(conn.execute(select(accounts.c.id)
                                     .where(accounts.c.trainee_id == trainee_id)).scalars())
             removed = _remove_accounts(conn, ids)
+            own = {name: conn.execute(table.delete().where(table.c.trainee_id == trainee_id))
+                   .rowcount for name, table in _PERSON_TABLES}
             if not conn.execute(trainees.delete().where(trainees.c.id == trainee_id)).rowcount:
                 raise NotFound(f"No trainee with id {trainee_id}.")
-        return removed
+        return Removed(**{f.name: getattr(removed, f.name) for f in fields(removed)} | own)
+
+    # -- a trainee's record as a person, whole (export and import) ------------------------------
+
+    def get_person_history(self, trainee_id: int) -> PersonHistory:
+        """Everything the store keeps about the trainee as a person, oldest first: every
+        version of every rater's competency ratings, every version of their development plan,
+        their peers' links (never the token: only its hash is kept, and that stays here) and
+        their quiz attempts."""
+        with self._read() as conn:
+            rows = conn.execute(select(development_plans)
+                                .where(development_plans.c.trainee_id == trainee_id)
+                                .order_by(development_plans.c.version)).mappings().all()
+        plans = [PlanVersion(r["version"], utc(r["saved_at"]),  # type: ignore[arg-type]
+                             DevelopmentPlan.model_validate_json(r["data"])) for r in rows]
+        return PersonHistory(ratings=self.rating_history(trainee_id), plans=plans,
+                             links=self.list_rater_links(trainee_id),
+                             quiz=self.list_quiz_attempts([trainee_id]))
 
     def remove_account(self, account_id: int) -> Removed:
         """The account with every saved version, its reviews, figures and checks."""
@@ -158,14 +246,17 @@ class PrivacyVerbs:
         """Erase one customer person - by name or email (any case), or with `by_id` by their id
         - from every saved version of every step of these accounts: the person, everything that
         pointed at them (lines, relationships), their name and email in any text, and in the
-        reviews' comments. The dashboard figures of the accounts are dropped (scored again).
-        NotFound when nobody matches."""
+        reviews' comments - and in what the accounts' trainees and those who rated them wrote
+        in their competency ratings and development plans. The dashboard figures of the
+        accounts are dropped (scored again). NotFound when nobody matches."""
         counts = {"accounts": 0, "people": 0, "rewritten": 0, "comments": 0, "figures": 0}
+        found: list[Traces] = []
         with self._write() as conn:
             for account_id in account_ids:
                 docs, ids, words = _whom(conn, account_id, who, by_id)
                 if not ids:
                     continue
+                found.append(words)
                 for rid, doc, data in docs:
                     new = without_people(doc, ids, words).model_dump_json()
                     if new != data:
@@ -185,6 +276,10 @@ class PrivacyVerbs:
                              .values(erasures=accounts.c.erasures + 1))
                 counts["accounts"] += 1
                 counts["people"] += len(ids)
+            if found:
+                owners = set(conn.execute(select(accounts.c.trainee_id).where(
+                    accounts.c.id.in_(account_ids))).scalars())
+                counts["assessments"] = _scrub_assessments(conn, owners, found)
         if not counts["accounts"]:
             raise _nobody(who, account_ids)
         return Removed(**counts)
@@ -284,6 +379,66 @@ def _nobody(who: str, account_ids: list[int]) -> NotFound:
     return NotFound(f"Nobody called '{who}' is in "
                     f"{'this account' if len(account_ids) == 1 else 'these accounts'}, "
                     "in any saved version.")
+
+
+def _scrub_assessments(conn: Connection, trainee_ids: set[int], found: list[Traces]) -> int:
+    """The trainees' competency ratings (every version, every rater) and development plans
+    with the traces of erased people taken out of their text; how many versions changed."""
+    def rewrite(text: str, limit: int | None) -> str:
+        for words in found:
+            text = words.scrub(text, limit)
+        return text
+
+    changed = 0
+    for table, model, edit in ((competency_ratings, CompetencyRatings, rewrite_ratings),
+                               (development_plans, DevelopmentPlan, rewrite_plan)):
+        rows = conn.execute(select(table.c.id, table.c.data).where(
+            table.c.trainee_id.in_(trainee_ids))).all()
+        for rid, data in rows:
+            new = edit(model.model_validate_json(data), rewrite).model_dump_json()  # type: ignore
+            if new != data:
+                conn.execute(table.update().where(table.c.id == rid).values(data=new))
+                changed += 1
+    return changed
+
+
+#: what a trainee has as a person, by `Removed`'s count of it
+_PERSON_TABLES = (("ratings", competency_ratings), ("plans", development_plans),
+                  ("links", rater_links), ("quiz", quiz_attempts))
+
+
+def restore_person(conn: Connection, trainee_id: int, history: PersonHistory,
+                   now: dt.datetime | None = None) -> None:
+    """Write a trainee's record as a person (read from another store, validated) for the
+    trainee `trainee_id`, in the caller's transaction. Each peer's link comes in withdrawn
+    when it still worked - its token stays behind with the store it was made in, so no old
+    link works after a move - and their ratings point at it as before."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    new_link: dict[int | None, int] = {}
+    for link in history.links:
+        revoked = link.revoked_at
+        if revoked is None and link.expires_at > now:
+            revoked = now
+        row = link.model_dump(exclude={"id"}) | {
+            "trainee_id": trainee_id, "revoked_at": revoked,
+            # a token nobody was given: the link can never be opened
+            "token_hash": hash_token(secrets.token_urlsafe(24))}
+        new_link[link.id] = conn.execute(rater_links.insert().values(**row)
+                                         ).inserted_primary_key[0]
+    for s in history.ratings:
+        conn.execute(competency_ratings.insert().values(
+            trainee_id=trainee_id, round=s.round, rater=s.rater, rater_name=s.rater_name,
+            link_id=new_link[s.link_id] if s.link_id is not None else 0, version=s.version,
+            data=CompetencyRatings.model_validate(s.ratings.model_dump()).model_dump_json(),
+            saved_at=s.saved_at))
+    for p in history.plans:
+        conn.execute(development_plans.insert().values(
+            trainee_id=trainee_id, version=p.version, data=p.plan.model_dump_json(),
+            saved_at=p.saved_at))
+    for q in history.quiz:
+        conn.execute(quiz_attempts.insert().values(
+            q.model_dump(exclude={"id"}) | {"trainee_id": trainee_id,
+                                            "answers": json.dumps(q.answers)}))
 
 
 def _remove_accounts(conn: Connection, ids: list[int]) -> Removed:

@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                         "kamkit.quiz", "kamkit.certificate")),
     ("store", ("kamkit.migrations", "kamkit.store", "kamkit.store_tables",
                "kamkit.store_practice", "kamkit.store_reviews", "kamkit.store_privacy",
-               "kamkit.store_people")),
+               "kamkit.store_people", "kamkit.store_copy")),
     ("sessions and files", ("kamkit.session", "kamkit.review", "kamkit.identity", "kamkit.people",
                             "kamkit.demo", "kamkit.io", "kamkit.rater")),
     ("serving", ("kamkit.room", "kamkit.server", "kamkit.kernel", "kamkit.voila_app",

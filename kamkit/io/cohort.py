@@ -1,6 +1,8 @@
 """The cohort as files a manager can hand on: the dashboard table as CSV, and an Excel workbook
 with the overview and one sheet per workbook step, in real Excel types (numbers are numbers,
-dates are dates).
+dates are dates). Each trainee as the subject is in both: certified or not yet (with the rules
+unmet), the quiz and the competency ratings before and after; the workbook adds every rating,
+each case study's first try and best, every quiz attempt and the cohort's learning gain.
 
 Text a trainee typed stays text in every cell: a value that a spreadsheet would run as a formula
 (`=`, `+`, `-`, `@`, tab, carriage return first) is written with a leading apostrophe in CSV and
@@ -16,18 +18,33 @@ from collections.abc import Iterable
 from typing import Any
 
 from kamkit.checking import best_score, has_passed
+from kamkit.errors import KamkitError
+from kamkit.exercises import load_case
 from kamkit.figures import figure_columns
 from kamkit.frameworks import Framework
-from kamkit.privacy import Pseudonyms, pseudonymise_all
+from kamkit.people import PersonRecord
+from kamkit.privacy import (
+    Pseudonyms,
+    Raters,
+    pseudonymise_all,
+    pseudonymise_ratings,
+    scoped_text,
+)
 from kamkit.review import CohortRow, ReviewSession, approval_columns, saved_docs
+from kamkit.scoring.competency import pass_label
 from kamkit.steps import Docs, document_model, for_framework
 
-__all__ = ["overview_columns", "overview_rows", "cohort_csv", "cohort_xlsx", "safe_text"]
+__all__ = ["overview_columns", "overview_rows", "cohort_csv", "cohort_xlsx", "safe_text",
+           "person_cells"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 _WHO = ["Trainee", "Cohort", "Workshop date", "Manager", "Account", "Accounts", "Steps done",
         "Last activity (UTC)"]
+#: the trainee as the subject, after the account's figures
+_PERSON = ["Certified", "Unmet rules", "Quiz first attempt %", "Quiz retake %",
+           "Competency self before", "Competency self after", "Competency manager before",
+           "Competency manager after"]
 
 
 def safe_text(value: str) -> str:
@@ -37,9 +54,24 @@ def safe_text(value: str) -> str:
 
 def overview_columns(framework: Framework) -> list[str]:
     """The dashboard table's columns: who, then each step's figures, whether each step a
-    sponsor approves is approved, then the review status."""
+    sponsor approves is approved, the review status, then the trainee as the subject
+    (certified, the quiz, their competency ratings before and after)."""
     return [*_WHO, *(title for _, title in figure_columns(framework)),
-            *(title for _, title in approval_columns(framework)), "Review status"]
+            *(title for _, title in approval_columns(framework)), "Review status", *_PERSON]
+
+
+def person_cells(person: PersonRecord | None) -> list[Any]:
+    """The trainee-as-subject columns of the table (`_PERSON` order): certified "yes" or "not
+    yet", the rules unmet with why, the quiz's counted first attempt and latest retake, and
+    the mean competency level their own and their manager's ratings give, before and after."""
+    if person is None or person.certification is None:
+        return [None] * len(_PERSON)
+    unmet = "; ".join(f"{r.text} ({r.detail})" for r in person.certification.unmet)
+    quiz = person.quiz
+    pairs = [person.gain.get(k, (None, None)) for k in ("self", "manager")]
+    return ["yes" if person.certified else "not yet", unmet,
+            quiz.first.score if quiz.first else None, quiz.retake.score if quiz.retake else None,
+            *(value for pair in pairs for value in pair)]
 
 
 def overview_rows(rows: Iterable[CohortRow], framework: Framework) -> list[list[Any]]:
@@ -55,6 +87,7 @@ def overview_rows(rows: Iterable[CohortRow], framework: Framework) -> list[list[
             r.last_activity.replace(tzinfo=None) if r.last_activity else None,
             *((f.get(name) if f else None) for name in figures),
             *((r.approvals.get(step) if f else None) for step in approved), r.state,
+            *person_cells(r.person),
         ])
     return out
 
@@ -83,9 +116,11 @@ def cohort_csv(rows: Iterable[CohortRow], framework: Framework) -> str:
 
 def cohort_xlsx(session: ReviewSession, rows: list[CohortRow],
                 today: dt.date | None = None, *, pseudonymise: bool = False) -> bytes:
-    """Overview, one sheet per workbook step and Reviews, for the rows' trainees (their most
-    recent account each, as on the dashboard). With `pseudonymise`, the customer's people
-    under pseudonyms in every sheet (`kamkit.privacy`); trainees stay named."""
+    """Overview, one sheet per workbook step, Case studies and Reviews, for the rows' trainees
+    (their most recent account each, as on the dashboard), then each trainee as the subject:
+    Competency ratings, Case tries, Quiz and the cohort's Learning gain. With
+    `pseudonymise`, the customer's people under pseudonyms in every sheet, and the managers and
+    peers who rated under theirs (`kamkit.privacy`); trainees stay named."""
     from openpyxl import Workbook
 
     fw = session.framework
@@ -146,9 +181,95 @@ def cohort_xlsx(session: ReviewSession, rows: list[CohortRow],
     _put(book.create_sheet("Reviews"), ["Trainee", "Account", "Step", "Rating", "Status",
                                         "Comment", "Reviewer", "Reviewed at (UTC)",
                                         "Version reviewed"], reviews)
+    _person_sheets(book, session, rows, pseudonyms)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+_RATERS = ("self", "manager", "peer")
+
+
+def _person_sheets(book: Any, session: ReviewSession, rows: list[CohortRow],
+                   pseudonyms: Pseudonyms | None) -> None:
+    """The sheets of the trainees as the subject of the assessment."""
+    fw = session.framework
+    people = [(r.name, r.person) for r in rows if r.person is not None]
+    raters = Raters()
+    for _, p in people:
+        raters.learn(p.sets)
+    ratings = []
+    for r in rows:
+        if r.person is None:
+            continue
+        sets = sorted(r.person.sets, key=lambda s: (s.round != "before", _RATERS.index(s.rater),
+                                                    s.rater_name.casefold(), s.version))
+        if pseudonyms is not None:
+            written = any(s.ratings.examples or s.ratings.comment for s in sets)
+            scopes = _learned(session, pseudonyms, r.trainee_id) if written else []
+            sets = [pseudonymise_ratings(s, raters, scoped_text(pseudonyms, scopes))
+                    for s in sets]
+        for s in sets:
+            ratings += [[r.name, fw.competencies.rounds.get(s.round, s.round),
+                         s.rater.capitalize(), s.rater_name, competency, behaviour, level,
+                         s.ratings.examples.get(bid, "")]
+                        for competency, behaviour, bid, level in _levels(s.ratings.levels, fw)]
+    _put(book.create_sheet("Competency ratings"),
+         ["Trainee", "Round", "Rater", "Rater's name", "Competency", "Behaviour", "Level",
+          "Example"], ratings)
+
+    steps = [(s.id, s.title) for s in fw.steps]
+    tries = []
+    for name, p in people:
+        for case in p.cases:
+            title = _case_title(case.case_id)
+            tries += [[name, title, step_title, case.first_try.get(step), case.best.get(step),
+                       pass_label(case, step)]
+                      for step, step_title in steps if step in case.best]
+    _put(book.create_sheet("Case tries"), ["Trainee", "Case", "Step", "First try %", "Best %",
+                                           "How passed"], tries)
+
+    names = {r.trainee_id: r.name for r in rows}
+    attempts = session.store.list_quiz_attempts(list(names)) if names else []
+    quiz = [[names[a.trainee_id], a.attempt, "practice" if a.practice else "counted", a.score,
+             "yes" if a.passed else "no", a.at.replace(tzinfo=None)]
+            for a in sorted(attempts, key=lambda a: (names[a.trainee_id].casefold(),
+                                                     a.trainee_id, a.quiz, a.attempt))]
+    _put(book.create_sheet("Quiz"), ["Trainee", "Attempt", "Counted or practice", "Score %",
+                                     "Passed", "Date (UTC)"], quiz)
+
+    gains = [[g.label, g.before, g.after, g.gain, g.n] for g in session.gains(rows)]
+    _put(book.create_sheet("Learning gain"), ["Measure", "Before", "After", "Gain",
+                                              "Trainees"], gains)
+
+
+def _levels(levels: dict[str, int], fw: Framework) -> list[tuple[str, str, str, int]]:
+    """(competency, behaviour, behaviour id, level) of each behaviour rated, in the
+    framework's order; a behaviour the content no longer has comes last, by its id."""
+    out = [(c.title, b.text, b.id, levels[b.id]) for c in fw.competencies.competencies
+           for b in c.behaviours if b.id in levels]
+    known = {b.id for b in fw.competencies.behaviours}
+    return out + [("", bid, bid, level) for bid, level in levels.items() if bid not in known]
+
+
+def _case_title(case_id: str) -> str:
+    try:
+        return load_case(case_id).title
+    except KamkitError:  # a case no longer installed: its id says which it was
+        return case_id
+
+
+def _learned(session: ReviewSession, pseudonyms: Pseudonyms, trainee_id: int) -> list[str]:
+    """Every account of the trainee learned (each saved version), so a customer person they
+    name in a rating's example goes under their pseudonym; the accounts' scopes."""
+    scopes = []
+    for account in session.store.list_accounts(trainee_id):
+        scope = str(account.id)
+        for step in session.store.list_steps_saved(account.id):  # type: ignore[arg-type]
+            pseudonyms.learn(scope, *(document_model(step).model_validate(v.data) for v in
+                                      session.store.list_versions(account.id, step)))  # type: ignore
+        scopes.append(scope)
+    return scopes
 
 
 def _put(sheet: Any, head: list[str], rows: list[list[Any]]) -> None:

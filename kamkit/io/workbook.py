@@ -1,5 +1,8 @@
 """One trainee's whole workbook as a JSON file: every account and every saved version of every
-step, so work can move between machines or be archived.
+step - and the trainee as a person: every version of their competency ratings (their own, their
+manager's, their peers' by name), of their development plan, their peers' links (never a token)
+and their quiz attempts - so work can move between machines or be archived. A peer's link comes
+in withdrawn: no old link works after a move.
 
 The file carries a SHA-256 checksum of its content. It is an integrity check, not a signature: it
 catches a truncated download or a hand edit, and import then refuses the whole file. Import
@@ -11,24 +14,36 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from kamkit.competency import DevelopmentPlan, QuizAttempt, RaterLink, RatingSet
+from kamkit.competency_content import Rater, Round
 from kamkit.errors import ImportRefused, InvalidInput, KamkitError
 from kamkit.models import Account, Trainee, parse
-from kamkit.privacy import Pseudonyms
+from kamkit.privacy import (
+    Pseudonyms,
+    Raters,
+    pseudonymise_link,
+    pseudonymise_plan,
+    pseudonymise_ratings,
+    scoped_text,
+)
 from kamkit.report import pseudonymised_versions
 from kamkit.steps import document_model
 from kamkit.store import DocumentVersion, Store
+from kamkit.store_privacy import PersonHistory, PlanVersion
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "READS", "export_trainee", "dumps", "import_workbook"]
 
 FORMAT = "kamkit-workbook"
 #: 2: a saved version may be marked `stale` (saved from a page left behind; never current).
-#: An older kamkit refuses it rather than take such a version for the latest.
-FORMAT_VERSION = 2
-READS = (1, 2)  # format 1 has no stale versions
+#: 3: the trainee as a person (`person`: ratings, development plans, peers' links, quiz).
+#: An older kamkit refuses a newer format rather than import part of it as the whole.
+FORMAT_VERSION = 3
+READS = (1, 2, 3)  # format 1 has no stale versions; 1 and 2 no person
 
 
 def _checksum(body: dict[str, Any]) -> str:
@@ -39,14 +54,17 @@ def _checksum(body: dict[str, Any]) -> str:
 def export_trainee(store: Store, trainee_id: int, *,
                    pseudonymise: bool = False) -> dict[str, Any]:
     """Everything one trainee has done, as a JSON-ready dict with its checksum. With
-    `pseudonymise`, the customer's people under pseudonyms in every version
-    (`kamkit.privacy`); the file says so, and imports like any other."""
+    `pseudonymise`, the customer's people under pseudonyms in every version, and the managers
+    and peers who rated the trainee under theirs, their names replaced in what the ratings
+    and the plan say too (`kamkit.privacy`); the file says so, and imports like any other."""
     from kamkit import __version__
 
     trainee = store.get_trainee(trainee_id)
     pseudonyms = Pseudonyms() if pseudonymise else None
     books = []
+    scopes = []
     for account in reversed(store.list_accounts(trainee_id)):  # oldest first
+        scopes.append(str(account.id))
         saved = {step: store.list_versions(account.id, step)  # type: ignore[arg-type]
                  for step in sorted(store.list_steps_saved(account.id))}  # type: ignore
         if pseudonyms is not None:
@@ -62,8 +80,41 @@ def export_trainee(store: Store, trainee_id: int, *,
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(),
         "trainee": trainee.model_dump(mode="json", exclude={"id"}),
         "accounts": books,
+        "person": _person(store.get_person_history(trainee_id), pseudonyms, scopes),
     } | ({"pseudonymised": True} if pseudonymise else {})
     return body | {"checksum": _checksum(body)}
+
+
+_WHEN = TypeAdapter(dt.datetime)
+
+
+def _person(history: PersonHistory, pseudonyms: Pseudonyms | None, scopes: Sequence[str]
+            ) -> dict[str, Any]:
+    """The trainee's record as a person, for the file: a peer's ratings point at their link
+    by its place in `rater_links`; no link carries its token or hash."""
+    if pseudonyms is not None:
+        raters = Raters()
+        raters.learn(history.ratings, history.links)
+        also = scoped_text(pseudonyms, scopes)
+        history = PersonHistory(
+            ratings=[pseudonymise_ratings(s, raters, also) for s in history.ratings],
+            plans=[PlanVersion(p.version, p.saved_at, pseudonymise_plan(p.plan, raters, also))
+                   for p in history.plans],
+            links=[pseudonymise_link(link, raters) for link in history.links],
+            quiz=history.quiz)
+    place = {link.id: n for n, link in enumerate(history.links)}
+    return {
+        "ratings": [s.model_dump(mode="json", exclude={"trainee_id", "link_id"})
+                    | {"link": place.get(s.link_id) if s.link_id is not None else None}
+                    for s in history.ratings],
+        "development_plans": [{"version": p.version, "saved_at": _WHEN.dump_python(
+                               p.saved_at, mode="json"), "plan": p.plan.model_dump(mode="json")}
+                              for p in history.plans],
+        "rater_links": [link.model_dump(mode="json", exclude={"id", "trainee_id"})
+                        for link in history.links],
+        "quiz_attempts": [q.model_dump(mode="json", exclude={"id", "trainee_id"})
+                          for q in history.quiz],
+    }
 
 
 def _pseudonymised(saved: dict[str, list[DocumentVersion]], pseudonyms: Pseudonyms,
@@ -116,10 +167,11 @@ def import_workbook(store: Store, text: str | bytes, keep_login: bool = False) -
         raise ImportRefused("This workbook file was changed after it was exported (its checksum "
                             "does not match), so kamkit will not import it. Export it again.")
     trainee, books = _validated(body)
+    person = _validated_person(body.get("person"))
     if not keep_login:
         trainee = trainee.model_copy(update={"login": None})
     try:
-        return store.restore_trainee(trainee, books)
+        return store.restore_trainee(trainee, books, person)
     except InvalidInput as exc:
         raise ImportRefused(str(exc)) from None
 
@@ -171,3 +223,100 @@ def _validated(body: dict[str, Any]) -> tuple[Trainee, list[tuple[Account, dict[
     except KamkitError as exc:
         raise ImportRefused(f"Nothing was imported: {where}: {exc}") from None
     return trainee, books
+
+
+# -- the trainee as a person (format 3) ----------------------------------------------------------
+
+_QUIZ_ID = 60  # the store's column
+_NUMBER = 2**31 - 1  # the largest version or attempt number every database keeps
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class _Rating(_Strict):
+    round: Round
+    rater: Rater
+    rater_name: str = ""
+    link: int | None = Field(default=None, ge=0)  # a peer's: their link's place in rater_links
+    version: int = Field(ge=1, le=_NUMBER)
+    saved_at: dt.datetime
+    ratings: dict[str, Any]
+
+
+class _Plan(_Strict):
+    version: int = Field(ge=1, le=_NUMBER)
+    saved_at: dt.datetime
+    plan: dict[str, Any]
+
+
+class _Person(_Strict):
+    ratings: list[_Rating] = Field(default_factory=list)
+    development_plans: list[_Plan] = Field(default_factory=list)
+    rater_links: list[dict[str, Any]] = Field(default_factory=list)
+    quiz_attempts: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A time the file gave without a zone is UTC, as kamkit writes every time."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.timezone.utc)
+
+
+def _validated_person(raw: Any) -> PersonHistory | None:
+    """The file's record of the trainee as a person, checked whole (None in a file from
+    before there was one): ImportRefused naming the first thing wrong."""
+    if raw is None:
+        return None
+    where = "the trainee's record as a person"
+    try:
+        person = parse(_Person, raw)
+        links = []
+        for n, data in enumerate(person.rater_links):
+            where = f"peer's link {n + 1}"
+            link = parse(RaterLink, {**data, "id": n, "trainee_id": 0})
+            links.append(link.model_copy(update={
+                k: _utc(getattr(link, k)) for k in ("created_at", "expires_at", "revoked_at")}))
+        ratings, seen = [], {}
+        for r in person.ratings:
+            where = f"the {r.rater}'s ratings ({r.round}), version {r.version}"
+            if (r.rater == "peer") != (r.link is not None):
+                raise InvalidInput("a peer's ratings come through their link, and only a "
+                                   "peer's")
+            if r.link is not None and (r.link >= len(links) or links[r.link].round != r.round):
+                raise InvalidInput("it points at no peer's link of that round")
+            rated = parse(RatingSet, {
+                "trainee_id": 0, "round": r.round, "rater": r.rater, "rater_name": r.rater_name,
+                "link_id": r.link, "version": r.version, "saved_at": _utc(r.saved_at),
+                "ratings": r.ratings})
+            key = (rated.round, rated.rater, rated.rater_name, rated.link_id)
+            if rated.version <= seen.get(key, 0):
+                raise InvalidInput("versions must increase")
+            seen[key] = rated.version
+            ratings.append(rated)
+        plans, last = [], 0
+        for p in person.development_plans:
+            where = f"development plan version {p.version}"
+            if p.version <= last:
+                raise InvalidInput("versions must increase")
+            last = p.version
+            plans.append(PlanVersion(p.version, _utc(p.saved_at),  # type: ignore[arg-type]
+                                     parse(DevelopmentPlan, p.plan)))
+        quiz, taken = [], set()
+        for n, data in enumerate(person.quiz_attempts):
+            where = f"quiz attempt {n + 1}"
+            attempt = parse(QuizAttempt, {**data, "trainee_id": 0})
+            if len(attempt.quiz) > _QUIZ_ID:
+                raise InvalidInput(f"a quiz's id has at most {_QUIZ_ID} characters")
+            if attempt.attempt > _NUMBER:
+                raise InvalidInput(f"attempt must be at most {_NUMBER}")
+            if (attempt.quiz, attempt.attempt) in taken:
+                raise InvalidInput(f"attempt {attempt.attempt} of '{attempt.quiz}' is there "
+                                   "twice")
+            taken.add((attempt.quiz, attempt.attempt))
+            quiz.append(attempt.model_copy(update={"at": _utc(attempt.at)}))
+    except KamkitError as exc:
+        raise ImportRefused(f"Nothing was imported: {where}: {exc}") from None
+    return PersonHistory(ratings=ratings, plans=plans, links=links, quiz=quiz)

@@ -108,7 +108,7 @@ def self_manager_gap(sets: Iterable[RatingSet], round: Round, content: Competenc
     for s in theirs:
         for b, level in s.ratings.levels.items():
             pooled.setdefault(b, []).append(level)
-    known = {b.id for b in content.behaviours}
+    known = content.behaviour_ids
     return _mean(abs(own[b] - fmean(pooled[b])) for b in own if b in pooled and b in known)
 
 
@@ -358,14 +358,19 @@ def person_gain(cases: list[CaseTry], quiz: QuizRecord, sets: list[RatingSet],
                    quiz.retake.score if quiz.retake else None)
     if not sets:
         return out | {"self": (None, None), "manager": (None, None), "gap": (None, None)}
+    known = content.behaviour_ids
     for rater in ("self", "manager"):
-        pair = []
+        # paired: the behaviours rated in both rounds (a half-done after-round is no gain)
+        pooled: dict[str, dict[str, list[int]]] = {"before": {}, "after": {}}
         for round in ("before", "after"):
-            chosen = _of(sets, round, rater)  # type: ignore[arg-type]
-            pooled = [lvl for s in chosen for b, lvl in s.ratings.levels.items()
-                      if b in {x.id for x in content.behaviours}]
-            pair.append(_mean(pooled))
-        out[rater] = (pair[0], pair[1])
+            for s in _of(sets, round, rater):  # type: ignore[arg-type]
+                for b, lvl in s.ratings.levels.items():
+                    if b in known:
+                        pooled[round].setdefault(b, []).append(lvl)
+        both = pooled["before"].keys() & pooled["after"].keys()
+        shown = (both, both) if both else (pooled["before"].keys(), pooled["after"].keys())
+        out[rater] = (_mean(fmean(pooled["before"][b]) for b in shown[0]),
+                      _mean(fmean(pooled["after"][b]) for b in shown[1]))
     out["gap"] = (self_manager_gap(sets, "before", content),
                   self_manager_gap(sets, "after", content))
     return out

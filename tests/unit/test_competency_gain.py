@@ -119,3 +119,13 @@ def test_a_person_and_the_cohort_agree(content):
     assert (by_key["quiz"].n, by_key["quiz"].gain) == (1, 50)
     assert (by_key["self"].before, by_key["self"].after, by_key["self"].n) == (2.5, 4, 2)
     assert by_key["manager"].n == 0 and by_key["gap"].n == 0
+
+
+def test_before_and_after_are_compared_on_the_behaviours_rated_in_both(content):
+    """A half-done after-round is no gain: only behaviours rated in both rounds count."""
+    every_two = every(2)
+    one = dict(list(every_two.items())[:1])
+    gain = person_gain([], QuizRecord(), [
+        rating_set("before", "self", every_two | {next(iter(one)): 4}),
+        rating_set("after", "self", {next(iter(one)): 4})], content)
+    assert gain["self"] == (4, 4)  # not (2.25, 4): the other behaviours were not rated after

@@ -35,7 +35,8 @@ def test_the_excel_file_has_an_overview_and_one_sheet_per_step(session):
     _, book = _xlsx(session)
     assert book.sheetnames == ["Overview", "1. Account profile", "2. Stakeholder map",
                                "3. Relationship score", "4. Opportunities", "5. Account plan",
-                               "Case studies", "Reviews"]
+                               "Case studies", "Reviews", "Competency ratings", "Case tries",
+                               "Quiz", "Learning gain"]
     assert [c.value for c in book["Overview"][1]] == overview_columns(session.framework)
 
 
@@ -133,4 +134,5 @@ def test_the_printed_report_starts_a_page_per_account_not_per_step(session):
     forced = [rule.split("*/")[-1].strip()
               for rule in re.findall(r"([^{}]+)\{ break-before: page; \}", REPORT_CSS)]
     assert forced == [".kk-account + .kk-account"]
-    assert html.count("<section class='kk-account'>") == 2  # Nordwind and Helix
+    # Nordwind, Helix and the two case studies she practised
+    assert html.count("<section class='kk-account'>") == 4

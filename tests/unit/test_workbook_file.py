@@ -119,15 +119,18 @@ def test_importing_twice_keeping_the_login_is_refused_and_changes_nothing(store,
 def test_a_file_from_before_out_of_date_saves_still_imports_and_a_newer_format_is_refused(
         other, exported):
     older = json.loads(exported)
-    assert older["format_version"] == 2
+    assert older["format_version"] == 3
+    older.pop("person")  # format 2: the trainee as a person came with format 3
+    older["format_version"] = 2
+    assert import_workbook(other, _resealed(older)).name
     for account in older["accounts"]:
         for versions in account["documents"].values():
             for version in versions:
                 version.pop("stale")
     older["format_version"] = 1
     assert import_workbook(other, _resealed(older)).name
-    newer = json.loads(exported) | {"format_version": 3}
-    with pytest.raises(ImportRefused, match="reads formats 1 to 2"):
+    newer = json.loads(exported) | {"format_version": 4}
+    with pytest.raises(ImportRefused, match="reads formats 1 to 3"):
         import_workbook(other, _resealed(newer))
 
 

@@ -1,0 +1,58 @@
+"""The dashboard keeps person records between builds: a trainee whose work did not change is
+not scored again, and any change to what a record is made of - a rating, a quiz attempt, a
+case check, a review, a new account, other content - is seen at the next build."""
+
+from __future__ import annotations
+
+from kamkit.frameworks import default_framework
+from kamkit.models import Attempt, Review
+from kamkit.people import PersonCache, person_records
+from kamkit.store import Store
+
+
+def _records(store, cache):
+    return person_records(store, default_framework(), store.list_account_rows(), cache)
+
+
+def test_unchanged_trainees_are_kept_and_every_kind_of_change_is_seen(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/s.db")
+    ana, ben = store.add_trainee("Ana"), store.add_trainee("Ben")
+    cache = PersonCache()
+    first = _records(store, cache)
+    assert first[ana.id].gain["self"] == (None, None)
+
+    store.save_ratings(ana.id, "before", "self", {"levels": {"listens": 2}})
+    store.save_ratings(ana.id, "after", "self", {"levels": {"listens": 4}})
+    second = _records(store, cache)
+    assert second[ana.id].gain["self"] == (2.0, 4.0)
+    assert second[ben.id] is first[ben.id]  # Ben's work did not change: not scored again
+
+    store.add_quiz_attempt(ben.id, "ideas", 50, False, {})
+    assert _records(store, cache)[ben.id].quiz.first.score == 50
+
+    account = store.add_account(ben.id, "Orbit Foods")
+    assert len(_records(store, cache)[ben.id].reviews) == 1  # a new own account
+    store.save_document(account.id, "profile", {})
+    store.add_review(Review(account_id=account.id, step="profile", doc_version=1, rating=4,
+                            comment="", status="reviewed", reviewer="Mia"))
+    assert _records(store, cache)[ben.id].reviews == [{"profile": 4}]
+
+    practice = store.add_practice_account(ana.id, "Halden", "halden", {})
+    store.add_attempt(Attempt(account_id=practice.id, case_id="halden", step="stakeholders",
+                              attempt=1, score=60, passed=False, hints=2, wrong=["a"]))
+    assert _records(store, cache)[ana.id].cases[0].first_try == {"stakeholders": 60}
+
+    cache.fingerprint = "other content"  # content changed: everyone is scored again
+    again = _records(store, cache)
+    assert again[ben.id] is not second[ben.id]
+
+
+def test_a_step_sent_back_for_rework_does_not_count_as_reviewed(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/s.db")
+    ben = store.add_trainee("Ben")
+    account = store.add_account(ben.id, "Orbit Foods")
+    store.save_document(account.id, "profile", {})
+    store.add_review(Review(account_id=account.id, step="profile", doc_version=1, rating=4,
+                            comment="Redo the SWOT", status="needs_rework", reviewer="Mia"))
+    record = person_records(store, default_framework(), store.list_account_rows())[ben.id]
+    assert record.reviews == [{"profile": None}]
