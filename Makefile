@@ -6,20 +6,20 @@ STAMP  := $(VENV)/.kamkit-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8866
 
-.PHONY: serve test lint unit widget notebooks package server browser bench clean
+.PHONY: serve test lint unit widget notebooks package server browser hub bench clean
 
 # (Re)install when pyproject.toml changes; an editable install keeps the code live.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[lab,test,postgres]"
+	$(BIN)/python -m pip install --quiet -e ".[lab,test,postgres,hub]"
 	@touch $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/kamkit demo --if-empty
 	$(BIN)/kamkit serve --host $(HOST) --port $(PORT)
 
-test: lint unit widget notebooks package server browser
+test: lint unit widget notebooks package server browser hub
 
 lint: $(STAMP)
 	$(BIN)/ruff check kamkit tests benchmarks
@@ -50,6 +50,12 @@ server: $(STAMP)
 browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser
 
+# A real JupyterHub on loopback with the config `kamkit hub-config` writes: trainees signed in by
+# the hub, the review service for a hub group, a server killed mid-save. Needs
+# configurable-http-proxy (npm) and, in CI, PostgreSQL (KAMKIT_TEST_PG_URL).
+hub: $(STAMP)
+	$(BIN)/python -m pytest tests/hub
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/store_writes.py
 	$(BIN)/python benchmarks/step_edits.py
@@ -58,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/pages.py
 	$(BIN)/python benchmarks/room_burst.py
 	$(BIN)/python benchmarks/browser_burst.py
+	$(BIN)/python benchmarks/hub_burst.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

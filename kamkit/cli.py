@@ -31,7 +31,7 @@ __all__ = ["main", "build_parser", "cmd_cohort_add", "cmd_cohort_list", "cmd_coh
            "cmd_demo", "cmd_export", "cmd_import", "cmd_import_crm", "cmd_review", "cmd_serve",
            "cmd_settings", "cmd_steps", "cmd_validate_content",
            "cmd_validate_cases", "cmd_account_add", "cmd_erase", "cmd_prune",
-           "cmd_migrate_store"]
+           "cmd_migrate_store", "cmd_hub_config"]
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -123,6 +123,7 @@ def _compact(store: Store, removed: bool = True) -> None:
 # -- commands ------------------------------------------------------------------------------
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from kamkit.hub import hub_place
     from kamkit.room import RoomPlan, cap_only, room_plan
     from kamkit.server import (
         NOTEBOOKS,
@@ -151,20 +152,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     pool = room.pool if room else args.pool
-    access = args.access or ("personal" if is_loopback(args.host) else "links")
+    # Started by JupyterHub: the hub user's own server, where the hub says, signed in by the hub
+    hub = hub_place(os.environ)
+    if hub:
+        args.host, args.port = hub.host, hub.port
+    access = args.access or ("personal" if hub or is_loopback(args.host) else "links")
     env = child_env(os.environ, access=access, **({"db_url": args.db} if args.db else {}))
     _check_content()
     _open_store(args)  # create / migrate the store (and prune it) before any kernel touches it
-    run_dir = kamkit_home() / "run" / f"serve-{args.port}"
+    run_dir = kamkit_home() / "run" / ("hub" if hub else f"serve-{args.port}")
     config = write_config(run_dir, pool, room, reclaim_after=args.reclaim_after,
                           unconnected_after=args.unconnected_after)
     env = with_offline_templates(env, run_dir, args.kernel_memory)
     # the trainee server's root is a copy without the manager's pages: they cannot be reached
     root = trainee_notebooks(Path(args.notebooks) if args.notebooks else NOTEBOOKS, run_dir)
     cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
-                        pool=pool, cull_idle=args.cull_idle, notebooks=root)
-    where = f"http://{args.host}:{args.port}/voila/render/00_workbook.ipynb"
-    who = ("this machine's user opens it directly" if access == "personal"
+                        pool=pool, cull_idle=args.cull_idle, notebooks=root,
+                        prefix=hub.prefix if hub else None)
+    prefix = hub.prefix if hub else "/"
+    where = f"http://{args.host}:{args.port}{prefix}voila/render/00_workbook.ipynb"
+    who = ("the hub signs its user in" if hub
+           else "this machine's user opens it directly" if access == "personal"
            else "trainees open their personal links")
     print(f"kamkit: serving the workbook at {where} ({who}). Stop with Ctrl+C.", flush=True)
     if room and room.trainees:
@@ -177,6 +185,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     import getpass
     import secrets
 
+    from kamkit.hub import hub_place
+    from kamkit.identity import REVIEWER_HEADER
     from kamkit.server import (
         NOTEBOOKS,
         REVIEW,
@@ -186,21 +196,37 @@ def cmd_review(args: argparse.Namespace) -> int:
     )
     from kamkit.store import kamkit_home
 
-    token = args.token or current().review_token or secrets.token_urlsafe(24)
+    # Started by JupyterHub as a service: the hub signs managers in (only those it grants access
+    # to the service), and each page is signed with the name of the hub user who opened it.
+    hub = hub_place(os.environ)
+    if hub:
+        args.host = args.host or hub.host
+        args.port = hub.port
+        token = secrets.token_urlsafe(24)  # given to nobody: the hub's sign-in is the way in
+    else:
+        args.host = args.host or "127.0.0.1"
+        token = args.token or current().review_token or secrets.token_urlsafe(24)
     if len(token) < 16:
         raise InvalidInput("A review token needs at least 16 characters; leave --token out to "
                            "have one generated.")
-    env = child_env(os.environ, role="review", reviewer=args.reviewer or getpass.getuser(),
+    env = child_env(os.environ, role="review",
+                    reviewer=None if hub else args.reviewer or getpass.getuser(),
                     review_token=None,  # the kernels need not know it
                     **({"db_url": args.db} if args.db else {}))
     _check_content()
     _open_store(args)
     run_dir = kamkit_home() / "run" / f"review-{args.port}"
-    config = write_review_config(run_dir, token, args.pool)
+    config = write_review_config(run_dir, token, args.pool,
+                                 headers=(REVIEWER_HEADER,) if hub else ())
     env = with_offline_templates(env, run_dir)
     notebooks = Path(args.notebooks) if args.notebooks else NOTEBOOKS / REVIEW
     cmd = voila_command(host=args.host, port=args.port, config_dir=config.parent,
-                        pool=args.pool, cull_idle=args.cull_idle, notebooks=notebooks)
+                        pool=args.pool, cull_idle=args.cull_idle, notebooks=notebooks,
+                        prefix=hub.prefix if hub else None)
+    if hub:
+        print(f"kamkit: manager review as the hub's service at {hub.prefix}; the hub signs "
+              "managers in. Stop it from the hub.", flush=True)
+        os.execvpe(cmd[0], cmd, env)
     link = f"http://{args.host}:{args.port}/voila/render/00_dashboard.ipynb?token={token}"
     print(f"kamkit: manager review at http://{args.host}:{args.port}/voila/render/"
           f"00_dashboard.ipynb; {_hand_over_link(link, run_dir)}. Stop with Ctrl+C.", flush=True)
@@ -222,6 +248,41 @@ def _hand_over_link(link: str, run_dir: Path) -> str:
         path.chmod(0o600)
         path.write_text(link + "\n")
         return f"the link with its token is in {path} (readable by you only)"
+
+
+def cmd_hub_config(args: argparse.Namespace) -> int:
+    """Write a jupyterhub_config.py that puts kamkit on a JupyterHub (`kamkit.hub`)."""
+    from kamkit.hub import config_text
+
+    db_url = args.db_url or args.db or current().db_url
+    if not db_url.startswith(("postgresql", "sqlite")):
+        raise InvalidInput(f"--db-url takes a PostgreSQL (or SQLite) URL, got '{db_url}'.")
+    if not args.managers_group.strip() or any(ch.isspace() for ch in args.managers_group):
+        raise InvalidInput("--managers-group takes a hub group's name (no spaces).")
+    if args.public_url and not args.public_url.startswith(("http://", "https://")):
+        raise InvalidInput(f"--public-url takes the address people open, such as "
+                           f"https://hub.example.com, got '{args.public_url}'.")
+    text = config_text(db_url, args.managers_group.strip(), public_url=args.public_url,
+                       review_port=args.review_port)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.output)
+    if out.exists() and not _confirm(f"{out} exists and will be replaced.", args.yes):
+        print("Nothing written.")
+        return 1
+    tmp = out.with_name(out.name + ".partial")
+    tmp.touch(mode=0o600)  # it may hold the database's password
+    tmp.chmod(0o600)
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    print(f"kamkit: wrote {out} (readable by you only). Start the hub with "
+          f"`jupyterhub -f {out}`; choose its authenticator at the end of the file.")
+    if db_url.startswith("sqlite"):
+        print("kamkit: the store is a SQLite file: that serves a hub on this one machine, whose "
+              "users can all write the file. Beyond a pilot, give --db-url "
+              "postgresql+psycopg://...")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -731,7 +792,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
 
     r = sub.add_parser("review", help="serve the manager's review pages, behind a token")
-    r.add_argument("--host", default="127.0.0.1")
+    r.add_argument("--host", help="address to listen on (default 127.0.0.1; as the hub's "
+                   "service: the address in the service's url)")
     r.add_argument("--port", type=int, default=8867)
     r.add_argument("--token", help="the access token (default: KAMKIT_REVIEW_TOKEN, else a "
                    "new random one, printed at start)")
@@ -741,6 +803,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="shut down kernels idle this long (default 3600)")
     r.add_argument("--notebooks", metavar="DIR", help="serve these review notebooks instead")
     r.set_defaults(func=cmd_review)
+
+    h = sub.add_parser("hub-config", help="write a jupyterhub_config.py that puts kamkit on a "
+                       "JupyterHub: each hub user's server is their workbook, a hub group's "
+                       "members reach the review pages, idle servers are culled")
+    h.add_argument("--output", default="jupyterhub_config.py",
+                   help="file to write (default jupyterhub_config.py; - for standard output)")
+    h.add_argument("--db-url", help="the store every server shares, as an SQLAlchemy URL "
+                   "(postgresql+psycopg://...; default: --db, else KAMKIT_DB_URL)")
+    h.add_argument("--managers-group", default="kamkit-managers", metavar="NAME",
+                   help="the hub group whose members open the review pages (default "
+                        "kamkit-managers)")
+    h.add_argument("--public-url", metavar="URL",
+                   help="the address people open, e.g. https://hub.example.com")
+    h.add_argument("--review-port", type=int, default=8867,
+                   help="the local port of the review service (default 8867)")
+    h.add_argument("--yes", action="store_true", help="replace an existing file")
+    h.set_defaults(func=cmd_hub_config)
 
     d = sub.add_parser("demo", help="seed a demo cohort and a sample account")
     d.add_argument("--if-empty", action="store_true", help="only when the store has no trainees")

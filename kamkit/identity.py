@@ -1,8 +1,8 @@
 """Who is looking at a page: the rules, in one place.
 
-1. A personal link (`?t=<token>`, handed out by `kamkit cohort add`) names its trainee. The token
+1. Under JupyterHub, the hub user (`JUPYTERHUB_USER`) is the trainee - whatever link they opened.
+2. A personal link (`?t=<token>`, handed out by `kamkit cohort add`) names its trainee. The token
    is random and only its hash is stored; editing the URL cannot reach anyone else's work.
-2. Under JupyterHub, the hub user (`JUPYTERHUB_USER`) is the trainee.
 3. A workshop server (`KAMKIT_ACCESS=links`, the default when serving beyond this machine) admits
    nobody else: the page asks for the personal link.
 4. Otherwise - self-paced use on one's own machine - the OS user is the trainee, no sign-in.
@@ -31,12 +31,17 @@ from kamkit.store import Store
 
 __all__ = ["TOKEN_PARAM", "RATER_PARAM", "RATER_PAGE", "resolve_trainee", "resolve_rater",
            "refusal", "is_rater_page", "rater_href", "link_for", "who_query", "with_who",
-           "page_query", "display_name"]
+           "page_query", "display_name", "REVIEWER_HEADER", "reviewer_name"]
 
 TOKEN_PARAM = "t"
 #: The query parameter of a peer's rating link, and the one page it opens.
 RATER_PARAM = "r"
 RATER_PAGE = "rate_a_colleague.ipynb"
+#: The request header kamkit's review server sets, under JupyterHub, to the hub user the hub
+#: signed in (whatever a browser sent under that name is dropped first); a page's kernel gets
+#: it as HTTP_X_KAMKIT_REVIEWER.
+REVIEWER_HEADER = "X-Kamkit-Reviewer"
+_REVIEWER_ENV = "HTTP_" + REVIEWER_HEADER.upper().replace("-", "_")
 
 
 def _token(query: str | None) -> str | None:
@@ -96,14 +101,14 @@ def resolve_trainee(store: Store, query: str | None, env: Mapping[str, str]) -> 
     """The trainee for a page request, or AccessDenied with a message for the page."""
     if RATER_PARAM in _params(query):  # a peer's link opens the rating form, nothing else
         raise AccessDenied(_RATING_ONLY)
+    if env.get("JUPYTERHUB_USER"):
+        return _by_login(store, env["JUPYTERHUB_USER"])
     token = _token(query)
     if token is not None:
         try:
             return store.get_trainee_by_token(token)
         except NotFound:
             raise AccessDenied(_INVALID_LINK) from None
-    if env.get("JUPYTERHUB_USER"):
-        return _by_login(store, env["JUPYTERHUB_USER"])
     if Settings.from_env(env).access == "links":
         raise AccessDenied(_LINK_NEEDED)
     return _by_login(store, getpass.getuser())
@@ -148,8 +153,9 @@ def refusal(store: Store, query: str | None, env: Mapping[str, str],
             resolve_rater(store, query)
         elif RATER_PARAM in _params(query):
             raise AccessDenied(_RATING_ONLY)
-        elif _token(query) is not None or (not env.get("JUPYTERHUB_USER")
-                                           and Settings.from_env(env).access == "links"):
+        elif env.get("JUPYTERHUB_USER"):
+            return None  # the hub signed its user in: the trainee, whatever link
+        elif _token(query) is not None or Settings.from_env(env).access == "links":
             resolve_trainee(store, query, env)
     except AccessDenied as exc:
         return str(exc)
@@ -180,3 +186,13 @@ def with_who(href: str, who: str) -> str:
 def link_for(base_url: str, token: str, notebook: str = "00_workbook.ipynb") -> str:
     """A trainee's personal link to the workbook page on a `kamkit serve` server."""
     return f"{base_url.rstrip('/')}/voila/render/{notebook}?{TOKEN_PARAM}={token}"
+
+
+def reviewer_name(env: Mapping[str, str] | None = None) -> str | None:
+    """Who signs the reviews given on a review page (`env`: its kernel's environment, once its
+    request arrived): on the hub's review service, the hub user who opened the page; elsewhere
+    the review server's `reviewer` setting (None: not set)."""
+    env = os.environ if env is None else env
+    if env.get("JUPYTERHUB_SERVICE_PREFIX"):
+        return env.get(_REVIEWER_ENV) or None
+    return Settings.from_env(env).reviewer

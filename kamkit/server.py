@@ -136,7 +136,7 @@ def trainee_notebooks(source: Path, run_dir: Path, exercises: Path | None = EXER
 
 def _config(notebook: str, pool: int, room: RoomPlan | None = None,
             reclaim_after: float = 30.0, unconnected_after: float = UNCONNECTED_AFTER,
-            **extra: object) -> dict[str, object]:
+            headers: tuple[str, ...] = (), **extra: object) -> dict[str, object]:
     """Pre-heat `pool` kernels for `notebook` only (other pages are deep links, opened rarely;
     their kernels start on demand), with the file rules, tracebacks off and the template fixed
     (a request's `?template=` is ignored: other templates load scripts from the internet). A
@@ -161,6 +161,8 @@ def _config(notebook: str, pool: int, room: RoomPlan | None = None,
             "file_allowlist": FILE_ALLOWLIST,
             "file_denylist": FILE_DENYLIST,
             "show_tracebacks": False,
+            # request headers a page's kernel is told (the review server sets them itself)
+            "http_header_envs": list(headers),
         },
     }
 
@@ -177,9 +179,11 @@ def write_config(run_dir: Path, pool: int, room: RoomPlan | None = None,
 
 
 def voila_command(*, host: str, port: int, config_dir: Path, pool: int, cull_idle: int,
-                  notebooks: Path = NOTEBOOKS) -> list[str]:
+                  notebooks: Path = NOTEBOOKS, prefix: str | None = None) -> list[str]:
     """The Voila command line for a trainee server, or (with `notebooks/review` and a review
-    config) the review server."""
+    config) the review server. `prefix`: the URL prefix a proxy sends to it (JupyterHub's),
+    on exactly the port it was given."""
+    under = [f"--Voila.base_url={prefix}", "--Voila.port_retries=0"] if prefix else []
     return [
         # Voila, with kamkit's gate, query socket, log and room (kamkit/voila_app.py)
         sys.executable, "-m", "kamkit.voila_app", str(notebooks),
@@ -197,15 +201,19 @@ def voila_command(*, host: str, port: int, config_dir: Path, pool: int, cull_idl
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",
+        *under,
     ]
 
 
-def write_review_config(run_dir: Path, token: str, pool: int = 1) -> Path:
-    """The review server's voila.json, readable by this user only: the token, and a pool for
-    the dashboard page."""
+def write_review_config(run_dir: Path, token: str, pool: int = 1,
+                        headers: tuple[str, ...] = ()) -> Path:
+    """The review server's voila.json, readable by this user only: the token (under the hub,
+    where the hub signs people in, one nobody is given), a pool for the dashboard page, and
+    the request headers its pages are told (`headers`)."""
     run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = run_dir / "voila.json"
     path.touch(mode=0o600)
     path.chmod(0o600)
-    path.write_text(json.dumps(_config(DASHBOARD, pool, Voila={"token": token}), indent=2))
+    path.write_text(json.dumps(_config(DASHBOARD, pool, headers=headers,
+                                       Voila={"token": token}), indent=2))
     return path

@@ -19,6 +19,11 @@ Voila itself, with four things changed where it meets the network:
   token (`r`), the review token (`token`) and the query key masked.
 - **The room's kernel manager** (`kamkit.room.capped`): a cap on kernels, closed tabs and pages
   that never connected reclaimed.
+- **Under JupyterHub** (`kamkit.hub`), the hub signs people in instead of kamkit's token:
+  JupyterHub's identity provider (OAuth through the hub) admits only those with access to this
+  server or service. The server's root opens its start page, the hub's readiness check gets
+  the hub's version header, and on the review service each page learns which hub user opened
+  it (the name reviews are signed with), from a header this server sets after sign-in.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import logging
 import os
 import re
 import secrets
+import sys
 import threading
 from typing import Any
 from urllib.parse import unquote_plus
@@ -123,13 +129,14 @@ def _scrub_every_log_handler() -> None:
             handler.addFilter(_Scrubbed())
 
 
-def _gated(handler_class: type) -> type:
-    """Voila's page handler, refusing requests that cannot become anyone's page."""
+def _gated(handler_class: type, hub: bool = False) -> type:
+    """Voila's page handler, refusing requests that cannot become anyone's page (under the hub,
+    on the review service: telling the page which hub user opened it)."""
     from sqlalchemy.exc import SQLAlchemyError
     from tornado.web import authenticated
 
     from kamkit.errors import KamkitError, SaveFailed
-    from kamkit.identity import is_rater_page, refusal
+    from kamkit.identity import REVIEWER_HEADER, is_rater_page, refusal
     from kamkit.store import Store
 
     store: list[Store] = []
@@ -156,6 +163,10 @@ def _gated(handler_class: type) -> type:
             for name in ("template", "theme"):
                 self.request.arguments.pop(name, None)
                 self.request.query_arguments.pop(name, None)
+            # Who opened the page, as the hub signed them in - never what the browser says.
+            self.request.headers.pop(REVIEWER_HEADER, None)
+            if hub and current().role == "review":
+                self.request.headers[REVIEWER_HEADER] = self.current_user.username
             self.xsrf_token  # noqa: B018 - sets the cookie the page's close-tab call sends back
             self.set_header("Referrer-Policy", "no-referrer")  # the link's token stays here
             if current().role != "review":
@@ -174,10 +185,13 @@ def _gated(handler_class: type) -> type:
             return secret
 
         def _refusal(self, path: str | None) -> str | None:
-            with opening:
-                if not store:
-                    store.append(Store(current().db_url))
             try:
+                if hub:  # one person's few page requests: no connection kept between them
+                    with Store(current().db_url) as once:
+                        return refusal(once, self.request.query, os.environ, page=path)
+                with opening:
+                    if not store:
+                        store.append(Store(current().db_url))
                 return refusal(store[0], self.request.query, os.environ, page=path)
             except SQLAlchemyError as exc:  # the database went away while serving
                 raise SaveFailed(f"the store cannot be read ({type(exc).__name__})") from None
@@ -241,16 +255,45 @@ def _query_socket() -> type:
     return KeyedQuerySocket
 
 
+def _hub_routes(server_url: str, review: bool) -> list[Any]:
+    """Under the hub: the server's root sends a person to its start page, and `/api` (the hub's
+    readiness check) answers with the hub's version header."""
+    import json
+
+    from jupyter_server.utils import url_path_join
+    from jupyterhub import __version__ as hub_version
+    from tornado.web import RedirectHandler, RequestHandler
+
+    from kamkit.hub import start_page
+
+    class HubPing(RequestHandler):
+        def get(self) -> None:
+            self.set_header("X-JupyterHub-Version", hub_version)
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps({"kamkit": "ok"}))
+
+    start = url_path_join(server_url, start_page(os.environ, review))
+    return [(server_url, RedirectHandler, {"url": start, "permanent": False}),
+            (url_path_join(server_url, "api"), HubPing)]
+
+
 def _app_class() -> type:
+    from jupyter_server.auth.authorizer import Authorizer
+    from jupyter_server.auth.identity import IdentityProvider
     from jupyter_server.services.kernels.handlers import KernelHandler
     from jupyter_server.utils import url_path_join
+    from traitlets import Type
     from voila.app import Voila
     from voila.request_info_handler import RequestInfoSocketHandler
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    from kamkit.hub import hub_auth_classes, hub_place
 
     owned = (KernelHandler, VoilaKernelWebsocketHandler, VoilaShutdownKernelHandler)
+    hub = hub_place(os.environ) is not None
 
     class KamkitVoila(Voila):
         def start(self) -> None:
@@ -259,6 +302,8 @@ def _app_class() -> type:
 
         def init_handlers(self) -> list[Any]:
             handlers = []
+            if hub:
+                handlers += _hub_routes(self.server_url, current().role == "review")
             for route in super().init_handlers():
                 pattern, handler, *rest = route
                 if handler is RequestInfoSocketHandler:
@@ -266,19 +311,38 @@ def _app_class() -> type:
                                                    rf"/{QUERY_PATH}/([^/]+)/([^/]+)"),
                                      _query_socket()))
                 elif handler is TornadoVoilaHandler:
-                    handlers.append((pattern, _gated(handler), *rest))
+                    handlers.append((pattern, _gated(handler, hub), *rest))
                 elif handler in owned:
                     handlers.append((pattern, _owned(handler), *rest))
+                elif hub and handler is TornadoVoilaTreeHandler and pattern == self.server_url:
+                    continue  # the root opens the start page (above)
+                elif hub and not pattern.startswith(self.server_url):
+                    # the identity provider's own routes (the hub's OAuth callback, logout)
+                    handlers.append((url_path_join(self.server_url, pattern), handler, *rest))
                 else:
                     handlers.append(route)
             return handlers
 
-    return KamkitVoila
+    if not hub:
+        return KamkitVoila
+    provider, authorizer = hub_auth_classes()
+
+    class HubVoila(KamkitVoila):
+        """Signed in by the hub, not by kamkit's token."""
+
+        identity_provider_class = Type(provider, klass=IdentityProvider, config=True)
+        authorizer_class = Type(authorizer, klass=Authorizer, config=True)
+
+    return HubVoila
 
 
 def main() -> None:
     """Voila, as described above. Its kernels inherit this process's environment, the query
     key among it."""
+    # jsonschema checks IRIs with rfc3987_syntax when that is installed, and importing it builds
+    # a grammar: 2 s of CPU at every server start (each hub user's server, a room's server) for
+    # a check no kamkit server makes. This process goes without it; kernels are not affected.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import voila.app
 
     from kamkit.room import capped

@@ -29,7 +29,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                "kamkit.store_people", "kamkit.store_copy")),
     ("sessions and files", ("kamkit.session", "kamkit.review", "kamkit.identity", "kamkit.people",
                             "kamkit.demo", "kamkit.io", "kamkit.rater")),
-    ("serving", ("kamkit.room", "kamkit.server", "kamkit.kernel", "kamkit.voila_app")),
+    ("serving", ("kamkit.room", "kamkit.server", "kamkit.kernel", "kamkit.voila_app",
+                 "kamkit.hub")),
     ("views", ("kamkit.ui",)),
     ("command line", ("kamkit.cli",)),
 ]

@@ -22,6 +22,7 @@ from kamkit.errors import AccessDenied, KamkitError
 from kamkit.figures import figure_columns
 from kamkit.frameworks import Framework, default_framework
 from kamkit.html import e, number
+from kamkit.identity import reviewer_name
 from kamkit.models import Cohort
 from kamkit.review import (
     SORTS,
@@ -464,7 +465,8 @@ def open_review_page(attach: Callable[[ReviewSession], None], deny: Callable[[st
         if settings.role != "review":
             raise AccessDenied("This page belongs to the manager's review server "
                                "(`kamkit review`); it does not open here.")
-        attach(ReviewSession(Store(current().db_url), settings.reviewer or "Manager", framework))
+        attach(ReviewSession(Store(current().db_url), reviewer_name(env) or "Manager",
+                             framework))
     except KamkitError as exc:
         deny(str(exc))
     except Exception:
