@@ -61,13 +61,15 @@ def is_loopback(host: str) -> bool:
 _CDN_TEMPLATES = ("voila/templates/base/page.html", "voila/templates/lab/index.html.j2")
 _LOG_JS = "{{ log.js() }}"
 WATCHDOG = Path(__file__).resolve().parent / "ui" / "static" / "watchdog.js"
+#: live regions for kamkit's messages and names the widget library leaves out
+A11Y = WATCHDOG.with_name("a11y.js")
 _REMOTE_LINK = re.compile(r'^[^\n]*<link[^>]*href="https?://[^"]*"[^>]*>[^\n]*\n', re.M)
 
 
 def offline_templates(run_dir: Path) -> Path:
     """Copies of Voila's templates without their CDN stylesheets (the notebook page with the
-    connection watchdog, `ui/static/watchdog.js`), and the "room is full" page, under
-    `run_dir/jupyter`. Returns that folder, for JUPYTER_PATH."""
+    connection watchdog, `ui/static/watchdog.js`, and `ui/static/a11y.js`), and the "room is
+    full" page, under `run_dir/jupyter`. Returns that folder, for JUPYTER_PATH."""
     from jupyter_core.paths import jupyter_path
 
     root = run_dir / "jupyter"
@@ -81,8 +83,9 @@ def offline_templates(run_dir: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         text = _REMOTE_LINK.sub("", source.read_text(encoding="utf-8"))
         if rel.endswith("index.html.j2"):  # every notebook page gets the connection watchdog
-            text = text.replace(_LOG_JS, _LOG_JS + "\n<script>{% raw %}" + WATCHDOG.read_text(
-                encoding="utf-8") + "{% endraw %}</script>", 1)
+            scripts = "".join(f"\n<script>{{% raw %}}{js.read_text(encoding='utf-8')}"
+                              "{% endraw %}</script>" for js in (WATCHDOG, A11Y))
+            text = text.replace(_LOG_JS, _LOG_JS + scripts, 1)
         target.write_text(text, encoding="utf-8")
     # Voila renders `<status>.html` for an error: a full room gets a page that retries itself.
     full = root / "voila/templates/base/503.html"

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.html import e
 
-__all__ = ["Message", "guarded", "on_enter", "Confirm", "FirstAnswer", "STYLE", "Field",
+__all__ = ["Message", "guarded", "on_enter", "Confirm", "FirstAnswer", "STYLE", "Field", "named",
            "TextField", "LinesField", "NumberField", "DateField", "ChoiceField", "download_link",
            "safe_filename"]
 
@@ -26,19 +26,21 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class Message(widgets.HTML):
-    """A one-line message under a field or a section: error, success or plain note."""
+    """A one-line message under a field or a section: error, success or plain note. The page
+    announces it to a screen reader as it changes (a polite live region: `ui/static/a11y.js`
+    marks every `kk-message`)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.add_class("kk-message")
 
     def error(self, text: str) -> None:
-        self.value = f'<span class="kk-error" role="alert">{e(text)}</span>'
+        self.value = f'<span class="kk-error">{e(text)}</span>'
 
     def unsaved(self, text: str) -> None:
         """An error that leaves something typed and not saved: the page warns before it is
         left while one shows (`kk-unsaved`, see ui/static/watchdog.js)."""
-        self.value = f'<span class="kk-error kk-unsaved" role="alert">{e(text)}</span>'
+        self.value = f'<span class="kk-error kk-unsaved">{e(text)}</span>'
 
     def ok(self, text: str, version: int | None = None) -> None:
         """Good news; `version`: the saved version it acknowledges, kept out of the words (a
@@ -166,6 +168,29 @@ def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
 
 # --- form fields: an input, its label, and the message that belongs next to it ----------------
 
+
+def named(control: widgets.Widget, name: str, shown: bool = True) -> widgets.Widget:
+    """Give a control its accessible name: ipywidgets draws `description` as a <label> tied to
+    the input, select or slider. `shown`: the label is on screen (above the control, in a
+    kamkit field, or beside it); otherwise it is for screen readers only - for a control whose
+    meaning the row and column around it already show (a table of people, a list of actions).
+    Returns the control."""
+    control.description = name
+    if hasattr(control.style, "description_width"):
+        control.style.description_width = "initial"
+    if not shown:
+        control.add_class("kk-sr-label")
+    return control
+
+
+def _control(widget: widgets.Widget) -> widgets.Widget:
+    """The control in `widget`: itself, or the first control inside a box (a number and its
+    unit)."""
+    if isinstance(widget, widgets.Box):
+        return next((_control(c) for c in widget.children
+                     if not isinstance(c, widgets.HTML | widgets.Label)), widget)
+    return widget
+
 _LAYOUT = {"width": "96%"}
 
 
@@ -176,9 +201,14 @@ class Field(widgets.VBox):
     def __init__(self, label: str, input_widget: widgets.Widget, help: str = "") -> None:
         self.input = input_widget
         self.message = Message()
-        head = f"<b>{e(label)}</b>" + (f' <span class="kk-muted">{e(help)}</span>'
-                                          if help else "")
-        super().__init__([widgets.HTML(head), self.input, self.message])
+        self.label = label
+        # the label is the control's own <label> (ipywidgets' description), shown above it, so a
+        # screen reader names the field with the words a sighted person reads
+        named(_control(input_widget), label)
+        parts: list[widgets.Widget] = [self.input]
+        if help:
+            parts.append(widgets.HTML(f'<span class="kk-muted">{e(help)}</span>'))
+        super().__init__([*parts, self.message])
         self.add_class("kk-field")
 
     @property
@@ -197,7 +227,8 @@ class TextField(Field):
                  help: str = "", height: str = "90px") -> None:
         cls = widgets.Textarea if long else widgets.Text
         box = cls(placeholder=placeholder, continuous_update=False,
-                  layout=widgets.Layout(**_LAYOUT, height=height if long else "auto"))
+                  layout=widgets.Layout(**_LAYOUT, height=f"calc({height} + 1.6em)"
+                                        if long else "auto"))  # the label sits above it
         super().__init__(label, box, help)
 
     def set(self, value: Any) -> None:
@@ -336,7 +367,7 @@ STYLE = widgets.HTML("""<style>
 .kk-bar > span { background: #2f6fb0; border-radius: 4px; height: 10px; display: block; }
 .kk-step-title { font-weight: 600; }
 .kk-muted { color: #666; font-size: 0.9em; }
-.kk-field { margin: 2px 0 4px 0; }
+.kk-field { margin: 2px 0 4px 0; overflow: visible; }
 .kk-field .kk-message { min-height: 0; }
 .kk-hint { border-left: 3px solid #2f6fb0; padding: 2px 8px; margin: 4px 0; }
 .kk-hint.kk-warning { border-color: #d9480f; }
@@ -362,4 +393,32 @@ STYLE = widgets.HTML("""<style>
 .kk-scroll { overflow-x: auto; max-width: 100%; }
 .kk-sticky { position: sticky; top: 8px; align-self: flex-start; }
 .kk-charts { display: flex; flex-wrap: wrap; gap: 16px; }
+/* a field's label is its control's own <label>, above the control */
+.kk-field .widget-inline-hbox { flex-direction: column; align-items: stretch; height: auto;
+  line-height: normal; }
+.kk-field .widget-inline-hbox > .widget-label { width: auto; max-width: 100%; height: auto;
+  line-height: 1.35; white-space: normal; overflow: visible; text-align: left;
+  font-weight: 600; margin: 2px 0; align-self: flex-start; }
+.kk-field .widget-inline-hbox > select:not([size]), .kk-field .widget-inline-hbox > input {
+  flex: 0 0 auto; height: var(--jp-widgets-inline-height); width: 100%; box-sizing: border-box;
+  margin-left: 0; margin-right: 0; }
+.kk-field .widget-inline-hbox > select[size] { flex: 1 1 auto; width: 100%; margin: 0; }
+.kk-field .widget-textarea > textarea { flex: 1 1 auto; }
+.kk-field.kk-number .widget-hbox { align-items: flex-end; }
+/* a name for screen readers only: the row and column around the control already say it */
+.kk-sr-label > .widget-label { position: absolute !important; width: 1px !important;
+  height: 1px !important; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
+  margin: -1px; padding: 0; border: 0; }
+/* text at 4.5:1 or more on its background (WCAG AA), wherever the widget library's theme
+   is paler: tab and section titles, coloured buttons */
+.lm-TabBar-tab, .lm-TabBar-tabLabel, .jupyter-widget-Collapse-header,
+.jupyter-widget-Collapse-header span { color: #333; }
+.jupyter-button.mod-success { background-color: #2e7d32; }
+.jupyter-button.mod-info { background-color: #00707c; }
+.jupyter-button.mod-warning { background-color: #a4540a; }
+.jupyter-button.mod-danger { background-color: #c62828; }
+/* where the keyboard is, always visible */
+.jupyter-button:focus-visible, .lm-TabBar-tab:focus-visible, .kk-page a:focus-visible,
+.jupyter-widget-Collapse-header:focus-visible { outline: 3px solid #1a5fb4;
+  outline-offset: 2px; }
 </style>""")

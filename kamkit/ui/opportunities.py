@@ -19,7 +19,7 @@ from kamkit.scoring.qualification import person_name
 from kamkit.session import Session
 from kamkit.steps.opportunities import ID, forecast_html, plan_html
 from kamkit.ui.activity_plan import MIN_CONTACT_ROWS, OutcomeRow
-from kamkit.ui.components import STYLE, Confirm, Message, NumberField, guarded
+from kamkit.ui.components import STYLE, Confirm, Message, NumberField, guarded, named
 from kamkit.ui.crm_import import ImportPanel
 from kamkit.ui.opportunity_form import SHARED, OpportunityForm
 from kamkit.ui.page import StepPage
@@ -71,7 +71,8 @@ class OpportunitiesApp(widgets.VBox):
     # -- building -------------------------------------------------------------------------
 
     def _create_qualify_tab(self) -> None:
-        self.picker = widgets.Dropdown(options=[], layout=widgets.Layout(width="360px"))
+        self.picker = named(widgets.Dropdown(options=[], layout=widgets.Layout(width="360px")),
+                            "Opportunity", shown=False)
         self.picker.observe(self._on_pick, names="value")
         self.add_button = widgets.Button(description="Add opportunity", button_style="primary")
         self.add_button.on_click(lambda _: self.add_opportunity())

@@ -12,7 +12,7 @@ from kamkit.frameworks import GridContent
 from kamkit.html import e
 from kamkit.models import PeerLink, Stakeholder, StakeholderMapDoc
 from kamkit.scoring.coverage import LEVELS
-from kamkit.ui.components import ChoiceField, DateField, Field, TextField
+from kamkit.ui.components import ChoiceField, DateField, Field, TextField, named
 
 __all__ = ["PersonForm", "UNKNOWN"]
 
@@ -44,8 +44,9 @@ class PersonForm(widgets.VBox):
             for v, label in sorted(grid.support.labels.items())])
         self.category = widgets.HTML()
         self.reports_to = ChoiceField("Reports to", [("nobody on the map", None)])
-        self.influences = widgets.SelectMultiple(options=[], rows=4,
-                                                 layout=widgets.Layout(width="96%"))
+        influences = Field("Influences (informal lines)", widgets.SelectMultiple(
+            options=[], rows=4, layout=widgets.Layout(width="96%")))
+        self.influences = influences.input
         self.needs = TextField("Logical needs", "what the business needs from this", long=True)
         self.wants = TextField("Emotional wants", "what they personally want", long=True)
         self.declared_agenda = TextField("Declared agenda", long=True)
@@ -73,8 +74,7 @@ class PersonForm(widgets.VBox):
         acc = widgets.Accordion([
             widgets.VBox([self.needs, self.wants, self.declared_agenda, self.personal_agenda]),
             widgets.VBox([self.evidence, self.verified_on]),
-            widgets.VBox([self.reports_to, widgets.HTML("<b>Influences (informal lines)</b>"),
-                          self.influences]),
+            widgets.VBox([self.reports_to, influences]),
         ], titles=["Needs, wants and agendas", "Evidence", "Lines to others"])
         super().__init__([
             self.name, self.placeholder, self.title, self.department, self.level, self.role,
@@ -134,6 +134,8 @@ class PersonForm(widgets.VBox):
                                      layout=widgets.Layout(width="170px"))
             wanted = widgets.Dropdown(options=levels, value=want or 0,
                                       layout=widgets.Layout(width="170px"))
+            named(today, f"How well {member.name} knows them today", shown=False)
+            named(wanted, f"How well {member.name} should know them", shown=False)
             for w in (today, wanted):
                 w.observe(lambda _: self._changed(), names="value")
             self.link_fields[member.id] = (today, wanted)

@@ -31,7 +31,7 @@ from kamkit.scoring.coverage import LEVELS, UNKNOWN_LEVEL, analyse, best_levels,
 from kamkit.scoring.grid import dated_if_rerated, default_action, place_person
 from kamkit.session import Session
 from kamkit.steps.stakeholders import ID, coverage_html, org_html
-from kamkit.ui.components import STYLE, ChoiceField, Message, TextField, guarded
+from kamkit.ui.components import STYLE, ChoiceField, Message, TextField, guarded, named
 from kamkit.ui.crm_import import ImportPanel
 from kamkit.ui.grid_widget import CONTACT_COLOURS, GridWidget, grid_config
 from kamkit.ui.page import StepPage
@@ -83,7 +83,8 @@ class StakeholdersApp(widgets.VBox):
             f'<span style="display:inline-block;width:10px;height:10px;border:1px solid #333;'
             f'background:{c}"></span> {e(self.framework.grid.peer_levels.get(k, "no contact"))}'
             for k, c in CONTACT_COLOURS.items())
-        self.people = widgets.Select(options=[], rows=12, layout=widgets.Layout(width="96%"))
+        self.people = named(widgets.Select(options=[], rows=12, layout=widgets.Layout(
+            width="96%")), "People on the map", shown=False)
         self.people.observe(self._on_pick, names="value")
         self.add_button = widgets.Button(description="Add person", button_style="primary")
         self.duplicate_button = widgets.Button(description="Duplicate")

@@ -6,7 +6,7 @@ from __future__ import annotations
 def field(page, label: str, kind: str = "input"):
     """The input (or select) of the kamkit form field labelled `label`."""
     # visible only: steps built in the background may use the same label on another tab
-    return page.locator(f'.kk-field:has(b:text-is("{label}")) {kind}:visible').first
+    return page.locator(f'.kk-field:has(label:text-is("{label}")) {kind}:visible').first
 
 
 def open_step(page, link: str, name: str, tab: str, ready_text: str | None = None,
