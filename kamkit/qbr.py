@@ -114,10 +114,10 @@ def _profile(profile: ProfileDoc, account: str) -> str:
     rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts if v)
 
     def listed(title: str, items: list[str]) -> str:
-        return (f"<h4>{title}</h4><ul>{''.join(f'<li>{e(i)}</li>' for i in items)}</ul>"
+        return (f"<h3>{title}</h3><ul>{''.join(f'<li>{e(i)}</li>' for i in items)}</ul>"
                 if items else "")
 
-    strategy = (f"<h4>Your strategy</h4><div class='kk-text'>{e(profile.strategy)}</div>"
+    strategy = (f"<h3>Your strategy</h3><div class='kk-text'>{e(profile.strategy)}</div>"
                 if profile.strategy.strip() else "")
     return ((f"<table class='kk-table'>{rows}</table>" if rows else "")
             + "<p class='kk-muted'>Your goals as we understand them - tell us what we have "
@@ -143,10 +143,10 @@ def _people(smap: StakeholderMapDoc, plan: AccountPlanDoc, fw: Framework,
         f"<tr><td>{e(team[t.id])}</td><td>{e(t.role.capitalize())}</td>"
         f"<td>{e(said[t.id].department if t.id in said else '')}</td>"
         f"<td>{e(said[t.id].region if t.id in said else '')}</td></tr>" for t in smap.team)
-    return ("<h4>Your people we work with</h4>"
+    return ("<h3>Your people we work with</h3>"
             + ("<table class='kk-table'><tr><th>Name</th><th>Title</th><th>Department</th>"
                f"<th>Works with</th></tr>{theirs}</table>" if theirs else "<p>-</p>")
-            + "<h4>Your account team</h4>"
+            + "<h3>Your account team</h3>"
             + ("<table class='kk-table'><tr><th>Name</th><th>Role</th><th>Department</th>"
                f"<th>Region</th></tr>{ours}</table>" if ours else "<p>-</p>"))
 
@@ -223,7 +223,7 @@ def _decisions(docs: Docs, fw: Framework, today: dt.date) -> str:
                        for q, _, _, total in fc.by_quarter() if total)
     return ("<table class='kk-table'><tr><th>What we are working on together</th>"
             f"<th>Decision expected</th><th>Value</th></tr>{rows}</table>"
-            "<h4>By quarter</h4><table class='kk-table'><tr><th>Quarter</th><th>Value of the "
+            "<h3>By quarter</h3><table class='kk-table'><tr><th>Quarter</th><th>Value of the "
             f"decisions</th></tr>{quarters}</table>")
 
 
@@ -239,7 +239,7 @@ def _next_steps(plan: AccountPlanDoc, smap: StakeholderMapDoc, fw: Framework,
                    f"<td>{e(owners.get(a.owner, a.owner))}</td>"
                    f"<td>{e(a.due.isoformat() if a.due else '')}</td>"
                    f"<td>{e(statuses[a.status])}</td></tr>" for a in due)
-    out = ("<h4>Due before our next review</h4>"
+    out = ("<h3>Due before our next review</h3>"
            + ("<table class='kk-table'><tr><th>Action</th><th>For</th><th>Owner</th>"
               f"<th>Due</th><th>Status</th></tr>{rows}</table>" if rows else "<p>-</p>"))
     last = _last_qbr(plan)
@@ -247,7 +247,7 @@ def _next_steps(plan: AccountPlanDoc, smap: StakeholderMapDoc, fw: Framework,
         names = {p.id: p.name for p in smap.people if p.name.strip()}
         theirs = [names[p] for p in last.theirs if p in names]
         ours = [_ours(n, trainee) for n in last.ours]
-        out += (f"<h4>Agreed at our last review ({last.held_on.isoformat()})</h4>"
+        out += (f"<h3>Agreed at our last review ({last.held_on.isoformat()})</h3>"
                 f"<div class='kk-muted'>{e(', '.join(theirs + ours))}</div>"
                 + (f"<div class='kk-text'>{e(last.next_steps)}</div>"
                    if last.next_steps.strip() else "<p>-</p>")
@@ -278,9 +278,9 @@ def qbr_pack(docs: Docs, fw: Framework, today: dt.date, account: str, trainee: s
         # no script, no network: inline styles and inline images only
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; img-src data:\">",
-        f"<title>Business review - {e(account)}</title><style>{QBR_CSS}</style></head><body>",
+        f"<title>Business review - {e(account)}</title><style>{QBR_CSS}</style></head><body><main>",
         f"<h1>Business review: {e(account)}</h1>",
         f"<div class='kk-muted'>Prepared by {e(trainee)} · {today.isoformat()}</div>",
         *(f"<section class='kk-qbr-section'><h2>{n}. {title}</h2>{body}</section>"
           for n, (title, body) in enumerate(sections, 1)),
-        "</body></html>"])
+        "</main></body></html>"])

@@ -271,7 +271,7 @@ REPORT_CSS = """
 body { font: 14px/1.45 system-ui, sans-serif; color: #1d2630; margin: 24px auto; max-width: 1040px;
        padding: 0 16px; }
 h1 { font-size: 24px; margin-bottom: 4px; } h2 { border-bottom: 2px solid #2f6fb0;
-  padding-bottom: 4px; margin-top: 32px; } h4 { margin: 12px 0 4px; }
+  padding-bottom: 4px; margin-top: 32px; } h3 { margin: 12px 0 4px; }
 .kk-muted { color: #66717d; } .kk-alert { color: #b3400b; font-weight: 600; }
 .kk-table { border-collapse: collapse; margin: 8px 0; width: 100%; }
 .kk-table td, .kk-table th { border: 1px solid #d8dee5; padding: 4px 6px; text-align: left;
@@ -305,7 +305,7 @@ def trainee_report(name: str, cohort: str | None, books: list[Workbook], fw: Fra
         # no script, no network: inline styles and inline images only
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; img-src data:\">",
-        f"<title>Key account workbook - {e(name)}</title><style>{REPORT_CSS}</style></head><body>",
+        f"<title>Key account workbook - {e(name)}</title><style>{REPORT_CSS}</style></head><body><main>",
         f"<h1>Key account workbook: {e(name)}</h1>",
         f"<div class='kk-muted'>{e(cohort) + ' · ' if cohort else ''}report generated "
         f"{generated:%Y-%m-%d %H:%M} UTC</div>",
@@ -322,5 +322,5 @@ def trainee_report(name: str, cohort: str | None, books: list[Workbook], fw: Fra
             parts.append(step_html(text.id, wb, fw, today))
             parts.append(history_html(wb.versions.get(text.id, []), limit=10))
         parts.append("</section>")
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return "\n".join(parts)

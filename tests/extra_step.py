@@ -46,7 +46,7 @@ def view(session: Any) -> Any:
     import ipywidgets as widgets
 
     doc = session.load(ID)
-    return widgets.VBox([widgets.HTML("<h3>Pricing terms</h3>"),
+    return widgets.VBox([widgets.HTML("<h2>Pricing terms</h2>"),
                          widgets.Text(value=doc.price_list, description="Price list")])
 
 

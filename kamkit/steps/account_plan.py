@@ -232,15 +232,15 @@ def account_plan_html(docs: Docs, fw: Framework, today: dt.date) -> str:
               f"next review {doc.next_review.isoformat()}"
               + (" - past due" if is_stale(doc, today) else ""))
     return (f"<div class='kk-muted'>{e(review)}</div>"
-            f"<h4>What to look at</h4>{findings_html(findings(docs, fw, today))}"
-            f"<h4>Objectives</h4>{objectives_html(doc, smap, fw)}"
-            f"<h4>Actions</h4>{actions_html(docs, fw, today)}"
-            f"<h4>KPIs</h4>{kpis_html(doc)}"
-            "<h4>White space</h4>"
+            f"<h3>What to look at</h3>{findings_html(findings(docs, fw, today))}"
+            f"<h3>Objectives</h3>{objectives_html(doc, smap, fw)}"
+            f"<h3>Actions</h3>{actions_html(docs, fw, today)}"
+            f"<h3>KPIs</h3>{kpis_html(doc)}"
+            "<h3>White space</h3>"
             f"{white_space_html(doc, fw, profile.currency, docs.of(OpportunitiesDoc))}"
-            f"<h4>The value case</h4>{value_html(doc, profile, fw)}"
-            f"<h4>The account team</h4>{team_html(doc, smap)}"
-            f"<h4>QBRs</h4>{qbrs_html(doc, smap)}")
+            f"<h3>The value case</h3>{value_html(doc, profile, fw)}"
+            f"<h3>The account team</h3>{team_html(doc, smap)}"
+            f"<h3>QBRs</h3>{qbrs_html(doc, smap)}")
 
 
 # -- the dashboard and the spreadsheet ---------------------------------------------------------

@@ -209,7 +209,7 @@ def opportunities_html(docs: Docs, fw: Framework, today: dt.date) -> str:
             + f"</td><td>{e(i.how)}{' (their words)' if i.customer_words else ''}</td></tr>"
             for i in result.items)
         parts.append(
-            f"<h4>{e(opp.name)}</h4><div class='kk-muted'>{e(kinds[opp.kind])} · "
+            f"<h3>{e(opp.name)}</h3><div class='kk-muted'>{e(kinds[opp.kind])} · "
             f"{e(money(opp.value, currency))} · decision "
             f"{e(opp.decision_date.isoformat() if opp.decision_date else 'date not known')}"
             f" · {e(stage.name if stage else 'stage not set')}"
@@ -221,8 +221,8 @@ def opportunities_html(docs: Docs, fw: Framework, today: dt.date) -> str:
             f"</tr>{answers}</table>")
     summary = plan_summary(doc, smap, fw, today)
     fc = forecast(doc, smap, fw, today)
-    return ("".join(parts) + "<h4>Activity plan</h4>" + plan_html(doc, summary, smap, fw, currency)
-            + "<h4>Forecast</h4>" + forecast_html(fc, currency))
+    return ("".join(parts) + "<h3>Activity plan</h3>" + plan_html(doc, summary, smap, fw, currency)
+            + "<h3>Forecast</h3>" + forecast_html(fc, currency))
 
 
 # -- the dashboard and the spreadsheet ---------------------------------------------------------

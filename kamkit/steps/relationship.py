@@ -146,10 +146,10 @@ def relationship_html(docs: Docs, fw: Framework, today: dt.date) -> str:
     return (f"{feeling}{score_html(doc, result, fw, today)}"
             f'<div class="kk-cols"><div>{breakdown_html(result)}{bars_html(result)}'
             f"</div><div>{gap_html(doc, result, fw)}"
-            + (f"<h4>Over time</h4>{over_time}" if over_time else "") + "</div></div>"
+            + (f"<h3>Over time</h3>{over_time}" if over_time else "") + "</div></div>"
             '<table class="kk-table"><tr><th>Indicator</th><th>Level</th><th>Evidence</th>'
             f"<th>As of</th><th>Points</th></tr>{''.join(rows)}</table>"
-            + (f"<h4>Improvement plan</h4><ul>{plan}</ul>" if plan else ""))
+            + (f"<h3>Improvement plan</h3><ul>{plan}</ul>" if plan else ""))
 
 
 # -- the dashboard and the spreadsheet ---------------------------------------------------------

@@ -388,7 +388,7 @@ class AccountPlanApp(plan_tabs.PlanTabs):
         today = self.today()
         docs = self.docs()
         found = findings(docs, self.framework, today, self.portfolio)
-        self.findings.value = ("<div class='kk-card'><h3>What the plan should look at</h3>"
+        self.findings.value = ("<div class='kk-card'><h2>What the plan should look at</h2>"
                                f"{findings_html(found)}</div>")
         titles = [(o.title, o.id) for o in self.doc.objectives]
         if titles != self._titles:  # a renamed or new objective: the actions' choices follow

@@ -96,7 +96,7 @@ class CompetencyView(widgets.VBox):
         self.peers = PeersPanel(session)
         self.plan = PlanPanel(session)
         intro = widgets.HTML(
-            "<div class='kk-card'><h3>Your competencies</h3><div class='kk-muted'>How you work "
+            "<div class='kk-card'><h2>Your competencies</h2><div class='kk-muted'>How you work "
             "as a key account manager, behaviour by behaviour. Rate yourself honestly and give "
             "an example from your own work for each: you will rate yourself again at the end "
             "of the programme and see what changed - beside your manager's and your "
@@ -179,7 +179,7 @@ class CompetencyView(widgets.VBox):
         self.chart = widgets.HTML()
         self.table = widgets.HTML()
         self.chart_box = widgets.VBox([
-            widgets.HTML("<h3>Your gaps: you, your manager and your colleagues</h3><div "
+            widgets.HTML("<h2>Your gaps: you, your manager and your colleagues</h2><div "
                          "class='kk-muted'>Each competency's mean level. Your manager's and "
                          "your colleagues' ratings are shown as they gave them; only you "
                          "change yours.</div>"),

@@ -129,7 +129,7 @@ class FirstAnswer(widgets.VBox):
                                      layout=widgets.Layout(width="auto"))
         self.message = Message()
         self.shown = widgets.HTML()
-        super().__init__([widgets.HTML(f"<h3>{e(title)}</h3><div class='kk-muted'>{e(intro)}"
+        super().__init__([widgets.HTML(f"<h2>{e(title)}</h2><div class='kk-muted'>{e(intro)}"
                                        "</div>"), answer, reason, self.button, self.message,
                           self.shown])
         self.add_class("kk-card")
@@ -357,7 +357,9 @@ STYLE = widgets.HTML("""<style>
 .kk-header .kk-sub { color: #555; }
 .kk-card { border: 1px solid #dde3ea; border-radius: 8px; padding: 8px 14px; margin: 6px 0;
            background: #fbfcfd; }
-.kk-card h3 { margin: 0.3em 0; font-size: 1.1em; }
+/* headings in order (h1 the page, h2 a section or card, h3 within it), sized for a form */
+.kk-page h2, .kk-card h2 { margin: 0.3em 0; font-size: 1.1em; }
+.kk-page h3, .kk-card h3 { margin: 0.3em 0 0.2em; font-size: 1em; }
 .kk-error { color: #b00020; }
 .kk-ok { color: #1b6e20; }
 .kk-alert { color: #b3400b; font-weight: 600; }

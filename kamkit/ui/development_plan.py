@@ -94,7 +94,7 @@ class PlanPanel(widgets.VBox):
         for row in self.rows:
             row.on_change(self.changed)
         super().__init__([
-            widgets.HTML(f"<h3>Your development plan</h3><div class='kk-muted'>Up to "
+            widgets.HTML(f"<h2>Your development plan</h2><div class='kk-muted'>Up to "
                          f"{self.content.plan_items} things you will get better at, each with "
                          "an action and a date (YYYY-MM-DD).</div>"),
             self.hint, self.status, *self.rows])

@@ -129,7 +129,7 @@ class OpportunityForm(widgets.HBox):
         grouping = self.framework.qualification.grouping()
         parts: list[widgets.Widget] = []
         for group in grouping.groups:
-            parts.append(widgets.HTML(f"<h3>{e(group.name)}</h3>"
+            parts.append(widgets.HTML(f"<h2>{e(group.name)}</h2>"
                                       + (f"<div class='kk-muted'>{e(group.help)}</div>"
                                          if group.help else "")))
             parts += [c for c in self.questions.values()

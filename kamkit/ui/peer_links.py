@@ -69,7 +69,7 @@ class PeersPanel(widgets.VBox):
         self._shown: int | None = None  # the link whose address is on screen
         self._rated: set[int] = set()
         super().__init__([
-            widgets.HTML(f"<h3>Ask a colleague to rate you</h3><div class='kk-muted'>Up to "
+            widgets.HTML(f"<h2>Ask a colleague to rate you</h2><div class='kk-muted'>Up to "
                          f"{c.peers} colleagues who see your work can rate you in each round. "
                          "Each gets a personal link that shows only the rating form for you, "
                          f"works for {c.peer_link_days} days, and stops at once if you "

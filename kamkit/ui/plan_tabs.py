@@ -99,7 +99,7 @@ class PlanTabs(widgets.VBox):
                    "serves only us is a sales target."),
             listed("actions", "The steps towards the objectives, each with an owner from the "
                    "account team and a date.", widgets.HTML(
-                       "<h3>Written elsewhere</h3><div class='kk-muted'>Your next actions per "
+                       "<h2>Written elsewhere</h2><div class='kk-muted'>Your next actions per "
                        "person (the stakeholder map, step 2) and the relationship plan's items "
                        "(step 3) are actions of this plan too: change them where they were "
                        "written.</div>"), self.elsewhere),
@@ -153,7 +153,7 @@ class PlanTabs(widgets.VBox):
                    "record each quarterly business review with the customer."),
             widgets.HBox([self.next_review, self.review_button],
                          layout=widgets.Layout(align_items="center")),
-            widgets.HTML("<h3>QBRs</h3><div class='kk-muted'>The QBRs of the last year pre-fill "
+            widgets.HTML("<h2>QBRs</h2><div class='kk-muted'>The QBRs of the last year pre-fill "
                          "the relationship evidence of step 3: reviews held, their senior "
                          "people attending, plans shared.</div>"),
             self.boxes["qbrs"], self.add_buttons["qbrs"], self.tab_messages["qbrs"],

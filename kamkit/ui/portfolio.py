@@ -42,7 +42,7 @@ class PortfolioView(widgets.VBox):
         self.cancel_button.on_click(lambda _: self.cancel())
         self.import_message = Message()
         importer = widgets.VBox([
-            widgets.HTML("<h3>Bring in accounts from a spreadsheet</h3><div class='kk-muted'>"
+            widgets.HTML("<h2>Bring in accounts from a spreadsheet</h2><div class='kk-muted'>"
                          "CSV or Excel, one account per row, with columns name, industry, "
                          "revenue, spend with us, total spend. You will see a preview first."
                          "</div>"),
@@ -51,9 +51,9 @@ class PortfolioView(widgets.VBox):
         importer.add_class("kk-card")
         super().__init__([
             self.warning,
-            widgets.HBox([widgets.VBox([widgets.HTML("<h3>Where your accounts sit</h3>"),
+            widgets.HBox([widgets.VBox([widgets.HTML("<h2>Where your accounts sit</h2>"),
                                         self.matrix, self.unplaced]),
-                          widgets.VBox([widgets.HTML("<h3>Revenue: the vital few</h3>"),
+                          widgets.VBox([widgets.HTML("<h2>Revenue: the vital few</h2>"),
                                         self.pareto])],
                          layout=widgets.Layout(flex_flow="row wrap")),
             importer])

@@ -51,7 +51,7 @@ class RatingForm(widgets.VBox):
         parts: list[widgets.Widget] = []
         label = EXAMPLE_LABELS.get(rater, EXAMPLE_LABELS["peer"])
         for pillar in content.pillars:
-            parts.append(widgets.HTML(f"<h3>{e(pillar.title)}</h3>"))
+            parts.append(widgets.HTML(f"<h2>{e(pillar.title)}</h2>"))
             for comp in pillar.competencies:
                 parts.append(widgets.HTML(f'<div class="kk-muted">{e(comp.title)}</div>'))
                 for b in comp.behaviours:

@@ -93,7 +93,7 @@ class RelationshipApp(widgets.VBox):
             for f in (card.level, card.evidence, card.as_of):
                 f.on_change(self.changed)
             card.confident.observe(lambda _: self.changed(), names="value")
-        self.evidence = widgets.VBox([widgets.HTML("<h3>The evidence</h3>"),
+        self.evidence = widgets.VBox([widgets.HTML("<h2>The evidence</h2>"),
                                       *self.cards.values()],
                                      layout=widgets.Layout(width="560px"))
         self._create_results()
@@ -147,7 +147,7 @@ class RelationshipApp(widgets.VBox):
             self.plan_rows.append(row)
         self.plan_message = Message()
         self.plan_box = widgets.VBox([
-            widgets.HTML("<h3>Improvement plan</h3><div class='kk-muted'>Pick up to three "
+            widgets.HTML("<h2>Improvement plan</h2><div class='kk-muted'>Pick up to three "
                          "indicators to raise, and say how, who and by when.</div>"),
             *[widgets.HBox(list(r)) for r in self.plan_rows], self.plan_message])
         self.plan_box.add_class("kk-card")
@@ -316,7 +316,7 @@ class RelationshipApp(widgets.VBox):
         table = "".join(f"<tr><td>{d.isoformat()}</td><td>{'' if s is None else as_shown(s)}"
                         f"</td><td>{'' if f is None else f}</td></tr>" for d, s, f in rows)
         self.over_time.value = (
-            f"<h3>Over time</h3>{chart}"
+            f"<h2>Over time</h2>{chart}"
             + (f"<div>Changed most since last time: {moved}</div>" if moved else "")
             + '<table class="kk-table"><tr><th>Started</th><th>Evidence</th><th>Feeling</th>'
             f"</tr>{table}</table>")

@@ -253,7 +253,7 @@ class ReviewApp(widgets.VBox):
         self.after_round = widgets.HTML()
         self.after_button = Confirm("Open the after-round", "Not now")
         self.after_button.button.on_click(lambda _: self.open_after_round())
-        self.gain_box = widgets.VBox([self.gain, widgets.HTML("<h3>Competency after-round</h3>"),
+        self.gain_box = widgets.VBox([self.gain, widgets.HTML("<h2>Competency after-round</h2>"),
                                       self.after_round, self.after_button])
         self.gain_box.add_class("kk-card")
 
@@ -266,7 +266,7 @@ class ReviewApp(widgets.VBox):
         self.download = widgets.HTML()
         self.export_message = Message()
         self.exports = widgets.VBox([
-            widgets.HTML("<h3>Export the table shown</h3>"),
+            widgets.HTML("<h2>Export the table shown</h2>"),
             widgets.HBox([self.excel_button, self.csv_button, self.download]),
             self.export_message])
         self.exports.add_class("kk-card")
@@ -345,16 +345,16 @@ class ReviewApp(widgets.VBox):
             + " · ".join(f"{n} {s}" for s, n in glance.states.items() if n) + "</div>")
         self.charts.value = (
             "<div class='kk-charts'>"
-            f"<div><h3>Completion</h3>{step_completion(glance.completion, width=380)}</div>"
-            f"<div><h3>Relationship scores</h3>"
+            f"<div><h2>Completion</h2>{step_completion(glance.completion, width=380)}</div>"
+            f"<div><h2>Relationship scores</h2>"
             + (histogram(glance.scores, label="evidence score (0-100)", width=300)
                if glance.scores else "<p class='kk-muted'>No scores yet.</p>") + "</div>"
-            "<div><h3>Largest feeling-vs-evidence gaps</h3>"
+            "<div><h2>Largest feeling-vs-evidence gaps</h2>"
             + (gap_bars(glance.gaps, width=340) if glance.gaps else "<p class='kk-muted'>No "
                "gaps to show yet: they need a gut feeling and evidence.</p>") + "</div></div>")
         gains = self._session().gains(self.shown)
         self.gain.value = (
-            "<h3>Learning gain</h3><div class='kk-muted'>Of the people in the table: each "
+            "<h2>Learning gain</h2><div class='kk-muted'>Of the people in the table: each "
             "measure before and after, over those who have both figures (n).</div>"
             f"<div class='kk-cols'><div>{gain_chart(gains)}</div>"
             f"<div>{gain_table_html(gains)}</div></div>")

@@ -141,13 +141,13 @@ class CompetencyReview(widgets.VBox):
         self.save_button.on_click(lambda _: on_save(self))
         self.message = Message()
         self.comparison = widgets.HTML()
-        mine = widgets.VBox([widgets.HTML("<h3>Your ratings</h3><div class='kk-muted'>The "
+        mine = widgets.VBox([widgets.HTML("<h2>Your ratings</h2><div class='kk-muted'>The "
                                           "same behaviours the trainee rates. Your ratings are "
                                           "kept beside theirs and never change what they "
                                           "wrote.</div>"),
                              self.form, self.save_button, self.message],
                             layout=widgets.Layout(flex="1 1 480px"))
-        beside = widgets.VBox([widgets.HTML("<h3>What they and their peers said</h3>"),
+        beside = widgets.VBox([widgets.HTML("<h2>What they and their peers said</h2>"),
                                self.comparison], layout=widgets.Layout(flex="1 1 420px"))
         beside.add_class("kk-sticky")
         super().__init__([self.round, self.round_note,
@@ -240,7 +240,7 @@ def cases_html(cases: Sequence[CaseTry], titles: dict[str, str],
             for s in steps)
         first = case.first_score
         parts.append(
-            f"<h4>{e(case_titles.get(case.case_id, case.case_id))}</h4>"
+            f"<h3>{e(case_titles.get(case.case_id, case.case_id))}</h3>"
             f"<div class='kk-muted'>Started {case.started:%d %b %Y}"
             + ("" if first is None else f" · first try overall {number(first)} %") + "</div>"
             "<table class='kk-table'><tr><th>Step</th><th>First try %</th><th>Best %</th>"
@@ -281,7 +281,7 @@ def rubric_history_html(accounts: Sequence[tuple[str, dict[str, list[Review]]]],
                           for r in by_step.get(sid, []))
                or "<span class='kk-muted'>not reviewed</span>")
             + "</td></tr>" for sid, title in titles.items())
-        parts.append(f"<h4>{e(name)}</h4><table class='kk-table'><tr><th>Step</th>"
+        parts.append(f"<h3>{e(name)}</h3><table class='kk-table'><tr><th>Step</th>"
                      f"<th>Rating over time (1-5)</th></tr>{rows}</table>")
     return "".join(parts)
 
@@ -310,5 +310,5 @@ def record_html(record: PersonRecord, reviews: Sequence[tuple[str, dict[str, lis
         ("Rubric ratings over time", rubric_history_html(reviews, titles)),
         ("Development plan", plan_html(record.plan, framework.competencies)),
     ]
-    return "".join(f"<div class='kk-card'><h3>{title}</h3>{body}</div>"
+    return "".join(f"<div class='kk-card'><h2>{title}</h2>{body}</div>"
                    for title, body in sections)

@@ -69,7 +69,7 @@ class StepReview(widgets.VBox):
         self.save_button.on_click(lambda _: on_save(self))
         self.message = Message()
         self.form = widgets.VBox([
-            widgets.HTML("<h3>Your review</h3>"), self.feedback, self.rating, self.rubric,
+            widgets.HTML("<h2>Your review</h2>"), self.feedback, self.rating, self.rubric,
             widgets.HTML("<b>Comment</b>"), self.comment, self.status, self.save_button,
             self.message])
         self.form.add_class("kk-card")

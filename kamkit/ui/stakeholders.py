@@ -343,7 +343,7 @@ class StakeholdersApp(widgets.VBox):
                 "<td>" + "<br>".join(f"{e(name)}: {today or '–'} → {wanted or '–'}"
                                      for name, today, wanted in pgrid[level][t.id]) + "</td>"
                 for t in self.doc.team) + "</tr>" for level in [*LEVELS, UNKNOWN_LEVEL])
-        self.peer_table.value = ("<h3>Peer coverage</h3><div class='kk-muted'>Their levels down, "
+        self.peer_table.value = ("<h2>Peer coverage</h2><div class='kk-muted'>Their levels down, "
                                  "our team across: one thread each side is a bow-tie; many, at "
                                  "every level, a diamond.</div>"
                                  f'<table class="kk-table"><tr><th></th>{head}</tr>{body}</table>')

@@ -144,7 +144,7 @@ class WorkbookApp(widgets.VBox):
         self.delete_button, self.delete_cancel = self.delete.button, self.delete.cancel
         self.delete_message = self.delete.message
         self.accounts_box = widgets.VBox([
-            widgets.HTML("<h3>Your accounts</h3><div class='kk-muted'>Work on one real or "
+            widgets.HTML("<h2>Your accounts</h2><div class='kk-muted'>Work on one real or "
                          "case-study account at a time; everything you enter is saved as you "
                          "go.</div>"),
             self.accounts,
@@ -168,7 +168,7 @@ class WorkbookApp(widgets.VBox):
         self.practice_message = Message()
         self.practice_links = widgets.HTML()  # the case and quiz pages, once we know who
         self.practice_box = widgets.VBox([
-            widgets.HTML("<h3>Practise on a case study</h3><div class='kk-muted'>No real account "
+            widgets.HTML("<h2>Practise on a case study</h2><div class='kk-muted'>No real account "
                          "yet, or want to try the method first? Work on a realistic, invented "
                          "customer and check your answers against an expert's - with hints, "
                          "then explanations.</div>"),
@@ -189,7 +189,7 @@ class WorkbookApp(widgets.VBox):
                                             layout=widgets.Layout(width="auto"))
         self.resume_button.on_click(lambda _: self.resume())
         self.progress_box = widgets.VBox([
-            widgets.HTML("<h3>Your progress</h3>"), *self.progress_rows.values(),
+            widgets.HTML("<h2>Your progress</h2>"), *self.progress_rows.values(),
             self.resume_button,
         ])
         self.progress_box.add_class("kk-card")
@@ -370,7 +370,7 @@ class WorkbookApp(widgets.VBox):
             self.invite_box.layout.display = "none"
             return
         title, text = INVITATIONS[due]
-        self.invitation.value = f"<h3>{e(title)}</h3><div class='kk-muted'>{e(text)}</div>"
+        self.invitation.value = f"<h2>{e(title)}</h2><div class='kk-muted'>{e(text)}</div>"
         self.invite_box.layout.display = None
 
     def _show_feedback(self, feedback: Mapping[str, tuple[Review, int]]) -> None:
@@ -378,9 +378,9 @@ class WorkbookApp(widgets.VBox):
         for step in self.framework.steps:
             if step.id in feedback:
                 review, latest = feedback[step.id]
-                parts.append(f"<h4>{step.number}. {e(step.title)}</h4>"
+                parts.append(f"<h3>{step.number}. {e(step.title)}</h3>"
                              + feedback_html(review, self.framework, latest, for_trainee=True))
-        self.feedback.value = ("<h3>Feedback from your manager</h3>" + "".join(parts)
+        self.feedback.value = ("<h2>Feedback from your manager</h2>" + "".join(parts)
                                if parts else "")
         self.feedback.layout.display = None if parts else "none"
 

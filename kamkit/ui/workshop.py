@@ -129,7 +129,7 @@ class WorkshopApp(widgets.VBox):
             f"<div class='kk-hint kk-warning'><b>{e(m.label)}</b> "
             f"<span class='kk-muted'>(step {self.framework.step(m.step).number}: wrong for "
             f"{m.count} of {m.out_of})</span><br>{e(m.why)}</div>" for m in mistakes)
-        self.mistakes.value = ("<h3>Most common mistakes</h3>"
+        self.mistakes.value = ("<h2>Most common mistakes</h2>"
                                + (items or "<p class='kk-muted'>No checks yet.</p>"))
 
     def _session(self) -> ReviewSession:

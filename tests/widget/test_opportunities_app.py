@@ -250,8 +250,8 @@ def test_a_trainer_switches_the_grouping_to_meddpicc_in_content(store, session, 
     fw = load_framework(tmp_path)
     view = OpportunitiesApp(Session(store, session.trainee, fw, account=session.account))
     _qualify_brno(view)
-    assert "<h3>Champion</h3>" in [c.value for c in view.question_box.children
-                                    if hasattr(c, "value") and "<h3>" in str(c.value)][6]
+    assert "<h2>Champion</h2>" in [c.value for c in view.question_box.children
+                                    if hasattr(c, "value") and "<h2>" in str(c.value)][6]
     card = view.questions["worth"]  # the only Metrics question
     card.answer.set("yes")
     assert "Metrics</td><td><span class='kk-state' style='background:#fff3bf'>amber" \

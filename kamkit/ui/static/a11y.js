@@ -27,6 +27,10 @@
   }
   function start() {
     if (!document.documentElement.lang) { document.documentElement.lang = "en"; }
+    var cells = document.getElementById("rendered_cells");  // Voila's page: everything shown
+    if (cells && !document.querySelector("main, [role=main]")) {
+      cells.setAttribute("role", "main");
+    }
     visit(document.body);
     new MutationObserver(function (changes) {
       for (var i = 0; i < changes.length; i++) {
