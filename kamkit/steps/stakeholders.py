@@ -86,8 +86,10 @@ def org_html(doc: StakeholderMapDoc) -> str:
     people = [OrgPerson(p.id, p.name or p.title or "(unnamed)", p.title if p.name else "",
                         p.reports_to, tuple(held.get(p.id, ()))) for p in doc.people]
     chart = org_chart(people, [(p.id, whom) for p in doc.people for whom in p.influences])
-    return ("<h3>Their organisation, and who of ours knows whom</h3>"
-            + (f"<div class='kk-scroll'>{chart}</div><div class='kk-muted'>Lines: who reports "
+    # a wide organisation scrolls sideways: the scrolling box is reachable by keyboard too
+    return ("<h2>Their organisation, and who of ours knows whom</h2>"
+            + (f"<div class='kk-scroll' tabindex='0' role='group' aria-label='Organisation "
+               f"chart (scrolls sideways)'>{chart}</div><div class='kk-muted'>Lines: who reports "
                "to whom. Dashed arrows: who influences whom beyond the lines.</div>"
                if chart else "<p class='kk-muted'>No people on the map yet.</p>"))
 

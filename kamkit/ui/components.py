@@ -393,6 +393,7 @@ STYLE = widgets.HTML("""<style>
 .kk-field select, .kk-field .widget-dropdown { max-width: 100%; }
 .kk-field .widget-dropdown select { text-overflow: ellipsis; }
 .kk-scroll { overflow-x: auto; max-width: 100%; }
+.kk-page .widget-html, .kk-page .widget-html-content { max-width: 100%; min-width: 0; }
 .kk-sticky { position: sticky; top: 8px; align-self: flex-start; }
 .kk-charts { display: flex; flex-wrap: wrap; gap: 16px; }
 /* a field's label is its control's own <label>, above the control */
