@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from kamkit.frameworks import GridContent, SegmentationContent
 from kamkit.html import e
 from kamkit.scoring.competency import CohortGain
+from kamkit.scoring.grid import category_for
 from kamkit.scoring.portfolio import ParetoRow
 
 __all__ = ["MatrixPoint", "portfolio_matrix", "pareto_chart", "indicator_bars",
            "feeling_vs_evidence", "trend_chart", "GridPoint", "decision_grid", "CATEGORY_FILLS",
-           "CONTACT_COLOURS", "step_completion", "histogram", "gap_bars", "forecast_chart",
-           "sparkline", "competency_chart", "RATER_LABELS", "ROUND_LABELS", "gain_chart",
-           "gain_words"]
+           "CONTACT_COLOURS", "grid_words", "step_completion", "histogram", "gap_bars",
+           "forecast_chart", "sparkline", "competency_chart", "RATER_LABELS", "ROUND_LABELS",
+           "gain_chart", "gain_words"]
 
 #: fill by our best relationship level with a person today (0 = no contact)
 CONTACT_COLOURS = {0: "#ffffff", 1: "#c6dbef", 2: "#6baed6", 3: "#2171b5", 4: "#08306b"}
@@ -218,12 +219,26 @@ class GridPoint:
     contact: int = 0       # our best relationship level today, 0-4
 
 
+def grid_words(pt: GridPoint, grid: GridContent) -> str:
+    """One person on the grid in the content's words: "Greta Lind: influence 4 (major), support
+    +1 (supportive) - Driver; our contact: vendor" (what a screen reader says for their dot)."""
+    contact = grid.peer_levels.get(pt.contact, "no contact")
+    support = f"{pt.support:+d}" if pt.support else "0"
+    return (f"{pt.label}: influence {pt.influence} ({grid.influence.labels[pt.influence]}), "
+            f"support {support} ({grid.support.labels[pt.support]}) - "
+            f"{category_for(pt.influence, pt.support, grid).name}; our contact: {contact}")
+
+
 def decision_grid(points: list[GridPoint], grid: GridContent, width: int = 520,
                   height: int = 360) -> str:
     """The Decision-Making Grid, read-only: support across, influence up, the six categories
-    shaded, each rated person a dot coloured by our best contact with them."""
+    shaded, each rated person a dot coloured by our best contact with them - and numbered by it,
+    with a key underneath, so the colour is never the only sign. Its text alternative names
+    every person with their place and our contact."""
     pad_l, pad_b, pad_t, pad_r = 40, 36, 10, 10
     w, h = width - pad_l - pad_r, height - pad_t - pad_b
+    key = any(pt.contact for pt in points)
+    full = height + (18 if key else 0)
 
     def x(s: float) -> float:
         return pad_l + (s + 2.5) / 5 * w
@@ -234,9 +249,13 @@ def decision_grid(points: list[GridPoint], grid: GridContent, width: int = 520,
     bands = {"opposed": (-2.5, -0.5), "neutral": (-0.5, 0.5), "supportive": (0.5, 2.5)}
     high = grid.influence.high_from
     levels = {"high": (high - 0.5, 5.5), "low": (0.5, high - 0.5)}
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" class="kk-grid-chart" '
-             'aria-label="Decision-Making Grid">']
+    said = "; ".join(grid_words(pt, grid) for pt in points)
+    summary = (f"Decision-Making Grid, {len(points)} "
+               f"{'person' if len(points) == 1 else 'people'} on it" + (f". {said}" if said
+                                                                         else ""))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {full}" '
+             f'width="{width}" height="{full}" role="img" class="kk-grid-chart" '
+             f'aria-label="{e(summary)}">']
     for c in grid.categories:
         (s0, s1), (i0, i1) = bands[c.support], levels[c.influence]
         parts.append(f'<rect x="{x(s0):.1f}" y="{y(i1):.1f}" width="{x(s1) - x(s0):.1f}" '
@@ -244,13 +263,13 @@ def decision_grid(points: list[GridPoint], grid: GridContent, width: int = 520,
                      'stroke="#ccd"/>')
         parts.append(f'<text x="{(x(s0) + x(s1)) / 2:.1f}" y="{y(i1) + 16:.1f}" '
                      f'text-anchor="middle" {_FONT} font-size="12" font-weight="600" '
-                     f'fill="#667">{e(c.name)}</text>')
+                     f'fill="#555">{e(c.name)}</text>')
     for s in range(-2, 3):
         parts.append(f'<text x="{x(s):.1f}" y="{pad_t + h + 14}" text-anchor="middle" {_FONT} '
-                     f'font-size="10" fill="#777">{s:+d}</text>')
+                     f'font-size="10" fill="#555">{s:+d}</text>')
     for i in range(1, 6):
         parts.append(f'<text x="{pad_l - 6}" y="{y(i) + 3:.1f}" text-anchor="end" {_FONT} '
-                     f'font-size="10" fill="#777">{i}</text>')
+                     f'font-size="10" fill="#555">{i}</text>')
     parts.append(f'<text x="{pad_l + w / 2}" y="{height - 6}" text-anchor="middle" {_FONT} '
                  'font-size="11" fill="#333">Support for us →</text>')
     parts.append(f'<text transform="translate(12 {pad_t + h / 2}) rotate(-90)" '
@@ -264,13 +283,26 @@ def decision_grid(points: list[GridPoint], grid: GridContent, width: int = 520,
             r = 0 if len(group) == 1 else 14
             cx, cy = x(sup) + r * math.cos(angle), y(inf) + r * math.sin(angle)
             fill = CONTACT_COLOURS.get(pt.contact, "#ffffff")
-            anchor, dx = ("end", -9) if sup >= 2 else ("start", 9)
-            parts.append(f'<g class="kk-point"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" '
-                         f'fill="{fill}" stroke="#234" stroke-width="1.2"/>'
+            anchor, dx = ("end", -10) if sup >= 2 else ("start", 10)
+            number = (f'<text x="{cx:.1f}" y="{cy + 3:.1f}" text-anchor="middle" {_FONT} '
+                      f'font-size="8" font-weight="700" fill="{_ink(pt.contact)}">{pt.contact}'
+                      "</text>" if pt.contact else "")
+            parts.append(f'<g class="kk-point"><title>{e(grid_words(pt, grid))}</title>'
+                         f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="7" '
+                         f'fill="{fill}" stroke="#234" stroke-width="1.2"/>{number}'
                          f'<text x="{cx + dx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}" '
                          f'{_FONT} font-size="11" fill="#222">{e(pt.label)}</text></g>')
+    if key:
+        names = " · ".join(f"{k} {grid.peer_levels[k]}" for k in sorted(grid.peer_levels))
+        parts.append(f'<text x="4" y="{full - 4}" {_FONT} font-size="10" fill="#333">'
+                     f"Our contact: {e(names)}</text>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _ink(contact: int) -> str:
+    """Text on a contact colour at 4.5:1 or more: white on the two dark blues."""
+    return "#fff" if contact >= 3 else "#111"
 
 
 def step_completion(rows: list[tuple[str, int, int, int]], width: int = 420) -> str:

@@ -33,7 +33,7 @@ from kamkit.session import Session
 from kamkit.steps.stakeholders import ID, coverage_html, org_html
 from kamkit.ui.components import STYLE, ChoiceField, Message, TextField, guarded, named
 from kamkit.ui.crm_import import ImportPanel
-from kamkit.ui.grid_widget import CONTACT_COLOURS, GridWidget, grid_config
+from kamkit.ui.grid_widget import CONTACT_COLOURS, GridWidget, contact_legend, grid_config
 from kamkit.ui.page import StepPage
 from kamkit.ui.person_form import PersonForm
 from kamkit.ui.saving import Keeper
@@ -79,10 +79,6 @@ class StakeholdersApp(widgets.VBox):
         self.grid.observe(self._on_drag, names="points")
         self.grid.observe(self._on_grid_pick, names="picked")
         self.unmapped = widgets.HTML()
-        legend = " ".join(
-            f'<span style="display:inline-block;width:10px;height:10px;border:1px solid #333;'
-            f'background:{c}"></span> {e(self.framework.grid.peer_levels.get(k, "no contact"))}'
-            for k, c in CONTACT_COLOURS.items())
         self.people = named(widgets.Select(options=[], rows=12, layout=widgets.Layout(
             width="96%")), "People on the map", shown=False)
         self.people.observe(self._on_pick, names="value")
@@ -94,7 +90,8 @@ class StakeholdersApp(widgets.VBox):
         self.remove_button.on_click(lambda _: self.remove_person())
         self.form = PersonForm(self.framework.grid, self.person_changed)
         left = widgets.VBox([self.grid, widgets.HTML(f'<div class="kk-muted">Our contact: '
-                                                     f"{legend}</div>"), self.unmapped],
+                                                     f"{contact_legend(self.framework.grid)}"
+                                                     "</div>"), self.unmapped],
                             layout=widgets.Layout(width="540px"))
         right = widgets.VBox([self.people, widgets.HBox([self.add_button,
                                                          self.duplicate_button,
@@ -298,6 +295,7 @@ class StakeholdersApp(widgets.VBox):
             self.grid.points = [
                 {"id": p.id, "label": _label(p), "influence": p.influence, "support": p.support,
                  "colour": CONTACT_COLOURS[min(4, best.get(p.id, 0))],
+                 "contact": min(4, best.get(p.id, 0)),
                  "selected": p.id == self.selected}
                 for p in self.doc.people]  # the unrated wait in a tray under the grid
             self.people.options = [(f"{_label(p)} · {place_person(p, grid).name}", p.id)
