@@ -305,7 +305,8 @@ def trainee_report(name: str, cohort: str | None, books: list[Workbook], fw: Fra
         # no script, no network: inline styles and inline images only
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; img-src data:\">",
-        f"<title>Key account workbook - {e(name)}</title><style>{REPORT_CSS}</style></head><body><main>",
+        f"<title>Key account workbook - {e(name)}</title><style>{REPORT_CSS}</style></head>",
+        "<body><main>",
         f"<h1>Key account workbook: {e(name)}</h1>",
         f"<div class='kk-muted'>{e(cohort) + ' · ' if cohort else ''}report generated "
         f"{generated:%Y-%m-%d %H:%M} UTC</div>",

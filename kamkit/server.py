@@ -32,7 +32,7 @@ from kamkit.room import (
 __all__ = ["NOTEBOOKS", "WORKBOOK", "DASHBOARD", "voila_command", "write_config", "is_loopback",
            "trainee_notebooks", "write_review_config", "REVIEW", "offline_templates",
            "with_offline_templates", "EXERCISES", "FILE_ALLOWLIST", "FILE_DENYLIST", "WATCHDOG",
-           "write_kernel_spec"]
+           "write_kernel_spec", "A11Y"]
 
 NOTEBOOKS = notebooks_dir()
 EXERCISES = exercises_dir()

@@ -24,6 +24,10 @@ def assert_accessible(page, where: str) -> None:
     assert found == [], f"{where}:\n{describe(found)}"
 
 
+#: what a tab shows once it is built
+READY = "svg, .kk-card, .kk-field, .kk-table"
+
+
 def shown(page, text: str) -> None:
     page.get_by_text(text).first.wait_for()
 
@@ -38,6 +42,7 @@ def test_the_workbook_every_tab_and_every_part_of_a_tab(server, page):
     for name in names[1:]:
         page.get_by_role("tab", name=name, exact=True).first.click()
         page.locator(".widget-tab .lm-TabBar-tab.lm-mod-current", has_text=name).first.wait_for()
+        page.locator(READY).locator("visible=true").first.wait_for()
         # a step's own parts (Coverage, Forecast, KPIs ...) are pages of their own to a person
         inner = page.locator(".widget-tab .widget-tab .lm-TabBar-tab:visible")
         parts = inner.all_inner_texts() or [""]
@@ -47,8 +52,7 @@ def test_the_workbook_every_tab_and_every_part_of_a_tab(server, page):
                 inner.filter(has_text=exactly).first.click()
                 page.locator(".lm-TabBar-tab.lm-mod-current:visible",
                              has_text=exactly).first.wait_for()
-            page.locator("svg, .kk-card, .kk-field, .kk-table").locator("visible=true").first.wait_for()
-            print("checked", name, part, flush=True)
+            page.locator(READY).locator("visible=true").first.wait_for()
             assert_accessible(page, f"workbook: {name} {part}".strip())
 
 
