@@ -9,6 +9,12 @@
   Voila's query socket. kamkit's server (`kamkit.voila_app`) answers that socket only to a
   client that brings the key the server gave its kernels (`KAMKIT_QUERY_KEY` in their
   environment), because the request carries the trainee's personal token.
+- Every message reaches the page: the kernel's IOPub socket queues what the server cannot take
+  yet instead of dropping it. ZeroMQ's default (a high-water mark of 1000 messages, then
+  messages are silently dropped) loses part of a burst - a workbook building its step views
+  sends thousands of widget messages in a few seconds while the server is busy with other
+  pages - and a widget whose creation was lost breaks the view that shows it ("widget model
+  not found"). The queue holds only what this kernel itself sent and the server has not read.
 """
 
 from __future__ import annotations
@@ -82,11 +88,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args[:1] == ["--memory-mb"]:
         mb, args = int(args[1]), args[2:]
     limit_memory(mb)
-    from ipykernel import kernelapp
-
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
         del sys.path[0]
-    kernelapp.launch_new_instance(argv=args)
+    _kernel_app().launch_instance(argv=args)
+
+
+def _kernel_app() -> type:
+    """ipykernel's kernel application, its IOPub socket never dropping a message (above)."""
+    import zmq
+    from ipykernel.kernelapp import IPKernelApp
+
+    class KamkitKernelApp(IPKernelApp):
+        def init_iopub(self, context: zmq.Context) -> None:
+            # A high-water mark must be set before the socket binds; ipykernel creates and
+            # binds it in one go, so it comes from the context's defaults, for this call only.
+            context.setsockopt(zmq.SNDHWM, 0)
+            try:
+                super().init_iopub(context)
+            finally:
+                context.sockopts.pop(zmq.SNDHWM, None)
+
+    return KamkitKernelApp
 
 
 if __name__ == "__main__":
