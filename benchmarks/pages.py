@@ -162,8 +162,8 @@ STEP_SHOWN = [("1. Account profile", ".widget-html", "Profile complete"),
               ("2. Stakeholder map", "svg.kk-grid", ""),
               ("3. Relationship score", ".kk-card b", "Evidence score"),
               ("4. Opportunities", ".kk-verdict b", "The answers suggest"),
-              ("5. Account plan", ".kk-card h3", "What the plan should look at"),
-              ("Home", "h3", "Your progress")]
+              ("5. Account plan", ".kk-card h2", "What the plan should look at"),
+              ("Home", "h2", "Your progress")]
 
 
 def interactions(browser, srv: Served, switches: int, edits: int) -> None:
@@ -310,7 +310,7 @@ _VERDICT_JS = """(sel, index) => new Promise(resolve => {
 
 _FINDINGS_JS = """(sel, index) => new Promise(resolve => {
     // what the plan should look at: the card on top of step 5, above its tabs
-    const findings = () => [...document.querySelectorAll('.kk-card h3')]
+    const findings = () => [...document.querySelectorAll('.kk-card h2')]
         .find(h => h.offsetParent && h.textContent.startsWith('What the plan should look at'));
     const before = findings().parentElement.textContent;
     const t0 = performance.now();
