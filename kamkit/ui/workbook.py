@@ -5,11 +5,8 @@ so it is built once and kept whatever account is open.
 
 `app()` builds the whole page before anyone asks for it (so Voila's pre-heated kernels do the slow
 part); `page.open_for_request()` then learns who is looking and loads their work. Once the page is
-connected (see `kamkit.ui.shown`), what the trainee is likeliest to open next is built in the
-background - the step "Resume where you left off" opens, and the competency tab while a round asks
-them to rate themselves - so that opens at once; every other tab is built on its first visit and
-kept. A kernel holds only the views its trainee uses (each step's view is 1-5 MB of widgets:
-`benchmarks/kernel_memory.py`).
+connected (see `kamkit.ui.shown`), the account's step views are built in the background, one at a
+time, then the competency tab, so each opens at once even the first time it is clicked.
 """
 
 from __future__ import annotations
@@ -76,8 +73,8 @@ INVITATIONS = {
     "after": ("The after-round is open: rate yourself again - 10 minutes", "Then see what "
               "changed since the before-round, beside your manager's and colleagues' view."),
 }
-# Background building: the Home tab paints first, then the step to resume, then (after a gap, so
-# a click in between is answered between the two) the competency tab when it is due.
+# Background building of the step views: the Home tab paints first, then one step per gap, so a
+# click in between is answered between two steps (each takes the kernel ~0.1-0.2 s).
 PREBUILD_AFTER = 1.0
 PREBUILD_GAP = 0.3
 
@@ -100,8 +97,6 @@ class WorkbookApp(widgets.VBox):
         self._inner: dict[str, widgets.Widget] = {}
         self.competencies: widgets.Widget | None = None  # the person's tab, built once
         self._prebuilding = 0  # which account's background build is current (see _prebuild)
-        self._resume: str | None = None  # the step "Resume where you left off" opens
-        self._due = False  # a round asks the trainee to rate themselves now
         self._on_screen = False  # the page has rendered and its connection is open
         self._picking = False  # True while refresh() sets the dropdown (not the trainee)
         self._create_header()
@@ -362,15 +357,11 @@ class WorkbookApp(widgets.VBox):
         for p in progress:
             self.progress_rows[p.step].show(p, alerts.get(p.step))
         self._show_feedback(session.feedback() if has_account else {})
-        due = session.round_due()
-        self._due = due is not None
-        self._show_invitation(due)
+        self._show_invitation(session.round_due())
         for row in self.progress_rows.values():
             row.open_button.disabled = not has_account
-        self._resume = None
         if has_account:
             step = self.framework.step(session.resume_step(progress))
-            self._resume = step.id
             self.resume_button.description = (f"Resume where you left off: step {step.number}, "
                                               f"{step.title}")
 
@@ -471,9 +462,9 @@ class WorkbookApp(widgets.VBox):
         self._prebuild_soon()
 
     def _prebuild_soon(self) -> None:
-        """Build what the trainee will likely open next in the background, starting shortly
-        after the page shows. Without a page on screen, or without a running loop (a test
-        driving the app), every tab builds on its first visit."""
+        """Build the open account's step views in the background, starting shortly after the
+        page shows. Without a page on screen, or without a running loop (a test driving the
+        app), steps build on their first visit."""
         self._prebuilding += 1
         if not self._on_screen:
             return
@@ -481,28 +472,27 @@ class WorkbookApp(widgets.VBox):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        loop.call_later(PREBUILD_AFTER, self._prebuild, self._prebuilding)
+        loop.call_later(PREBUILD_AFTER, self._prebuild, self._prebuilding, 0)
 
-    def _prebuild(self, generation: int) -> None:
-        """Unless the trainee has moved to another account since: the step to resume (a step
-        already built is kept as it is); then, after a gap, the competency tab if a round is
-        due or there is no account yet (it is all there is to do). `_show_step` is guarded: a
-        failure is said on the page, never raised into the loop."""
+    def _prebuild(self, generation: int, index: int) -> None:
+        """Build step `index` unless the trainee has moved to another account since; then
+        schedule the next; after the last step (or with no account), the competency tab, once.
+        `_show_step` is guarded: a failure is said on the page, never raised into the loop."""
+        steps = self.framework.steps
         if generation != self._prebuilding or self.session is None:
             return
-        built = False
-        if self.session.account is not None and self._resume is not None \
-                and self._resume not in self._step_views:
-            self._show_step(self._resume)
-            built = True
-        if self.competencies is None and (self._due or self.session.account is None):
-            asyncio.get_running_loop().call_later(PREBUILD_GAP if built else 0,
-                                                  self._prebuild_competencies, generation)
+        if index >= len(steps) or self.session.account is None:
+            if self.competencies is None:
+                self._prebuild_competencies()
+            return
+        if steps[index].id not in self._step_views:  # a step already built is kept as it is
+            self._show_step(steps[index].id)
+        asyncio.get_running_loop().call_later(PREBUILD_GAP, self._prebuild, generation, index + 1)
+
 
     @guarded(lambda self: self.notice)
-    def _prebuild_competencies(self, generation: int) -> None:
-        if generation == self._prebuilding and self.competencies is None:
-            self._build_competencies()
+    def _prebuild_competencies(self) -> None:
+        self._build_competencies()
 
 
 def app(session: Session | None = None) -> WorkbookApp:
