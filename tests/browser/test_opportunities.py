@@ -25,7 +25,7 @@ def field(page, label: str, kind: str = "input"):
 
 
 def _card(page, question: str):
-    return page.locator(f'.kk-card:has(b:text-is("{question}"))')
+    return page.locator(f'.kk-card:has(:is(b, label):text-is("{question}"))')
 
 
 def _type(box, text: str) -> None:

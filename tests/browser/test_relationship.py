@@ -15,8 +15,8 @@ def test_quantify_reload_repeat_and_see_the_trend(server, page):
     page.get_by_text("You felt 50").wait_for()
     field(page, "They share their business plans with us (weight 14)", "select").select_option(
         label="4 · We plan jointly")
-    evidence = page.locator('.kk-card:has(b:text-is("They share their business plans with us '
-                            '(weight 14)")) textarea')
+    evidence = page.locator('.kk-card:has(:is(b, label):text-is("They share their business plans '
+                            'with us (weight 14)")) textarea')
     evidence.fill("Joint planning day, 12 March")
     evidence.press("Tab")
     page.get_by_text("Evidence score: 14 / 100 · Exploratory").wait_for()

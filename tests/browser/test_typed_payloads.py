@@ -111,14 +111,14 @@ def _opportunity_parts(page):
     if page.get_by_text("No outcomes planned yet").is_visible():
         page.get_by_role("button", name="Add an outcome").click()
         page.get_by_role("button", name="Remove outcome").wait_for()
-    yield ", ".join(f'.kk-field:has(b:text-is("{label}")) input:visible'
+    yield ", ".join(f'.kk-field:has(label:text-is("{label}")) input:visible'
                     for label in ("Outcome wanted", "By", "Value"))
     page.get_by_role("tab", name="Qualify", exact=True).click()
 
 
 def _labelled(*labels: str) -> str:
     """The visible text boxes of the fields labelled so."""
-    return ", ".join(f'.kk-field:has(b:text-is("{label}")) :is(input, textarea):visible'
+    return ", ".join(f'.kk-field:has(label:text-is("{label}")) :is(input, textarea):visible'
                      for label in labels)
 
 

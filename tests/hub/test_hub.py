@@ -18,7 +18,7 @@ REVIEW = "/services/kamkit-review/"
 
 
 def _field(page, label: str):
-    return page.locator(f'.kk-field:has(b:text-is("{label}")) input:visible').first
+    return page.locator(f'.kk-field:has(label:text-is("{label}")) input:visible').first
 
 
 def _industry(hub, login: str) -> tuple[int, str | None]:
