@@ -207,7 +207,7 @@ def interactions(browser, srv: Served, switches: int, edits: int) -> None:
           f"{pct(everything, 0.95) * 1000:.0f} ms")
 
     page.get_by_role("tab", name="3. Relationship score").click()
-    select = page.locator('.kk-field:has(b:text-is("They pay us promptly (weight 10)")) select')
+    select = page.locator('.kk-field:has(label:text-is("They pay us promptly (weight 10)")) select')
     select.wait_for()
     page.get_by_text("Evidence score").first.wait_for()
     edit_times = []
@@ -220,8 +220,8 @@ def interactions(browser, srv: Served, switches: int, edits: int) -> None:
     # step 4: the sample renewal's budget answered "no" (a must-have: qualify out) and "yes"
     # (pursue) in turn - the verdict beside the questions and the weighted forecast both change
     page.get_by_role("tab", name="4. Opportunities").click()
-    budget = page.locator('.kk-card:has(b:text-is("Is there a realistic budget - approved, or '
-                          'with someone who can approve it?")) select')
+    budget = page.locator('.kk-card:has(:is(b, label):text-is("Is there a realistic budget - '
+                          'approved, or with someone who can approve it?")) select')
     budget.wait_for()
     page.get_by_text("The answers suggest").first.wait_for()
     verdict_times = []
@@ -233,7 +233,7 @@ def interactions(browser, srv: Served, switches: int, edits: int) -> None:
     # "Overdue actions" leaves what the plan should look at, and comes back
     page.get_by_role("tab", name="5. Account plan").click()
     page.get_by_role("tab", name="Actions", exact=True).click()
-    status = page.locator('.kk-field:has(b:text-is("Status")) select:visible').nth(1)
+    status = page.locator('.kk-field:has(label:text-is("Status")) select:visible').nth(1)
     status.wait_for()
     findings_times = []
     for i in range(edits):
