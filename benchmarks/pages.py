@@ -162,8 +162,8 @@ STEP_SHOWN = [("1. Account profile", ".widget-html", "Profile complete"),
               ("2. Stakeholder map", "svg.kk-grid", ""),
               ("3. Relationship score", ".kk-card b", "Evidence score"),
               ("4. Opportunities", ".kk-verdict b", "The answers suggest"),
-              ("5. Account plan", ".kk-card h3", "What the plan should look at"),
-              ("Home", "h3", "Your progress")]
+              ("5. Account plan", ".kk-card h2", "What the plan should look at"),
+              ("Home", "h2", "Your progress")]
 
 
 def interactions(browser, srv: Served, switches: int, edits: int) -> None:
@@ -207,7 +207,7 @@ def interactions(browser, srv: Served, switches: int, edits: int) -> None:
           f"{pct(everything, 0.95) * 1000:.0f} ms")
 
     page.get_by_role("tab", name="3. Relationship score").click()
-    select = page.locator('.kk-field:has(b:text-is("They pay us promptly (weight 10)")) select')
+    select = page.locator('.kk-field:has(label:text-is("They pay us promptly (weight 10)")) select')
     select.wait_for()
     page.get_by_text("Evidence score").first.wait_for()
     edit_times = []
@@ -220,8 +220,8 @@ def interactions(browser, srv: Served, switches: int, edits: int) -> None:
     # step 4: the sample renewal's budget answered "no" (a must-have: qualify out) and "yes"
     # (pursue) in turn - the verdict beside the questions and the weighted forecast both change
     page.get_by_role("tab", name="4. Opportunities").click()
-    budget = page.locator('.kk-card:has(b:text-is("Is there a realistic budget - approved, or '
-                          'with someone who can approve it?")) select')
+    budget = page.locator('.kk-card:has(:is(b, label):text-is("Is there a realistic budget - '
+                          'approved, or with someone who can approve it?")) select')
     budget.wait_for()
     page.get_by_text("The answers suggest").first.wait_for()
     verdict_times = []
@@ -233,7 +233,7 @@ def interactions(browser, srv: Served, switches: int, edits: int) -> None:
     # "Overdue actions" leaves what the plan should look at, and comes back
     page.get_by_role("tab", name="5. Account plan").click()
     page.get_by_role("tab", name="Actions", exact=True).click()
-    status = page.locator('.kk-field:has(b:text-is("Status")) select:visible').nth(1)
+    status = page.locator('.kk-field:has(label:text-is("Status")) select:visible').nth(1)
     status.wait_for()
     findings_times = []
     for i in range(edits):
@@ -310,7 +310,7 @@ _VERDICT_JS = """(sel, index) => new Promise(resolve => {
 
 _FINDINGS_JS = """(sel, index) => new Promise(resolve => {
     // what the plan should look at: the card on top of step 5, above its tabs
-    const findings = () => [...document.querySelectorAll('.kk-card h3')]
+    const findings = () => [...document.querySelectorAll('.kk-card h2')]
         .find(h => h.offsetParent && h.textContent.startsWith('What the plan should look at'));
     const before = findings().parentElement.textContent;
     const t0 = performance.now();

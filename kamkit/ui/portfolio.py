@@ -4,18 +4,20 @@ from a spreadsheet (preview first; nothing is saved until the trainee confirms).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from kamkit.charts import MatrixPoint, pareto_chart, portfolio_matrix
 from kamkit.html import e
-from kamkit.io.portfolio import PortfolioRow, add_portfolio, read_portfolio
 from kamkit.models import ProfileDoc
 from kamkit.scoring.portfolio import portfolio_summary
 from kamkit.session import Session
 from kamkit.steps.profile import placement
 from kamkit.ui.components import Message, guarded
+
+if TYPE_CHECKING:  # the spreadsheet reading is imported only when someone brings a file in
+    from kamkit.io.portfolio import PortfolioRow
 
 __all__ = ["PortfolioView"]
 
@@ -98,6 +100,8 @@ class PortfolioView(widgets.VBox):
     @guarded(lambda self: self.import_message)
     def load_file(self, filename: str, content: bytes) -> None:
         """Read a spreadsheet and show the preview; saves nothing."""
+        from kamkit.io.portfolio import read_portfolio
+
         self.cancel()
         existing = {a.name for a in self.session.accounts()}
         self.pending = read_portfolio(filename, content, existing)
@@ -123,6 +127,8 @@ class PortfolioView(widgets.VBox):
 
     @guarded(lambda self: self.import_message)
     def confirm(self) -> None:
+        from kamkit.io.portfolio import add_portfolio
+
         added = add_portfolio(self.session, self.pending)
         self.cancel()
         self.import_message.ok(f"Added {len(added)} account{'s' if len(added) != 1 else ''}: "

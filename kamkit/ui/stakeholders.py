@@ -8,13 +8,12 @@ Every change is validated and saved as a new version of the map; the whole map r
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.html import e
-from kamkit.io.crm import CrmPreview, add_to_map, read_contacts
 from kamkit.models import (
     Stakeholder,
     StakeholderMapDoc,
@@ -37,6 +36,9 @@ from kamkit.ui.grid_widget import CONTACT_COLOURS, GridWidget, contact_legend, g
 from kamkit.ui.page import StepPage
 from kamkit.ui.person_form import PersonForm
 from kamkit.ui.saving import Keeper
+
+if TYPE_CHECKING:  # the CSV/Excel reading is imported only when someone brings a file in
+    from kamkit.io.crm import CrmPreview
 
 __all__ = ["StakeholdersApp", "app", "STEP"]
 
@@ -224,6 +226,7 @@ class StakeholdersApp(widgets.VBox):
 
     @guarded(lambda self: self.crm_message)
     def crm_load(self, filename: str, content: bytes) -> None:
+        from kamkit.io.crm import read_contacts
         from kamkit.io.opportunities import is_opportunity_file
 
         self.pending = None
@@ -241,6 +244,8 @@ class StakeholdersApp(widgets.VBox):
 
     @guarded(lambda self: self.crm_message)
     def crm_add(self) -> None:
+        from kamkit.io.crm import add_to_map
+
         if self.pending is None:
             return
         new_doc, added = add_to_map(self.doc, self.pending)
