@@ -36,7 +36,7 @@ def _type(box, text: str) -> None:
 def _findings(page):
     """What the plan should look at - the card on top of the step."""
     return page.locator(".kk-card:visible", has=page.locator(
-        "h3", has_text="What the plan should look at"))
+        "h2", has_text="What the plan should look at"))
 
 
 def _tab(page, name: str) -> None:
