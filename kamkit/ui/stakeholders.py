@@ -349,7 +349,7 @@ class StakeholdersApp(widgets.VBox):
         self.peer_table.value = ("<h2>Peer coverage</h2><div class='kk-muted'>Their levels down, "
                                  "our team across: one thread each side is a bow-tie; many, at "
                                  "every level, a diamond.</div>"
-                                 f'<table class="kk-table"><tr><th></th>{head}</tr>{body}</table>')
+                                 f'<table class="kk-table"><tr><td></td>{head}</tr>{body}</table>')
 
     def _render_team(self) -> None:
         rows = "".join(f"<tr><td>{e(t.name)}</td><td>{e(t.role)}</td>"
