@@ -175,6 +175,9 @@ def named(control: widgets.Widget, name: str, shown: bool = True) -> widgets.Wid
     kamkit field, or beside it); otherwise it is for screen readers only - for a control whose
     meaning the row and column around it already show (a table of people, a list of actions).
     Returns the control."""
+    if isinstance(control, widgets.Button | widgets.ToggleButton | widgets.Checkbox):
+        raise TypeError(f"{type(control).__name__}'s description is its visible text: "
+                        "give it words, not a name")
     control.description = name
     if hasattr(control.style, "description_width"):
         control.style.description_width = "initial"
@@ -420,8 +423,11 @@ STYLE = widgets.HTML("""<style>
 .jupyter-button.mod-info { background-color: #00707c; }
 .jupyter-button.mod-warning { background-color: #a4540a; }
 .jupyter-button.mod-danger { background-color: #c62828; }
-/* where the keyboard is, always visible */
+/* where the keyboard is, always visible: buttons, tabs, links, section titles, and the fields
+   themselves (the widget library's own focus border is a pale 2:1 blue) */
 .jupyter-button:focus-visible, .lm-TabBar-tab:focus-visible, .kk-page a:focus-visible,
 .jupyter-widget-Collapse-header:focus-visible { outline: 3px solid #1a5fb4;
   outline-offset: 2px; }
+.kk-page :is(input, select, textarea):focus-visible, .kk-page .noUi-handle:focus {
+  outline: 3px solid #1a5fb4 !important; outline-offset: 1px; }
 </style>""")

@@ -45,9 +45,6 @@ def test_arrow_keys_move_a_person_and_the_move_is_said_and_saved(server, page):
     page.keyboard.press("ArrowRight")
     moved = "Sofia Rossi: influence 4 (major), support +2 (strong supporter) - Driver"
     expect(said).to_have_text(moved)
-    # the keyboard is still on Sofia after Python redrew the grid, and the ring shows it
-    expect(_person(page, moved)).to_be_focused()
-    expect(_person(page, moved).locator(".kk-ring")).to_be_visible()
     # the form beside the grid shows her with the new numbers, and the map is saved
     expect(page.get_by_role("textbox", name="Name", exact=True)).to_have_value("Sofia Rossi")
     expect(dropdown(page, "Influence on the decision")).to_have_value("4 · major")
@@ -56,7 +53,22 @@ def test_arrow_keys_move_a_person_and_the_move_is_said_and_saved(server, page):
     with Store(server.db) as store:
         saved = {p.name: p for p in store.get_document(account_id, "stakeholders").people}
     assert (saved["Sofia Rossi"].influence, saved["Sofia Rossi"].support) == (4, 2)
+    # the keyboard is still on Sofia after Python redrew the grid, and the ring shows it
+    expect(_person(page, moved)).to_be_focused()
+    expect(_person(page, moved).locator(".kk-ring")).to_be_visible()
+
+    # Enter shows her in the form; editing her there (the grid is drawn anew with the new
+    # name) leaves the keyboard in the form
+    page.keyboard.press("Enter")
+    version = page.locator(".kk-ok[data-version]:visible").first.get_attribute("data-version")
+    name = page.get_by_role("textbox", name="Name", exact=True)
+    name.fill("Sofia Rossi-Lang")
+    name.press("Tab")
+    page.locator(f'.kk-ok[data-version]:visible:not([data-version="{version}"])').wait_for()
+    renamed = moved.replace("Sofia Rossi", "Sofia Rossi-Lang")
+    expect(_person(page, renamed)).to_be_visible()
+    expect(page.locator("svg.kk-grid [role=option]:focus")).to_have_count(0)
 
     page.reload()
     open_step(page, link, "Kai Berg", "2. Stakeholder map", ready_button="Add person")
-    expect(_person(page, moved)).to_be_visible()
+    expect(_person(page, renamed)).to_be_visible()

@@ -70,7 +70,11 @@ def test_this_machines_user_sees_the_sample_account_built_whole(server, page):
     # the competency tab is built last, after every step: the background build is over
     page.locator("h2", has_text="Your competencies").wait_for(state="attached")
     page.locator("svg.kk-grid").first.wait_for(state="attached")  # step 2, never opened
-    page.wait_for_timeout(1000)  # the page has drawn what came before it
+    # the views whose children went missing before, drawn whole when opened
+    page.get_by_role("tab", name="5. Account plan").click()
+    page.locator("h2:visible", has_text="What the plan should look at").wait_for()
+    page.get_by_role("tab", name="Competencies").click()
+    page.locator("h2:visible", has_text="Your competencies").wait_for()
     assert page.locator("#kamkit-part-missing").count() == 0
 
 

@@ -66,10 +66,15 @@ function render({ model, el: host }) {
   const say = (text) => { said.textContent = said.textContent === text ? `${text}\u00a0` : text; };
 
   let keepFocus = null;  // the person to focus again once the grid is drawn anew
+  let drawn = "";  // what the grid shows now: drawn again only when that changes, so a screen
+                   // reader is not read the focused person's name anew for nothing
 
   function draw() {
     const cfg = model.get("config");
     const points = model.get("points");
+    const now = JSON.stringify([cfg, points]);
+    if (now === drawn) return;
+    drawn = now;
     const active = document.activeElement;
     const focusId = keepFocus ?? (active && svg.contains(active) ? active.getAttribute("data-id")
                                                                  : null);
@@ -211,11 +216,10 @@ function render({ model, el: host }) {
       if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
       if (KEYS[ev.key]) {
         ev.preventDefault();  // the page must not scroll
-        nudge(p.id, ev.key);
+        if (!ev.repeat) nudge(p.id, ev.key);  // one level per press: a held key is not a run
       } else if (ev.key === "Enter" || ev.key === " ") {
         ev.preventDefault();
-        keepFocus = p.id;
-        pick(p);
+        pick(p);  // focus stays here by itself; the form beside shows the person
       }
     });
     g.addEventListener("pointerdown", (ev) => {
