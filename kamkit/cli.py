@@ -64,6 +64,21 @@ def _confirm(question: str, yes: bool) -> bool:
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
+def _write_file(out: Path, data: bytes, yes: bool, private: bool = False) -> bool:
+    """`data` written to `out` at once (a reader never sees half a file), an existing file
+    replaced only when confirmed; `private`: readable by this user only. False: not written."""
+    if out.exists() and not _confirm(f"{out} exists and will be replaced.", yes):
+        print("Nothing written.")
+        return False
+    tmp = out.with_name(out.name + ".partial")
+    if private:
+        tmp.touch(mode=0o600)
+        tmp.chmod(0o600)
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    return True
+
+
 def _find_trainee(store: Store, ref: str) -> Trainee:
     """A trainee by id, login or exact name."""
     if ref.isdigit():
@@ -268,14 +283,8 @@ def cmd_hub_config(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     out = Path(args.output)
-    if out.exists() and not _confirm(f"{out} exists and will be replaced.", args.yes):
-        print("Nothing written.")
+    if not _write_file(out, text.encode("utf-8"), args.yes, private=True):  # the db password
         return 1
-    tmp = out.with_name(out.name + ".partial")
-    tmp.touch(mode=0o600)  # it may hold the database's password
-    tmp.chmod(0o600)
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
     print(f"kamkit: wrote {out} (readable by you only). Start the hub with "
           f"`jupyterhub -f {out}`; choose its authenticator at the end of the file.")
     if db_url.startswith("sqlite"):
@@ -443,12 +452,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
         return 0
     out = Path(args.output)
-    if out.exists() and not _confirm(f"{out} exists and will be replaced.", args.yes):
-        print("Nothing written.")
+    if not _write_file(out, data.encode("utf-8") if isinstance(data, str) else data, args.yes):
         return 1
-    tmp = out.with_name(out.name + ".partial")
-    tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    tmp.replace(out)  # atomic: a reader never sees half a file
     print(f"kamkit: wrote {out}", file=sys.stderr)
     return 0
 
