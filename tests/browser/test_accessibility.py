@@ -25,7 +25,7 @@ def assert_accessible(page, where: str) -> None:
 
 
 #: what a tab shows once it is built
-READY = "svg, .kk-card, .kk-field, .kk-table"
+READY = "svg, .kk-card, .kk-field, .kk-table, .widget-upload"
 
 
 def shown(page, text: str) -> None:
