@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import statistics
+import time
+import urllib.request
 from pathlib import Path
 
 FLOOR_BUTTON = "Floor button"
@@ -34,3 +36,15 @@ def report(name: str, seconds: list[float], floor_ms: float | None = None) -> fl
     ratio = f"  ({med / floor_ms:.0f}x floor)" if floor_ms else ""
     print(f"{name:<40} median {med:8.3f} ms   p95 {pct(seconds, 0.95) * 1000:8.3f} ms{ratio}")
     return med
+
+
+def answering(url: str, what: str, seconds: float = 120) -> None:
+    """Wait until the server at `url` answers (any page), or say which one did not."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} did not answer in {seconds:.0f} s")

@@ -35,11 +35,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
-from _figures import FLOOR_BUTTON, floor_notebook  # noqa: I001 - benchmarks/ is on sys.path when run
+from _figures import FLOOR_BUTTON, answering, floor_notebook  # noqa: I001 - benchmarks/ is on sys.path when run
 
 from kamkit.demo import seed_demo
 from kamkit.server import NOTEBOOKS, WORKBOOK
@@ -94,15 +93,7 @@ class Served:
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("kamkit serve did not answer in 120 s")
+        answering(self.url, "kamkit serve")
 
     def kernels(self) -> dict[int, psutil.Process]:
         found = {}

@@ -32,10 +32,9 @@ import socket
 import subprocess
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from _figures import FLOOR_BUTTON, floor_notebook, pct, report  # noqa: I001 - benchmarks/ is on sys.path when run
+from _figures import FLOOR_BUTTON, answering, floor_notebook, pct, report  # noqa: I001 - benchmarks/ is on sys.path when run
 
 from kamkit.server import NOTEBOOKS, WORKBOOK, offline_templates, trainee_notebooks, voila_command
 from kamkit.steps import account_plan, opportunities, profile, relationship, stakeholders
@@ -80,13 +79,7 @@ class Served:
         self.log = open(home / "voila.log", "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+        answering(self.url, "the Voila server")
         time.sleep(15)  # let both pools fill before the first measured open
 
     def stop(self) -> None:

@@ -28,10 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from _figures import pct, report  # noqa: I001 - benchmarks/ is on sys.path when run
+from _figures import answering, pct, report  # noqa: I001 - benchmarks/ is on sys.path when run
 from sqlalchemy import select
 
 from kamkit.demo import sample_map, sample_profile, sample_relationship
@@ -246,14 +245,7 @@ class ReviewServer:
             [sys.executable, "-m", "kamkit.cli", "review", "--port", str(self.port),
              "--token", self.token, "--pool", "1"], env=self.env, stdout=self.log,
             stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("review server did not start")
+        answering(self.url, "kamkit review")
 
     def stop(self) -> None:
         import signal
