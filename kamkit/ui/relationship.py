@@ -268,7 +268,11 @@ class RelationshipApp(widgets.VBox):
                          "Yes, close it and start a new one")
             return
         self.new.disarm()
-        self._commit(new_assessment(self.doc, self.known))
+        doc = new_assessment(self.doc, self.known)
+        self.keeper.offer(doc, self.doc)
+        self.doc = doc
+        # the form is emptied before the feeling is unlocked: a person (or a page slower than
+        # the kernel) never types into a field that is then cleared under them
         self._fill()
         self.render()
 

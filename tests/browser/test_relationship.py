@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpers import field, open_step, trainee_with_account
+from playwright.sync_api import expect
 
 
 def test_quantify_reload_repeat_and_see_the_trend(server, page):
@@ -32,6 +33,8 @@ def test_quantify_reload_repeat_and_see_the_trend(server, page):
 
     page.get_by_role("button", name="Start a new assessment").click()
     page.get_by_role("button", name="Yes, close it and start a new one").click()  # asked first
+    expect(field(page, "In one sentence: why?")).to_be_enabled()  # open again, and empty
+    expect(field(page, "In one sentence: why?")).to_have_value("")
     field(page, "In one sentence: why?").fill("Planning went well")
     field(page, "In one sentence: why?").press("Tab")
     page.get_by_role("button", name="Record my feeling and open the evidence").click()

@@ -25,6 +25,20 @@ def _evidence(view: RelationshipApp, indicator: str, level: int, text: str = "")
         card.evidence.input.value = text
 
 
+def test_a_new_assessment_empties_the_reason_before_it_opens_it_for_typing(session):
+    """The page applies the kernel's changes one by one: were the reason's field opened before
+    it is emptied, a person typing at once would see their sentence wiped."""
+    view = app(session)
+    view.feeling_reason.input.value = "They like us"
+    view.record_feeling()
+    said = []
+    view.feeling_reason.input.observe(lambda c: said.append((c["name"], c["new"])),
+                                      names=["value", "disabled"])
+    view.new_button.click()
+    view.new_button.click()
+    assert said == [("value", ""), ("disabled", False)]
+
+
 def test_the_evidence_stays_closed_until_the_feeling_is_recorded(session, store):
     view = app(session)
     assert view.evidence.layout.display == "none"
