@@ -9,6 +9,9 @@
   Voila's query socket. kamkit's server (`kamkit.voila_app`) answers that socket only to a
   client that brings the key the server gave its kernels (`KAMKIT_QUERY_KEY` in their
   environment), because the request carries the trainee's personal token.
+- The heap a build has freed goes back to the machine: `release_memory()` (glibc keeps what
+  Python freed for its next allocations, ~5 MB after a workbook has built its views; forty
+  kernels in a room hold that for nothing). A pre-heated kernel releases before it waits.
 - Every message reaches the page: the kernel's IOPub socket queues what the server cannot take
   yet instead of dropping it. ZeroMQ's default (a high-water mark of 1000 messages, then
   messages are silently dropped) loses part of a burst - a workbook building its step views
@@ -24,11 +27,13 @@ import logging
 import os
 import resource
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from kamkit.settings import current
 
-__all__ = ["limit_memory", "memory_limit_mb", "wait_for_request", "QUERY_PATH", "main"]
+__all__ = ["limit_memory", "memory_limit_mb", "release_memory", "wait_for_request", "QUERY_PATH",
+           "main"]
 
 #: Where kamkit's server answers a kernel's "which request am I serving?":
 #: `<server_url>voila/kamkit-query/<key>/<kernel_id>` (the server's log masks the key).
@@ -56,12 +61,31 @@ def memory_limit_mb() -> int | None:
     return None if soft == resource.RLIM_INFINITY else soft // (1024 * 1024)
 
 
+def release_memory() -> bool:
+    """Give the heap's free memory back to the system (glibc's `malloc_trim`): what a build
+    allocated and freed again - messages, parsed content, temporary objects - stays in the
+    process otherwise. A few milliseconds; False where the C library has no such call."""
+    trim = _malloc_trim()
+    return trim is not None and trim(0) >= 0
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to give back
+        return None
+
+
 def wait_for_request() -> None:
     """Block a pre-heated kernel until its page is requested; the request's details (its query
     string among them) are then in `os.environ`, as Voila's own helper would put them. Returns
     at once outside pre-heating."""
     if os.environ.get("VOILA_PREHEAT", "False") == "False":
         return
+    release_memory()  # the page is built: what building it freed is not kept while we wait
     from websockets.exceptions import WebSocketException
     from websockets.sync.client import connect
 
