@@ -12,6 +12,8 @@
 - The heap a build has freed goes back to the machine: `release_memory()` (glibc keeps what
   Python freed for its next allocations, ~5 MB after a workbook has built its views; forty
   kernels in a room hold that for nothing). A pre-heated kernel releases before it waits.
+- No debugger: ipykernel would import debugpy (~8 MB per kernel) for a debugger no served
+  page offers.
 - Every message reaches the page: the kernel's IOPub socket queues what the server cannot take
   yet instead of dropping it. ZeroMQ's default (a high-water mark of 1000 messages, then
   messages are silently dropped) loses part of a burst - a workbook building its step views
@@ -112,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args[:1] == ["--memory-mb"]:
         mb, args = int(args[1]), args[2:]
     limit_memory(mb)
+    # No debugger: a served page is never debugged (the kernel spec says so), and ipykernel
+    # imports debugpy whenever it can - ~140 modules, ~8 MB and ~50 ms in every kernel.
+    sys.modules.setdefault("debugpy", None)  # type: ignore[arg-type]
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
         del sys.path[0]
     _kernel_app().launch_instance(argv=args)
