@@ -2,13 +2,15 @@
 
 ipywidgets gives each widget its own `Layout` and its own style object (`HTMLStyle`,
 `ButtonStyle` ...) when the widget is first sent to the page, whether or not anything ever sets
-them: two thirds of a workbook's ~4,000 widget models are such untouched defaults, ~3 KB each in
-the kernel plus a model the browser must create. With `share()` in force (kamkit.ui installs it),
-a widget whose layout (or style) Python never asked for is sent with the one shared default of
-that kind instead; the moment code reads `w.layout` (or `w.style`) - to change it, or only to
-look - the widget gets a layout of its own, as ipywidgets would have given it, and the page is
-told to use that one (a `layout` update, which ipywidgets' views follow). So the shared object
-is never handed to any code, and changing one widget's layout never changes another's.
+them: ~3 KB each in the kernel, plus a model the browser must create. A workbook with every step
+built had 4,129 widget models; with the defaults shared, 2,378.
+
+With `share()` in force (kamkit.ui installs it), a widget whose layout (or style) Python never
+asked for is sent with the one shared default of that kind instead; the moment code reads
+`w.layout` (or `w.style`) - to change it, or only to look - the widget gets a layout of its
+own, as ipywidgets would have given it, and the page is told to use that one (a `layout`
+update, which ipywidgets' views follow). So the shared object is never handed to any code, and
+changing one widget's layout never changes another's.
 
 A widget built with `layout=` or `style=` has its own from the start, as before.
 """
@@ -78,9 +80,10 @@ def _classes(cls: type) -> list[type]:
 
 
 def share() -> None:
-    """Install the sharing for every widget class defined so far and later (idempotent). The
-    layout and style traits are ipywidgets' own objects, shared by all subclasses, so patching
-    each once covers classes defined afterwards too."""
+    """Install the sharing (once per process; again is a no-op). Each layout and style trait
+    is one object that a class and all its subclasses share, so subclasses defined later (a
+    kamkit `Message`, an anywidget) share too - unless one declares a layout or style trait
+    of its own."""
     global _installed  # noqa: PLW0603 - installed once per process
     with _lock:
         if _installed:
