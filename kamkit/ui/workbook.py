@@ -108,7 +108,8 @@ class WorkbookApp(widgets.VBox):
         from kamkit.ui.shown import Shown
 
         self.shown = Shown(self._page_shown)
-        super().__init__([STYLE, self.shown, self.header, self.notice, self.tabs])
+        self.exercise = widgets.VBox()  # an exercise's page, when the link asked for one
+        super().__init__([STYLE, self.shown, self.header, self.notice, self.tabs, self.exercise])
         self.add_class("kk-page")
         if session is not None:
             self.attach(session)
@@ -238,11 +239,16 @@ class WorkbookApp(widgets.VBox):
         self.session = session
         self.competencies, self.competency_slot.children = None, []
         cohort = f" · {e(session.trainee.cohort)}" if session.trainee.cohort else ""
+        exercise = session.start_exercise
         self.header.value = (
             '<div class="kk-header"><h1>Key account workbook</h1>'
             f'<div class="kk-sub">Hello, <b class="kk-trainee">{e(session.trainee.name)}</b>'
-            f"{cohort}. Work through an account one step at a time - the tabs below, in "
-            "order.</div></div>")
+            + (f"{cohort}.</div></div>" if exercise is not None else
+               f"{cohort}. Work through an account one step at a time - the tabs below, in "
+               "order.</div></div>"))
+        if exercise is not None:  # an exercise's own link: its page, here
+            self._show_exercise(session, exercise)
+            return
         self.tabs.layout.display = None
         links = exercise_links(session.who)
         self.practice_links.value = (f"<div class='kk-muted'>Each case's brief on its own page, "
@@ -252,6 +258,28 @@ class WorkbookApp(widgets.VBox):
             session.account = accounts[0]
         self.refresh()
         self._prebuild_soon()
+
+    def _show_exercise(self, session: Session, name: str) -> None:
+        """An exercise's page (a case's brief, or the quiz) in place of the tabs, with the way
+        back to the workbook: its link opens here, in a kernel already warm."""
+        from kamkit.exercises import list_cases
+        from kamkit.server import WORKBOOK
+        from kamkit.ui.page import workbook_link
+        from kamkit.ui.practice import QUIZ, case_intro
+        from kamkit.ui.quiz import QuizApp
+
+        self.tabs.layout.display = "none"
+        back = widgets.HTML(workbook_link(session.who, "← Your workbook: every step, your "
+                                                       "accounts and the case studies"))
+        if name == QUIZ:
+            page: widgets.Widget = QuizApp(session, query=session.who, workbook=WORKBOOK)
+            page.back.layout.display = "none"  # type: ignore[attr-defined]
+        elif name in {c.id for c in list_cases()}:
+            page = case_intro(name, workbook=WORKBOOK, query=session.who)
+        else:
+            page = widgets.HTML("<div class='kk-card'>There is no such exercise. Your "
+                                "workbook lists the case studies and the quiz.</div>")
+        self.exercise.children = [back, page]
 
     # -- actions (handlers call these; tests call them too) --------------------------------
 
@@ -456,9 +484,16 @@ class WorkbookApp(widgets.VBox):
     def _page_shown(self) -> None:
         self._on_screen = True
         start = self.session.start_step if self.session is not None else None
+        tab = self.session.start_tab if self.session is not None else None
         if start is not None:  # the link asked for a step: open it now the page can show it
             self.session.start_step = None  # type: ignore[union-attr]
             self.open_step(start)
+        elif tab is not None:  # a step's (or the competencies') own link
+            self.session.start_tab = None  # type: ignore[union-attr]
+            if tab <= len(self.framework.steps):
+                self.open_step(self.framework.steps[tab - 1].id)
+            else:
+                self.open_competencies()
         self._prebuild_soon()
 
     def _prebuild_soon(self) -> None:

@@ -249,3 +249,37 @@ def test_a_link_into_a_case_opens_its_first_step_once_the_page_shows(store, ann)
     assert page.tabs.selected_index == 0  # nothing built before the page can show it
     page._page_shown()
     assert page.tabs.selected_index == 1 and session.start_step is None
+
+
+@pytest.mark.parametrize(("tab", "shown"), [("3", 3), ("competencies", 6), ("6", 0), ("x", 0)])
+def test_a_step_link_opens_the_workbook_on_that_step_once_the_page_shows(store, ann, tab, shown):
+    """kamkit serve sends a step's own link (03_relationship.ipynb?t=…) here with tab=3."""
+    store.add_account(ann.id, "Nordwind Logistics")
+    token = store.issue_token(ann.id)
+    page = WorkbookApp()
+    page.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&tab={tab}"})
+    assert page.tabs.selected_index == 0  # nothing built before the page can show it
+    page._page_shown()
+    assert page.tabs.selected_index == shown
+    if shown == 3:
+        from kamkit.ui.relationship import RelationshipApp
+
+        assert isinstance(page._inner["relationship"], RelationshipApp)
+    if shown == 6:
+        assert page.competencies is not None
+
+
+def test_an_exercise_link_shows_its_page_in_the_workbook(store, ann):
+    token = store.issue_token(ann.id)
+    page = WorkbookApp()
+    page.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=halden"})
+    assert page.tabs.layout.display == "none" and "Hello" in page.header.value
+    back, intro = page.exercise.children
+    assert f"00_workbook.ipynb?t={token}" in back.value  # the way back keeps who is looking
+    assert f"00_workbook.ipynb?case=halden&amp;t={token}" in intro.children[1].value
+    quiz = WorkbookApp()
+    quiz.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=quiz"})
+    assert quiz.exercise.children[1].cards  # the quiz's questions, for this trainee
+    unknown = WorkbookApp()
+    unknown.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=nope"})
+    assert "no such exercise" in unknown.exercise.children[1].value
