@@ -12,6 +12,7 @@ time, then the competency tab, so each opens at once even the first time it is c
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,6 +23,7 @@ from kamkit.frameworks import Framework, default_framework
 from kamkit.html import alerts_html, bar, e
 from kamkit.models import Review
 from kamkit.report import feedback_html
+from kamkit.room import machine_busy
 from kamkit.scoring.progress import StepProgress
 from kamkit.session import Session
 from kamkit.steps import for_framework
@@ -30,7 +32,7 @@ from kamkit.ui.page import open_page
 from kamkit.ui.practice import exercise_links
 
 __all__ = ["WorkbookApp", "app", "step_factories", "PREBUILD_AFTER", "PREBUILD_GAP", "StepFactory",
-           "StepRow", "COMPETENCIES_TAB", "INVITATIONS"]
+           "StepRow", "COMPETENCIES_TAB", "INVITATIONS", "PREBUILD_PATIENCE"]
 
 StepFactory = Callable[[Session], widgets.Widget]
 
@@ -77,6 +79,10 @@ INVITATIONS = {
 # click in between is answered between two steps (each takes the kernel ~0.1-0.2 s).
 PREBUILD_AFTER = 1.0
 PREBUILD_GAP = 0.3
+# ... unless the machine is busy (a room's pages opening at once): then it waits for a quieter
+# moment, up to PREBUILD_PATIENCE seconds after the page showed (a step clicked meanwhile is
+# built at once, as without background building)
+PREBUILD_PATIENCE = 10.0
 
 
 class WorkbookApp(widgets.VBox):
@@ -98,6 +104,7 @@ class WorkbookApp(widgets.VBox):
         self.competencies: widgets.Widget | None = None  # the person's tab, built once
         self._prebuilding = 0  # which account's background build is current (see _prebuild)
         self._on_screen = False  # the page has rendered and its connection is open
+        self._shown_at = 0.0  # when it did (time.monotonic())
         self._picking = False  # True while refresh() sets the dropdown (not the trainee)
         self._create_header()
         self._create_accounts()
@@ -483,6 +490,7 @@ class WorkbookApp(widgets.VBox):
 
     def _page_shown(self) -> None:
         self._on_screen = True
+        self._shown_at = time.monotonic()
         start = self.session.start_step if self.session is not None else None
         tab = self.session.start_tab if self.session is not None else None
         if start is not None:  # the link asked for a step: open it now the page can show it
@@ -515,6 +523,10 @@ class WorkbookApp(widgets.VBox):
         `_show_step` is guarded: a failure is said on the page, never raised into the loop."""
         steps = self.framework.steps
         if generation != self._prebuilding or self.session is None:
+            return
+        if machine_busy() and time.monotonic() - self._shown_at < PREBUILD_PATIENCE:
+            asyncio.get_running_loop().call_later(PREBUILD_AFTER, self._prebuild, generation,
+                                                  index)  # others' pages are opening: later
             return
         if index >= len(steps) or self.session.account is None:
             if self.competencies is None:

@@ -101,12 +101,47 @@ def _fake_steps(built: list[tuple[str, str]]):
     return {s.id: factory(s.id) for s in default_framework().steps}
 
 
+def test_a_busy_machine_holds_the_background_build_back_for_a_while(store, ann, monkeypatch):
+    """A room's pages opening at once: the steps nobody asked for yet wait for a quieter
+    moment (those pages get the processors), but not longer than PREBUILD_PATIENCE."""
+    monkeypatch.setattr(workbook, "PREBUILD_AFTER", 0.01)
+    monkeypatch.setattr(workbook, "PREBUILD_GAP", 0.01)
+    monkeypatch.setattr(workbook, "PREBUILD_PATIENCE", 0.5)
+    busy = [True]
+    monkeypatch.setattr(workbook, "machine_busy", lambda: busy[0])
+    store.add_account(ann.id, "Acme")
+    built: list[tuple[str, str]] = []
+    steps = len(default_framework().steps)
+
+    async def serve(quiet_after: float | None) -> tuple[int, float]:
+        """(steps built while busy, seconds from shown until every step was built)"""
+        busy[0] = True
+        built.clear()
+        page = WorkbookApp(Session(store, ann), factories=_fake_steps(built))
+        page.shown._received(page.shown, {"shown": True}, [])
+        loop = asyncio.get_running_loop()
+        shown = loop.time()
+        await asyncio.sleep(quiet_after or 0.2)
+        while_busy = len(built)
+        if quiet_after is not None:
+            busy[0] = False
+        while len(built) < steps and loop.time() - shown < 5:
+            await asyncio.sleep(0.005)
+        return while_busy, loop.time() - shown
+
+    while_busy, took = asyncio.run(serve(0.15))
+    assert while_busy == 0 and len(built) == steps and took < 0.5  # built once it is quiet
+    while_busy, took = asyncio.run(serve(None))  # busy all along
+    assert while_busy == 0 and len(built) == steps and 0.5 <= took < 2  # built all the same
+
+
 def test_once_the_page_shows_every_step_is_built_in_the_background(store, ann, monkeypatch):
     """With the kernel's loop running (as in a served page) the steps are ready before the
     first click - but only once the page says it is on screen (a widget made before its
     connection opens would be lost); a trainee who moves to another account stops the old
     account's build."""
     monkeypatch.setattr(workbook, "PREBUILD_AFTER", 0.01)
+    monkeypatch.setattr(workbook, "machine_busy", lambda: False)  # whatever else runs here
     monkeypatch.setattr(workbook, "PREBUILD_GAP", 0.01)
     acme = store.add_account(ann.id, "Acme")
     built: list[tuple[str, str]] = []
