@@ -5,12 +5,15 @@ the floor page itself, a one-button Voila notebook."""
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import time
 import urllib.request
 from pathlib import Path
 
 FLOOR_BUTTON = "Floor button"
+#: where `verdict` adds its row (set by `make bench`, which prints them all at the end)
+TABLE = "KAMKIT_BENCH_TABLE"
 
 
 def floor_notebook(path: Path) -> Path:
@@ -48,3 +51,14 @@ def answering(url: str, what: str, seconds: float = 120) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{what} did not answer in {seconds:.0f} s")
+
+
+def verdict(figure: str, target: str, measured: str, met: bool) -> None:
+    """Say whether `figure` (as `measured`) meets `target`, and add the row to the table
+    `make bench` prints at the end (`benchmarks/summary.py`)."""
+    print(f"  -> {figure}: {measured} - {'meets' if met else 'MISSES'} the target ({target})")
+    table = os.environ.get(TABLE)
+    if table:
+        with open(table, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"figure": figure, "target": target, "measured": measured,
+                                  "met": met}) + "\n")

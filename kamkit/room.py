@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 import contextvars
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from typing import Any
 
 __all__ = ["RoomPlan", "room_plan", "cap_only", "capped", "ROOM_FULL_PAGE", "KERNEL_MB",
            "ROOM_FILL_DELAY", "default_max_kernels", "KERNEL_MEMORY_MB", "UNCONNECTED_AFTER",
-           "PAGE_OWNER"]
+           "PAGE_OWNER", "machine_busy"]
 
 #: While a page's request is handled: how to give the kernel handed to it to that page's
 #: browser only (kamkit.voila_app sets a cookie for that kernel) - called with the kernel id,
@@ -395,3 +396,20 @@ ROOM_FULL_PAGE = """<!DOCTYPE html>
 </body>
 </html>
 """
+
+
+def machine_busy(pressure: str = "/proc/pressure/cpu") -> bool:
+    """Whether this machine's processors are taken right now - pages of a room opening at once,
+    say - so that work nobody waits for (a workbook building its other steps in the
+    background) should wait. Linux's CPU pressure: some task kept waiting for a processor
+    over half of the last 10 s; without it, the load average above the processors' count."""
+    try:
+        with open(pressure, encoding="ascii") as f:
+            some = dict(part.split("=") for part in f.readline().split()[1:])
+        return float(some["avg10"]) > 50.0
+    except (OSError, ValueError, KeyError):
+        pass
+    try:
+        return os.getloadavg()[0] > (os.cpu_count() or 1)
+    except OSError:
+        return False

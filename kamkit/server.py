@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import posixpath
 import re
 import shutil
 import sys
@@ -32,7 +33,8 @@ from kamkit.room import (
 __all__ = ["NOTEBOOKS", "WORKBOOK", "DASHBOARD", "voila_command", "write_config", "is_loopback",
            "trainee_notebooks", "write_review_config", "REVIEW", "offline_templates",
            "with_offline_templates", "EXERCISES", "FILE_ALLOWLIST", "FILE_DENYLIST", "WATCHDOG",
-           "write_kernel_spec", "A11Y", "compile_kamkit"]
+           "write_kernel_spec", "A11Y", "in_workbook", "TAB_PARAM", "EXERCISE_PARAM",
+           "COMPETENCIES", "compile_kamkit"]
 
 NOTEBOOKS = notebooks_dir()
 EXERCISES = exercises_dir()
@@ -44,6 +46,35 @@ DASHBOARD = "00_dashboard.ipynb"
 # kinds that must never leave the server, in case someone widens the allow-list.
 FILE_ALLOWLIST = [r".*\.(png|jpg|jpeg|gif|svg|css)"]
 FILE_DENYLIST = [r".*\.(db|db-wal|db-shm|sqlite|json|yaml|yml|py|ipynb|csv|xlsx)", r"(.*/)?\..*"]
+
+
+#: the workbook link's parameters that open it on a tab (1: the first step) or an exercise page
+TAB_PARAM, EXERCISE_PARAM = "tab", "exercise"
+EXERCISE_FOLDER = "exercises"  # where the exercise notebooks are served
+COMPETENCIES = "competencies"  # the workbook's tab after the steps (`tab=competencies`)
+_PAGE_NAME = re.compile(r"(\d+)_(\w+)\.ipynb")
+
+
+def in_workbook(page: str | None, steps: int) -> dict[str, str] | None:
+    """The workbook link's parameters that open a trainee page `page` (a served path, as the
+    page handler gets it) inside the workbook, or None when it is a page of its own.
+
+    Every step's own notebook (`NN_….ipynb`, NN the step's number, up to `steps`), the
+    competencies' (`NN_competencies.ipynb`, whatever its number) and every exercise notebook
+    (`exercises/NN_<name>.ipynb`) open in the workbook's pre-heated kernel: a link handed out
+    for one of them opens as fast as the workbook, where a page of its own would wait for a
+    kernel started cold."""
+    folder, name = posixpath.split(posixpath.normpath("/" + (page or "")).lstrip("/"))
+    found = _PAGE_NAME.fullmatch(name)
+    if found is None:
+        return None
+    if folder == "" and found[2] == COMPETENCIES:
+        return {TAB_PARAM: COMPETENCIES}
+    if folder == "" and 1 <= int(found[1]) <= steps:
+        return {TAB_PARAM: str(int(found[1]))}
+    if folder == EXERCISE_FOLDER:
+        return {EXERCISE_PARAM: found[2]}
+    return None
 
 
 def is_loopback(host: str) -> bool:
@@ -147,9 +178,9 @@ def trainee_notebooks(source: Path, run_dir: Path, exercises: Path | None = EXER
         n for n in names if (Path(folder) == source and n == REVIEW)
         or n.startswith(".") or n == "__pycache__"])
     if exercises is not None and exercises.is_dir():
-        (target / "exercises").mkdir(exist_ok=True)
+        (target / EXERCISE_FOLDER).mkdir(exist_ok=True)
         for nb in exercises.glob("*.ipynb"):
-            shutil.copy(nb, target / "exercises" / nb.name)
+            shutil.copy(nb, target / EXERCISE_FOLDER / nb.name)
     return target
 
 

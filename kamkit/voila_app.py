@@ -158,6 +158,10 @@ def _gated(handler_class: type, hub: bool = False) -> type:
                     self.set_header("Cache-Control", "no-store")
                     self.finish(_refused_page(message, rating=is_rater_page(path)))
                     return
+                moved = self._in_workbook(path)
+                if moved is not None:
+                    self.redirect(moved)
+                    return
             # Templates and themes are the server's to choose (a template may load scripts
             # from the internet); a request naming one is served the usual page.
             for name in ("template", "theme"):
@@ -172,6 +176,27 @@ def _gated(handler_class: type, hub: bool = False) -> type:
             if current().role != "review":
                 PAGE_OWNER.set(self._give)  # the kernel handed to this page: this browser's
             await super().get(path)
+
+        def _in_workbook(self, path: str | None) -> str | None:
+            """Where a step's or an exercise's own page opens: the workbook, on that page (the
+            same query, so the same person and account), or None (a page of its own)."""
+            from urllib.parse import urlencode
+
+            from kamkit.frameworks import default_framework
+            from kamkit.server import EXERCISE_PARAM, TAB_PARAM, WORKBOOK, in_workbook
+
+            try:
+                steps = len(default_framework().steps)
+            except KamkitError:  # content that cannot load: the page itself says so
+                return None
+            opens = in_workbook(path, steps)
+            here = self.request.path
+            if opens is None or not path or not here.endswith(path):
+                return None
+            query = [(k, v) for k, v in self.request.query_arguments.items()
+                     if k not in (TAB_PARAM, EXERCISE_PARAM)]  # the page says which
+            pairs = [(k, x.decode("utf-8", "replace")) for k, vs in query for x in vs]
+            return f"{here[:-len(path)]}{WORKBOOK}?{urlencode(pairs + list(opens.items()))}"
 
         def _give(self, kernel_id: str) -> str:
             """A new secret for `kernel_id`, as a cookie sent only to its websocket and API

@@ -18,7 +18,7 @@ from kamkit.session import Session
 from kamkit.ui.components import STYLE, Message, guarded
 
 __all__ = ["PracticePanel", "brief_box", "with_practice", "case_intro", "feedback_html",
-           "exercise_pages", "exercise_links", "case_record", "tries_html"]
+           "exercise_pages", "exercise_links", "case_record", "tries_html", "QUIZ"]
 
 
 class PracticePanel(widgets.VBox):
@@ -153,6 +153,10 @@ def case_intro(case_id: str, workbook: str = "../00_workbook.ipynb",
         f"<div class='kk-brief'>{brief_html(case.id)}</div>")])
 
 
+#: the exercise page that is the quiz (`exercises/NN_quiz.ipynb`); the others are cases
+QUIZ = "quiz"
+
+
 def exercise_pages() -> list[tuple[str, str]]:
     """(page, title) of each exercise notebook the trainee server serves (`exercises/…`): a
     case's own page, and the quiz."""
@@ -163,7 +167,7 @@ def exercise_pages() -> list[tuple[str, str]]:
     pages = []
     for path in sorted(exercises_dir().glob("*.ipynb")):
         name = path.stem.split("_", 1)[-1]
-        title = (cases.get(name) or (load_quiz().title if name == "quiz" else None))
+        title = (cases.get(name) or (load_quiz().title if name == QUIZ else None))
         if title:
             pages.append((f"exercises/{path.name}", title))
     return pages

@@ -79,8 +79,9 @@ class QuizApp(widgets.VBox):
     practice; `retake_button` starts a new (practice) attempt once this one is complete."""
 
     def __init__(self, session: Session | None = None, quiz: Quiz | None = None,
-                 query: str | None = None) -> None:
+                 query: str | None = None, workbook: str = _WORKBOOK) -> None:
         self.quiz = quiz or load_quiz()
+        self._workbook = workbook  # the workbook page, as a link from this one
         self.session: Session | None = None
         self.sheet = Sheet()
         self.counted: QuizAttempt | None = None  # the trainee's attempt that counts, if any
@@ -89,7 +90,7 @@ class QuizApp(widgets.VBox):
         for card in self.cards:
             card.check_button.on_click(lambda _, c=card: self.check(c))
         self.back = widgets.HTML(workbook_link(
-            who_query(page_query() if query is None else query), _BACK, page=_WORKBOOK))
+            who_query(page_query() if query is None else query), _BACK, page=workbook))
         self.notice = Message()
         self.notice.note("Opening the quiz…")
         self.questions = widgets.VBox(self.cards, layout=widgets.Layout(display="none"))
@@ -116,7 +117,7 @@ class QuizApp(widgets.VBox):
         """The quiz for `session`'s trainee: their order, their attempt that counts."""
         self.session = session
         tid = session.trainee.id
-        self.back.value = workbook_link(session.who, _BACK, page=_WORKBOOK)
+        self.back.value = workbook_link(session.who, _BACK, page=self._workbook)
         tries = attempts(session.store, tid, self.quiz)
         self.counted = counted_attempt(tries, self.quiz)
         self._arrange(tid)

@@ -12,6 +12,7 @@ time, then the competency tab, so each opens at once even the first time it is c
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -23,6 +24,7 @@ from kamkit.html import alerts_html, bar, e
 from kamkit.kernel import release_memory
 from kamkit.models import Review
 from kamkit.report import feedback_html
+from kamkit.room import machine_busy
 from kamkit.scoring.progress import StepProgress
 from kamkit.session import Session
 from kamkit.steps import for_framework
@@ -31,7 +33,7 @@ from kamkit.ui.page import open_page
 from kamkit.ui.practice import exercise_links
 
 __all__ = ["WorkbookApp", "app", "step_factories", "PREBUILD_AFTER", "PREBUILD_GAP", "StepFactory",
-           "StepRow", "COMPETENCIES_TAB", "INVITATIONS"]
+           "StepRow", "COMPETENCIES_TAB", "INVITATIONS", "PREBUILD_PATIENCE"]
 
 StepFactory = Callable[[Session], widgets.Widget]
 
@@ -78,6 +80,10 @@ INVITATIONS = {
 # click in between is answered between two steps (each takes the kernel ~0.1-0.2 s).
 PREBUILD_AFTER = 1.0
 PREBUILD_GAP = 0.3
+# ... unless the machine is busy (a room's pages opening at once): then it waits for a quieter
+# moment, up to PREBUILD_PATIENCE seconds after the page showed (a step clicked meanwhile is
+# built at once, as without background building)
+PREBUILD_PATIENCE = 10.0
 
 
 class WorkbookApp(widgets.VBox):
@@ -99,6 +105,7 @@ class WorkbookApp(widgets.VBox):
         self.competencies: widgets.Widget | None = None  # the person's tab, built once
         self._prebuilding = 0  # which account's background build is current (see _prebuild)
         self._on_screen = False  # the page has rendered and its connection is open
+        self._shown_at = 0.0  # when it did (time.monotonic())
         self._picking = False  # True while refresh() sets the dropdown (not the trainee)
         self._create_header()
         self._create_accounts()
@@ -109,7 +116,8 @@ class WorkbookApp(widgets.VBox):
         from kamkit.ui.shown import Shown
 
         self.shown = Shown(self._page_shown)
-        super().__init__([STYLE, self.shown, self.header, self.notice, self.tabs])
+        self.exercise = widgets.VBox()  # an exercise's page, when the link asked for one
+        super().__init__([STYLE, self.shown, self.header, self.notice, self.tabs, self.exercise])
         self.add_class("kk-page")
         if session is not None:
             self.attach(session)
@@ -239,11 +247,16 @@ class WorkbookApp(widgets.VBox):
         self.session = session
         self.competencies, self.competency_slot.children = None, []
         cohort = f" · {e(session.trainee.cohort)}" if session.trainee.cohort else ""
+        exercise = session.start_exercise
         self.header.value = (
             '<div class="kk-header"><h1>Key account workbook</h1>'
             f'<div class="kk-sub">Hello, <b class="kk-trainee">{e(session.trainee.name)}</b>'
-            f"{cohort}. Work through an account one step at a time - the tabs below, in "
-            "order.</div></div>")
+            + (f"{cohort}.</div></div>" if exercise is not None else
+               f"{cohort}. Work through an account one step at a time - the tabs below, in "
+               "order.</div></div>"))
+        if exercise is not None:  # an exercise's own link: its page, here
+            self._show_exercise(session, exercise)
+            return
         self.tabs.layout.display = None
         links = exercise_links(session.who)
         self.practice_links.value = (f"<div class='kk-muted'>Each case's brief on its own page, "
@@ -253,6 +266,28 @@ class WorkbookApp(widgets.VBox):
             session.account = accounts[0]
         self.refresh()
         self._prebuild_soon()
+
+    def _show_exercise(self, session: Session, name: str) -> None:
+        """An exercise's page (a case's brief, or the quiz) in place of the tabs, with the way
+        back to the workbook: its link opens here, in a kernel already warm."""
+        from kamkit.exercises import list_cases
+        from kamkit.server import WORKBOOK
+        from kamkit.ui.page import workbook_link
+        from kamkit.ui.practice import QUIZ, case_intro
+        from kamkit.ui.quiz import QuizApp
+
+        self.tabs.layout.display = "none"
+        back = widgets.HTML(workbook_link(session.who, "← Your workbook: every step, your "
+                                                       "accounts and the case studies"))
+        if name == QUIZ:
+            page: widgets.Widget = QuizApp(session, query=session.who, workbook=WORKBOOK)
+            page.back.layout.display = "none"  # type: ignore[attr-defined]
+        elif name in {c.id for c in list_cases()}:
+            page = case_intro(name, workbook=WORKBOOK, query=session.who)
+        else:
+            page = widgets.HTML("<div class='kk-card'>There is no such exercise. Your "
+                                "workbook lists the case studies and the quiz.</div>")
+        self.exercise.children = [back, page]
 
     # -- actions (handlers call these; tests call them too) --------------------------------
 
@@ -456,10 +491,18 @@ class WorkbookApp(widgets.VBox):
 
     def _page_shown(self) -> None:
         self._on_screen = True
+        self._shown_at = time.monotonic()
         start = self.session.start_step if self.session is not None else None
+        tab = self.session.start_tab if self.session is not None else None
         if start is not None:  # the link asked for a step: open it now the page can show it
             self.session.start_step = None  # type: ignore[union-attr]
             self.open_step(start)
+        elif tab is not None:  # a step's (or the competencies') own link
+            self.session.start_tab = None  # type: ignore[union-attr]
+            if tab <= len(self.framework.steps):
+                self.open_step(self.framework.steps[tab - 1].id)
+            else:
+                self.open_competencies()
         self._prebuild_soon()
 
     def _prebuild_soon(self) -> None:
@@ -481,6 +524,10 @@ class WorkbookApp(widgets.VBox):
         `_show_step` is guarded: a failure is said on the page, never raised into the loop."""
         steps = self.framework.steps
         if generation != self._prebuilding or self.session is None:
+            return
+        if machine_busy() and time.monotonic() - self._shown_at < PREBUILD_PATIENCE:
+            asyncio.get_running_loop().call_later(PREBUILD_AFTER, self._prebuild, generation,
+                                                  index)  # others' pages are opening: later
             return
         if index >= len(steps) or self.session.account is None:
             if self.competencies is None:

@@ -56,19 +56,24 @@ def test_the_workbook_every_tab_and_every_part_of_a_tab(server, page):
             assert_accessible(page, f"workbook: {name} {part}".strip())
 
 
-STEP_PAGES = {"01_account_profile": "Step 1", "02_stakeholder_map": "Step 2",
-              "03_relationship": "Step 3", "04_opportunities": "Step 4",
-              "05_account_plan": "Step 5", "06_competencies": "Rate yourself"}
+#: each step's own link, and the workbook tab it opens on
+STEP_PAGES = {"01_account_profile": "1. Account profile",
+              "02_stakeholder_map": "2. Stakeholder map",
+              "03_relationship": "3. Relationship score", "04_opportunities": "4. Opportunities",
+              "05_account_plan": "5. Account plan", "06_competencies": "Competencies"}
 CASE = re.compile("Practise this case")
 EXERCISES = {"01_halden": ("link", CASE), "02_corvel": ("link", CASE),
              "03_brightwater": ("link", CASE), "10_quiz": ("button", "Check")}
 
 
-def test_each_steps_own_page_and_the_exercises(server, page):
-    for notebook, ready in STEP_PAGES.items():
+def test_each_steps_own_link_and_the_exercises(server, page):
+    """A step's own link opens the workbook on that step; an exercise's link its page, in the
+    workbook's kernel - each checked as it opens."""
+    for notebook, tab in STEP_PAGES.items():
         page.goto(f"{server.url}/voila/render/{notebook}.ipynb")
-        shown(page, ready)
-        page.locator(".kk-field, .kk-card").locator("visible=true").first.wait_for()
+        page.locator(".lm-TabBar-tab.lm-mod-current", has_text=tab).first.wait_for()
+        page.locator(READY).locator("visible=true").first.wait_for()
+        assert "/00_workbook.ipynb?" in page.url, page.url
         assert_accessible(page, notebook)
     for notebook, (role, name) in EXERCISES.items():
         page.goto(f"{server.url}/voila/render/exercises/{notebook}.ipynb")

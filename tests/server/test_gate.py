@@ -116,6 +116,34 @@ def test_a_rating_link_opens_its_form_alone_or_no_kernel_starts(workshop, pool_r
     assert rater not in workshop.full_log()  # the rating token never reaches the log
 
 
+class _Stay(urllib.request.HTTPRedirectHandler):
+    """An opener that reports a redirect instead of following it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.mark.parametrize("page, opens", [
+    ("03_relationship.ipynb", "tab=3"), ("06_competencies.ipynb", "tab=competencies"),
+    ("exercises/01_halden.ipynb", "exercise=halden"), ("exercises/10_quiz.ipynb", "exercise=quiz"),
+])
+def test_a_steps_or_an_exercises_own_link_opens_the_workbook_there(workshop, pool_ready, rita, page,
+                                                                   opens):
+    """The links handed out for a step or an exercise open in the workbook's pre-heated kernel,
+    for the same person and account; a link that is no one's is refused where it was sent."""
+    stay = urllib.request.build_opener(_Stay)
+    token = rita["token"]
+    with pytest.raises(urllib.error.HTTPError) as moved:
+        stay.open(f"{workshop.url}/voila/render/{page}?t={token}&account=7&tab=1", timeout=60)
+    with moved.value as answer:  # its connection is closed with it
+        assert answer.code == 302
+        assert answer.headers["Location"] == f"{WORKBOOK}?t={token}&account=7&{opens}"
+    before = set(kernels(workshop))
+    status, body = fetch(f"{workshop.url}/voila/render/{page}?t=made-up")
+    assert status == 403 and "kernelId" not in body
+    assert set(kernels(workshop)) <= before
+
+
 def test_the_query_socket_answers_no_one_but_the_servers_own_kernels(workshop, pool_ready):
     link = workshop.personal_links("Quinn Query")["Quinn Query"]
     token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["t"][0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import uuid
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
@@ -22,6 +23,7 @@ from kamkit.room import (
     cap_only,
     capped,
     default_max_kernels,
+    machine_busy,
     room_plan,
 )
 
@@ -370,3 +372,21 @@ def test_a_waiting_pre_heated_page_gives_its_seat_to_a_page_being_opened():
             await km.start_kernel(kernel_name="python3")
         await km.shutdown_all()
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(("line", "busy"), [
+    ("some avg10=99.45 avg60=98.99 avg300=96.59 total=20626248434", True),
+    ("some avg10=12.00 avg60=40.00 avg300=60.00 total=1", False),
+])
+def test_a_machine_is_busy_when_tasks_wait_for_a_processor(tmp_path, line, busy):
+    pressure = tmp_path / "cpu"
+    pressure.write_text(line + "\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n")
+    assert machine_busy(str(pressure)) is busy
+
+
+def test_without_pressure_figures_the_load_average_says_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.5, 1.0, 1.0))
+    assert machine_busy(str(tmp_path / "none"))
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 1.0, 1.0))
+    assert not machine_busy(str(tmp_path / "none"))

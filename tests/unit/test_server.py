@@ -130,3 +130,36 @@ def test_kamkits_bytecode_is_written_once_for_kernels_that_may_not_write_it(tmp_
     assert [c.stat().st_mtime_ns for c in cached] == written
     (package / "sub" / "broken.py").write_text("def (:\n")
     assert not server.compile_kamkit(package)  # said, never raised
+
+
+def test_every_step_and_exercise_page_opens_in_the_workbook_on_what_it_shows(tmp_path):
+    """A step notebook NN_… opens the workbook on step NN, which must be the very view the
+    notebook itself shows (the competencies' on theirs, whatever its number); an exercise
+    notebook opens its page in the workbook."""
+    from kamkit.frameworks import default_framework
+    from kamkit.steps import for_framework
+
+    steps = for_framework(default_framework())
+    views = [unit.view.split(":")[0] for _, unit in steps] + ["kamkit.ui.competencies"]
+    root = server.trainee_notebooks(server.NOTEBOOKS, tmp_path)
+    opened = {}
+    for nb in sorted(root.rglob("*.ipynb")):
+        page = nb.relative_to(root).as_posix()
+        opens = server.in_workbook(page, len(steps))
+        code = "".join("".join(c["source"]) for c in json.loads(nb.read_text())["cells"]
+                       if c["cell_type"] == "code")
+        if opens and server.TAB_PARAM in opens:
+            tab = opens[server.TAB_PARAM]
+            module = views[-1] if tab == server.COMPETENCIES else views[int(tab) - 1]
+            assert f"from {module.rsplit('.', 1)[0]} import {module.rsplit('.', 1)[1]}" in code
+        opened[page] = opens
+    assert [p for p, o in opened.items() if o and server.TAB_PARAM in o] == [
+        "01_account_profile.ipynb", "02_stakeholder_map.ipynb", "03_relationship.ipynb",
+        "04_opportunities.ipynb", "05_account_plan.ipynb", "06_competencies.ipynb"]
+    assert opened["exercises/01_halden.ipynb"] == {server.EXERCISE_PARAM: "halden"}
+    assert opened["exercises/10_quiz.ipynb"] == {server.EXERCISE_PARAM: "quiz"}
+    # pages of their own: the workbook itself, and the peer's rating page
+    assert opened["00_workbook.ipynb"] is None and opened["rate_a_colleague.ipynb"] is None
+    assert server.in_workbook("06_next.ipynb", len(steps)) is None  # no such step
+    assert server.in_workbook("06_pricing.ipynb", 6) == {server.TAB_PARAM: "6"}  # one added
+    assert server.in_workbook("07_competencies.ipynb", 6) == {server.TAB_PARAM: "competencies"}

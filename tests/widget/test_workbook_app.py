@@ -101,12 +101,47 @@ def _fake_steps(built: list[tuple[str, str]]):
     return {s.id: factory(s.id) for s in default_framework().steps}
 
 
+def test_a_busy_machine_holds_the_background_build_back_for_a_while(store, ann, monkeypatch):
+    """A room's pages opening at once: the steps nobody asked for yet wait for a quieter
+    moment (those pages get the processors), but not longer than PREBUILD_PATIENCE."""
+    monkeypatch.setattr(workbook, "PREBUILD_AFTER", 0.01)
+    monkeypatch.setattr(workbook, "PREBUILD_GAP", 0.01)
+    monkeypatch.setattr(workbook, "PREBUILD_PATIENCE", 0.5)
+    busy = [True]
+    monkeypatch.setattr(workbook, "machine_busy", lambda: busy[0])
+    store.add_account(ann.id, "Acme")
+    built: list[tuple[str, str]] = []
+    steps = len(default_framework().steps)
+
+    async def serve(quiet_after: float | None) -> tuple[int, float]:
+        """(steps built while busy, seconds from shown until every step was built)"""
+        busy[0] = True
+        built.clear()
+        page = WorkbookApp(Session(store, ann), factories=_fake_steps(built))
+        page.shown._received(page.shown, {"shown": True}, [])
+        loop = asyncio.get_running_loop()
+        shown = loop.time()
+        await asyncio.sleep(quiet_after or 0.2)
+        while_busy = len(built)
+        if quiet_after is not None:
+            busy[0] = False
+        while len(built) < steps and loop.time() - shown < 5:
+            await asyncio.sleep(0.005)
+        return while_busy, loop.time() - shown
+
+    while_busy, took = asyncio.run(serve(0.15))
+    assert while_busy == 0 and len(built) == steps and took < 0.5  # built once it is quiet
+    while_busy, took = asyncio.run(serve(None))  # busy all along
+    assert while_busy == 0 and len(built) == steps and 0.5 <= took < 2  # built all the same
+
+
 def test_once_the_page_shows_every_step_is_built_in_the_background(store, ann, monkeypatch):
     """With the kernel's loop running (as in a served page) the steps are ready before the
     first click - but only once the page says it is on screen (a widget made before its
     connection opens would be lost); a trainee who moves to another account stops the old
     account's build."""
     monkeypatch.setattr(workbook, "PREBUILD_AFTER", 0.01)
+    monkeypatch.setattr(workbook, "machine_busy", lambda: False)  # whatever else runs here
     monkeypatch.setattr(workbook, "PREBUILD_GAP", 0.01)
     acme = store.add_account(ann.id, "Acme")
     built: list[tuple[str, str]] = []
@@ -252,3 +287,37 @@ def test_a_link_into_a_case_opens_its_first_step_once_the_page_shows(store, ann)
     assert page.tabs.selected_index == 0  # nothing built before the page can show it
     page._page_shown()
     assert page.tabs.selected_index == 1 and session.start_step is None
+
+
+@pytest.mark.parametrize(("tab", "shown"), [("3", 3), ("competencies", 6), ("6", 0), ("x", 0)])
+def test_a_step_link_opens_the_workbook_on_that_step_once_the_page_shows(store, ann, tab, shown):
+    """kamkit serve sends a step's own link (03_relationship.ipynb?t=…) here with tab=3."""
+    store.add_account(ann.id, "Nordwind Logistics")
+    token = store.issue_token(ann.id)
+    page = WorkbookApp()
+    page.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&tab={tab}"})
+    assert page.tabs.selected_index == 0  # nothing built before the page can show it
+    page._page_shown()
+    assert page.tabs.selected_index == shown
+    if shown == 3:
+        from kamkit.ui.relationship import RelationshipApp
+
+        assert isinstance(page._inner["relationship"], RelationshipApp)
+    if shown == 6:
+        assert page.competencies is not None
+
+
+def test_an_exercise_link_shows_its_page_in_the_workbook(store, ann):
+    token = store.issue_token(ann.id)
+    page = WorkbookApp()
+    page.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=halden"})
+    assert page.tabs.layout.display == "none" and "Hello" in page.header.value
+    back, intro = page.exercise.children
+    assert f"00_workbook.ipynb?t={token}" in back.value  # the way back keeps who is looking
+    assert f"00_workbook.ipynb?case=halden&amp;t={token}" in intro.children[1].value
+    quiz = WorkbookApp()
+    quiz.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=quiz"})
+    assert quiz.exercise.children[1].cards  # the quiz's questions, for this trainee
+    unknown = WorkbookApp()
+    unknown.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=nope"})
+    assert "no such exercise" in unknown.exercise.children[1].value
