@@ -112,6 +112,12 @@ class Step:
     # the step's progress row and in the manager's drill-down
     alerts: Callable[[Docs, Framework, dt.date], list[str]] | None = None
 
+    def view_module(self) -> str:
+        """The module the step's view comes from (a notebook showing the step imports it)."""
+        if callable(self.view):
+            return str(self.view.__module__)
+        return self.view.partition(":")[0]
+
     def view_factory(self) -> Callable[..., Any]:
         """The step's view factory `(session) -> widget`, imported only when asked for (the
         registry itself never imports a widget)."""
