@@ -2,18 +2,26 @@
 
 1. Building the dashboard's data (`ReviewSession.rows()`: every trainee's row with figures, last
    activity and review state, and each trainee's record as a person - competency ratings,
-   quiz, case tries, certification, learning gain) over N trainees x all three steps, N = 100,
-   1,000, 10,000 assessments - cold (nothing scored yet: right after an import), warm (figures
-   kept from the last saves: the steady state, since every save is scored once), and with 1 %
-   of accounts saved since. Most trainees are rated before and after (by themselves and their
-   manager, some by a peer), most took the quiz (some twice), a fifth practised a case study.
-   Floor: the bare SQL join of trainees and accounts, measured in the same run.
-   Target: 10,000 assessments in under 1 s.
+   quiz, case tries, certification, learning gain) over N trainees x every step of the
+   workbook, N = 100, 1,000, 10,000 assessments:
+   - cold: a new dashboard page over a store with nothing scored (right after an import, a
+     content change, or the first look of a day - the figures depend on the date);
+   - warm: the same page built again, figures kept (the steady state);
+   - new page: a manager opening the dashboard in a new kernel, figures kept in the store;
+   - 1 % of accounts saved since the page's last build.
+   Most trainees are rated before and after (by themselves and their manager, some by a peer),
+   most took the quiz (some twice), a fifth practised a case study.
+   Floors, measured in the same run: the bare SQL join of trainees and accounts, and reading and
+   parsing (json.loads) every account's latest documents once - what any cold build must do
+   before scoring anything. CPU seconds are printed beside the cold wall time: on a shared
+   machine the difference is other processes' load.
+   Target: 10,000 assessments in under 1 s, warm and cold.
 2. The dashboard page's time-to-interactive under `kamkit review` with 1,000 trainees against
    10 (two stores, two servers, opens interleaved so the machine's noise hits both alike): from
    navigation to the cohort summary and the first table line on screen. Target: within 1.5x.
 
     .venv/bin/python benchmarks/review_dashboard.py [--sizes 100 1000 10000] [--opens 10]
+        [--skip-tti]  (the data only, no browser)
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ from kamkit.demo import sample_map, sample_profile, sample_relationship
 from kamkit.frameworks import default_framework
 from kamkit.models import IndicatorRating
 from kamkit.review import ReviewSession
+from kamkit.steps import for_framework
 from kamkit.store import Store
 from kamkit.store_tables import (
     accounts,
@@ -54,9 +63,15 @@ CHROMIUM = os.environ.get("KAMKIT_CHROMIUM", "/usr/bin/chromium")
 
 
 def seed(store: Store, n: int, rng: random.Random) -> None:
-    """n trainees in cohorts of 25, one account each with all three steps saved (varied)."""
+    """n trainees in cohorts of 25, one account each with every step saved (varied: the
+    relationship's ratings and feeling, the map's support; the later steps full or partial)."""
     today = dt.date.today()
     profile, smap, rel = sample_profile(today), sample_map(today), sample_relationship(today)
+    first = {"profile", "stakeholders", "relationship"}
+    later = [(text.id, unit.sample(today, False).model_dump_json(),
+              unit.sample(today, True).model_dump_json())
+             for text, unit in for_framework(default_framework())
+             if text.id not in first and unit.sample is not None]
     now = dt.datetime.now(dt.timezone.utc)
     with store._write() as conn:
         conn.execute(trainees.insert(), [
@@ -80,6 +95,9 @@ def seed(store: Store, n: int, rng: random.Random) -> None:
                               ("relationship", varied)):
                 rows.append({"account_id": acc, "step": step, "version": 1,
                              "data": doc.model_dump_json(), "saved_at": now})
+            for step, full, partial in later:
+                rows.append({"account_id": acc, "step": step, "version": 1,
+                             "data": full if rng.random() < 0.6 else partial, "saved_at": now})
         conn.execute(documents.insert(), rows)
     seed_people(store, ids, rng)
 
@@ -164,6 +182,10 @@ def timed(fn, repeats: int) -> list[float]:
     return out
 
 
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
 def measure(store: Store, n: int, rng: random.Random) -> None:
     session = ReviewSession(store, "bench")
 
@@ -173,17 +195,27 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
                                 accounts.c.updated_at).join(
                 accounts, accounts.c.trainee_id == trainees.c.id)).all()
 
+    def parse() -> None:  # every latest document read and parsed once, nothing scored
+        ids = [r["account_id"] for r in store.list_account_rows() if r["account_id"]]
+        for saved in store.latest_documents(ids).values():
+            for _, _, data in saved.values():
+                json.loads(data)
+
     floor_times = timed(floor, 7)
-    floor_ms = sorted(floor_times)[len(floor_times) // 2] * 1000
+    floor_ms = _median(floor_times) * 1000
+    parse_times = timed(parse, 3)
     cold_times: list[float] = []
+    cold_cpu: list[float] = []
     for _ in range(3 if n >= 10_000 else 5):
         with store._write() as conn:  # nothing kept: as right after an import
             conn.execute(figures.delete())
-        t0 = time.perf_counter()
-        session.rows()
+        t0, c0 = time.perf_counter(), time.process_time()
+        ReviewSession(store, "bench").rows()  # a new page: nothing kept in the kernel either
         cold_times.append(time.perf_counter() - t0)
+        cold_cpu.append(time.process_time() - c0)
     session.rows()
     warm = timed(session.rows, 7)
+    new_page = timed(lambda: ReviewSession(store, "bench").rows(), 5)
     changed = []
     for _ in range(5):
         picked = rng.sample(range(1, n + 1), max(1, n // 100))
@@ -198,14 +230,19 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
     rated = sum(bool(r.person.sets) for r in rows)
     gains = {g.key: g.n for g in session.gains(rows)}
     report(f"    floor: SQL join of {n} rows", floor_times)
-    report("    cold: score every account", cold_times, floor_ms)
+    report("    floor: parse every latest document", parse_times, floor_ms)
+    cold_ms = report("    cold: new page, nothing scored", cold_times, floor_ms)
+    print(f"{'      (CPU of this process, cold)':<40} median {_median(cold_cpu) * 1000:8.3f} ms")
     warm_ms = report("    warm: figures kept (steady state)", warm, floor_ms)
-    report("    1 % of accounts saved since", changed, floor_ms)
+    page_ms = report("    new page, figures kept", new_page, floor_ms)
+    changed_ms = report("    1 % of accounts saved since", changed, floor_ms)
     print(f"    (person records: {rated} trainees rated; gain counts self {gains['self']}, "
           f"manager {gains['manager']}, quiz {gains['quiz']})")
     if n >= 10_000:
-        verdict = "meets" if warm_ms < 1000 else "MISSES"
-        print(f"    -> warm build of {n} in {warm_ms:.0f} ms: {verdict} the 1 s target")
+        for name, ms in (("cold", cold_ms), ("warm", warm_ms), ("new page", page_ms),
+                         ("1 % saved", changed_ms)):
+            verdict = "met" if ms <= 1000 else "NOT MET"
+            print(f"    -> {name} build of {n} in {ms:.0f} ms: {verdict} (target <= 1 s)")
 
 
 def data_benchmark(sizes: list[int]) -> None:
