@@ -248,10 +248,16 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
 
 def cold_parts(store: Store) -> None:
     """Where a cold build's time goes, in CPU seconds of this process (one pass each): reading
-    and validating every account's latest documents, scoring them, and the person records."""
+    and validating every account's latest documents, scoring them, and the person records
+    (the garbage collector held off, as `ReviewSession.rows` does)."""
+    import gc
+
     from kamkit.figures import account_figures
     from kamkit.people import person_records
     from kamkit.review import saved_docs
+
+    gc.collect()
+    gc.disable()
 
     fw, today = default_framework(), dt.date.today()
     rows = store.list_account_rows()
@@ -266,6 +272,7 @@ def cold_parts(store: Store) -> None:
     c = time.process_time()
     person_records(store, fw, rows)
     people = time.process_time() - c
+    gc.enable()
     total = read + scored + people
     print(f"    cold, CPU by part: documents read and validated {read:.1f} s, {len(docs)} "
           f"accounts scored {scored:.1f} s, person records {people:.1f} s = {total:.1f} s: "
