@@ -19,7 +19,7 @@ from kamkit.opportunity import OpportunitiesDoc, Opportunity
 from kamkit.scoring.qualification import Qualification, prefills, qualify
 
 __all__ = ["Row", "Mover", "Forecast", "forecast", "quarter_of", "status_of", "LATER",
-           "NO_DATE", "WON_BEFORE", "probability"]
+           "NO_DATE", "WON_BEFORE", "probability", "won_before_from"]
 
 LATER, NO_DATE = "Later", "No date"
 #: A won opportunity decided before the current quarter: history, counted in no forecast.
@@ -119,6 +119,21 @@ def _horizon(today: dt.date, quarters: int) -> list[str]:
 
 def _quarter_start(day: dt.date) -> dt.date:
     return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _next_quarter(day: dt.date) -> dt.date:
+    start = _quarter_start(day)
+    return dt.date(start.year + 1, 1, 1) if start.month == 10 else \
+        dt.date(start.year, start.month + 3, 1)
+
+
+def won_before_from(doc: OpportunitiesDoc, fw: Framework, today: dt.date) -> dt.date | None:
+    """The first day after `today` on which an opportunity won with a decision date becomes
+    history (won in an earlier quarter: `WON_BEFORE`, out of the forecast's sums). The only way
+    the day moves the forecast's totals (None: it never will)."""
+    days = [_next_quarter(opp.decision_date) for opp in doc.opportunities
+            if opp.decision_date is not None and status_of(opp, fw) == "won"]
+    return min((d for d in days if d > today), default=None)
 
 
 def status_of(opp: Opportunity, fw: Framework) -> str:

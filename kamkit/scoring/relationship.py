@@ -27,7 +27,7 @@ from kamkit.scoring.coverage import level_gaps
 __all__ = ["IndicatorResult", "RelationshipScore", "relationship_score", "prefills", "as_shown",
            "feeling_gap", "lock_feeling", "new_assessment", "trend", "biggest_changes",
            "placement_score", "since_last", "TOP", "shown_score",
-           "rated_weight"]
+           "rated_weight", "stale_from"]
 
 TOP = 4  # the highest anchored level
 
@@ -143,6 +143,16 @@ def shown_score(doc: Assessment, framework: Framework, profile: ProfileDoc | Non
         return None
     return relationship_score(doc, framework, today,
                               prefills(framework, profile, stakeholders, evidence)).score
+
+
+def stale_from(doc: Assessment, framework: Framework, today: dt.date) -> dt.date | None:
+    """The first day after `today` on which an indicator rated in `doc` turns stale - the
+    assessment's score the same documents give changes that day (None: no rating will turn).
+    A rating stale today stays stale."""
+    after = framework.relationship.stale_after_days + 1
+    days = [r.as_of + dt.timedelta(days=after) for r in doc.ratings.values()
+            if r.level is not None and r.as_of is not None]
+    return min((d for d in days if d > today), default=None)
 
 
 def rated_weight(doc: Assessment, framework: Framework) -> float:

@@ -104,6 +104,10 @@ class Step:
     view: str | Callable[..., Any]                              # "module:factory" or a factory
     checker: Checker | None = None                              # case-study checking
     figures: Callable[[Docs, Framework, dt.date], dict[str, Any]] | None = None
+    # the first day after `today` on which `figures` may give other values for the same
+    # documents (None: never) - so kept figures are scored again only then; a step with
+    # figures but without this is scored again every day
+    figures_until: Callable[[Docs, Framework, dt.date], dt.date | None] | None = None
     columns: Mapping[str, str] = field(default_factory=dict)    # figure -> column title
     sheet: Sheet | None = None                                  # cohort Excel sheet
     sample: Callable[[dt.date, bool], BaseModel] | None = None  # demo work: (today, partial)

@@ -11,12 +11,12 @@ import datetime as dt
 from kamkit.account_plan import AccountPlanDoc
 from kamkit.frameworks import Framework
 from kamkit.models import ProfileDoc, RelationshipDoc, StakeholderMapDoc
-from kamkit.scoring.account_plan import qbr_evidence
-from kamkit.scoring.relationship import placement_score
+from kamkit.scoring.account_plan import qbr_evidence, qbr_evidence_from
+from kamkit.scoring.relationship import placement_score, stale_from
 from kamkit.scoring.segmentation import Placement, place
 from kamkit.steps import Docs
 
-__all__ = ["placement"]
+__all__ = ["placement", "score_until"]
 
 
 def placement(docs: Docs, framework: Framework, today: dt.date | None = None,
@@ -29,3 +29,16 @@ def placement(docs: Docs, framework: Framework, today: dt.date | None = None,
                             qbr_evidence(docs.of(AccountPlanDoc), smap, framework,
                                          today or dt.date.today()))
     return place(profile, framework, score, account)  # type: ignore[arg-type]
+
+
+def score_until(docs: Docs, framework: Framework, today: dt.date) -> dt.date | None:
+    """The first day after `today` on which the relationship score these documents give (and
+    so the placement) may change: a rating turning stale, a QBR entering or leaving the year
+    the plan's evidence counts. None: never - nor before the trainee has begun the step (no
+    score at all)."""
+    doc = docs.of(RelationshipDoc)
+    if not doc.started:
+        return None
+    days = [stale_from(doc, framework, today),
+            qbr_evidence_from(docs.of(AccountPlanDoc), framework, today)]
+    return min((d for d in days if d is not None), default=None)

@@ -36,10 +36,11 @@ from kamkit.scoring.relationship import (
     trend,
 )
 from kamkit.steps import Checker, Docs, Sheet, Step
+from kamkit.steps.placement import score_until
 
 __all__ = ["ID", "STEP", "progress", "known", "breakdown_html", "score_html", "gap_html",
            "bars_html", "trend_html", "relationship_html", "sample", "RelationshipKey", "LevelKey",
-           "PlanKey", "figures", "alerts"]
+           "PlanKey", "figures", "figures_until", "alerts"]
 
 ID = "relationship"
 
@@ -166,6 +167,10 @@ def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
             "stage": fw.relationship.stage_for(value) if value is not None else None,
             "feeling": feeling,
             "gap": feeling - score if feeling is not None and score is not None else None}
+
+
+def figures_until(docs: Docs, fw: Framework, today: dt.date) -> dt.date | None:
+    return score_until(docs, fw, today)  # the feeling is the trainee's, dated by nothing
 
 
 def alerts(docs: Docs, fw: Framework, today: dt.date) -> list[str]:
@@ -304,6 +309,7 @@ STEP = Step(
     checker=Checker(key=RelationshipKey, check=_check, problems=_problems, explain=_explain,
                     answer=_answer),
     figures=figures,
+    figures_until=figures_until,
     columns={"score": "Relationship score", "feeling": "Gut feeling",
              "gap": "Feeling minus evidence"},
     sheet=Sheet(head=_sheet_head, rows=_sheet_rows),

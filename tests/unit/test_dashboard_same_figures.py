@@ -228,24 +228,3 @@ def test_every_way_of_building_the_rows_gives_the_reference_figures(store):
     check_against_reference(store, other_day, later)
     assert ReviewSession(store, "Mia").rows(today=later) == other_day
 
-
-def test_accounts_with_the_same_documents_share_one_scoring(store, monkeypatch):
-    ana = store.add_trainee("Ana")
-    for _ in range(3):  # untouched practice accounts: the case's facts, nothing more
-        store.add_practice_account(ana.id, "Halden", "halden", {})
-    store.add_account(ana.id, "Nothing saved yet")
-    own = store.add_account(ana.id, "Orbit Foods")
-    store.save_document(own.id, "profile", {})
-    import kamkit.review as review
-
-    scored = []
-    real = review.account_figures
-    monkeypatch.setattr(review, "account_figures",
-                        lambda docs, fw, today: scored.append(1) or real(docs, fw, today))
-    rows = ReviewSession(store, "Mia").rows()
-    assert len(scored) == 2  # the four accounts with nothing saved once, Orbit Foods once
-    kept = store.list_account_rows()
-    assert all(r["figures"] for r in kept) and len(kept) == 5
-    saved = store.latest_documents([own.id])[own.id]
-    assert rows[0].account == "Orbit Foods"
-    assert rows[0].figures == account_figures(saved_docs(saved, FW), FW, TODAY)
