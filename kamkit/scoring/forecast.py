@@ -153,18 +153,22 @@ def probability(status: str, score: float, fw: Framework) -> float:
 
 
 def forecast(doc: OpportunitiesDoc, smap: StakeholderMapDoc, fw: Framework,
-             today: dt.date | None = None, top: int = 3) -> Forecast:
+             today: dt.date | None = None, top: int = 3,
+             qualified: list[Qualification] | None = None) -> Forecast:
+    """`qualified`: each opportunity's qualification, when the caller has them already (in
+    the document's order; else each is qualified here)."""
     today = today or dt.date.today()
     rule = fw.qualification.forecast
     horizon = _horizon(today, rule.horizon_quarters)
     rows, movers = [], []
     start = _quarter_start(today)
-    for opp in doc.opportunities:
+    for n, opp in enumerate(doc.opportunities):
         status = status_of(opp, fw)
         when = opp.decision_date
         if status == "won" and when is not None and when < start:
             status = WON_BEFORE  # history: booked in an earlier quarter, not in this forecast
-        result = qualify(opp, fw, prefills(opp, smap, fw))
+        result = qualified[n] if qualified is not None else qualify(opp, fw, prefills(opp, smap,
+                                                                                       fw))
         if when is None:
             quarter = NO_DATE
         elif when < today:

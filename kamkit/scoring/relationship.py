@@ -27,7 +27,7 @@ from kamkit.scoring.coverage import level_gaps
 __all__ = ["IndicatorResult", "RelationshipScore", "relationship_score", "prefills", "as_shown",
            "feeling_gap", "lock_feeling", "new_assessment", "trend", "biggest_changes",
            "placement_score", "since_last", "TOP", "shown_score",
-           "rated_weight", "stale_from"]
+           "rated_weight", "stale_from", "places"]
 
 TOP = 4  # the highest anchored level
 
@@ -161,6 +161,12 @@ def rated_weight(doc: Assessment, framework: Framework) -> float:
                if (r := doc.ratings.get(i.id)) is not None and r.level is not None)
 
 
+def places(doc: Assessment, framework: Framework) -> bool:
+    """Whether the relationship score places the account on the matrix: the trainee has rated
+    at least `placement_from` % of the evidence's weight themselves (`placement_score`)."""
+    return rated_weight(doc, framework) >= framework.relationship.placement_from
+
+
 def placement_score(doc: Assessment, framework: Framework, profile: ProfileDoc | None,
                     stakeholders: StakeholderMapDoc | None, today: dt.date | None = None,
                     evidence: dict[str, tuple[int, str]] | None = None) -> float | None:
@@ -168,7 +174,7 @@ def placement_score(doc: Assessment, framework: Framework, profile: ProfileDoc |
     trainee sees, once they have rated at least `placement_from` % of the evidence's weight
     themselves (content); until then None, so their own rating counts - a feeling and two
     pre-fills must not silently move the account on the matrix."""
-    if rated_weight(doc, framework) < framework.relationship.placement_from:
+    if not places(doc, framework):
         return None
     return shown_score(doc, framework, profile, stakeholders, today, evidence)
 

@@ -50,6 +50,7 @@ class Docs(Mapping[str, BaseModel]):
         self._docs = dict(docs or {})
         self.account = account
         self.key_accounts = key_accounts
+        self._once: dict[Any, Any] = {}
 
     def replaced(self, docs: Mapping[str, BaseModel]) -> Docs:
         """The same account's documents, some of them replaced (what a page shows unsaved,
@@ -64,6 +65,14 @@ class Docs(Mapping[str, BaseModel]):
 
     def __len__(self) -> int:
         return len(self._docs)
+
+    def once(self, key: Any, make: Callable[[], Any]) -> Any:
+        """`make()`, worked out once for these documents: what several steps read of the
+        same work (the relationship score the profile's placement and the relationship's
+        figures both show) is not scored twice. `key` says what it is, and as of what."""
+        if key not in self._once:
+            self._once[key] = make()
+        return self._once[key]
 
     def of(self, model: type[_M]) -> _M:
         for doc in self._docs.values():

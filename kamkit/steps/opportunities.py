@@ -232,9 +232,11 @@ def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
     if not doc.opportunities:
         return {"pipeline": None, "forecast": None, "qualified_out": None, "litmus_gap": None}
     smap = docs.of(StakeholderMapDoc)
-    fc = forecast(doc, smap, fw, today)
-    gaps = [g for opp in doc.opportunities if opp.litmus_locked
-            and (g := litmus_gap(opp, qualified(opp, smap, fw), fw.qualification)) is not None]
+    results = [qualified(opp, smap, fw) for opp in doc.opportunities]  # once each
+    fc = forecast(doc, smap, fw, today, qualified=results)
+    gaps = [g for opp, result in zip(doc.opportunities, results, strict=True)
+            if opp.litmus_locked
+            and (g := litmus_gap(opp, result, fw.qualification)) is not None]
     return {"pipeline": round(fc.open_pipeline), "forecast": round(fc.weighted),
             "qualified_out": fc.qualified_out,
             "litmus_gap": round(sum(gaps) / len(gaps)) if gaps else None}

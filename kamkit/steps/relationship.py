@@ -31,12 +31,11 @@ from kamkit.scoring.relationship import (
     feeling_gap,
     prefills,
     relationship_score,
-    shown_score,
     since_last,
     trend,
 )
 from kamkit.steps import Checker, Docs, Sheet, Step
-from kamkit.steps.placement import score_until
+from kamkit.steps.placement import score_until, shown
 
 __all__ = ["ID", "STEP", "progress", "known", "breakdown_html", "score_html", "gap_html",
            "bars_html", "trend_html", "relationship_html", "sample", "RelationshipKey", "LevelKey",
@@ -157,9 +156,7 @@ def relationship_html(docs: Docs, fw: Framework, today: dt.date) -> str:
 
 def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
     doc = docs.of(RelationshipDoc)
-    value = shown_score(doc, fw, docs.of(ProfileDoc), docs.of(StakeholderMapDoc), today,
-                        qbr_evidence(docs.of(AccountPlanDoc), docs.of(StakeholderMapDoc), fw,
-                                     today))
+    value = shown(docs, fw, today)  # the profile's placement shows it too: scored once
     # pre-fills alone are not an assessment: no score until the trainee has begun this step
     score = as_shown(value) if value is not None else None
     feeling = doc.gut_feeling
