@@ -4,7 +4,8 @@ score beside the trainee's feeling …). One pure function over the account's do
 say which figures they add (`Step.figures`) and what their columns are called (`Step.columns`).
 
 The figures are computed as of a date (evidence goes stale): the dashboard keeps them from the
-trainee's last save and says so.
+trainee's last save and says so. Each step says the first day after a date its figures may differ
+for the same documents (`Step.figures_until`), so kept figures hold until then (`Kept.until`).
 """
 
 from __future__ import annotations

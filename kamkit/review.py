@@ -2,11 +2,12 @@
 the drill-down and the report, and the manager's reviews. The counterpart of `kamkit.session`
 (the trainee's view); the review pages read and write only through it.
 
-Dashboard figures are scored once per save and day, not once per look: each account's figures are
-kept in the store with the save they came from and the day they were computed, and only accounts
-saved since, scored under other content or on another day (overdue actions, a plan past its
-review, evidence going stale: the figures depend on the date) are scored again when the dashboard
-is built.
+Dashboard figures are scored when an account is saved or imported (`Store.score_saved`), not when
+the dashboard is looked at: each account's figures are kept in the store with the save they came
+from, the day they were computed and the first day they may change (overdue actions, a plan past
+its review, evidence going stale: the figures depend on the date - `Kept.until`). The dashboard
+scores again only accounts kept under other content (a content change: every account, once) or
+whose figures a day has moved; the others' figures are shown dated that day.
 """
 
 from __future__ import annotations
