@@ -252,17 +252,18 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
     content, content_cpu = timed_cpu(rescore_all, 1 if n >= 10_000 else 3)
     session = ReviewSession(store, "bench")
     session.rows()
-    warm = timed(session.rows, 7)
-    changed = []
+    warm, warm_cpu = timed_cpu(session.rows, 7)
+    changed, changed_cpu = [], []
     for _ in range(5):
         picked = rng.sample(range(1, n + 1), max(1, n // 100))
         with store._write() as conn:  # a save moves the account's stamp ...
             conn.execute(accounts.update().where(accounts.c.id.in_(picked))
                          .values(updated_at=dt.datetime.now(dt.timezone.utc)))
         store.score_saved(picked)  # ... and scores it, as Store.save_document does
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         rows = session.rows()
         changed.append(time.perf_counter() - t0)
+        changed_cpu.append(time.process_time() - c0)
     one_save = timed(lambda: store.score_saved([rng.randint(1, n)]), 20)
     assert len(rows) == n and all(r.figures is not None for r in rows)
     assert all(r.person is not None for r in rows)
@@ -286,7 +287,9 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
     content_ms = report("    content changed: all scored again", content, floor_ms)
     cpu(content_cpu)
     warm_ms = report("    warm: the same page again", warm, floor_ms)
+    cpu(warm_cpu)
     changed_ms = report("    1 % of accounts saved since", changed, floor_ms)
+    cpu(changed_cpu)
     print(f"    (person records: {rated} trainees rated; gain counts self {gains['self']}, "
           f"manager {gains['manager']}, quiz {gains['quiz']})")
     if n >= 10_000:
