@@ -294,10 +294,12 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
           f"manager {gains['manager']}, quiz {gains['quiz']})")
     if n >= 10_000:
         cold_parts(store)
-        for name, ms in (("cold after an import", cold_ms), ("cold, a day's first look", day_ms),
-                         ("warm", warm_ms), ("1 % saved", changed_ms)):
+        for name, ms, used in (("cold after an import", cold_ms, after_import_cpu),
+                               ("cold, a day's first look", day_ms, next_day_cpu),
+                               ("warm", warm_ms, warm_cpu), ("1 % saved", changed_ms, changed_cpu)):
             verdict = "met" if ms <= 1000 else "NOT MET"
-            print(f"    -> {name}: {n} in {ms:.0f} ms: {verdict} (target <= 1 s)")
+            print(f"    -> {name}: {n} in {ms:.0f} ms ({_median(used) * 1000:.0f} ms CPU): "
+                  f"{verdict} (target <= 1 s)")
         print(f"    -> content changed: {n} in {content_ms:.0f} ms, once (kept for every look "
               "after it): NOT the 1 s target" if content_ms > 1000 else
               f"    -> content changed: {n} in {content_ms:.0f} ms: met")
