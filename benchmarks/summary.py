@@ -1,7 +1,7 @@
 """The table `make bench` ends with: every figure the benchmarks judged (`_figures.verdict`), its
 target, what was measured, and whether it is met - in the order they ran.
 
-    KAMKIT_BENCH_TABLE=build/bench.jsonl .venv/bin/python benchmarks/summary.py
+    .venv/bin/python benchmarks/summary.py [build/bench-figures.jsonl]   (else $KAMKIT_BENCH_TABLE)
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from _figures import TABLE  # noqa: I001 - benchmarks/ is on sys.path when run
 
 
 def main() -> int:
-    path = Path(os.environ.get(TABLE) or (sys.argv[1] if len(sys.argv) > 1 else ""))
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get(TABLE, ""))
     if not path.is_file():
         print(f"No figures were recorded (set {TABLE} to a file, as `make bench` does).")
         return 1

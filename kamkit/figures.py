@@ -4,13 +4,15 @@ score beside the trainee's feeling …). One pure function over the account's do
 say which figures they add (`Step.figures`) and what their columns are called (`Step.columns`).
 
 The figures are computed as of a date (evidence goes stale): the dashboard keeps them from the
-trainee's last save and says so.
+trainee's last save and says so. Each step says the first day after a date its figures may differ
+for the same documents (`Step.figures_until`), so kept figures hold until then (`Kept.until`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -18,7 +20,8 @@ from pydantic import BaseModel, ConfigDict
 from kamkit.frameworks import Framework
 from kamkit.steps import Docs, for_framework
 
-__all__ = ["AccountFigures", "account_figures", "figure_columns", "fingerprint", "Value"]
+__all__ = ["AccountFigures", "account_figures", "figure_columns", "fingerprint", "Value",
+           "Kept", "kept_figures", "figures_until", "saved_docs"]
 
 Value = int | float | str | None
 
@@ -52,6 +55,52 @@ def account_figures(docs: Docs, framework: Framework,
         if unit.figures is not None:
             values.update(unit.figures(docs, framework, today))
     return AccountFigures(percent=percent, status=status, values=values, as_of=today)
+
+
+def figures_until(docs: Docs, framework: Framework, today: dt.date) -> dt.date | None:
+    """The first day after `today` on which `account_figures` may give other figures for these
+    documents (None: no day will): the earliest any step says (`Step.figures_until`); a step
+    with figures that does not say is scored again the next day."""
+    days = []
+    for _, unit in for_framework(framework):
+        if unit.figures is None:
+            continue
+        days.append(today + dt.timedelta(days=1) if unit.figures_until is None
+                    else unit.figures_until(docs, framework, today))
+    return min((d for d in days if d is not None), default=None)
+
+
+class Kept(BaseModel):
+    """What the figures cache keeps per account: the figures (with the day they were computed,
+    `figures.as_of`), the first day they may differ (`until`; None: never - the same documents
+    give the same figures every day after `as_of`), and the version of each step they were
+    computed from (so the review state needs no second look at the documents)."""
+
+    figures: AccountFigures
+    versions: dict[str, int]
+    until: dt.date | None
+
+    def holds(self, today: dt.date) -> bool:
+        """Whether the figures are those of `today` too."""
+        return self.figures.as_of <= today and (self.until is None or today < self.until)
+
+
+def saved_docs(saved: Mapping[str, tuple[int, dt.datetime, str]], framework: Framework,
+               account: str = "") -> Docs:
+    """The latest documents the store returned (step -> (version, saved at, JSON)) as `Docs`,
+    for the workbook's steps."""
+    return Docs({text.id: unit.model.model_validate_json(saved[text.id][2])
+                 for text, unit in for_framework(framework) if text.id in saved}, account)
+
+
+def kept_figures(saved: Mapping[str, tuple[int, dt.datetime, str]], framework: Framework,
+                 today: dt.date) -> Kept:
+    """An account's figures as the cache keeps them, from its latest documents (step ->
+    (version, saved at, JSON), as `Store.latest_documents` gives them)."""
+    docs = saved_docs(saved, framework)
+    return Kept(figures=account_figures(docs, framework, today),
+                versions={step: v[0] for step, v in saved.items()},
+                until=figures_until(docs, framework, today))
 
 
 def figure_columns(framework: Framework) -> list[tuple[str, str]]:

@@ -31,9 +31,14 @@ from kamkit.store import Store
 
 __all__ = ["TOKEN_PARAM", "RATER_PARAM", "RATER_PAGE", "resolve_trainee", "resolve_rater",
            "refusal", "is_rater_page", "rater_href", "link_for", "who_query", "with_who",
-           "page_query", "display_name", "REVIEWER_HEADER", "reviewer_name"]
+           "page_query", "display_name", "REVIEWER_HEADER", "reviewer_name", "TAB_PARAM",
+           "EXERCISE_PARAM", "COMPETENCIES"]
 
 TOKEN_PARAM = "t"
+#: The workbook link's parameters that open it on a tab (a step's id, or COMPETENCIES) or on an
+#: exercise's page (a case's id, or the quiz) - where a step's or an exercise's own link lands.
+TAB_PARAM, EXERCISE_PARAM = "tab", "exercise"
+COMPETENCIES = "competencies"
 #: The query parameter of a peer's rating link, and the one page it opens.
 RATER_PARAM = "r"
 RATER_PAGE = "rate_a_colleague.ipynb"

@@ -155,13 +155,16 @@ def _records(store: Store, framework: Framework, rows: list[Mapping[str, Any]]
     certifier = Certifier(framework.certification, steps, titles, framework.competencies)
     given = load_quiz()  # the quiz the page gives: an older quiz's attempts count not
     quiz, questions = given.id, len(given.questions)
+    checked: dict[str, tuple[str, ...]] = {}  # a case's key read once, not per trainee
     for tid, p in people.items():
         if tid in quizzes:
             p.quiz = quiz_record(quizzes[tid], quiz, questions)
         if p.attempts:
             p.cases = case_tries(p.attempts)
             for case in p.cases:
-                case.steps = _checked(case.case_id)
+                if case.case_id not in checked:
+                    checked[case.case_id] = _checked(case.case_id)
+                case.steps = checked[case.case_id]
         p.plan = plans.get(tid)
         p.certification = certifier(p.reviews, p.cases, p.quiz, p.sets)
         p.gain = person_gain(p.cases, p.quiz, p.sets, framework.competencies)

@@ -36,9 +36,12 @@ from kamkit.scoring.competency import quiz_record
 if TYPE_CHECKING:
     from kamkit.store_people import PeopleVerbs
 
-__all__ = ["QUIZ_FILE", "Quiz", "Question", "Option", "Shuffle", "load_quiz", "answer",
+__all__ = ["QUIZ_FILE", "QUIZ_PAGE", "Quiz", "Question", "Option", "Shuffle", "load_quiz", "answer",
            "quiz_score", "quiz_result", "shown_order", "option_order", "Sheet", "Checked", "check",
            "record", "finish", "resume", "grade", "attempts", "counted_attempt", "result_lines"]
+
+#: the exercise page that is the quiz (`exercises/NN_quiz.ipynb`; the others are cases)
+QUIZ_PAGE = "quiz"
 
 QUIZ_FILE = exercises_dir() / "quiz.yaml"
 

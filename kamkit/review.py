@@ -2,11 +2,12 @@
 the drill-down and the report, and the manager's reviews. The counterpart of `kamkit.session`
 (the trainee's view); the review pages read and write only through it.
 
-Dashboard figures are scored once per save and day, not once per look: each account's figures are
-kept in the store with the save they came from and the day they were computed, and only accounts
-saved since, scored under other content or on another day (overdue actions, a plan past its
-review, evidence going stale: the figures depend on the date) are scored again when the dashboard
-is built.
+Dashboard figures are scored when an account is saved or imported (`Store.score_saved`), not when
+the dashboard is looked at: each account's figures are kept in the store with the save they came
+from, the day they were computed and the first day they may change (overdue actions, a plan past
+its review, evidence going stale: the figures depend on the date - `Kept.until`). The dashboard
+scores again only accounts kept under other content (a content change: every account, once) or
+whose figures a day has moved; the others' figures are shown dated that day.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from kamkit.certificate import certificate_html
 from kamkit.competency import CompetencyRatings
 from kamkit.competency_content import ROUNDS
 from kamkit.errors import InvalidInput, OutOfDate
 from kamkit.exercises import Mistake, common_mistakes, load_case, load_key
-from kamkit.figures import AccountFigures, account_figures, fingerprint
+from kamkit.figures import AccountFigures, Kept, fingerprint, saved_docs
 from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Attempt, Cohort, Review, Trainee, parse
 from kamkit.people import PersonCache, PersonRecord, cohort_gains, person_records
@@ -93,21 +94,13 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
-class Kept(BaseModel):
-    """What the figures cache keeps per account: the figures (with the day they were computed,
-    `figures.as_of`), and the version of each step they were computed from (so the review state
-    needs no second look at the documents)."""
-
-    figures: AccountFigures
-    versions: dict[str, int]
-
-
 def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
                     today: dt.date | None = None) -> dict[int, Kept]:
     """Figures for every account in `rows` as of `today`: kept ones when still current (same
-    save, same content, computed today), the rest scored now (and kept). The first look of a day
-    scores every account again, once; the looks after it keep. Returns account id -> figures and
-    versions."""
+    save, same content, and no day since they were computed that changes them: `Kept.until`),
+    the rest scored now (and kept). Saves and imports score their accounts as they keep them
+    (`Store.score_saved`), so this scores only what no save did: work kept under other
+    content, figures a day has moved. Returns account id -> figures and versions."""
     today = today or dt.date.today()
     kept_under = fingerprint(framework)
     out: dict[int, Kept] = {}
@@ -122,24 +115,15 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
                 kept = Kept.model_validate_json(row["figures"])
             except ValidationError:  # kept by another kamkit version: score it again
                 kept = None
-            if kept is not None and kept.figures.as_of == today:
+            if kept is not None and kept.holds(today):
+                if kept.figures.as_of != today:  # the same figures, as of today
+                    kept = Kept(figures=kept.figures.model_copy(update={"as_of": today}),
+                                versions=kept.versions, until=kept.until)
                 out[acc] = kept
                 continue
         stale[acc] = row["updated_at"]
-    if not stale:
-        return out
-    docs = store.latest_documents(stale)
-    fresh = []
-    for acc, stamp in stale.items():
-        saved = docs.get(acc, {})
-        figures = account_figures(saved_docs(saved, framework), framework, today)
-        kept = Kept(figures=figures, versions={step: v[0] for step, v in saved.items()})
-        out[acc] = kept
-        fresh.append((acc, stamp, kept_under, kept.model_dump_json()))
-    try:
-        store.save_figures(fresh)
-    except Exception:  # figures are a cache: showing them matters more than keeping them
-        _log.exception("could not keep dashboard figures")
+    if stale:
+        out.update(store.keep_figures(stale, framework, today))
     return out
 
 
@@ -149,14 +133,6 @@ def approval_columns(framework: Framework) -> list[tuple[str, str]]:
     steps = [s for s in framework.steps if s.id in framework.review.approvals]
     return [(s.id, framework.review.status(s.id, "reviewed")
              + (f" ({s.number}. {s.title})" if len(steps) > 1 else "")) for s in steps]
-
-
-def saved_docs(saved: dict[str, tuple[int, dt.datetime, str]], framework: Framework,
-               account: str = "") -> Docs:
-    """The latest documents the store returned (step -> (version, saved at, JSON)) as `Docs`,
-    for the workbook's steps."""
-    return Docs({text.id: unit.model.model_validate_json(saved[text.id][2])
-                 for text, unit in for_framework(framework) if text.id in saved}, account)
 
 
 @dataclass

@@ -38,7 +38,7 @@ from typing import Any
 
 __all__ = ["RoomPlan", "room_plan", "cap_only", "capped", "ROOM_FULL_PAGE", "KERNEL_MB",
            "ROOM_FILL_DELAY", "default_max_kernels", "KERNEL_MEMORY_MB", "UNCONNECTED_AFTER",
-           "PAGE_OWNER", "machine_busy"]
+           "PAGE_OWNER", "machine_busy", "PRESSURE_FILES"]
 
 #: While a page's request is handled: how to give the kernel handed to it to that page's
 #: browser only (kamkit.voila_app sets a cookie for that kernel) - called with the kernel id,
@@ -326,8 +326,8 @@ def capped(voila_class: type) -> type:
 
         async def give_pool_seat(self) -> bool:
             """Shut down one pre-heated page that nobody has opened yet, so a page someone is
-            opening now (a step, an exercise, the quiz) gets its seat. The pool refills once a
-            seat is free again."""
+            opening now (a colleague's rating page, the one page of its own) gets its seat. The
+            pool refills once a seat is free again."""
             for name, pool in getattr(self, "_pools", {}).items():
                 for task in list(pool):
                     if task.done() and not task.cancelled() and task.exception() is None:
@@ -398,18 +398,24 @@ ROOM_FULL_PAGE = """<!DOCTYPE html>
 """
 
 
-def machine_busy(pressure: str = "/proc/pressure/cpu") -> bool:
-    """Whether this machine's processors are taken right now - pages of a room opening at once,
-    say - so that work nobody waits for (a workbook building its other steps in the
-    background) should wait. Linux's CPU pressure: some task kept waiting for a processor
-    over half of the last 10 s; without it, the load average above the processors' count."""
+#: where Linux says how long tasks waited for a processor: this container's (cgroup v2) first
+PRESSURE_FILES = ("/sys/fs/cgroup/cpu.pressure", "/proc/pressure/cpu")
+
+
+def machine_busy(pressure: tuple[str, ...] = PRESSURE_FILES) -> bool:
+    """Whether the processors this server may use are taken right now - pages of a room
+    opening at once, say - so that work nobody waits for (a workbook building its other steps
+    in the background) should wait. Linux's CPU pressure: some task kept waiting for a
+    processor over half of the last 10 s; without it, the load average above the processors
+    this process may run on."""
+    for path in pressure:
+        try:
+            with open(path, encoding="ascii") as f:
+                some = dict(part.split("=") for part in f.readline().split()[1:])
+            return float(some["avg10"]) > 50.0
+        except (OSError, ValueError, KeyError):
+            continue
     try:
-        with open(pressure, encoding="ascii") as f:
-            some = dict(part.split("=") for part in f.readline().split()[1:])
-        return float(some["avg10"]) > 50.0
-    except (OSError, ValueError, KeyError):
-        pass
-    try:
-        return os.getloadavg()[0] > (os.cpu_count() or 1)
-    except OSError:
+        return os.getloadavg()[0] > len(os.sched_getaffinity(0))
+    except (OSError, AttributeError):  # not Linux: no figure to go by
         return False

@@ -18,7 +18,9 @@ import posixpath
 import re
 import shutil
 import sys
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kamkit.resources import exercises_dir, notebooks_dir
 from kamkit.room import (
@@ -30,11 +32,14 @@ from kamkit.room import (
     default_max_kernels,
 )
 
+if TYPE_CHECKING:
+    from kamkit.frameworks import Framework
+
 __all__ = ["NOTEBOOKS", "WORKBOOK", "DASHBOARD", "voila_command", "write_config", "is_loopback",
            "trainee_notebooks", "write_review_config", "REVIEW", "offline_templates",
            "with_offline_templates", "EXERCISES", "FILE_ALLOWLIST", "FILE_DENYLIST", "WATCHDOG",
-           "write_kernel_spec", "A11Y", "in_workbook", "TAB_PARAM", "EXERCISE_PARAM",
-           "COMPETENCIES", "compile_kamkit"]
+           "write_kernel_spec", "A11Y", "in_workbook", "EXERCISE_FOLDER",
+           "workbook_pages", "compile_kamkit"]
 
 NOTEBOOKS = notebooks_dir()
 EXERCISES = exercises_dir()
@@ -48,33 +53,65 @@ FILE_ALLOWLIST = [r".*\.(png|jpg|jpeg|gif|svg|css)"]
 FILE_DENYLIST = [r".*\.(db|db-wal|db-shm|sqlite|json|yaml|yml|py|ipynb|csv|xlsx)", r"(.*/)?\..*"]
 
 
-#: the workbook link's parameters that open it on a tab (1: the first step) or an exercise page
-TAB_PARAM, EXERCISE_PARAM = "tab", "exercise"
 EXERCISE_FOLDER = "exercises"  # where the exercise notebooks are served
-COMPETENCIES = "competencies"  # the workbook's tab after the steps (`tab=competencies`)
-_PAGE_NAME = re.compile(r"(\d+)_(\w+)\.ipynb")
+_IMPORTS = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\s+(\w+)|import\s+([\w.]+))", re.M)
 
 
-def in_workbook(page: str | None, steps: int) -> dict[str, str] | None:
-    """The workbook link's parameters that open a trainee page `page` (a served path, as the
-    page handler gets it) inside the workbook, or None when it is a page of its own.
+_COMPETENCY_VIEW = "kamkit.ui.competencies"  # the workbook's tab after the steps
 
-    Every step's own notebook (`NN_….ipynb`, NN the step's number, up to `steps`), the
-    competencies' (`NN_competencies.ipynb`, whatever its number) and every exercise notebook
-    (`exercises/NN_<name>.ipynb`) open in the workbook's pre-heated kernel: a link handed out
-    for one of them opens as fast as the workbook, where a page of its own would wait for a
-    kernel started cold."""
+
+def workbook_pages(framework: Framework) -> tuple[dict[str, str], set[str]]:
+    """What opens inside the workbook (see `in_workbook`): each step's view module -> its tab
+    (the step's id; the competencies' view -> COMPETENCIES), and the names of the exercise
+    pages (each case's id, and the quiz)."""
+    from kamkit.exercises import list_cases
+    from kamkit.identity import COMPETENCIES
+    from kamkit.quiz import QUIZ_PAGE
+    from kamkit.steps import for_framework
+
+    steps = {unit.view_module(): text.id for text, unit in for_framework(framework)}
+    return steps | {_COMPETENCY_VIEW: COMPETENCIES}, {c.id for c in list_cases()} | {QUIZ_PAGE}
+
+
+def in_workbook(page: str | None, root: Path, steps: dict[str, str], exercises: set[str],
+                ) -> dict[str, str] | None:
+    """The workbook link's parameters that open the served notebook `page` (as the page
+    handler gets it, under `root`) inside the workbook, or None when it is a page of its own.
+
+    A notebook at the root that shows a step's view (`steps`: view module -> step id, the
+    competencies' under COMPETENCIES) opens the workbook on that step, whatever its file is
+    called; an exercise notebook (`exercises/NN_<name>.ipynb`, `name` one of `exercises`) on
+    that exercise's page. Either way the link opens in the workbook's pre-heated kernel, as
+    fast as the workbook, where a page of its own would wait for a kernel started cold."""
+    from kamkit.identity import EXERCISE_PARAM, TAB_PARAM
+
     folder, name = posixpath.split(posixpath.normpath("/" + (page or "")).lstrip("/"))
-    found = _PAGE_NAME.fullmatch(name)
-    if found is None:
+    if not name.endswith(".ipynb"):
         return None
-    if folder == "" and found[2] == COMPETENCIES:
-        return {TAB_PARAM: COMPETENCIES}
-    if folder == "" and 1 <= int(found[1]) <= steps:
-        return {TAB_PARAM: str(int(found[1]))}
     if folder == EXERCISE_FOLDER:
-        return {EXERCISE_PARAM: found[2]}
-    return None
+        exercise = name.removesuffix(".ipynb").split("_", 1)[-1]
+        return {EXERCISE_PARAM: exercise} if exercise in exercises else None
+    if folder:
+        return None
+    path = root / name
+    try:
+        imported = _imports_of(path, path.stat().st_mtime_ns)
+    except OSError:
+        return None
+    return next(({TAB_PARAM: steps[m]} for m in imported if m in steps), None)
+
+
+@lru_cache(maxsize=64)
+def _imports_of(path: Path, _mtime: int) -> tuple[str, ...]:
+    """The modules a notebook's code imports (`from kamkit.ui import profile`: kamkit.ui.profile
+    - the page it shows), read once per version of the file."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return ()
+    code = "\n".join("".join(c.get("source", "")) for c in cells
+                     if isinstance(c, dict) and c.get("cell_type") == "code")
+    return tuple(found[3] or f"{found[1]}.{found[2]}" for found in _IMPORTS.finditer(code))
 
 
 def is_loopback(host: str) -> bool:
@@ -187,11 +224,11 @@ def trainee_notebooks(source: Path, run_dir: Path, exercises: Path | None = EXER
 def _config(notebook: str, pool: int, room: RoomPlan | None = None,
             reclaim_after: float = 30.0, unconnected_after: float = UNCONNECTED_AFTER,
             headers: tuple[str, ...] = (), **extra: object) -> dict[str, object]:
-    """Pre-heat `pool` kernels for `notebook` only (other pages are deep links, opened rarely;
-    their kernels start on demand), with the file rules, tracebacks off and the template fixed
-    (a request's `?template=` is ignored: other templates load scripts from the internet). A
-    room plan sets the pool and the cap on kernels, and holds refills back until a burst has
-    passed; without one the cap is `default_max_kernels`."""
+    """Pre-heat `pool` kernels for `notebook` only (a step's, an exercise's link opens in it, see
+    `in_workbook`; a rating page's kernel starts on demand), with the file rules, tracebacks
+    off and the template fixed (a request's `?template=` is ignored: other templates load
+    scripts from the internet). A room plan sets the pool and the cap on kernels, and holds
+    refills back until a burst has passed; without one the cap is `default_max_kernels`."""
     pools: dict[str, object] = {
         "kernel_pools_config": {notebook: {"pool_size": room.pool if room else pool},
                                 "default": {"pool_size": 0}},

@@ -43,8 +43,9 @@ class Session:
         self.who = who
         #: the step a page should open on, when the link asked for one (a case's first step)
         self.start_step: str | None = None
-        #: the workbook tab (1: the first step) or exercise page a link asked to open on
-        self.start_tab: int | None = None
+        #: the workbook tab (a step's id, or the competencies') or the exercise page (a case's
+        #: id, or the quiz) a link asked to open on
+        self.start_tab: str | None = None
         self.start_exercise: str | None = None
         self.trainee = trainee
         self.framework = framework or default_framework()

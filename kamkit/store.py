@@ -446,6 +446,8 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
             latest = self._latest_version(conn, account_id, step)
             stale = based_on is not None and based_on != latest
             version = self._append(conn, account_id, step, payload, _now(), stale=stale)
+        if not stale:
+            self.score_saved([account_id])  # the dashboard reads these figures, not scores them
         if stale:
             raise OutOfDate("This step was changed in another tab or window since this page "
                             "opened, so what you change here is kept aside, not saved as your "
@@ -532,6 +534,7 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
         managers' reviews, onto the new accounts' ids - and their record as a person
         (`kamkit.store_privacy.restore_person`) in ONE transaction: all or nothing.
         Inputs must already be validated (kamkit.io.workbook does that)."""
+        written: list[int] = []
         try:
             with self._write() as conn:
                 row = trainee.model_dump(exclude={"id"})
@@ -539,6 +542,7 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
                 for account, steps, checks, said in books:
                     arow = account.model_dump(exclude={"id"}) | {"trainee_id": new_id}
                     acc_id = conn.execute(accounts.insert().values(**arow)).inserted_primary_key[0]
+                    written.append(acc_id)
                     for step, versions in steps.items():
                         for v in versions:
                             conn.execute(documents.insert().values(
@@ -558,6 +562,7 @@ class Store(ReviewVerbs, PracticeVerbs, PrivacyVerbs, PeopleVerbs):
             raise InvalidInput(f"Someone with the login '{trainee.login}' is already in the "
                                "workbook; remove them first or import on another store.",
                                field="login") from None
+        self.score_saved(written)  # imported work: the dashboard reads its figures at once
         return trainee.model_copy(update={"id": new_id})
 
 

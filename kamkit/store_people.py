@@ -34,6 +34,7 @@ from kamkit.store_tables import (
     rater_links,
     reviews,
     trainees,
+    trusted,
     utc,
 )
 
@@ -354,19 +355,19 @@ _QUIZ_COLUMNS = (quiz_attempts.c.id, quiz_attempts.c.trainee_id, quiz_attempts.c
 
 def _quiz_attempt(row: Any) -> QuizAttempt:
     id_, tid, quiz, attempt, score, passed, answers, at = row
-    return QuizAttempt.model_construct(
-        id=id_, trainee_id=tid, quiz=quiz, attempt=attempt, score=score, passed=bool(passed),
-        answers=json.loads(answers), at=utc(at))
+    return trusted(QuizAttempt, {
+        "id": id_, "trainee_id": tid, "quiz": quiz, "attempt": attempt, "score": score,
+        "passed": bool(passed), "answers": json.loads(answers), "at": utc(at)})
 
 
 def _rating_set(row: Any) -> RatingSet:
     # what kamkit wrote, validated then (and by the import): read back as is - a dashboard
     # reads thousands
     data = json.loads(row["data"])
-    ratings = CompetencyRatings.model_construct(
-        levels=data.get("levels", {}), examples=data.get("examples", {}),
-        comment=data.get("comment", ""))
-    return RatingSet.model_construct(
-        trainee_id=row["trainee_id"], round=row["round"], rater=row["rater"],
-        rater_name=row["rater_name"], link_id=row["link_id"] or None,
-        version=row["version"], saved_at=utc(row["saved_at"]), ratings=ratings)
+    ratings = trusted(CompetencyRatings, {
+        "levels": data.get("levels", {}), "examples": data.get("examples", {}),
+        "comment": data.get("comment", "")})
+    return trusted(RatingSet, {
+        "trainee_id": row["trainee_id"], "round": row["round"], "rater": row["rater"],
+        "rater_name": row["rater_name"], "link_id": row["link_id"] or None,
+        "version": row["version"], "saved_at": utc(row["saved_at"]), "ratings": ratings})

@@ -15,7 +15,7 @@ from sqlalchemy import (
 
 from kamkit.models import Account, Attempt, parse
 from kamkit.steps import document_model
-from kamkit.store_tables import accounts, attempts, utc
+from kamkit.store_tables import accounts, attempts, trusted, utc
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -34,6 +34,7 @@ class PracticeVerbs:
         def get_trainee(self, trainee_id: int) -> Any: ...
         def _append(self, conn: Connection, account_id: int, step: str, payload: str,
                     saved_at: dt.datetime) -> int: ...
+        def score_saved(self, account_ids: list[int]) -> None: ...
 
     def add_practice_account(self, trainee_id: int, name: str, case_id: str,
                              docs: dict[str, BaseModel]) -> Account:
@@ -49,6 +50,7 @@ class PracticeVerbs:
             new_id = conn.execute(accounts.insert().values(**row)).inserted_primary_key[0]
             for step, payload in payloads.items():
                 self._append(conn, new_id, step, payload, account.created_at)
+        self.score_saved([new_id])
         return account.model_copy(update={"id": new_id})
 
     def add_attempt(self, attempt: Attempt) -> Attempt:
@@ -73,7 +75,6 @@ class PracticeVerbs:
             query = query.where(attempts.c.case_id == case_id)
         if account_ids is not None:
             query = query.where(attempts.c.account_id.in_(account_ids))
-        with self._read() as conn:
-            return [Attempt.model_validate({**r, "wrong": json.loads(r["wrong"]),
-                                            "at": utc(r["at"])})
+        with self._read() as conn:  # what kamkit wrote, validated then: read back as is
+            return [trusted(Attempt, {**r, "wrong": json.loads(r["wrong"]), "at": utc(r["at"])})
                     for r in conn.execute(query).mappings()]

@@ -11,7 +11,8 @@ re-scoring ten thousand workbooks; each row says which save (`stamp`) and which 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -21,6 +22,8 @@ from sqlalchemy import (
 )
 
 from kamkit.errors import InvalidInput, NotFound, OutOfDate
+from kamkit.figures import Kept, fingerprint, kept_figures
+from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Cohort, Review, parse
 from kamkit.store_tables import (
     accounts,
@@ -39,6 +42,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 __all__ = ["ReviewVerbs", "AccountRow"]
+
+_log = logging.getLogger("kamkit.store")
 
 _CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
 
@@ -151,6 +156,37 @@ class ReviewVerbs:
                 for acc, step, version, saved_at, data in conn.execute(query):
                     out.setdefault(acc, {})[step] = (version, utc(saved_at), data)
         return out
+
+    def keep_figures(self, stamps: Mapping[int, dt.datetime | None], framework: Framework,
+                     today: dt.date) -> dict[int, Kept]:
+        """Score accounts (id -> the save stamp their figures will be kept under: the
+        account's `updated_at`) from their latest documents as of `today` and keep the
+        figures; returns them. A failure to keep them is logged: they are a cache."""
+        docs = self.latest_documents(stamps)
+        under = fingerprint(framework)
+        out, rows = {}, []
+        for acc, stamp in stamps.items():
+            kept = out[acc] = kept_figures(docs.get(acc, {}), framework, today)
+            rows.append((acc, stamp, under, kept.model_dump_json()))
+        try:
+            self.save_figures(rows)
+        except Exception:  # figures are a cache: showing them matters more than keeping them
+            _log.exception("could not keep dashboard figures")
+        return out
+
+    def score_saved(self, account_ids: Iterable[int]) -> None:
+        """Score accounts just saved (or imported) under the default content and keep their
+        figures, so the dashboard reads them instead of scoring them on its next look. Never
+        fails a save: what cannot be scored now is scored by the dashboard."""
+        try:
+            with self._read() as conn:
+                stamps = dict(conn.execute(select(accounts.c.id, accounts.c.updated_at).where(
+                    accounts.c.id.in_(list(account_ids)))).all())
+            if stamps:
+                self.keep_figures({a: utc(s) for a, s in stamps.items()}, default_framework(),
+                                  dt.date.today())
+        except Exception:
+            _log.exception("could not score the accounts just saved")
 
     def save_figures(self, rows: list[tuple[int, dt.datetime, str, str]]) -> None:
         """Keep (account id, stamp, fingerprint, figures JSON) rows, replacing older ones."""

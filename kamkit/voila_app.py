@@ -37,7 +37,7 @@ import secrets
 import sys
 import threading
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlencode
 
 from kamkit.html import e
 from kamkit.kernel import QUERY_PATH
@@ -141,6 +141,7 @@ def _gated(handler_class: type, hub: bool = False) -> type:
 
     store: list[Store] = []
     opening = threading.Lock()  # requests in a burst open the server's store once
+    pages: dict[int, tuple[dict[str, str], set[str]]] = {}  # what opens in the workbook
 
     class GatedVoilaHandler(handler_class):  # type: ignore[misc, valid-type]
         @authenticated
@@ -158,8 +159,9 @@ def _gated(handler_class: type, hub: bool = False) -> type:
                     self.set_header("Cache-Control", "no-store")
                     self.finish(_refused_page(message, rating=is_rater_page(path)))
                     return
-                moved = self._in_workbook(path)
+                moved = await asyncio.to_thread(self._in_workbook, path)
                 if moved is not None:
+                    self.set_header("Cache-Control", "no-store")  # the link holds the token
                     self.redirect(moved)
                     return
             # Templates and themes are the server's to choose (a template may load scripts
@@ -178,25 +180,32 @@ def _gated(handler_class: type, hub: bool = False) -> type:
             await super().get(path)
 
         def _in_workbook(self, path: str | None) -> str | None:
-            """Where a step's or an exercise's own page opens: the workbook, on that page (the
-            same query, so the same person and account), or None (a page of its own)."""
-            from urllib.parse import urlencode
+            """Where a step's or an exercise's own page opens when this server pre-heats the
+            workbook: the workbook, on that page, with the rest of the query as sent (the same
+            person and account) - as a link relative to this page. None: a page of its own."""
+            from pathlib import Path
 
             from kamkit.frameworks import default_framework
-            from kamkit.server import EXERCISE_PARAM, TAB_PARAM, WORKBOOK, in_workbook
+            from kamkit.identity import EXERCISE_PARAM, TAB_PARAM
+            from kamkit.server import WORKBOOK, in_workbook, workbook_pages
 
+            root = getattr(self.contents_manager, "root_dir", None)
+            if not self.voila_configuration.preheat_kernel or not path or not root:
+                return None  # without pre-heated kernels, each page starts its own
             try:
-                steps = len(default_framework().steps)
+                framework = default_framework()
             except KamkitError:  # content that cannot load: the page itself says so
                 return None
-            opens = in_workbook(path, steps)
-            here = self.request.path
-            if opens is None or not path or not here.endswith(path):
+            if id(framework) not in pages:
+                pages.clear()
+                pages[id(framework)] = workbook_pages(framework)
+            opens = in_workbook(path, Path(root), *pages[id(framework)])
+            if opens is None:
                 return None
-            query = [(k, v) for k, v in self.request.query_arguments.items()
-                     if k not in (TAB_PARAM, EXERCISE_PARAM)]  # the page says which
-            pairs = [(k, x.decode("utf-8", "replace")) for k, vs in query for x in vs]
-            return f"{here[:-len(path)]}{WORKBOOK}?{urlencode(pairs + list(opens.items()))}"
+            kept = [part for part in self.request.query.split("&") if part and unquote_plus(
+                part.split("=", 1)[0]) not in (TAB_PARAM, EXERCISE_PARAM)]  # the page says
+            up = "../" * path.count("/")
+            return f"{up}{WORKBOOK}?{'&'.join(kept + [urlencode(opens)])}"
 
         def _give(self, kernel_id: str) -> str:
             """A new secret for `kernel_id`, as a cookie sent only to its websocket and API

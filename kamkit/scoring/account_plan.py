@@ -20,7 +20,7 @@ from kamkit.models import ProfileDoc, RelationshipDoc, StakeholderMapDoc, one_li
 __all__ = ["Finding", "FINDING_IDS", "customer_goals", "PlanAction", "plan_actions",
            "KpiState", "kpi_state", "WhiteSpaceSum", "white_space_sum", "ValueCase",
            "value_case", "Portfolio", "team_findings", "is_stale", "unchecked", "plan_findings",
-           "qbr_evidence", "QBR_PREFILLS", "on_track"]
+           "qbr_evidence", "QBR_PREFILLS", "on_track", "qbr_evidence_from", "plan_dated_from"]
 
 FINDING_IDS = ("objective_serves_no_goal", "goal_not_served", "goal_gone", "no_objective",
                "action_overdue", "action_without_owner", "no_sponsor",
@@ -210,6 +210,17 @@ def unchecked(doc: AccountPlanDoc, fw: Framework, today: dt.date) -> list[str]:
         o.checked_on is None or (today - o.checked_on).days > every)]
 
 
+def plan_dated_from(doc: AccountPlanDoc, actions: list[PlanAction], today: dt.date
+                    ) -> dt.date | None:
+    """The first day after `today` on which an action turns overdue or the plan passes its
+    review (None: neither will)."""
+    days = [a.due + dt.timedelta(days=1) for a in actions
+            if a.due is not None and a.status in _OPEN]
+    if doc.next_review is not None:
+        days.append(doc.next_review + dt.timedelta(days=1))
+    return min((d for d in days if d > today), default=None)
+
+
 def on_track(doc: AccountPlanDoc) -> tuple[int, int]:
     """(objectives on track or done, objectives still counted - dropped ones are not)."""
     live = [o for o in doc.objectives if o.status != "dropped"]
@@ -283,6 +294,15 @@ def plan_findings(doc: AccountPlanDoc, profile: ProfileDoc, smap: StakeholderMap
                            "A figure the customer cannot check will not convince them.",
                            unproven))
     return sorted(out, key=lambda f: f.severity)
+
+
+def qbr_evidence_from(doc: AccountPlanDoc, fw: Framework, today: dt.date) -> dt.date | None:
+    """The first day after `today` on which a QBR enters or leaves the year `qbr_evidence`
+    counts (None: none will)."""
+    days = [d for q in doc.qbrs
+            for d in (q.held_on, q.held_on + dt.timedelta(days=fw.account_plan.qbr.within_days
+                                                           + 1))]
+    return min((d for d in days if d > today), default=None)
 
 
 def qbr_evidence(doc: AccountPlanDoc, smap: StakeholderMapDoc, fw: Framework,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from statistics import fmean
+from math import fsum
 
 from kamkit.competency import CompetencyRatings, QuizAttempt, RatingSet
 from kamkit.competency_content import (
@@ -32,9 +32,15 @@ __all__ = ["competency_means", "overall_level", "rater_means", "gap_table", "sel
            "cohort_gain", "pass_label"]
 
 
+def _fmean(values: list[float]) -> float:
+    """`statistics.fmean` of a non-empty list, the same float (its very sum and division)
+    without its generality: a cohort's figures take hundreds of thousands of these."""
+    return fsum(values) / len(values)
+
+
 def _mean(values: Iterable[float]) -> float | None:
     values = list(values)
-    return round(fmean(values), 2) if values else None
+    return round(fsum(values) / len(values), 2) if values else None
 
 
 # -- competency ratings -----------------------------------------------------------------------
@@ -72,7 +78,7 @@ def rater_means(sets: Iterable[RatingSet], round: Round, rater: Rater,
     for s in chosen:
         for behaviour, level in s.ratings.levels.items():
             pooled.setdefault(behaviour, []).append(level)
-    averaged = {b: fmean(levels) for b, levels in pooled.items()}
+    averaged = {b: _fmean(levels) for b, levels in pooled.items()}
     out = {}
     for comp in content.competencies:
         mean = _mean(averaged[b.id] for b in comp.behaviours if b.id in averaged)
@@ -100,7 +106,11 @@ def self_manager_gap(sets: Iterable[RatingSet], round: Round, content: Competenc
     """How far the trainee's own ratings sit from their manager's, in one round: the mean
     absolute difference over the behaviours both rated (None: nothing rated by both)."""
     sets = list(sets)
-    mine, theirs = _of(sets, round, "self"), _of(sets, round, "manager")
+    return _gap(_of(sets, round, "self"), _of(sets, round, "manager"), content)
+
+
+def _gap(mine: list[RatingSet], theirs: list[RatingSet], content: CompetencyContent
+         ) -> float | None:
     if not mine or not theirs:
         return None
     own = mine[-1].ratings.levels
@@ -109,7 +119,7 @@ def self_manager_gap(sets: Iterable[RatingSet], round: Round, content: Competenc
         for b, level in s.ratings.levels.items():
             pooled.setdefault(b, []).append(level)
     known = content.behaviour_ids
-    return _mean(abs(own[b] - fmean(pooled[b])) for b in own if b in pooled and b in known)
+    return _mean(abs(own[b] - _fmean(pooled[b])) for b in own if b in pooled and b in known)
 
 
 # -- case studies: first try and best ---------------------------------------------------------
@@ -374,20 +384,25 @@ def person_gain(cases: list[CaseTry], quiz: QuizRecord, sets: list[RatingSet],
     if not sets:
         return out | {"self": (None, None), "manager": (None, None), "gap": (None, None)}
     known = content.behaviour_ids
+    by: dict[tuple[str, str], list[RatingSet]] = {}  # (round, rater) -> sets, in their order
+    for s in sets:
+        by.setdefault((s.round, s.rater), []).append(s)
     for rater in ("self", "manager"):
         # paired: the behaviours rated in both rounds (a half-done after-round is no gain)
         pooled: dict[str, dict[str, list[int]]] = {"before": {}, "after": {}}
         for round in ("before", "after"):
-            for s in _of(sets, round, rater):  # type: ignore[arg-type]
+            for s in by.get((round, rater), ()):
                 for b, lvl in s.ratings.levels.items():
                     if b in known:
                         pooled[round].setdefault(b, []).append(lvl)
         both = pooled["before"].keys() & pooled["after"].keys()
         shown = (both, both) if both else (pooled["before"].keys(), pooled["after"].keys())
-        out[rater] = (_mean(fmean(pooled["before"][b]) for b in shown[0]),
-                      _mean(fmean(pooled["after"][b]) for b in shown[1]))
-    out["gap"] = (self_manager_gap(sets, "before", content),
-                  self_manager_gap(sets, "after", content))
+        out[rater] = (_mean(_fmean(pooled["before"][b]) for b in shown[0]),
+                      _mean(_fmean(pooled["after"][b]) for b in shown[1]))
+    out["gap"] = (_gap(by.get(("before", "self"), []), by.get(("before", "manager"), []),
+                       content),
+                  _gap(by.get(("after", "self"), []), by.get(("after", "manager"), []),
+                       content))
     return out
 
 

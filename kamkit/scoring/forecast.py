@@ -19,7 +19,7 @@ from kamkit.opportunity import OpportunitiesDoc, Opportunity
 from kamkit.scoring.qualification import Qualification, prefills, qualify
 
 __all__ = ["Row", "Mover", "Forecast", "forecast", "quarter_of", "status_of", "LATER",
-           "NO_DATE", "WON_BEFORE", "probability"]
+           "NO_DATE", "WON_BEFORE", "probability", "won_before_from"]
 
 LATER, NO_DATE = "Later", "No date"
 #: A won opportunity decided before the current quarter: history, counted in no forecast.
@@ -121,6 +121,21 @@ def _quarter_start(day: dt.date) -> dt.date:
     return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
+def _next_quarter(day: dt.date) -> dt.date:
+    start = _quarter_start(day)
+    return dt.date(start.year + 1, 1, 1) if start.month == 10 else \
+        dt.date(start.year, start.month + 3, 1)
+
+
+def won_before_from(doc: OpportunitiesDoc, fw: Framework, today: dt.date) -> dt.date | None:
+    """The first day after `today` on which an opportunity won with a decision date becomes
+    history (won in an earlier quarter: `WON_BEFORE`, out of the forecast's sums). The only way
+    the day moves the forecast's totals (None: it never will)."""
+    days = [_next_quarter(opp.decision_date) for opp in doc.opportunities
+            if opp.decision_date is not None and status_of(opp, fw) == "won"]
+    return min((d for d in days if d > today), default=None)
+
+
 def status_of(opp: Opportunity, fw: Framework) -> str:
     stage = fw.qualification.stage(opp.stage)
     if stage is not None and stage.closed is not None:
@@ -138,18 +153,22 @@ def probability(status: str, score: float, fw: Framework) -> float:
 
 
 def forecast(doc: OpportunitiesDoc, smap: StakeholderMapDoc, fw: Framework,
-             today: dt.date | None = None, top: int = 3) -> Forecast:
+             today: dt.date | None = None, top: int = 3,
+             qualified: list[Qualification] | None = None) -> Forecast:
+    """`qualified`: each opportunity's qualification, when the caller has them already (in
+    the document's order; else each is qualified here)."""
     today = today or dt.date.today()
     rule = fw.qualification.forecast
     horizon = _horizon(today, rule.horizon_quarters)
     rows, movers = [], []
     start = _quarter_start(today)
-    for opp in doc.opportunities:
+    for n, opp in enumerate(doc.opportunities):
         status = status_of(opp, fw)
         when = opp.decision_date
         if status == "won" and when is not None and when < start:
             status = WON_BEFORE  # history: booked in an earlier quarter, not in this forecast
-        result = qualify(opp, fw, prefills(opp, smap, fw))
+        result = qualified[n] if qualified is not None else qualify(opp, fw, prefills(opp, smap,
+                                                                                       fw))
         if when is None:
             quarter = NO_DATE
         elif when < today:

@@ -27,7 +27,7 @@ from kamkit.scoring.coverage import level_gaps
 __all__ = ["IndicatorResult", "RelationshipScore", "relationship_score", "prefills", "as_shown",
            "feeling_gap", "lock_feeling", "new_assessment", "trend", "biggest_changes",
            "placement_score", "since_last", "TOP", "shown_score",
-           "rated_weight"]
+           "rated_weight", "stale_from", "places"]
 
 TOP = 4  # the highest anchored level
 
@@ -145,10 +145,26 @@ def shown_score(doc: Assessment, framework: Framework, profile: ProfileDoc | Non
                               prefills(framework, profile, stakeholders, evidence)).score
 
 
+def stale_from(doc: Assessment, framework: Framework, today: dt.date) -> dt.date | None:
+    """The first day after `today` on which an indicator rated in `doc` turns stale - the
+    assessment's score the same documents give changes that day (None: no rating will turn).
+    A rating stale today stays stale."""
+    after = framework.relationship.stale_after_days + 1
+    days = [r.as_of + dt.timedelta(days=after) for r in doc.ratings.values()
+            if r.level is not None and r.as_of is not None]
+    return min((d for d in days if d > today), default=None)
+
+
 def rated_weight(doc: Assessment, framework: Framework) -> float:
     """How much of the indicators' weight the trainee has rated themselves (0-100)."""
     return sum(i.weight for i in framework.relationship.indicators
                if (r := doc.ratings.get(i.id)) is not None and r.level is not None)
+
+
+def places(doc: Assessment, framework: Framework) -> bool:
+    """Whether the relationship score places the account on the matrix: the trainee has rated
+    at least `placement_from` % of the evidence's weight themselves (`placement_score`)."""
+    return rated_weight(doc, framework) >= framework.relationship.placement_from
 
 
 def placement_score(doc: Assessment, framework: Framework, profile: ProfileDoc | None,
@@ -158,7 +174,7 @@ def placement_score(doc: Assessment, framework: Framework, profile: ProfileDoc |
     trainee sees, once they have rated at least `placement_from` % of the evidence's weight
     themselves (content); until then None, so their own rating counts - a feeling and two
     pre-fills must not silently move the account on the matrix."""
-    if rated_weight(doc, framework) < framework.relationship.placement_from:
+    if not places(doc, framework):
         return None
     return shown_score(doc, framework, profile, stakeholders, today, evidence)
 

@@ -50,6 +50,7 @@ class Docs(Mapping[str, BaseModel]):
         self._docs = dict(docs or {})
         self.account = account
         self.key_accounts = key_accounts
+        self._once: dict[Any, Any] = {}
 
     def replaced(self, docs: Mapping[str, BaseModel]) -> Docs:
         """The same account's documents, some of them replaced (what a page shows unsaved,
@@ -64,6 +65,14 @@ class Docs(Mapping[str, BaseModel]):
 
     def __len__(self) -> int:
         return len(self._docs)
+
+    def once(self, key: Any, make: Callable[[], Any]) -> Any:
+        """`make()`, worked out once for these documents: what several steps read of the
+        same work (the relationship score the profile's placement and the relationship's
+        figures both show) is not scored twice. `key` says what it is, and as of what."""
+        if key not in self._once:
+            self._once[key] = make()
+        return self._once[key]
 
     def of(self, model: type[_M]) -> _M:
         for doc in self._docs.values():
@@ -104,6 +113,10 @@ class Step:
     view: str | Callable[..., Any]                              # "module:factory" or a factory
     checker: Checker | None = None                              # case-study checking
     figures: Callable[[Docs, Framework, dt.date], dict[str, Any]] | None = None
+    # the first day after `today` on which `figures` may give other values for the same
+    # documents (None: never) - so kept figures are scored again only then; a step with
+    # figures but without this is scored again every day
+    figures_until: Callable[[Docs, Framework, dt.date], dt.date | None] | None = None
     columns: Mapping[str, str] = field(default_factory=dict)    # figure -> column title
     sheet: Sheet | None = None                                  # cohort Excel sheet
     sample: Callable[[dt.date, bool], BaseModel] | None = None  # demo work: (today, partial)
@@ -111,6 +124,12 @@ class Step:
     # what needs attention now, in short phrases ("past its review on 2027-01-31"): shown on
     # the step's progress row and in the manager's drill-down
     alerts: Callable[[Docs, Framework, dt.date], list[str]] | None = None
+
+    def view_module(self) -> str:
+        """The module the step's view comes from (a notebook showing the step imports it)."""
+        if callable(self.view):
+            return str(self.view.__module__)
+        return self.view.partition(":")[0]
 
     def view_factory(self) -> Callable[..., Any]:
         """The step's view factory `(session) -> widget`, imported only when asked for (the

@@ -24,6 +24,7 @@ from kamkit.scoring.account_plan import (
     kpi_state,
     on_track,
     plan_actions,
+    plan_dated_from,
     plan_findings,
     unchecked,
     value_case,
@@ -37,7 +38,8 @@ from kamkit.steps.placement import placement
 
 __all__ = ["ID", "STEP", "progress", "findings", "findings_html", "objectives_html",
            "actions_html", "actions_table", "kpis_html", "white_space_html", "value_html",
-           "team_html", "qbrs_html", "account_plan_html", "figures", "alerts", "sample", "money"]
+           "team_html", "qbrs_html", "account_plan_html", "figures", "figures_until", "alerts",
+           "sample", "money"]
 
 ID = "account_plan"
 
@@ -257,6 +259,14 @@ def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
             "no review date" if doc.next_review is None else "alive"}
 
 
+def figures_until(docs: Docs, fw: Framework, today: dt.date) -> dt.date | None:
+    doc = docs.of(AccountPlanDoc)
+    if doc == AccountPlanDoc():
+        return None
+    acts = plan_actions(doc, docs.of(StakeholderMapDoc), docs.of(RelationshipDoc), fw)
+    return plan_dated_from(doc, acts, today)
+
+
 def alerts(docs: Docs, fw: Framework, today: dt.date) -> list[str]:
     """Is the plan alive? Past its review date, and objectives nobody has checked within the
     review rhythm - said on the workbook's progress row and in the manager's drill-down."""
@@ -352,6 +362,7 @@ STEP = Step(
     checker=Checker(key=AccountPlanKey, check=check, problems=problems, explain=explain,
                     answer=answer),
     figures=figures,
+    figures_until=figures_until,
     columns={"on_track": "Objectives on track", "overdue": "Overdue actions",
              "stale": "Plan review"},
     sheet=Sheet(head=_sheet_head, rows=_sheet_rows),

@@ -17,7 +17,7 @@ from kamkit.html import e
 from kamkit.models import ProfileDoc, StakeholderMapDoc
 from kamkit.opportunity import OpportunitiesDoc, Opportunity
 from kamkit.scoring.activity import PlanSummary, contacts_of, plan_summary
-from kamkit.scoring.forecast import Forecast, forecast
+from kamkit.scoring.forecast import Forecast, forecast, won_before_from
 from kamkit.scoring.progress import StepProgress, checklist
 from kamkit.scoring.qualification import (
     Qualification,
@@ -32,7 +32,7 @@ from kamkit.steps.opportunities_check import OpportunitiesKey, answer, check, ex
 
 __all__ = ["ID", "STEP", "progress", "qualified", "litmus_html", "groups_html",
            "verdict_html", "plan_html", "forecast_html", "opportunities_html", "figures",
-           "sample", "money"]
+           "figures_until", "sample", "money"]
 
 ID = "opportunities"
 
@@ -232,12 +232,18 @@ def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
     if not doc.opportunities:
         return {"pipeline": None, "forecast": None, "qualified_out": None, "litmus_gap": None}
     smap = docs.of(StakeholderMapDoc)
-    fc = forecast(doc, smap, fw, today)
-    gaps = [g for opp in doc.opportunities if opp.litmus_locked
-            and (g := litmus_gap(opp, qualified(opp, smap, fw), fw.qualification)) is not None]
+    results = [qualified(opp, smap, fw) for opp in doc.opportunities]  # once each
+    fc = forecast(doc, smap, fw, today, qualified=results)
+    gaps = [g for opp, result in zip(doc.opportunities, results, strict=True)
+            if opp.litmus_locked
+            and (g := litmus_gap(opp, result, fw.qualification)) is not None]
     return {"pipeline": round(fc.open_pipeline), "forecast": round(fc.weighted),
             "qualified_out": fc.qualified_out,
             "litmus_gap": round(sum(gaps) / len(gaps)) if gaps else None}
+
+
+def figures_until(docs: Docs, fw: Framework, today: dt.date) -> dt.date | None:
+    return won_before_from(docs.of(OpportunitiesDoc), fw, today)
 
 
 def _sheet_head(fw: Framework) -> list[str]:
@@ -351,6 +357,7 @@ STEP = Step(
     checker=Checker(key=OpportunitiesKey, check=check, problems=problems, explain=explain,
                     answer=answer),
     figures=figures,
+    figures_until=figures_until,
     columns={"pipeline": "Open pipeline", "forecast": "Weighted forecast",
              "qualified_out": "Qualified out", "litmus_gap": "Litmus minus evidence"},
     sheet=Sheet(head=_sheet_head, rows=_sheet_rows),

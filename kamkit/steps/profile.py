@@ -21,10 +21,10 @@ from kamkit.scoring.profile import section_progress
 from kamkit.scoring.progress import StepProgress
 from kamkit.scoring.segmentation import Placement
 from kamkit.steps import Checker, Docs, Sheet, Step
-from kamkit.steps.placement import placement
+from kamkit.steps.placement import placement, score_until
 
 __all__ = ["ID", "STEP", "progress", "placement", "profile_html", "axes_html", "matrix_html",
-           "sample", "ProfileKey", "PurposeKey", "RatingKey", "figures"]
+           "sample", "ProfileKey", "PurposeKey", "RatingKey", "figures", "figures_until"]
 
 ID = "profile"
 
@@ -102,6 +102,10 @@ def profile_html(docs: Docs, fw: Framework, today: dt.date) -> str:
 def figures(docs: Docs, framework: Framework, today: dt.date) -> dict[str, Any]:
     placed = placement(docs, framework, today)
     return {"purpose": placed.purpose.name if placed.purpose else None}
+
+
+def figures_until(docs: Docs, framework: Framework, today: dt.date) -> dt.date | None:
+    return score_until(docs, framework, today)  # the purpose moves only with the placement
 
 
 def _criteria(fw: Framework) -> list[Any]:
@@ -230,6 +234,7 @@ STEP = Step(
     checker=Checker(key=ProfileKey, check=_check, problems=_problems, explain=_explain,
                     answer=_answer),
     figures=figures,
+    figures_until=figures_until,
     columns={"purpose": "Purpose"},
     sheet=Sheet(head=_sheet_head, rows=_sheet_rows),
     sample=sample,

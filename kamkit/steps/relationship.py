@@ -31,15 +31,15 @@ from kamkit.scoring.relationship import (
     feeling_gap,
     prefills,
     relationship_score,
-    shown_score,
     since_last,
     trend,
 )
 from kamkit.steps import Checker, Docs, Sheet, Step
+from kamkit.steps.placement import score_until, shown
 
 __all__ = ["ID", "STEP", "progress", "known", "breakdown_html", "score_html", "gap_html",
            "bars_html", "trend_html", "relationship_html", "sample", "RelationshipKey", "LevelKey",
-           "PlanKey", "figures", "alerts"]
+           "PlanKey", "figures", "figures_until", "alerts"]
 
 ID = "relationship"
 
@@ -156,9 +156,7 @@ def relationship_html(docs: Docs, fw: Framework, today: dt.date) -> str:
 
 def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
     doc = docs.of(RelationshipDoc)
-    value = shown_score(doc, fw, docs.of(ProfileDoc), docs.of(StakeholderMapDoc), today,
-                        qbr_evidence(docs.of(AccountPlanDoc), docs.of(StakeholderMapDoc), fw,
-                                     today))
+    value = shown(docs, fw, today)  # the profile's placement shows it too: scored once
     # pre-fills alone are not an assessment: no score until the trainee has begun this step
     score = as_shown(value) if value is not None else None
     feeling = doc.gut_feeling
@@ -166,6 +164,10 @@ def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
             "stage": fw.relationship.stage_for(value) if value is not None else None,
             "feeling": feeling,
             "gap": feeling - score if feeling is not None and score is not None else None}
+
+
+def figures_until(docs: Docs, fw: Framework, today: dt.date) -> dt.date | None:
+    return score_until(docs, fw, today)  # the feeling is the trainee's, dated by nothing
 
 
 def alerts(docs: Docs, fw: Framework, today: dt.date) -> list[str]:
@@ -304,6 +306,7 @@ STEP = Step(
     checker=Checker(key=RelationshipKey, check=_check, problems=_problems, explain=_explain,
                     answer=_answer),
     figures=figures,
+    figures_until=figures_until,
     columns={"score": "Relationship score", "feeling": "Gut feeling",
              "gap": "Feeling minus evidence"},
     sheet=Sheet(head=_sheet_head, rows=_sheet_rows),

@@ -28,7 +28,8 @@ from kamkit.scoring.progress import StepProgress, checklist
 from kamkit.steps import Checker, Docs, Sheet, Step
 
 __all__ = ["ID", "STEP", "progress", "coverage_html", "org_html", "stakeholders_html", "sample",
-           "StakeholdersKey", "FindingKey", "PersonKey", "PersonTolerance", "figures"]
+           "StakeholdersKey", "FindingKey", "PersonKey", "PersonTolerance", "figures",
+           "figures_until"]
 
 ID = "stakeholders"
 
@@ -128,6 +129,10 @@ def figures(docs: Docs, fw: Framework, today: dt.date) -> dict[str, Any]:
     doc = docs.of(StakeholderMapDoc)
     return {"people": len(doc.people),
             "threats_without_action": len(without_action(doc, fw.grid, "threat"))}
+
+
+def figures_until(docs: Docs, fw: Framework, today: dt.date) -> dt.date | None:
+    return None  # who is mapped and who threatens: no day changes that
 
 
 def _sheet_head(fw: Framework) -> list[str]:
@@ -297,6 +302,7 @@ STEP = Step(
     checker=Checker(key=StakeholdersKey, check=_check, problems=_problems, explain=_explain,
                     answer=_answer),
     figures=figures,
+    figures_until=figures_until,
     columns={"people": "People mapped",
              "threats_without_action": "Threats without action"},  # opponents with power
     sheet=Sheet(head=_sheet_head, rows=_sheet_rows),

@@ -30,9 +30,15 @@ _log = logging.getLogger("kamkit.ui.page")
 
 def request_session(store: object = None, env: Mapping[str, str] | None = None,
                     framework: Framework | None = None) -> Session:
-    from kamkit.identity import page_query, resolve_trainee, who_query
+    from kamkit.identity import (
+        COMPETENCIES,
+        EXERCISE_PARAM,
+        TAB_PARAM,
+        page_query,
+        resolve_trainee,
+        who_query,
+    )
     from kamkit.kernel import wait_for_request
-    from kamkit.server import COMPETENCIES, EXERCISE_PARAM, TAB_PARAM
     from kamkit.store import Store
 
     # Pre-heated: blocks until the page is requested; the request's details are then in
@@ -50,11 +56,9 @@ def request_session(store: object = None, env: Mapping[str, str] | None = None,
         session.start_case(case)
         session.start_step = session.framework.steps[0].id
         return session
-    tab, steps = params.get(TAB_PARAM, [""])[0], len(session.framework.steps)
-    if tab == COMPETENCIES:
-        session.start_tab = steps + 1  # the competencies' own link: their tab
-    elif tab.isdecimal() and 1 <= int(tab) <= steps:
-        session.start_tab = int(tab)  # a step's own link: the workbook, on that step
+    tab = params.get(TAB_PARAM, [""])[0]
+    if tab == COMPETENCIES or tab in {s.id for s in session.framework.steps}:
+        session.start_tab = tab  # a step's (or the competencies') own link: that tab
     session.start_exercise = params.get(EXERCISE_PARAM, [""])[0] or None
     wanted = params.get("account", [""])[0]
     if wanted.isdecimal():

@@ -18,7 +18,7 @@ from kamkit.session import Session
 from kamkit.ui.components import STYLE, Message, guarded
 
 __all__ = ["PracticePanel", "brief_box", "with_practice", "case_intro", "feedback_html",
-           "exercise_pages", "exercise_links", "case_record", "tries_html", "QUIZ"]
+           "exercise_pages", "exercise_links", "case_record", "tries_html"]
 
 
 class PracticePanel(widgets.VBox):
@@ -149,25 +149,23 @@ def case_intro(case_id: str, workbook: str = "../00_workbook.ipynb",
         f"<div class='kk-card'><h2>{e(case.title)}</h2><p>{e(case.summary)}</p>"
         f"<p><a class='kk-download' href='{e(link)}'>▶ Practise this case in "
         "your workbook</a> <span class='kk-muted'>(opens the workbook's steps with the "
-        "case's facts filled in; check your answers on each step)</span></p></div>"
+        "case's facts filled in)</span></p><p class='kk-muted'>When you have done a step, "
+        "press <b>Check my answers</b> on it: the first check hints where to look, later "
+        "checks explain each difference with the clue from the brief.</p></div>"
         f"<div class='kk-brief'>{brief_html(case.id)}</div>")])
-
-
-#: the exercise page that is the quiz (`exercises/NN_quiz.ipynb`); the others are cases
-QUIZ = "quiz"
 
 
 def exercise_pages() -> list[tuple[str, str]]:
     """(page, title) of each exercise notebook the trainee server serves (`exercises/…`): a
     case's own page, and the quiz."""
-    from kamkit.quiz import load_quiz
+    from kamkit.quiz import QUIZ_PAGE, load_quiz
     from kamkit.resources import exercises_dir
 
     cases = {c.id: c.title for c in list_cases()}
     pages = []
     for path in sorted(exercises_dir().glob("*.ipynb")):
         name = path.stem.split("_", 1)[-1]
-        title = (cases.get(name) or (load_quiz().title if name == QUIZ else None))
+        title = (cases.get(name) or (load_quiz().title if name == QUIZ_PAGE else None))
         if title:
             pages.append((f"exercises/{path.name}", title))
     return pages

@@ -79,9 +79,9 @@ class QuizApp(widgets.VBox):
     practice; `retake_button` starts a new (practice) attempt once this one is complete."""
 
     def __init__(self, session: Session | None = None, quiz: Quiz | None = None,
-                 query: str | None = None, workbook: str = _WORKBOOK) -> None:
+                 query: str | None = None, workbook: str | None = _WORKBOOK) -> None:
         self.quiz = quiz or load_quiz()
-        self._workbook = workbook  # the workbook page, as a link from this one
+        self._workbook = workbook  # the workbook page, as a link from this one (None: none)
         self.session: Session | None = None
         self.sheet = Sheet()
         self.counted: QuizAttempt | None = None  # the trainee's attempt that counts, if any
@@ -90,7 +90,8 @@ class QuizApp(widgets.VBox):
         for card in self.cards:
             card.check_button.on_click(lambda _, c=card: self.check(c))
         self.back = widgets.HTML(workbook_link(
-            who_query(page_query() if query is None else query), _BACK, page=workbook))
+            who_query(page_query() if query is None else query), _BACK, page=workbook)
+            if workbook else "")
         self.notice = Message()
         self.notice.note("Opening the quiz…")
         self.questions = widgets.VBox(self.cards, layout=widgets.Layout(display="none"))
@@ -99,7 +100,10 @@ class QuizApp(widgets.VBox):
                                             layout=widgets.Layout(width="auto", display="none"))
         self.retake_button.on_click(lambda _: self.retake())
         self.message = Message()
-        super().__init__([STYLE, self.back, widgets.HTML(f"<h2>{e(self.quiz.title)}</h2>"),
+        super().__init__([STYLE, self.back, widgets.HTML(
+            f"<h2>{e(self.quiz.title)}</h2><p class='kk-muted'>{len(self.quiz.questions)} "
+            "questions. Pick an answer and press <b>Check</b>: every option explains why it "
+            "is right or wrong.</p>"),
                           self.notice, self.questions, self.score, self.retake_button,
                           self.message])
         self.add_class("kk-page")
@@ -117,7 +121,8 @@ class QuizApp(widgets.VBox):
         """The quiz for `session`'s trainee: their order, their attempt that counts."""
         self.session = session
         tid = session.trainee.id
-        self.back.value = workbook_link(session.who, _BACK, page=self._workbook)
+        if self._workbook:
+            self.back.value = workbook_link(session.who, _BACK, page=self._workbook)
         tries = attempts(session.store, tid, self.quiz)
         self.counted = counted_attempt(tries, self.quiz)
         self._arrange(tid)

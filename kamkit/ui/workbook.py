@@ -6,7 +6,13 @@ so it is built once and kept whatever account is open.
 `app()` builds the whole page before anyone asks for it (so Voila's pre-heated kernels do the slow
 part); `page.open_for_request()` then learns who is looking and loads their work. Once the page is
 connected (see `kamkit.ui.shown`), the account's step views are built in the background, one at a
-time, then the competency tab, so each opens at once even the first time it is clicked.
+time, then the competency tab, so each opens at once even the first time it is clicked (while
+the machine is busy - a room's pages opening at once - that waits, up to PREBUILD_PATIENCE).
+
+The same pre-heated page serves the links handed out for a step or an exercise (`kamkit serve`
+redirects them here, see `kamkit.server.in_workbook`): `tab=<step id>|competencies` opens that
+tab once the page shows; `exercise=<case id>|quiz` shows that exercise's page instead of the
+tabs (`kamkit.ui.exercise_page`), and builds nothing else.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import ipywidgets as widgets
 from kamkit.errors import AccessDenied, ContentError
 from kamkit.frameworks import Framework, default_framework
 from kamkit.html import alerts_html, bar, e
+from kamkit.identity import COMPETENCIES
 from kamkit.kernel import release_memory
 from kamkit.models import Review
 from kamkit.report import feedback_html
@@ -106,6 +113,7 @@ class WorkbookApp(widgets.VBox):
         self._prebuilding = 0  # which account's background build is current (see _prebuild)
         self._on_screen = False  # the page has rendered and its connection is open
         self._shown_at = 0.0  # when it did (time.monotonic())
+        self._exercise_only = False  # an exercise's page is shown instead of the workbook
         self._picking = False  # True while refresh() sets the dropdown (not the trainee)
         self._create_header()
         self._create_accounts()
@@ -268,26 +276,14 @@ class WorkbookApp(widgets.VBox):
         self._prebuild_soon()
 
     def _show_exercise(self, session: Session, name: str) -> None:
-        """An exercise's page (a case's brief, or the quiz) in place of the tabs, with the way
-        back to the workbook: its link opens here, in a kernel already warm."""
-        from kamkit.exercises import list_cases
+        """An exercise's page (a case's brief, or the quiz) in place of the tabs: its link opens
+        here, in a kernel already warm. Nothing else is built for this page."""
         from kamkit.server import WORKBOOK
-        from kamkit.ui.page import workbook_link
-        from kamkit.ui.practice import QUIZ, case_intro
-        from kamkit.ui.quiz import QuizApp
+        from kamkit.ui.exercise_page import exercise_page
 
+        self._exercise_only = True
         self.tabs.layout.display = "none"
-        back = widgets.HTML(workbook_link(session.who, "← Your workbook: every step, your "
-                                                       "accounts and the case studies"))
-        if name == QUIZ:
-            page: widgets.Widget = QuizApp(session, query=session.who, workbook=WORKBOOK)
-            page.back.layout.display = "none"  # type: ignore[attr-defined]
-        elif name in {c.id for c in list_cases()}:
-            page = case_intro(name, workbook=WORKBOOK, query=session.who)
-        else:
-            page = widgets.HTML("<div class='kk-card'>There is no such exercise. Your "
-                                "workbook lists the case studies and the quiz.</div>")
-        self.exercise.children = [back, page]
+        self.exercise.children = [exercise_page(session, name, WORKBOOK)]
 
     # -- actions (handlers call these; tests call them too) --------------------------------
 
@@ -492,6 +488,8 @@ class WorkbookApp(widgets.VBox):
     def _page_shown(self) -> None:
         self._on_screen = True
         self._shown_at = time.monotonic()
+        if self._exercise_only:  # the workbook's tabs are not on this page
+            return
         start = self.session.start_step if self.session is not None else None
         tab = self.session.start_tab if self.session is not None else None
         if start is not None:  # the link asked for a step: open it now the page can show it
@@ -499,10 +497,10 @@ class WorkbookApp(widgets.VBox):
             self.open_step(start)
         elif tab is not None:  # a step's (or the competencies') own link
             self.session.start_tab = None  # type: ignore[union-attr]
-            if tab <= len(self.framework.steps):
-                self.open_step(self.framework.steps[tab - 1].id)
-            else:
+            if tab == COMPETENCIES:
                 self.open_competencies()
+            else:
+                self.open_step(tab)
         self._prebuild_soon()
 
     def _prebuild_soon(self) -> None:

@@ -76,9 +76,16 @@ def test_moving_between_pages_never_changes_the_trainee(server, page):
     page.get_by_role("link", name="Halden Medical Devices").click()
     page.get_by_text("Practise this case in your workbook").wait_for()
     page.get_by_role("link", name="▶ Practise this case in your workbook").click()
-    page.get_by_text("Hello, Rui Alves").wait_for()  # the same trainee, now practising
-    page.get_by_text("Lena Holt is our best friend there").first.wait_for()
+    # the same trainee, now practising: the workbook's steps, on the case's first
+    page.locator(".lm-TabBar-tab.lm-mod-current", has_text="1. Account profile").wait_for()
+    page.get_by_text("Hello, Rui Alves").wait_for()
+    assert "case=halden" in page.url and "exercise=" not in page.url
+    page.get_by_text("Lena Holt is our best friend there").locator("visible=true").first.wait_for()
     page.get_by_role("tab", name="Home").click()
     page.get_by_role("link", name="Key account management - the ideas in ten minutes").click()
-    page.get_by_role("link", name="← Your workbook").click()
+    page.get_by_role("button", name="Check").first.wait_for()  # the quiz, for Rui
     page.get_by_text("Hello, Rui Alves").wait_for()
+    page.get_by_role("link", name="← Your workbook").click()
+    page.get_by_role("tab", name="Home").wait_for()  # the workbook again, still Rui's
+    page.get_by_text("Hello, Rui Alves").wait_for()
+    assert "exercise=" not in page.url

@@ -92,9 +92,12 @@ def test_an_installed_kamkit_seeds_its_demo_and_serves_the_workbook_and_exercise
         deadline = time.monotonic() + 240
         base = f"http://127.0.0.1:{port}/voila/render"
         page = _get(f"{base}/00_workbook.ipynb", deadline, work / "serve.log")
-        assert "key account workbook" in page
+        assert "<title>00_workbook</title>" in page and "widget-view+json" in page
+        # an exercise's link opens in the workbook's pre-heated kernel, on that exercise
         exercise = _get(f"{base}/exercises/01_halden.ipynb", deadline, work / "serve.log")
-        assert "a growing account with a new CFO" in exercise
+        assert "<title>00_workbook</title>" in exercise
+        with urllib.request.urlopen(f"{base}/exercises/01_halden.ipynb", timeout=120) as answer:
+            assert answer.url == f"{base}/00_workbook.ipynb?exercise=halden"
         served = (work / "serve.log").read_text()  # before the shutdown, whose races are not ours
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -124,20 +124,24 @@ class _Stay(urllib.request.HTTPRedirectHandler):
 
 
 @pytest.mark.parametrize("page, opens", [
-    ("03_relationship.ipynb", "tab=3"), ("06_competencies.ipynb", "tab=competencies"),
-    ("exercises/01_halden.ipynb", "exercise=halden"), ("exercises/10_quiz.ipynb", "exercise=quiz"),
+    ("03_relationship.ipynb", "00_workbook.ipynb?t={t}&account=7&x=%C3%A4&tab=relationship"),
+    ("06_competencies.ipynb", "00_workbook.ipynb?t={t}&account=7&x=%C3%A4&tab=competencies"),
+    ("exercises/01_halden.ipynb", "../00_workbook.ipynb?t={t}&account=7&x=%C3%A4&exercise=halden"),
+    ("exercises/10_quiz.ipynb", "../00_workbook.ipynb?t={t}&account=7&x=%C3%A4&exercise=quiz"),
 ])
 def test_a_steps_or_an_exercises_own_link_opens_the_workbook_there(workshop, pool_ready, rita, page,
                                                                    opens):
     """The links handed out for a step or an exercise open in the workbook's pre-heated kernel,
-    for the same person and account; a link that is no one's is refused where it was sent."""
+    for the same person and account (the rest of the query as sent); a link that is no one's
+    is refused where it was sent."""
     stay = urllib.request.build_opener(_Stay)
     token = rita["token"]
     with pytest.raises(urllib.error.HTTPError) as moved:
-        stay.open(f"{workshop.url}/voila/render/{page}?t={token}&account=7&tab=1", timeout=60)
+        stay.open(f"{workshop.url}/voila/render/{page}?t={token}&account=7&tab=profile&x=%C3%A4",
+                  timeout=60)
     with moved.value as answer:  # its connection is closed with it
-        assert answer.code == 302
-        assert answer.headers["Location"] == f"{WORKBOOK}?t={token}&account=7&{opens}"
+        assert answer.code == 302 and answer.headers["Cache-Control"] == "no-store"
+        assert answer.headers["Location"] == opens.format(t=token)
     before = set(kernels(workshop))
     status, body = fetch(f"{workshop.url}/voila/render/{page}?t=made-up")
     assert status == 403 and "kernelId" not in body

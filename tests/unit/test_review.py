@@ -78,54 +78,63 @@ def test_a_trainees_own_manager_wins_over_the_cohorts(session, cohort):
     assert session.store.list_managers() == ["Mia", "Raj"]
 
 
-def test_figures_are_kept_and_only_recomputed_after_a_save(session, cohort, monkeypatch):
-    import kamkit.review as review
+def _count_scorings(monkeypatch) -> list[int]:
+    import kamkit.figures as figures
 
-    session.rows()
-    calls = []
-    real = review.account_figures
-    monkeypatch.setattr(review, "account_figures",
+    calls: list[int] = []
+    real = figures.account_figures
+    monkeypatch.setattr(figures, "account_figures",
                         lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
+
+
+def test_figures_are_kept_and_only_recomputed_after_a_save(session, cohort, monkeypatch):
+    session.rows()
+    calls = _count_scorings(monkeypatch)
     session.rows()
     assert calls == []  # nothing changed: all kept
     session.store.save_document(cohort["bacc"].id, "profile", ProfileDoc(industry="Dairy"))
-    session.rows()
-    assert len(calls) == 1  # only Bob's account
+    assert len(calls) == 1  # only Bob's account, scored by the save itself
+    row = next(r for r in session.rows() if r.name == "Bob")
+    assert len(calls) == 1 and row.figures.status["profile"] == "in progress"
 
 
 def test_other_content_means_the_figures_are_computed_again(session, cohort, monkeypatch):
-    import kamkit.review as review
-
     session.rows()
-    calls = []
-    real = review.account_figures
-    monkeypatch.setattr(review, "account_figures",
-                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    calls = _count_scorings(monkeypatch)
     seg = session.framework.segmentation.model_copy(update={"threshold": 60})
     session.framework = session.framework.model_copy(update={"segmentation": seg})
     session.rows()
     assert len(calls) == 2
+    ReviewSession(session.store, "Raj", session.framework).rows()
+    assert len(calls) == 2  # once, not once per look
 
 
-def test_figures_kept_on_an_earlier_day_are_computed_again_once_that_day(session, cohort,
-                                                                         monkeypatch):
-    """Figures depend on the day (overdue actions, evidence going stale): a new day scores each
-    account once more, and the looks after it keep - never once per look."""
-    import kamkit.review as review
+def test_a_new_day_scores_again_only_the_accounts_it_moves_once(session, cohort, monkeypatch):
+    """Figures depend on the day (overdue actions, evidence going stale): a day that moves an
+    account's figures scores it once more, and the looks after it keep - never once per look;
+    the other accounts keep their figures, dated that day."""
+    from kamkit.review import Kept
 
     session.rows(today=TODAY)
-    calls = []
-    real = review.account_figures
-    monkeypatch.setattr(review, "account_figures",
-                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    calls = _count_scorings(monkeypatch)
     session.rows(today=TODAY)
     assert calls == []  # the same day: all kept
     tomorrow = TODAY + dt.timedelta(days=1)
     fresh = ReviewSession(session.store, "Raj")  # another manager, another session
     row = next(r for r in fresh.rows(today=tomorrow) if r.name == "Ann")
-    assert len(calls) == 2 and row.figures.as_of == tomorrow  # Ann's and Bob's accounts
-    fresh.rows(today=tomorrow)
-    assert len(calls) == 2
+    assert calls == [] and row.figures.as_of == tomorrow  # nothing moves tomorrow
+    kept = {r["account"]: Kept.model_validate_json(r["figures"])
+            for r in session.store.list_account_rows() if r["figures"]}
+    assert kept["Trivento"].until is None  # a profile alone: no day changes its figures
+    day = kept["Nordwind"].until  # the day the sample's evidence turns stale
+    assert day is not None and day > tomorrow
+    rows = {r.name: r for r in fresh.rows(today=day)}
+    assert len(calls) == 1  # Ann's account only
+    assert rows["Ann"].figures.as_of == rows["Bob"].figures.as_of == day
+    fresh.rows(today=day)
+    ReviewSession(session.store, "Raj").rows(today=day)
+    assert len(calls) == 1
 
 
 def test_a_review_of_a_version_saved_over_since_is_not_kept(session, cohort):

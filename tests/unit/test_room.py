@@ -355,7 +355,7 @@ def test_a_reclaimed_seat_tops_the_pool_up_again():
 
 def test_a_waiting_pre_heated_page_gives_its_seat_to_a_page_being_opened():
     """A room of two (cap 3): one trainee in, the pool refilled to two - the cap is reached by
-    kernels waiting for nobody. The quiz, an exercise or a step page still opens: a waiting
+    kernels waiting for nobody. A page of its own (a rating page) still opens: a waiting
     pre-heated page gives way, and the pool refills when a seat is free again."""
     async def scenario():
         km = manager(pool=2, cap=3)
@@ -381,12 +381,12 @@ def test_a_waiting_pre_heated_page_gives_its_seat_to_a_page_being_opened():
 def test_a_machine_is_busy_when_tasks_wait_for_a_processor(tmp_path, line, busy):
     pressure = tmp_path / "cpu"
     pressure.write_text(line + "\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n")
-    assert machine_busy(str(pressure)) is busy
+    assert machine_busy((str(tmp_path / "no-cgroup"), str(pressure))) is busy
 
 
 def test_without_pressure_figures_the_load_average_says_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
     monkeypatch.setattr(os, "getloadavg", lambda: (3.5, 1.0, 1.0))
-    assert machine_busy(str(tmp_path / "none"))
+    assert machine_busy((str(tmp_path / "none"),))
     monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 1.0, 1.0))
-    assert not machine_busy(str(tmp_path / "none"))
+    assert not machine_busy((str(tmp_path / "none"),))

@@ -133,33 +133,47 @@ def test_kamkits_bytecode_is_written_once_for_kernels_that_may_not_write_it(tmp_
 
 
 def test_every_step_and_exercise_page_opens_in_the_workbook_on_what_it_shows(tmp_path):
-    """A step notebook NN_… opens the workbook on step NN, which must be the very view the
-    notebook itself shows (the competencies' on theirs, whatever its number); an exercise
-    notebook opens its page in the workbook."""
+    """A step's notebook opens the workbook on the step whose view it shows, whatever its file
+    is called; the competencies' on theirs; an exercise notebook on its page in the workbook;
+    the workbook itself, the rating page and anything unknown are pages of their own."""
     from kamkit.frameworks import default_framework
-    from kamkit.steps import for_framework
 
-    steps = for_framework(default_framework())
-    views = [unit.view.split(":")[0] for _, unit in steps] + ["kamkit.ui.competencies"]
     root = server.trainee_notebooks(server.NOTEBOOKS, tmp_path)
-    opened = {}
-    for nb in sorted(root.rglob("*.ipynb")):
-        page = nb.relative_to(root).as_posix()
-        opens = server.in_workbook(page, len(steps))
-        code = "".join("".join(c["source"]) for c in json.loads(nb.read_text())["cells"]
-                       if c["cell_type"] == "code")
-        if opens and server.TAB_PARAM in opens:
-            tab = opens[server.TAB_PARAM]
-            module = views[-1] if tab == server.COMPETENCIES else views[int(tab) - 1]
-            assert f"from {module.rsplit('.', 1)[0]} import {module.rsplit('.', 1)[1]}" in code
-        opened[page] = opens
-    assert [p for p, o in opened.items() if o and server.TAB_PARAM in o] == [
-        "01_account_profile.ipynb", "02_stakeholder_map.ipynb", "03_relationship.ipynb",
-        "04_opportunities.ipynb", "05_account_plan.ipynb", "06_competencies.ipynb"]
-    assert opened["exercises/01_halden.ipynb"] == {server.EXERCISE_PARAM: "halden"}
-    assert opened["exercises/10_quiz.ipynb"] == {server.EXERCISE_PARAM: "quiz"}
-    # pages of their own: the workbook itself, and the peer's rating page
-    assert opened["00_workbook.ipynb"] is None and opened["rate_a_colleague.ipynb"] is None
-    assert server.in_workbook("06_next.ipynb", len(steps)) is None  # no such step
-    assert server.in_workbook("06_pricing.ipynb", 6) == {server.TAB_PARAM: "6"}  # one added
-    assert server.in_workbook("07_competencies.ipynb", 6) == {server.TAB_PARAM: "competencies"}
+    steps, exercises = server.workbook_pages(default_framework())
+    opened = {nb.relative_to(root).as_posix(): server.in_workbook(
+        nb.relative_to(root).as_posix(), root, steps, exercises) for nb in root.rglob("*.ipynb")}
+    assert opened == {
+        "00_workbook.ipynb": None, "rate_a_colleague.ipynb": None,
+        "01_account_profile.ipynb": {"tab": "profile"},
+        "02_stakeholder_map.ipynb": {"tab": "stakeholders"},
+        "03_relationship.ipynb": {"tab": "relationship"},
+        "04_opportunities.ipynb": {"tab": "opportunities"},
+        "05_account_plan.ipynb": {"tab": "account_plan"},
+        "06_competencies.ipynb": {"tab": "competencies"},
+        "exercises/01_halden.ipynb": {"exercise": "halden"},
+        "exercises/02_corvel.ipynb": {"exercise": "corvel"},
+        "exercises/03_brightwater.ipynb": {"exercise": "brightwater"},
+        "exercises/10_quiz.ipynb": {"exercise": "quiz"}}
+    for page in ("03_missing.ipynb", "exercises/04_nope.ipynb", "review/00_dashboard.ipynb",
+                 "03_relationship.ipynb/x", "01_account_profile.py"):
+        assert server.in_workbook(page, root, steps, exercises) is None, page
+
+
+def test_a_trainers_own_steps_open_by_what_each_notebook_shows(tmp_path):
+    """A trainer's steps.yaml with a step of their own at number 4 and no opportunities: a
+    notebook opens the step it shows, never the one at its number."""
+    from kamkit.frameworks import load_framework
+    from kamkit.steps import added
+    from tests import extra_step
+
+    (tmp_path / "steps.yaml").write_text(extra_step.STEPS_YAML)
+    root = server.trainee_notebooks(server.NOTEBOOKS, tmp_path / "run")
+    (root / "04_pricing.ipynb").write_text(json.dumps({"cells": [{
+        "cell_type": "code", "source": ["from tests import extra_step\n",
+                                        "extra_step.view(None)"]}]}))
+    with added(extra_step.STEP):
+        steps, exercises = server.workbook_pages(load_framework(tmp_path))
+    assert server.in_workbook("04_pricing.ipynb", root, steps, exercises) == {"tab": "pricing"}
+    assert server.in_workbook("04_opportunities.ipynb", root, steps, exercises) is None
+    assert server.in_workbook("03_relationship.ipynb", root, steps, exercises) == {
+        "tab": "relationship"}

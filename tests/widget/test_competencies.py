@@ -286,7 +286,6 @@ def _labels():
 def test_the_tab_is_built_in_the_background_and_kept_when_the_account_changes(store, ann,
                                                                               monkeypatch):
     monkeypatch.setattr(workbook, "PREBUILD_AFTER", 0.01)
-    monkeypatch.setattr(workbook, "machine_busy", lambda: False)  # whatever else runs here
     monkeypatch.setattr(workbook, "PREBUILD_GAP", 0.01)
     store.add_account(ann.id, "Acme")
     store.add_account(ann.id, "Beta")
@@ -310,7 +309,6 @@ def test_the_tab_is_built_in_the_background_and_kept_when_the_account_changes(st
 
 def test_with_no_account_yet_the_tab_is_still_built(store, monkeypatch):
     monkeypatch.setattr(workbook, "PREBUILD_AFTER", 0.01)
-    monkeypatch.setattr(workbook, "machine_busy", lambda: False)  # whatever else runs here
 
     async def serve():
         page = WorkbookApp(Session(store, store.add_trainee("New")), factories=_labels())

@@ -141,7 +141,6 @@ def test_once_the_page_shows_every_step_is_built_in_the_background(store, ann, m
     connection opens would be lost); a trainee who moves to another account stops the old
     account's build."""
     monkeypatch.setattr(workbook, "PREBUILD_AFTER", 0.01)
-    monkeypatch.setattr(workbook, "machine_busy", lambda: False)  # whatever else runs here
     monkeypatch.setattr(workbook, "PREBUILD_GAP", 0.01)
     acme = store.add_account(ann.id, "Acme")
     built: list[tuple[str, str]] = []
@@ -289,9 +288,10 @@ def test_a_link_into_a_case_opens_its_first_step_once_the_page_shows(store, ann)
     assert page.tabs.selected_index == 1 and session.start_step is None
 
 
-@pytest.mark.parametrize(("tab", "shown"), [("3", 3), ("competencies", 6), ("6", 0), ("x", 0)])
+@pytest.mark.parametrize(("tab", "shown"), [("relationship", 3), ("competencies", 6), ("3", 0),
+                                            ("pricing", 0)])
 def test_a_step_link_opens_the_workbook_on_that_step_once_the_page_shows(store, ann, tab, shown):
-    """kamkit serve sends a step's own link (03_relationship.ipynb?t=…) here with tab=3."""
+    """kamkit serve sends a step's own link (03_relationship.ipynb?t=…) here with tab=<its id>."""
     store.add_account(ann.id, "Nordwind Logistics")
     token = store.issue_token(ann.id)
     page = WorkbookApp()
@@ -307,17 +307,23 @@ def test_a_step_link_opens_the_workbook_on_that_step_once_the_page_shows(store, 
         assert page.competencies is not None
 
 
-def test_an_exercise_link_shows_its_page_in_the_workbook(store, ann):
+def test_an_exercise_link_shows_its_page_in_the_workbook_and_builds_nothing_else(store, ann):
     token = store.issue_token(ann.id)
+    store.add_account(ann.id, "Nordwind Logistics")
     page = WorkbookApp()
-    page.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=halden"})
+    page.open_for_request(store=store,
+                          env={"QUERY_STRING": f"t={token}&exercise=halden&tab=relationship"})
     assert page.tabs.layout.display == "none" and "Hello" in page.header.value
-    back, intro = page.exercise.children
+    back, intro = page.exercise.children[0].children
     assert f"00_workbook.ipynb?t={token}" in back.value  # the way back keeps who is looking
     assert f"00_workbook.ipynb?case=halden&amp;t={token}" in intro.children[1].value
+    assert "Check my answers" in intro.children[1].value  # how the checking works
+    page._page_shown()
+    assert page.tabs.selected_index == 0 and page._step_views == {}  # no tab, no build
     quiz = WorkbookApp()
     quiz.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=quiz"})
-    assert quiz.exercise.children[1].cards  # the quiz's questions, for this trainee
+    shown = quiz.exercise.children[0].children[1]
+    assert shown.cards and shown.back.value == ""  # its questions; one way back, above
     unknown = WorkbookApp()
     unknown.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=nope"})
-    assert "no such exercise" in unknown.exercise.children[1].value
+    assert "no such exercise" in unknown.exercise.children[0].children[1].value
