@@ -5,8 +5,9 @@ A page counts as done when its HTML has arrived *and* its kernel answers a widge
 over the page's own websocket with a state that holds that trainee's name - the page fully
 rendered with their own data and ready for a click. The floor is a one-button notebook served
 by the same command with the same room settings (it stands in for the workbook page), measured
-in the same run. Printed per room size: failures, p50/p95/max seconds, and the kernels' memory
-(RSS each, and the total with the server).
+in the same run. Printed per room size: failures, p50/p95/max seconds, the kernels' memory
+(RSS each, and the total with the server), and the CPU pre-heating the room took (each kernel's
+seconds, and the server's share per kernel) - on two cores, what decides when the room is ready.
 
 In a real room the browsers run on the trainees' laptops; here only HTTP and websocket clients
 run beside the server, so the figures are the server's.
@@ -135,6 +136,16 @@ class Room:
         server = psutil.Process(self.proc.pid).memory_info().rss / 2**20
         return server, [p.memory_info().rss / 2**20 for p in self._kernels()]
 
+    def cpu(self) -> tuple[float, list[float]]:
+        """CPU seconds so far (user + system): the server's (every process of it but the
+        kernels), and each kernel's."""
+        kernels = self._kernels()
+        ids = {p.pid for p in kernels}
+        top = psutil.Process(self.proc.pid)
+        server = [top] + [p for p in top.children(recursive=True) if p.pid not in ids]
+        return (sum(sum(p.cpu_times()[:2]) for p in server),
+                [sum(p.cpu_times()[:2]) for p in kernels])
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -243,6 +254,7 @@ def run_size(n: int, spread: float, work: Path) -> None:
         room = Room(home, n, _floor_notebooks(home / "floor") if floor else None)
         try:
             ready = room.wait_ready()
+            server_cpu, kernel_cpu = room.cpu()  # what pre-heating the room cost
             seconds, failures = burst(room, people, spread)
             server_after, kernels = room.memory()
         finally:
@@ -252,6 +264,9 @@ def run_size(n: int, spread: float, work: Path) -> None:
               f"each median {statistics.median(kernels):5.0f} MB, max {max(kernels):5.0f} MB; "
               f"total {sum(kernels) + server_after:6.0f} MB with the server "
               f"({server_after:.0f} MB)", flush=True)
+        print(f"  {'':<28} pre-heating: CPU {statistics.median(kernel_cpu):4.2f} s per kernel "
+              f"(median), the server {server_cpu / max(len(kernel_cpu), 1):4.2f} s per kernel; "
+              f"load average {os.getloadavg()[0]:.1f}", flush=True)
         if not floor and n == 40:  # the room the targets are about
             p95 = pct(seconds, 0.95)
             verdict("40 links in 10 s: failures, p95", "0, <= 4 s",

@@ -28,6 +28,7 @@ from kamkit.errors import AccessDenied, ContentError
 from kamkit.frameworks import Framework, default_framework
 from kamkit.html import alerts_html, bar, e
 from kamkit.identity import COMPETENCIES
+from kamkit.kernel import release_memory
 from kamkit.models import Review
 from kamkit.report import feedback_html
 from kamkit.room import machine_busy
@@ -529,6 +530,7 @@ class WorkbookApp(widgets.VBox):
         if index >= len(steps) or self.session.account is None:
             if self.competencies is None:
                 self._prebuild_competencies()
+            release_memory()  # all built: what building freed goes back to the machine
             return
         if steps[index].id not in self._step_views:  # a step already built is kept as it is
             self._show_step(steps[index].id)

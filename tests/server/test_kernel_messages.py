@@ -60,3 +60,28 @@ def test_a_burst_reaches_a_reader_that_waits_until_it_is_over(tmp_path):
         context.term()
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+
+
+def test_a_served_kernel_carries_no_debugger(tmp_path):
+    """ipykernel imports debugpy (~8 MB) whenever it can; no served page is ever debugged."""
+    write_kernel_spec(tmp_path, memory_mb=0)
+    manager = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(
+        kernel_dirs=[str(tmp_path / "kernels")]))
+    manager.start_kernel()
+    client = manager.client()
+    try:
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        info = client.kernel_info(reply=True, timeout=60)["content"]
+        assert "debugger" not in info.get("supported_features", [])
+        out: list[str] = []
+        reply = client.execute_interactive(
+            "import sys; print(sorted(m for m, mod in sys.modules.items() if mod is not None "
+            "and ('debugpy' in m or 'pydevd' in m)))", timeout=60,
+            output_hook=lambda m: out.append(m["content"]["text"])
+            if m["msg_type"] == "stream" else None)
+        assert reply["content"]["status"] == "ok"
+        assert out == ["[]\n"]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

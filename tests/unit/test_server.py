@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import stat
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -106,6 +108,28 @@ def test_a_store_that_cannot_be_opened_is_not_called_damaged(tmp_path):
         Store(f"sqlite:///{tmp_path}")  # a folder: SQLite cannot open it
     assert "cannot be opened" in str(refused.value) and "damaged" not in str(refused.value)
     assert "Saving failed" not in str(refused.value)
+
+
+def test_kamkits_bytecode_is_written_once_for_kernels_that_may_not_write_it(tmp_path,
+                                                                             monkeypatch):
+    """Under PYTHONDONTWRITEBYTECODE every kernel compiled kamkit from source as it started;
+    the server writes the bytecode before they start, and only what is missing or stale."""
+    import importlib.util
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("X = 1\n")
+    (package / "sub" / "mod.py").write_text("Y = 2\n")
+    assert server.compile_kamkit(package)
+    cached = [Path(importlib.util.cache_from_source(str(package / p)))
+              for p in ("__init__.py", "sub/mod.py")]
+    assert all(c.is_file() for c in cached)
+    written = [c.stat().st_mtime_ns for c in cached]
+    assert server.compile_kamkit(package)  # nothing stale: nothing written again
+    assert [c.stat().st_mtime_ns for c in cached] == written
+    (package / "sub" / "broken.py").write_text("def (:\n")
+    assert not server.compile_kamkit(package)  # said, never raised
 
 
 def test_every_step_and_exercise_page_opens_in_the_workbook_on_what_it_shows(tmp_path):

@@ -144,6 +144,8 @@ def test_once_the_page_shows_every_step_is_built_in_the_background(store, ann, m
     monkeypatch.setattr(workbook, "PREBUILD_GAP", 0.01)
     acme = store.add_account(ann.id, "Acme")
     built: list[tuple[str, str]] = []
+    released: list[int] = []  # steps built when the kernel gave back the heap
+    monkeypatch.setattr(workbook, "release_memory", lambda: released.append(len(built)))
 
     async def serve():
         page = WorkbookApp(Session(store, ann), factories=_fake_steps(built))
@@ -153,6 +155,7 @@ def test_once_the_page_shows_every_step_is_built_in_the_background(store, ann, m
         assert built == []  # the Home tab paints first
         await asyncio.sleep(0.2)
         assert built == [(s.id, "Acme") for s in default_framework().steps]
+        assert released == [len(built)]  # once, after the last step
         built.clear()
         page.create_account("Beta")
         await asyncio.sleep(0.015)  # Beta's build may have begun...
