@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 import psutil
-from _figures import FLOOR_BUTTON, answering, floor_notebook  # noqa: I001 - benchmarks/ is on sys.path when run
+from _figures import FLOOR_BUTTON, answering, floor_notebook, verdict  # noqa: I001 - benchmarks/ is on sys.path when run
 
 from kamkit.demo import seed_demo
 from kamkit.server import NOTEBOOKS, WORKBOOK
@@ -255,9 +255,8 @@ def main() -> None:
                     last = line(f"  after visiting {tab}", kernel, floor)
                     if note:
                         print(note)
-                verdict = "meets" if last <= TARGET_MB else "MISSES"
-                print(f"  -> {last:.1f} MB with every step visited ({last / floor:.2f}x the "
-                      f"floor's {floor:.1f} MB): {verdict} the {TARGET_MB} MB target")
+                verdict("trainee kernel RSS, every tab visited", f"<= {TARGET_MB} MB",
+                        f"{last:.1f} MB (floor {floor:.1f} MB)", last <= TARGET_MB)
 
                 modules = ask_kernel(kernel, _MODULES)
                 print(f"\nImported modules: workbook kernel {modules['total']}, floor kernel "
