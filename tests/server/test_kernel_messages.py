@@ -8,6 +8,7 @@ broke the view showing it ("widget model not found" on the demo's own workbook p
 
 from __future__ import annotations
 
+import pytest
 import zmq
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
@@ -17,20 +18,31 @@ from kamkit.server import write_kernel_spec
 BURST = 8000  # messages; ZeroMQ's default kept ~3000 of them for a reader that waits
 
 
-def test_a_burst_reaches_a_reader_that_waits_until_it_is_over(tmp_path):
+@pytest.fixture
+def kernel(tmp_path):
+    """A kernel started from kamkit's kernel spec, and its client: (manager, client)."""
     write_kernel_spec(tmp_path, memory_mb=0)
     manager = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(
         kernel_dirs=[str(tmp_path / "kernels")]))
     manager.start_kernel()
     client = manager.client()
+    try:
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        yield manager, client
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def test_a_burst_reaches_a_reader_that_waits_until_it_is_over(kernel):
+    manager, client = kernel
     context = zmq.Context()
     # The server's side, slow to read: a reader that takes nothing until the burst is over,
     # and keeps almost nothing for the kernel meanwhile, so the kernel has to keep the rest.
     reader = context.socket(zmq.SUB)
     try:
         assert "kamkit.kernel" in manager.kernel_spec.argv
-        client.start_channels()
-        client.wait_for_ready(timeout=60)
         reader.rcvhwm, reader.rcvbuf = 1, 8192
         reader.setsockopt(zmq.SUBSCRIBE, b"")
         reader.connect(f"{manager.transport}://{manager.ip}:{manager.iopub_port}")
@@ -58,30 +70,18 @@ def test_a_burst_reaches_a_reader_that_waits_until_it_is_over(tmp_path):
     finally:
         reader.close(linger=0)
         context.term()
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
 
 
-def test_a_served_kernel_carries_no_debugger(tmp_path):
+def test_a_served_kernel_carries_no_debugger(kernel):
     """ipykernel imports debugpy (~8 MB) whenever it can; no served page is ever debugged."""
-    write_kernel_spec(tmp_path, memory_mb=0)
-    manager = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(
-        kernel_dirs=[str(tmp_path / "kernels")]))
-    manager.start_kernel()
-    client = manager.client()
-    try:
-        client.start_channels()
-        client.wait_for_ready(timeout=60)
-        info = client.kernel_info(reply=True, timeout=60)["content"]
-        assert "debugger" not in info.get("supported_features", [])
-        out: list[str] = []
-        reply = client.execute_interactive(
-            "import sys; print(sorted(m for m, mod in sys.modules.items() if mod is not None "
-            "and ('debugpy' in m or 'pydevd' in m)))", timeout=60,
-            output_hook=lambda m: out.append(m["content"]["text"])
-            if m["msg_type"] == "stream" else None)
-        assert reply["content"]["status"] == "ok"
-        assert out == ["[]\n"]
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+    _, client = kernel
+    info = client.kernel_info(reply=True, timeout=60)["content"]
+    assert "debugger" not in info.get("supported_features", [])
+    out: list[str] = []
+    reply = client.execute_interactive(
+        "import sys; print(sorted(m for m, mod in sys.modules.items() if mod is not None "
+        "and ('debugpy' in m or 'pydevd' in m)))", timeout=60,
+        output_hook=lambda m: out.append(m["content"]["text"])
+        if m["msg_type"] == "stream" else None)
+    assert reply["content"]["status"] == "ok"
+    assert out == ["[]\n"]
