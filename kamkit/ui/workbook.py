@@ -10,9 +10,10 @@ time, then the competency tab, so each opens at once even the first time it is c
 the machine is busy - a room's pages opening at once - that waits, up to PREBUILD_PATIENCE).
 
 The same pre-heated page serves the links handed out for a step or an exercise (`kamkit serve`
-redirects them here, see `kamkit.server.in_workbook`): `tab=<step id>|competencies` opens that
-tab once the page shows; `exercise=<case id>|quiz` shows that exercise's page instead of the
-tabs (`kamkit.ui.exercise_page`), and builds nothing else.
+redirects them here, see `kamkit.server.in_workbook`): `tab=<step id>|competencies` opens on
+that tab, `exercise=<case id>|quiz` shows that exercise's page instead of the tabs
+(`kamkit.ui.exercise_page`) and builds nothing else. Either is built while the request is being
+answered, so it travels with the page itself (no second round of messages once it shows).
 """
 
 from __future__ import annotations
@@ -273,6 +274,11 @@ class WorkbookApp(widgets.VBox):
         if accounts and session.account is None:
             session.account = accounts[0]
         self.refresh()
+        tab, session.start_tab = session.start_tab, None
+        if tab == COMPETENCIES:  # its own link: that tab, built into the page as it is sent
+            self.open_competencies()
+        elif tab is not None:
+            self.open_step(tab)
         self._prebuild_soon()
 
     def _show_exercise(self, session: Session, name: str) -> None:
@@ -491,16 +497,9 @@ class WorkbookApp(widgets.VBox):
         if self._exercise_only:  # the workbook's tabs are not on this page
             return
         start = self.session.start_step if self.session is not None else None
-        tab = self.session.start_tab if self.session is not None else None
         if start is not None:  # the link asked for a step: open it now the page can show it
             self.session.start_step = None  # type: ignore[union-attr]
             self.open_step(start)
-        elif tab is not None:  # a step's (or the competencies') own link
-            self.session.start_tab = None  # type: ignore[union-attr]
-            if tab == COMPETENCIES:
-                self.open_competencies()
-            else:
-                self.open_step(tab)
         self._prebuild_soon()
 
     def _prebuild_soon(self) -> None:

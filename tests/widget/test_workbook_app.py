@@ -290,14 +290,16 @@ def test_a_link_into_a_case_opens_its_first_step_once_the_page_shows(store, ann)
 
 @pytest.mark.parametrize(("tab", "shown"), [("relationship", 3), ("competencies", 6), ("3", 0),
                                             ("pricing", 0)])
-def test_a_step_link_opens_the_workbook_on_that_step_once_the_page_shows(store, ann, tab, shown):
-    """kamkit serve sends a step's own link (03_relationship.ipynb?t=…) here with tab=<its id>."""
+def test_a_step_link_opens_the_workbook_on_that_step_built_into_the_page(store, ann, tab, shown):
+    """kamkit serve sends a step's own link (03_relationship.ipynb?t=…) here with tab=<its id>:
+    the step is built while the request is answered, so it is sent with the page."""
     store.add_account(ann.id, "Nordwind Logistics")
     token = store.issue_token(ann.id)
     page = WorkbookApp()
     page.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&tab={tab}"})
-    assert page.tabs.selected_index == 0  # nothing built before the page can show it
-    page._page_shown()
+    assert page.tabs.selected_index == shown
+    assert len(page._step_views) == (shown in (1, 2, 3, 4, 5))  # only that step, so far
+    page._page_shown()  # showing does not move the trainee elsewhere
     assert page.tabs.selected_index == shown
     if shown == 3:
         from kamkit.ui.relationship import RelationshipApp
