@@ -8,7 +8,7 @@ drill-down, the exports and the trainee's own competency tab.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,13 @@ from kamkit.exercises import checked_steps, load_key
 from kamkit.figures import fingerprint
 from kamkit.frameworks import Framework
 from kamkit.models import Attempt
-from kamkit.people_kept import dump_record, load_record, people_fingerprint, person_stamp
+from kamkit.people_kept import (
+    Unpack,
+    dump_record,
+    load_record,
+    people_fingerprint,
+    person_stamp,
+)
 from kamkit.quiz import load_quiz
 from kamkit.scoring.competency import (
     GAIN_MEASURES,
@@ -58,8 +64,7 @@ class PersonRecord:
     certification: Certification | None = None
     gain: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
 
-    def unpack_later(self, unpack: Callable[[], tuple[list[RatingSet], list[Attempt]]]
-                     ) -> None:
+    def unpack_later(self, unpack: Unpack) -> None:
         """Leave `sets` and `attempts` to `unpack()`, called when either is first asked for (a
         kept record read for a dashboard: thousands of ratings it does not show)."""
         del self.sets, self.attempts
@@ -189,11 +194,13 @@ def _kept_or_scored(store: Store, framework: Framework, rows: list[Mapping[str, 
             if kept is None or kept[0] != stamp[tid] or kept[1] != under:
                 continue
             try:
-                record = load_record(kept[2], tid, *names[tid], checked)
+                found_record = load_record(kept[2], checked)
             except (ValueError, TypeError, KeyError):  # not what this kamkit keeps
-                record = None
-            if record is not None:
-                out[tid] = record
+                found_record = None
+            if found_record is not None:
+                values, unpack = found_record
+                record = out[tid] = PersonRecord(tid, *names[tid], **values)
+                record.unpack_later(unpack)
     missing = set(trainees) - set(out)
     if missing:
         fresh = _records(store, framework, [r for r in rows if r["trainee_id"] in missing],

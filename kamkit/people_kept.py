@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from kamkit import __version__
 from kamkit.competency import CompetencyRatings, DevelopmentPlan, QuizAttempt, RatingSet
@@ -21,10 +21,7 @@ from kamkit.models import Attempt
 from kamkit.scoring.competency import CaseTry, Certification, QuizRecord, RuleResult
 from kamkit.store_tables import trusted
 
-if TYPE_CHECKING:
-    from kamkit.people import PersonRecord
-
-__all__ = ["dump_record", "load_record", "person_stamp", "people_fingerprint"]
+__all__ = ["dump_record", "load_record", "person_stamp", "people_fingerprint", "Unpack"]
 
 _date = dt.datetime.fromisoformat
 
@@ -69,10 +66,11 @@ def _quiz_back(v: list[Any] | None) -> QuizAttempt | None:
                                  "at": _date(at)})
 
 
-def dump_record(p: PersonRecord) -> str:
-    """The record as JSON (without the trainee's name and cohort: those are read anew). Its
-    ratings and case checks - what a dashboard does not show - are written as JSON text
-    inside it, read only when first asked for (`PersonRecord.__getattr__`)."""
+def dump_record(p: Any) -> str:
+    """A `kamkit.people.PersonRecord` as JSON (without the trainee's name and cohort: those
+    are read anew). Its ratings and case checks - what a dashboard does not show - are
+    written as JSON text inside it, read only when first asked for
+    (`PersonRecord.__getattr__`)."""
     detail = json.dumps([
         [[s.trainee_id, s.round, s.rater, s.rater_name, s.link_id, s.version,
           s.saved_at.isoformat(), s.ratings.levels, s.ratings.examples, s.ratings.comment]
@@ -108,13 +106,15 @@ def _detail(text: str) -> tuple[list[RatingSet], list[Attempt]]:
          for id_, acc, case, step, n, score, passed, hints, wrong, at in attempts])
 
 
-def load_record(text: str, trainee_id: int, name: str, cohort: str | None,
-                case_steps: Mapping[str, tuple[str, ...]]) -> PersonRecord | None:
-    """The record `dump_record` wrote, equal to the one it was made from - or None when a case
+Unpack = Callable[[], tuple[list[RatingSet], list[Attempt]]]
+
+
+def load_record(text: str, case_steps: Mapping[str, tuple[str, ...]]
+                ) -> tuple[dict[str, Any], Unpack] | None:
+    """What `dump_record` wrote: the record's fields but its ratings and case checks (equal to
+    those it was made from), and how to unpack those two when asked for - or None when a case
     it counts now checks other steps than it was scored with (`case_steps`: case id -> the
     steps its key checks now)."""
-    from kamkit.people import PersonRecord
-
     v = json.loads(text)
     cases = []
     for (case_id, first, started, first_try, best, passed, first_pass, explained,
@@ -126,13 +126,12 @@ def load_record(text: str, trainee_id: int, name: str, cohort: str | None,
     first, retake, count = v["quiz"]
     certification = None if v["certification"] is None else Certification(
         tuple(RuleResult(text, met, detail) for text, met, detail in v["certification"]))
-    record = PersonRecord(
-        trainee_id, name, cohort,
-        quiz=QuizRecord(_quiz_back(first), _quiz_back(retake), count), cases=cases,
-        reviews=[dict(r) for r in v["reviews"]],
-        plan=None if v["plan"] is None else DevelopmentPlan.model_validate_json(v["plan"]),
-        certification=certification,
-        gain={key: (before, after) for key, (before, after) in v["gain"]})
     detail = v["detail"]
-    record.unpack_later(lambda: _detail(detail))
-    return record
+    return {"quiz": QuizRecord(_quiz_back(first), _quiz_back(retake), count), "cases": cases,
+            "reviews": [dict(r) for r in v["reviews"]],
+            "plan": None if v["plan"] is None else DevelopmentPlan.model_validate_json(
+                v["plan"]),
+            "certification": certification,
+            "gain": {key: (before, after) for key, (before, after) in v["gain"]}
+            }, lambda: _detail(detail)
+

@@ -15,9 +15,9 @@ from statistics import fmean
 
 import pytest
 
+from kamkit import people
 from kamkit.competency_content import Rater, Round
 from kamkit.exercises import checked_steps, load_key
-from kamkit import people
 from kamkit.figures import account_figures
 from kamkit.frameworks import default_framework
 from kamkit.models import Attempt, IndicatorRating, Review
