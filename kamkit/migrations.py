@@ -179,6 +179,20 @@ def _v6(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE cohorts ADD COLUMN after_round_at TIMESTAMP WITH TIME ZONE")
 
 
+def _v7(conn: Connection) -> None:
+    """Each trainee's person record (ratings, quiz, case tries, certification, learning gain)
+    kept for the cohort dashboard, with what it was computed from: a cache, like `figures`."""
+    md = MetaData()
+    Table("trainees", md, Column("id", Integer, primary_key=True))  # for the foreign key
+    Table("person_figures", md,
+          Column("trainee_id", Integer, ForeignKey("trainees.id", ondelete="CASCADE"),
+                 primary_key=True),
+          Column("stamp", Text, nullable=False),
+          Column("fingerprint", String(32), nullable=False),
+          Column("data", Text, nullable=False))
+    md.create_all(conn, tables=[md.tables["person_figures"]])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "trainees, accounts, versioned documents", _v1),
     (2, "cohorts, managers, reviews, dashboard figures", _v2),
@@ -186,6 +200,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "saves from out-of-date pages kept apart", _v4),
     (5, "erasing a person refuses saves from pages opened before", _v5),
     (6, "competency ratings, development plans, peer links, quiz attempts", _v6),
+    (7, "trainees' person records kept for the dashboard", _v7),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -7,6 +7,7 @@ drill-down, the exports and the trainee's own competency tab.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,8 +15,16 @@ from typing import Any
 from kamkit.competency import DevelopmentPlan, RatingSet
 from kamkit.errors import KamkitError
 from kamkit.exercises import checked_steps, load_key
+from kamkit.figures import fingerprint
 from kamkit.frameworks import Framework
 from kamkit.models import Attempt
+from kamkit.people_kept import (
+    Unpack,
+    dump_record,
+    load_record,
+    people_fingerprint,
+    person_stamp,
+)
 from kamkit.quiz import load_quiz
 from kamkit.scoring.competency import (
     GAIN_MEASURES,
@@ -32,7 +41,10 @@ from kamkit.scoring.competency import (
 from kamkit.steps import for_framework
 from kamkit.store import Store
 
-__all__ = ["PersonRecord", "PersonCache", "person_records", "gain_labels", "cohort_gains", "MANY"]
+__all__ = ["PersonRecord", "PersonCache", "person_records", "keep_person_records",
+           "gain_labels", "cohort_gains", "MANY"]
+
+_log = logging.getLogger("kamkit.people")
 
 #: above this many ids, read every row and keep the wanted ones (no long IN lists)
 MANY = 2000
@@ -51,6 +63,19 @@ class PersonRecord:
     plan: DevelopmentPlan | None = None
     certification: Certification | None = None
     gain: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+
+    def unpack_later(self, unpack: Unpack) -> None:
+        """Leave `sets` and `attempts` to `unpack()`, called when either is first asked for (a
+        kept record read for a dashboard: thousands of ratings it does not show)."""
+        del self.sets, self.attempts
+        self.__dict__["_unpack"] = unpack
+
+    def __getattr__(self, name: str) -> Any:
+        # only while `unpack_later` holds them back: any other name is not there
+        if name in ("sets", "attempts") and "_unpack" in self.__dict__:
+            self.sets, self.attempts = self.__dict__.pop("_unpack")()
+            return self.__dict__[name]
+        raise AttributeError(name)
 
     @property
     def certified(self) -> bool:
@@ -77,43 +102,120 @@ class PersonCache:
 
     def __init__(self) -> None:
         self.fingerprint: str | None = None
-        self.kept: dict[int, tuple[tuple[Any, ...], PersonRecord]] = {}
+        self.kept: dict[int, tuple[str, PersonRecord]] = {}
+
+
+class _Checked(dict[str, tuple[str, ...]]):
+    """case id -> the steps its key checks, each key read once (not per trainee)."""
+
+    def __missing__(self, case_id: str) -> tuple[str, ...]:
+        steps = self[case_id] = _checked(case_id)
+        return steps
+
+
+def _fingerprint(framework: Framework) -> str:
+    given = load_quiz()  # the quiz the page gives: an older quiz's attempts count not
+    return people_fingerprint(fingerprint(framework), given.id, len(given.questions))
+
+
+def _stamps(store: Store, rows: list[Mapping[str, Any]]) -> dict[int, str]:
+    """trainee id -> what their record is made of (`people_kept.person_stamp`)."""
+    stamps = store.person_stamps()
+    own: dict[int, list[int]] = {}
+    practice: dict[int, list[int]] = {}
+    for r in rows:
+        tid = r["trainee_id"]
+        own.setdefault(tid, [])
+        practice.setdefault(tid, [])
+        if r.get("account_id") is not None:
+            (own if r.get("case_id") is None else practice)[tid].append(r["account_id"])
+    return {tid: person_stamp(stamps.get(tid), own[tid], practice[tid]) for tid in own}
 
 
 def person_records(store: Store, framework: Framework, rows: Iterable[Mapping[str, Any]],
                    cache: PersonCache | None = None) -> dict[int, PersonRecord]:
     """trainee id -> their record, for the trainees of `rows` (the store's account rows:
     trainee_id, trainee, cohort, account_id, case_id - as `list_account_rows` gives them).
-    With a `cache`, only trainees whose work changed since its last build are read and
-    scored."""
+    With a `cache` (the dashboard's), only trainees whose work changed since its last build
+    are looked at again: each read as the store keeps it (`Store.kept_people`) when it was
+    kept from the same work under the same content, else scored now - and kept."""
     rows = list(rows)
     if cache is None:
         return _records(store, framework, rows)
-    if cache.fingerprint != framework.fingerprint:
-        cache.fingerprint, cache.kept = framework.fingerprint, {}
-    stamps = store.person_stamps()
-    accounts: dict[int, list[Any]] = {}
-    names: dict[int, tuple[str, str | None]] = {}
-    for r in rows:
-        names[r["trainee_id"]] = (r["trainee"], r.get("cohort"))
-        accounts.setdefault(r["trainee_id"], []).append((r.get("account_id"), r.get("case_id")))
-    stamp = {tid: (stamps.get(tid), tuple(accs)) for tid, accs in accounts.items()}
-    stale = {tid for tid in accounts
-             if tid not in cache.kept or cache.kept[tid][0] != stamp[tid]}
+    under = _fingerprint(framework)
+    if cache.fingerprint != under:
+        cache.fingerprint, cache.kept = under, {}
+    stamp = _stamps(store, rows)
+    stale = [tid for tid in stamp
+             if tid not in cache.kept or cache.kept[tid][0] != stamp[tid]]
     if stale:
-        fresh = _records(store, framework, [r for r in rows if r["trainee_id"] in stale])
-        for tid, record in fresh.items():
+        for tid, record in _kept_or_scored(store, framework, rows, stale, stamp,
+                                           under).items():
             cache.kept[tid] = (stamp[tid], record)
+    names = {r["trainee_id"]: (r["trainee"], r.get("cohort")) for r in rows}
     out = {}
-    for tid in accounts:
+    for tid in stamp:
         record = cache.kept[tid][1]
         record.name, record.cohort = names[tid]
         out[tid] = record
     return out
 
 
-def _records(store: Store, framework: Framework, rows: list[Mapping[str, Any]]
-             ) -> dict[int, PersonRecord]:
+def keep_person_records(store: Store, framework: Framework, trainee_ids: Iterable[int], *,
+                        cohort: str | None = None) -> None:
+    """Score these trainees' person records now and keep them, so the dashboard reads them
+    instead of scoring them (after an import: every trainee imported, at once). Never fails
+    the work it follows: what cannot be kept now is scored by the dashboard. `cohort`: theirs,
+    when they share one (fewer rows read)."""
+    wanted = set(trainee_ids)
+    try:
+        rows = [r for r in store.list_account_rows(cohort=cohort)
+                if r["trainee_id"] in wanted]
+        if rows:
+            stamp = _stamps(store, rows)
+            _kept_or_scored(store, framework, rows, list(stamp), stamp,
+                            _fingerprint(framework), read=False)
+    except Exception:
+        _log.exception("could not keep the person records of trainees %s", sorted(wanted))
+
+
+def _kept_or_scored(store: Store, framework: Framework, rows: list[Mapping[str, Any]],
+                    trainees: list[int], stamp: Mapping[int, str], under: str, *,
+                    read: bool = True) -> dict[int, PersonRecord]:
+    """The records of `trainees`: those the store keeps for their stamp and content read back
+    (with `read`), the rest scored and kept."""
+    names = {r["trainee_id"]: (r["trainee"], r.get("cohort")) for r in rows}
+    out: dict[int, PersonRecord] = {}
+    checked = _Checked()
+    if read:
+        found = store.kept_people(_wanted(trainees))
+        for tid in trainees:
+            kept = found.get(tid)
+            if kept is None or kept[0] != stamp[tid] or kept[1] != under:
+                continue
+            try:
+                found_record = load_record(kept[2], checked)
+            except (ValueError, TypeError, KeyError):  # not what this kamkit keeps
+                found_record = None
+            if found_record is not None:
+                values, unpack = found_record
+                record = out[tid] = PersonRecord(tid, *names[tid], **values)
+                record.unpack_later(unpack)
+    missing = set(trainees) - set(out)
+    if missing:
+        fresh = _records(store, framework, [r for r in rows if r["trainee_id"] in missing],
+                         checked)
+        out.update(fresh)
+        try:
+            store.keep_people([(tid, stamp[tid], under, dump_record(record))
+                               for tid, record in fresh.items()])
+        except Exception:  # a cache: showing the records matters more than keeping them
+            _log.exception("could not keep person records")
+    return out
+
+
+def _records(store: Store, framework: Framework, rows: list[Mapping[str, Any]],
+             checked: _Checked | None = None) -> dict[int, PersonRecord]:
     people: dict[int, PersonRecord] = {}
     own: dict[int, list[int]] = {}
     practice: dict[int, int] = {}  # practice account -> trainee
@@ -155,15 +257,13 @@ def _records(store: Store, framework: Framework, rows: list[Mapping[str, Any]]
     certifier = Certifier(framework.certification, steps, titles, framework.competencies)
     given = load_quiz()  # the quiz the page gives: an older quiz's attempts count not
     quiz, questions = given.id, len(given.questions)
-    checked: dict[str, tuple[str, ...]] = {}  # a case's key read once, not per trainee
+    checked = _Checked() if checked is None else checked
     for tid, p in people.items():
         if tid in quizzes:
             p.quiz = quiz_record(quizzes[tid], quiz, questions)
         if p.attempts:
             p.cases = case_tries(p.attempts)
             for case in p.cases:
-                if case.case_id not in checked:
-                    checked[case.case_id] = _checked(case.case_id)
                 case.steps = checked[case.case_id]
         p.plan = plans.get(tid)
         p.certification = certifier(p.reviews, p.cases, p.quiz, p.sets)

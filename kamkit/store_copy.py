@@ -31,6 +31,7 @@ from kamkit.store_tables import (
     development_plans,
     documents,
     figures,
+    person_figures,
     quiz_attempts,
     rater_links,
     reviews,
@@ -42,7 +43,8 @@ __all__ = ["TABLES", "BATCH", "Tally", "Copied", "copy_store", "migrate_store", 
 
 #: Every table of a store, each after the tables it points at.
 TABLES: tuple[Table, ...] = (trainees, cohorts, accounts, documents, reviews, figures, attempts,
-                             competency_ratings, development_plans, rater_links, quiz_attempts)
+                             competency_ratings, development_plans, rater_links, quiz_attempts,
+                             person_figures)
 
 #: How each table is counted in the closing line.
 _NOUNS = {"trainees": "trainee", "cohorts": "cohort", "accounts": "account",
@@ -50,10 +52,11 @@ _NOUNS = {"trainees": "trainee", "cohorts": "cohort", "accounts": "account",
           "figures": "account's dashboard figures", "attempts": "case-study attempt",
           "competency_ratings": "set of competency ratings",
           "development_plans": "development plan version", "rater_links": "peer's rating link",
-          "quiz_attempts": "quiz attempt"}
+          "quiz_attempts": "quiz attempt", "person_figures": "trainee's dashboard record"}
 _PLURALS = {"account's dashboard figures": "accounts' dashboard figures",
             "set of competency ratings": "sets of competency ratings",
-            "peer's rating link": "peers' rating links"}
+            "peer's rating link": "peers' rating links",
+            "trainee's dashboard record": "trainees' dashboard records"}
 
 BATCH = 2000  # rows read and written at a time
 

@@ -30,6 +30,7 @@ from kamkit.store_tables import (
     competency_ratings,
     development_plans,
     hash_token,
+    person_figures,
     quiz_attempts,
     rater_links,
     reviews,
@@ -47,6 +48,10 @@ __all__ = ["PeopleVerbs"]
 
 _LINK_GONE = ("This rating link is not valid any more: it has expired or was withdrawn. Ask "
               "the colleague who sent it for a new one.")
+
+
+#: ids per IN list (SQLite allows 32,766 bound values; PostgreSQL more)
+_CHUNK = 2000
 
 
 def _now() -> dt.datetime:
@@ -309,6 +314,38 @@ class PeopleVerbs:
                 if erased:
                     out.setdefault(tid, [0] * 12)[10] = erased
         return {tid: tuple(stamp) for tid, stamp in out.items()}
+
+    # -- person records kept for the dashboard ------------------------------------------------
+
+    def kept_people(self, trainee_ids: list[int] | None = None
+                    ) -> dict[int, tuple[str, str, str]]:
+        """trainee id -> (stamp, fingerprint, record JSON) of the person records kept (of some
+        trainees, or of everyone): `kamkit.people_kept` says what they mean."""
+        query = select(person_figures.c.trainee_id, person_figures.c.stamp,
+                       person_figures.c.fingerprint, person_figures.c.data)
+        with self._read() as conn:
+            if trainee_ids is None:
+                return {tid: (stamp, under, data) for tid, stamp, under, data
+                        in conn.execute(query)}
+            out = {}
+            for i in range(0, len(trainee_ids), _CHUNK):
+                out.update({tid: (stamp, under, data) for tid, stamp, under, data
+                            in conn.execute(query.where(person_figures.c.trainee_id.in_(
+                                trainee_ids[i:i + _CHUNK])))})
+            return out
+
+    def keep_people(self, rows: list[tuple[int, str, str, str]]) -> None:
+        """Keep (trainee id, stamp, fingerprint, record JSON) rows, replacing older ones."""
+        if not rows:
+            return
+        ids = [r[0] for r in rows]
+        with self._write() as conn:
+            for i in range(0, len(ids), _CHUNK):
+                conn.execute(person_figures.delete().where(
+                    person_figures.c.trainee_id.in_(ids[i:i + _CHUNK])))
+            conn.execute(person_figures.insert(), [
+                {"trainee_id": t, "stamp": s, "fingerprint": f, "data": d}
+                for t, s, f, d in rows])
 
     # -- a cohort's after-round -------------------------------------------------------------------
 

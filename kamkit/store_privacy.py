@@ -57,6 +57,7 @@ from kamkit.store_tables import (
     documents,
     figures,
     hash_token,
+    person_figures,
     quiz_attempts,
     rater_links,
     reviews,
@@ -211,6 +212,7 @@ class PrivacyVerbs:
             removed = _remove_accounts(conn, ids)
             own = {name: conn.execute(table.delete().where(table.c.trainee_id == trainee_id))
                    .rowcount for name, table in _PERSON_TABLES}
+            conn.execute(person_figures.delete().where(person_figures.c.trainee_id == trainee_id))
             if not conn.execute(trainees.delete().where(trainees.c.id == trainee_id)).rowcount:
                 raise NotFound(f"No trainee with id {trainee_id}.")
         return Removed(**{f.name: getattr(removed, f.name) for f in fields(removed)} | own)
@@ -280,6 +282,9 @@ class PrivacyVerbs:
                 owners = set(conn.execute(select(accounts.c.trainee_id).where(
                     accounts.c.id.in_(account_ids))).scalars())
                 counts["assessments"] = _scrub_assessments(conn, owners, found)
+                # their kept person records hold what they wrote before: scored again
+                conn.execute(person_figures.delete().where(
+                    person_figures.c.trainee_id.in_(owners)))
         if not counts["accounts"]:
             raise _nobody(who, account_ids)
         return Removed(**counts)

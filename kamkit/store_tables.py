@@ -25,7 +25,7 @@ from sqlalchemy import (
 
 __all__ = ["trusted", "trainees", "accounts", "documents", "cohorts", "reviews", "figures",
            "attempts", "utc", "current_only", "competency_ratings", "development_plans",
-           "rater_links", "quiz_attempts", "hash_token"]
+           "rater_links", "quiz_attempts", "person_figures", "hash_token"]
 
 _md = MetaData()
 trainees = Table("trainees", _md,
@@ -79,6 +79,10 @@ rater_links = Table("rater_links", _md,
                     Column("created_at", DateTime(timezone=True)),
                     Column("expires_at", DateTime(timezone=True)),
                     Column("revoked_at", DateTime(timezone=True)))
+person_figures = Table("person_figures", _md,
+                       Column("trainee_id", Integer, primary_key=True),
+                       Column("stamp", Text), Column("fingerprint", String(32)),
+                       Column("data", Text))
 quiz_attempts = Table("quiz_attempts", _md,
                       Column("id", Integer, primary_key=True), Column("trainee_id", Integer),
                       Column("quiz", String(60)), Column("attempt", Integer),

@@ -24,7 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from kamkit.competency import DevelopmentPlan, QuizAttempt, RaterLink, RatingSet
 from kamkit.competency_content import Rater, Round
 from kamkit.errors import ImportRefused, InvalidInput, KamkitError
+from kamkit.frameworks import default_framework
 from kamkit.models import Account, Attempt, Review, Trainee, parse
+from kamkit.people import keep_person_records
 from kamkit.privacy import (
     Pseudonyms,
     Raters,
@@ -206,9 +208,13 @@ def import_workbook(store: Store, text: str | bytes, keep_login: bool = False) -
     if not keep_login:
         trainee = trainee.model_copy(update={"login": None})
     try:
-        return store.restore_trainee(trainee, books, person)
+        restored = store.restore_trainee(trainee, books, person)
     except InvalidInput as exc:
         raise ImportRefused(str(exc)) from None
+    # their record as a person kept, as their accounts' figures are: the dashboard reads both
+    keep_person_records(store, default_framework(), [restored.id],  # type: ignore[list-item]
+                        cohort=restored.cohort)
+    return restored
 
 
 def _loaded(text: str | bytes) -> Any:

@@ -15,6 +15,7 @@ from statistics import fmean
 
 import pytest
 
+from kamkit import people
 from kamkit.competency_content import Rater, Round
 from kamkit.exercises import checked_steps, load_key
 from kamkit.figures import account_figures
@@ -30,7 +31,7 @@ from kamkit.scoring.competency import (
 )
 from kamkit.steps import for_framework
 from kamkit.store import Store
-from kamkit.store_tables import accounts, figures
+from kamkit.store_tables import accounts, figures, person_figures
 from tests.pg import PG_URL, fresh_schema
 
 FW = default_framework()
@@ -199,7 +200,7 @@ def check_against_reference(store: Store, rows, today: dt.date) -> None:
         assert person.gain == reference_gain(tries, record, sets)
 
 
-def test_every_way_of_building_the_rows_gives_the_reference_figures(store):
+def test_every_way_of_building_the_rows_gives_the_reference_figures(store, monkeypatch):
     rng = random.Random(22)
     seed(store, rng)
     session = ReviewSession(store, "Mia")
@@ -210,6 +211,7 @@ def test_every_way_of_building_the_rows_gives_the_reference_figures(store):
 
     assert session.rows() == cold  # warm: the same page again
     assert ReviewSession(store, "Mia").rows() == cold  # a new page, figures kept
+    cold = kept_records(store, monkeypatch, cold)  # and some trainees' work saved since
     with store._write() as conn:  # nothing kept, as after an import
         conn.execute(figures.delete())
     assert ReviewSession(store, "Mia").rows() == cold
@@ -228,3 +230,46 @@ def test_every_way_of_building_the_rows_gives_the_reference_figures(store):
     check_against_reference(store, other_day, later)
     assert ReviewSession(store, "Mia").rows(today=later) == other_day
 
+
+
+def kept_records(store: Store, monkeypatch: pytest.MonkeyPatch, cold) -> list:
+    """A new page reads every person record the store keeps - scoring none - and they equal the
+    ones scored; a rating, a quiz attempt or a case check saved since is seen on the next new
+    page (that trainee scored again, and only them), as the reference gives it."""
+    with store._read() as conn:
+        assert {t for (t,) in conn.execute(person_figures.select().with_only_columns(
+            person_figures.c.trainee_id))} == {r.trainee_id for r in cold}
+    scored: list[int] = []
+    real = people._records
+
+    def counting(store, framework, rows, checked=None):
+        scored.extend(r["trainee_id"] for r in rows)
+        return real(store, framework, rows, checked)
+
+    monkeypatch.setattr(people, "_records", counting)
+    again = ReviewSession(store, "Mia").rows()
+    assert scored == [] and again == cold
+    assert [r.person.sets for r in again] == [r.person.sets for r in cold]  # held back till now
+    quiz = load_quiz()
+    ana, ben, cy = (r.trainee_id for r in cold[:3])
+    store.save_ratings(ana, "after", "manager", {"levels": _levels(random.Random(1), 1, 5)},
+                       rater_name="Mia")
+    store.add_quiz_attempt(ben, quiz.id, 100.0, True, {q.id: 0 for q in quiz.questions})
+    practice = store.add_practice_account(cy, "halden (case study)", "halden", {})
+    store.add_attempt(Attempt(account_id=practice.id, case_id="halden", step="profile",
+                              attempt=1, score=100.0, passed=True, hints=0,
+                              at=T0 + dt.timedelta(days=60)))
+    fresh = ReviewSession(store, "Mia").rows()
+    assert sorted(set(scored)) == sorted({ana, ben, cy})
+    check_against_reference(store, fresh, TODAY)
+    assert [r.person for r in fresh[3:]] == [r.person for r in cold[3:]]
+    assert ReviewSession(store, "Mia").rows() == fresh  # and kept: read back the same
+    assert sorted(set(scored)) == sorted({ana, ben, cy})
+
+    # other content (or another kamkit): every record scored again, none read back
+    monkeypatch.setattr(people, "_fingerprint", lambda framework: "other content")
+    scored.clear()
+    assert ReviewSession(store, "Mia").rows() == fresh
+    assert sorted(set(scored)) == sorted(r.trainee_id for r in cold)
+    monkeypatch.undo()
+    return fresh

@@ -4,10 +4,17 @@ case check, a review, a new account, other content - is seen at the next build."
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import select
+
+from kamkit import people
 from kamkit.frameworks import default_framework
+from kamkit.io.workbook import dumps, export_trainee, import_workbook
 from kamkit.models import Attempt, Review
 from kamkit.people import PersonCache, person_records
+from kamkit.review import ReviewSession
 from kamkit.store import Store
+from kamkit.store_tables import person_figures
 
 
 def _records(store, cache):
@@ -56,3 +63,49 @@ def test_a_step_sent_back_for_rework_does_not_count_as_reviewed(tmp_path):
                             comment="Redo the SWOT", status="needs_rework", reviewer="Mia"))
     record = person_records(store, default_framework(), store.list_account_rows())[ben.id]
     assert record.reviews == [{"profile": None}]
+
+
+def _kept(store) -> set[int]:
+    with store._read() as conn:
+        return set(conn.execute(select(person_figures.c.trainee_id)).scalars())
+
+
+def test_an_imported_trainee_is_kept_as_a_person_and_read_without_scoring(tmp_path,
+                                                                            monkeypatch):
+    """The import keeps the trainee's person record, so the next new dashboard page reads it
+    (scoring nobody) - equal to the record their own store gives."""
+    store = Store(f"sqlite:///{tmp_path}/s.db")
+    ana = store.add_trainee("Ana", login="ana")
+    store.save_ratings(ana.id, "before", "self", {"levels": {"listens": 2}})
+    store.add_quiz_attempt(ana.id, "ideas", 50, False, {})
+    text = dumps(export_trainee(store, ana.id))
+    with Store(f"sqlite:///{tmp_path}/other.db") as other:
+        imported = import_workbook(other, text)
+        assert _kept(other) == {imported.id}
+        monkeypatch.setattr(people, "_records", lambda *a, **k: pytest.fail("scored again"))
+        rows = ReviewSession(other, "Mia").rows()
+        monkeypatch.undo()
+        mine = ReviewSession(store, "Mia").rows()[0].person
+        assert rows[0].person.gain == mine.gain and rows[0].person.quiz.first.score == 50
+        assert [s.ratings for s in rows[0].person.sets] == [s.ratings for s in mine.sets]
+
+
+def test_removing_a_trainee_or_erasing_a_person_they_wrote_about_drops_the_kept_record(
+        tmp_path):
+    """A kept record holds what the trainee and their raters wrote: erasing a customer person
+    from it, or removing the trainee, leaves no copy behind in it."""
+    store = Store(f"sqlite:///{tmp_path}/s.db")
+    ana, ben = store.add_trainee("Ana"), store.add_trainee("Ben")
+    account = store.add_account(ana.id, "Orbit Foods")
+    store.save_document(account.id, "stakeholders", {"people": [
+        {"id": "p1", "name": "Zeb Quill", "role": "Buyer"}]})
+    store.save_ratings(ana.id, "before", "self", {"levels": {"listens": 2},
+                                                  "comment": "Zeb Quill trusts me"})
+    ReviewSession(store, "Mia").rows()
+    assert _kept(store) == {ana.id, ben.id}
+    store.erase_person([account.id], "Zeb Quill")
+    assert _kept(store) == {ben.id}
+    record = ReviewSession(store, "Mia").rows()[0].person
+    assert "Zeb" not in record.sets[0].ratings.comment and _kept(store) == {ana.id, ben.id}
+    store.remove_trainee(ben.id)
+    assert _kept(store) == {ana.id}

@@ -89,7 +89,7 @@ def test_a_workshop_store_moved_into_postgresql_is_the_same_store(sqlite_url):
         assert {name: t.rows for name, t in copied.target.items()} == {
             "trainees": 2, "cohorts": 2, "accounts": 2, "documents": 4, "reviews": 1,
             "figures": 1, "attempts": 1, "competency_ratings": 3, "development_plans": 1,
-            "rater_links": 2, "quiz_attempts": 2}
+            "rater_links": 2, "quiz_attempts": 2, "person_figures": 0}
         assert copied.summary().startswith("2 trainees, 2 cohorts, 2 accounts, 4 document "
                                            "versions (1 saved from a page left behind), 1 "
                                            "review, 1 account's dashboard figures")
