@@ -131,6 +131,8 @@ class AccountPlanApp(plan_tabs.PlanTabs):
     def _sync_rows(self, kind: str, refill: bool = False) -> None:
         """As many rows as entries; new rows (or, with `refill`, all) show the saved entry -
         a row already on screen keeps what is typed in it."""
+        if kind not in self._built:  # its tab is not on the page yet
+            return
         was, self._loading = self._loading, True  # showing the plan saves nothing
         try:
             items, rows = getattr(self.doc, kind), self.rows[kind]
@@ -185,6 +187,8 @@ class AccountPlanApp(plan_tabs.PlanTabs):
         data = self.doc.model_dump()
         problems: list[tuple[str, str]] = []
         for kind in LISTS:
+            if kind not in self._built:  # its tab not shown yet: as saved
+                continue
             saved = getattr(self.doc, kind)
             data[kind] = [row.read(saved[n] if n < len(saved) else None, problems,
                                    f"{kind}.{n}") for n, row in enumerate(self.rows[kind])]
@@ -263,6 +267,7 @@ class AccountPlanApp(plan_tabs.PlanTabs):
     @guarded(lambda self: self.save_status)
     def add(self, kind: str) -> PlanRow | None:
         """A new entry at the end of `kind` (one of LISTS), shown as a new row."""
+        self.build_part(kind)
         content, items = self.framework.account_plan, getattr(self.doc, kind)
         most = {"objectives": content.max_objectives, "actions": content.max_actions}.get(
             kind, AccountPlanDoc.model_fields[kind].metadata[0].max_length)

@@ -59,6 +59,10 @@ class OpportunitiesApp(widgets.VBox):
                                  self.crm_tab],
                                 titles=["Qualify", "Activity plan", "Forecast",
                                         "Import from CRM"])
+        # the activity plan's rows are built when its tab is first shown (or `build_rest()`,
+        # which the workbook calls in the background): a link to this step sends the page only
+        # what it opens on; until then, saving keeps the plan as saved
+        self.tabs.observe(lambda c: c["new"] == 1 and self.build_rest(), names="selected_index")
         super().__init__([STYLE, self.save_status, self.tabs])
         self._fill()
         self.render()
@@ -92,6 +96,7 @@ class OpportunitiesApp(widgets.VBox):
     def _create_plan_tab(self) -> None:
         self.plan = widgets.HTML()
         self.outcomes: list[OutcomeRow] = []
+        self.plan_built = False
         self.outcome_box = widgets.VBox()
         self.add_outcome_button = widgets.Button(description="Add an outcome",
                                                  button_style="primary")
@@ -157,7 +162,18 @@ class OpportunitiesApp(widgets.VBox):
         finally:
             self._loading = False
 
+    def built(self, part: str) -> bool:
+        return part != "plan" or self.plan_built
+
+    def build_rest(self) -> None:
+        """The activity plan's rows on the page, showing the saved plan."""
+        if not self.plan_built:
+            self.plan_built = True
+            self._fill_outcomes()
+
     def _fill_outcomes(self) -> None:
+        if not self.plan_built:  # its tab is not on the page yet
+            return
         was, self._loading = self._loading, True  # showing the plan saves nothing
         try:
             self._show_outcomes()
@@ -196,7 +212,7 @@ class OpportunitiesApp(widgets.VBox):
         if opp is not None:
             n = next(i for i, o in enumerate(self.doc.opportunities) if o.id == opp.id)
             data["opportunities"][n] |= self.work.read(opp, f"opportunities.{n}", problems)
-        data["outcomes"] = [
+        data["outcomes"] = data["outcomes"] if not self.plan_built else [
             row.read(self.doc.outcomes[i] if i < len(self.doc.outcomes) else None, problems,
                      f"outcomes.{i}") for i, row in enumerate(self.outcomes)]
         if not self.doc.estimate_locked:
@@ -327,6 +343,7 @@ class OpportunitiesApp(widgets.VBox):
 
     @guarded(lambda self: self.save_status)
     def add_outcome(self, opportunity: str | None = None) -> None:
+        self.build_rest()
         data, problems = self.form_data()
         if problems:  # keep what is typed: say where, and add nothing yet
             for field, text in problems:

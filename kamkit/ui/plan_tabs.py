@@ -31,7 +31,12 @@ from kamkit.ui.plan_parts import CellBox, CommitmentRow, set_choices
 if TYPE_CHECKING:
     from kamkit.ui.plan_parts import PlanRow
 
-__all__ = ["PlanTabs", "MAX_GRID", "elsewhere_html"]
+__all__ = ["PlanTabs", "MAX_GRID", "elsewhere_html", "PARTS"]
+
+#: what each tab holds, in tab order: the first tab's rows are built with the view, each other's
+#: when the tab is first shown (or `build_rest()`: the workbook calls it in the background) -
+#: a step opened by its own link sends the page only what it opens on
+PARTS = ("objectives", "actions", "kpis", "white_space", "value", "team", "qbrs")
 
 MAX_GRID = 12  # units and offerings the grid shows (a wider one no one reads on a screen)
 _CLOSED = ("done", "dropped")
@@ -72,6 +77,7 @@ class PlanTabs(widgets.VBox):
 
     def _create_tabs(self) -> None:
         self._titles: list[tuple[str, str]] | None = None
+        self._built = {PARTS[0]}  # the parts whose rows (or grid) are on the page
         self.boxes = {kind: widgets.VBox() for kind in self.rows}
         self.tab_messages = {kind: Message() for kind in (*self.rows, "white_space", "team")}
         self.add_buttons = {}
@@ -111,6 +117,34 @@ class PlanTabs(widgets.VBox):
             self.team_tab, self.rhythm_tab],
             titles=["Objectives", "Actions", "KPIs", "White space", "Value case", "Team",
                     "Rhythm"])
+        self.tabs.observe(lambda c: c["new"] is not None and self.build_part(PARTS[c["new"]]),
+                          names="selected_index")
+
+    def built(self, part: str) -> bool:
+        return part in self._built
+
+    def build_part(self, part: str) -> None:
+        """Put a tab's rows (or the white-space grid) on the page, showing the saved plan;
+        until then, saving keeps that part as saved."""
+        if part in self._built:
+            return
+        self._built.add(part)
+        was, self._loading = self._loading, True
+        try:
+            if part in self.rows:
+                self._sync_rows(part, refill=True)
+            elif part == "white_space":
+                self._sync_grid(refill=True)
+            else:
+                self._sync_team(refill=True)
+        finally:
+            self._loading = was
+        self.render()
+
+    def build_rest(self) -> None:
+        """Every tab's rows on the page (see PARTS)."""
+        for part in PARTS:
+            self.build_part(part)
 
     def _create_white_space(self) -> None:
         self.units = LinesField("Their business units", "e.g. Road freight")
@@ -170,6 +204,8 @@ class PlanTabs(widgets.VBox):
     # -- the white space and the team, in step with the plan and the map ----------------------
 
     def _sync_grid(self, refill: bool = False) -> None:
+        if "white_space" not in self._built:
+            return
         ws = self.doc.white_space
         units, offerings = ws.units[:MAX_GRID], ws.offerings[:MAX_GRID]
         saved = {(c.unit, c.offering): c for c in ws.cells}
@@ -219,6 +255,8 @@ class PlanTabs(widgets.VBox):
 
     def _sync_team(self, refill: bool = False) -> None:
         """A row per member of step 2's team; a member gone keeps their saved commitment."""
+        if "team" not in self._built:
+            return
         said = {c.member: c for c in self.doc.team}
         old = {r.member: r for r in self.team_rows}
         rows = []

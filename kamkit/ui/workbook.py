@@ -531,9 +531,22 @@ class WorkbookApp(widgets.VBox):
                 self._prebuild_competencies()
             release_memory()  # all built: what building freed goes back to the machine
             return
-        if steps[index].id not in self._step_views:  # a step already built is kept as it is
-            self._show_step(steps[index].id)
-        asyncio.get_running_loop().call_later(PREBUILD_GAP, self._prebuild, generation, index + 1)
+        step, then = steps[index].id, index + 1
+        if step not in self._step_views:  # a step already built is kept as it is
+            self._show_step(step)
+            if step in self._step_views:
+                then = index  # its other tabs next, if it has any
+        else:
+            self._build_rest(step)
+        asyncio.get_running_loop().call_later(PREBUILD_GAP, self._prebuild, generation, then)
+
+    @guarded(lambda self: self.notice)
+    def _build_rest(self, step_id: str) -> None:
+        """A step's tabs not shown yet (a step builds the rows of a tab when it is first
+        opened): built now, so each opens at once."""
+        rest = getattr(self._inner.get(step_id), "build_rest", None)
+        if rest is not None:
+            rest()
 
 
     @guarded(lambda self: self.notice)

@@ -178,6 +178,7 @@ def test_a_kpi_gets_dated_actuals_and_a_trend(session, store, today):
 
 def test_the_white_space_sums_what_is_not_yet_ours(session, store, today):
     view = _app(session, today)
+    view.tabs.selected_index = 3  # the white space, as a person opens it
     view.units.set(["Road freight", "Cold chain"])
     view.offerings.set(["Telematics"])
     assert len(view.cells) == 2
@@ -210,6 +211,7 @@ def test_the_value_case_totals_and_its_return(session, store, today):
 
 def test_the_team_is_the_maps_and_each_says_what_they_bring(session, store, today):
     view = _app(session, today)
+    view.tabs.selected_index = 5  # the team, as a person opens it
     assert [r.member for r in view.team_rows] == ["you", "petra"]
     assert "Team members with no commitment" in view.team_findings.value
     assert "Petra Vogel" in view.team_findings.value
@@ -260,6 +262,7 @@ def test_a_reload_shows_everything(session, store, today):
     kpi.new_on.input.value = "2026-10-01"
     kpi.new_value.box.value = "3"
     view.add_actual(kpi)
+    view.build_rest()  # every tab opened
     view.units.set(["Road freight"])
     view.offerings.set(["Telematics"])
     view.cells[0].state.set("competitor")
@@ -268,6 +271,8 @@ def test_a_reload_shows_everything(session, store, today):
     view.add("qbrs").theirs.input.value = ("ingrid",)
     view.suggest_review()
     again = _reload(store, session, today)
+    for tab in range(len(again.tabs.children)):  # a person looks at each tab
+        again.tabs.selected_index = tab
     assert again.rows["objectives"][0].serves.input.value == (GOAL,)
     assert again.rows["objectives"][0].baseline.box.value == "10"
     assert again.rows["actions"][0].owner.value == "petra"
@@ -282,6 +287,7 @@ def test_a_reload_shows_everything(session, store, today):
 
 def test_the_maps_team_and_people_reach_the_view_after_refresh(session, store, today):
     view = _app(session, today)
+    view.build_rest()
     action = view.add("actions")
     qbr = view.add("qbrs")
     action.what.set("Typed, not yet refreshed")
@@ -382,3 +388,30 @@ def test_each_click_and_each_edit_writes_one_version(session, store, today):
     before = versions()
     view.remove("actions", view.rows["actions"][0])  # the second click removes it
     assert versions() == before + 1 and _saved(store, session).actions == []
+
+
+def test_tabs_not_yet_shown_are_built_when_opened_and_saving_keeps_them_as_saved(store, today):
+    """The rows of a tab not shown yet are not on the page (a step's link sends only what it
+    opens on); an edit saved meanwhile keeps every other part exactly as saved."""
+    from kamkit.steps import account_plan, opportunities, profile, stakeholders
+
+    s = Session(store, store.add_trainee("Bo"))
+    s.create_account("Nordwind Logistics")
+    for step in (profile, stakeholders, opportunities, account_plan):
+        s.save(step.ID, step.sample(today))
+    saved = _saved(store, s)
+    assert saved.actions and saved.kpis and saved.value and saved.qbrs and saved.team
+    view = _app(s, today)
+    assert len(view.rows["objectives"]) == len(saved.objectives)
+    assert all(view.rows[k] == [] for k in ("actions", "kpis", "value", "qbrs"))
+    assert view.cells == [] and view.team_rows == []
+    view.rows["objectives"][0].title.set("Renamed on the first tab")
+    after = _saved(store, s)
+    assert after.objectives[0].title == "Renamed on the first tab"
+    assert after.model_dump(exclude={"objectives"}) == saved.model_dump(exclude={"objectives"})
+    view.tabs.selected_index = 2  # the KPIs, as a person opens them
+    assert len(view.rows["kpis"]) == len(saved.kpis) and view.rows["actions"] == []
+    view.build_rest()  # what the workbook does in the background
+    assert len(view.rows["actions"]) == len(saved.actions) and view.team_rows
+    assert len(view.rows["qbrs"]) == len(saved.qbrs) and view.cells
+    assert _saved(store, s) == after  # building showed the plan, it saved nothing

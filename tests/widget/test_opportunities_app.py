@@ -174,6 +174,8 @@ def test_everything_is_back_after_a_reload(session, store):
     again = _reload(store, session)
     assert again.doc == view.doc
     assert again.questions["unique"].customer_words.value is True
+    assert again.outcomes == []  # the activity plan's tab is built when first shown
+    again.tabs.selected_index = 1
     assert again.outcomes[0].what.value == "Meet the CFO"
     assert again.verdict.value == view.verdict.value
     assert again.people.value == ("ingrid", "oskar", "lena")
@@ -359,3 +361,25 @@ def test_a_renamed_opportunity_is_renamed_in_the_picker_and_the_plan(session):
     view.name.set("Brno line 3")
     assert view.picker.options[0][0] == "Brno line 3"
     assert ("Brno line 3", view.current) in view.outcomes[0].target.input.options
+
+
+def test_the_activity_plan_is_built_when_first_shown_and_saving_before_keeps_it(store, today):
+    """A step's link sends the page only what it opens on: the activity plan's rows come with
+    its tab; an answer saved before keeps the saved plan whole."""
+    from kamkit.steps import opportunities, stakeholders
+
+    s = Session(store, store.add_trainee("Bo"))
+    s.create_account("Nordwind Logistics")
+    s.save(MAP, stakeholders.sample(today))
+    s.save(ID, opportunities.sample(today))
+    saved = store.get_document(s.account.id, ID)
+    assert saved.outcomes
+    view = app(s)
+    assert view.outcomes == [] and view.outcome_box.children == ()
+    view.decision_reason.set("Changed before the plan was opened")
+    after = store.get_document(s.account.id, ID)
+    assert after.outcomes == saved.outcomes and after != saved
+    view.tabs.selected_index = 1
+    assert len(view.outcomes) == len(saved.outcomes)
+    assert view.outcomes[0].what.value == saved.outcomes[0].what
+    assert store.get_document(s.account.id, ID) == after

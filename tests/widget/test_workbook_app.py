@@ -135,6 +135,39 @@ def test_a_busy_machine_holds_the_background_build_back_for_a_while(store, ann, 
     assert while_busy == 0 and len(built) == steps and 0.5 <= took < 2  # built all the same
 
 
+def test_a_steps_tabs_not_shown_yet_are_built_in_the_background_after_it(store, ann,
+                                                                          monkeypatch):
+    """A step builds its first tab with its view, the others when first opened: in the
+    background, each step's other tabs follow it (`build_rest()`), so they open at once too."""
+    monkeypatch.setattr(workbook, "PREBUILD_AFTER", 0.01)
+    monkeypatch.setattr(workbook, "PREBUILD_GAP", 0.01)
+    store.add_account(ann.id, "Acme")
+    built: list[str] = []
+
+    class View(widgets.Label):
+        def build_rest(self) -> None:
+            built.append(f"rest of {self.value}")
+
+    def factory(step_id):
+        def build(session):
+            built.append(step_id)
+            return View(step_id)
+        return build
+
+    steps = [s.id for s in default_framework().steps]
+
+    async def serve():
+        page = WorkbookApp(Session(store, ann), factories={s: factory(s) for s in steps})
+        page.shown._received(page.shown, {"shown": True}, [])
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        while len(built) < 2 * len(steps) and loop.time() - start < 5:
+            await asyncio.sleep(0.005)
+
+    asyncio.run(serve())
+    assert built == [x for s in steps for x in (s, f"rest of {s}")]
+
+
 def test_once_the_page_shows_every_step_is_built_in_the_background(store, ann, monkeypatch):
     """With the kernel's loop running (as in a served page) the steps are ready before the
     first click - but only once the page says it is on screen (a widget made before its
