@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import nullcontext
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs
@@ -76,9 +77,13 @@ def open_page(on_session: Callable[[Any], None], on_denied: Callable[[str], None
               request: Callable[..., Any] | None = None, **kwargs: object) -> None:
     """Run `on_session` for whoever requested the page - the trainee's `Session`, or what
     `request` (called with `kwargs`) makes of the request; anything that goes wrong becomes a
-    message."""
+    message. A pre-heated kernel does it before its page has connected: its widget messages
+    are not sent one by one (`kamkit.kernel.unheard`), the page asks for them all at once."""
+    from kamkit.kernel import preheated, unheard
+
     try:
-        on_session((request or request_session)(**kwargs))
+        with unheard() if preheated() else nullcontext():
+            on_session((request or request_session)(**kwargs))
     except AccessDenied as exc:
         on_denied(str(exc))
     except KamkitError as exc:
