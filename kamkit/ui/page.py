@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
-from contextlib import nullcontext
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from typing import Any
 from urllib.parse import parse_qs
 
