@@ -169,6 +169,22 @@ def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
 # --- form fields: an input, its label, and the message that belongs next to it ----------------
 
 
+_initial: dict[type, widgets.Widget] = {}
+
+
+def _initial_style(trait: Any) -> widgets.Widget | None:
+    """One style per kind whose label is as wide as its words (`description_width="initial"`),
+    shared by every control `named()` gives a name: a style each would be a model more for the
+    page per field (a form of 20 fields, 20). Nothing changes a named control's style after."""
+    klass = getattr(trait, "klass", None)
+    if not isinstance(klass, type) or "description_width" not in klass.class_trait_names():
+        return None
+    style = _initial.get(klass)
+    if style is None or style.comm is None:  # made again after Widget.close_all()
+        style = _initial[klass] = klass(description_width="initial")
+    return style
+
+
 def named(control: widgets.Widget, name: str, shown: bool = True) -> widgets.Widget:
     """Give a control its accessible name: ipywidgets draws `description` as a <label> tied to
     the input, select or slider. `shown`: the label is on screen (above the control, in a
@@ -179,8 +195,13 @@ def named(control: widgets.Widget, name: str, shown: bool = True) -> widgets.Wid
         raise TypeError(f"{type(control).__name__}'s description is its visible text: "
                         "give it words, not a name")
     control.description = name
-    if hasattr(control.style, "description_width"):
-        control.style.description_width = "initial"
+    if "style" in control._trait_values:  # a style of its own, given when it was made
+        if hasattr(control.style, "description_width"):
+            control.style.description_width = "initial"
+    else:
+        shared = _initial_style(control.traits().get("style"))
+        if shared is not None:
+            control.style = shared
     if not shown:
         control.add_class("kk-sr-label")
     return control
@@ -225,13 +246,24 @@ class Field(widgets.VBox):
         self.input.observe(lambda _: callback(), names="value")
 
 
+_layouts: dict[str, widgets.Layout] = {}
+
+
+def _shared_layout(height: str) -> widgets.Layout:
+    """The layout of a text field's box, one per height, shared by every field of that height
+    (one model for the page, not one per field): nothing changes a text box's layout after."""
+    layout = _layouts.get(height)
+    if layout is None or layout.comm is None:  # made again after Widget.close_all()
+        layout = _layouts[height] = widgets.Layout(**_LAYOUT, height=height)
+    return layout
+
+
 class TextField(Field):
     def __init__(self, label: str, placeholder: str = "", long: bool = False,
                  help: str = "", height: str = "90px") -> None:
         cls = widgets.Textarea if long else widgets.Text
-        box = cls(placeholder=placeholder, continuous_update=False,
-                  layout=widgets.Layout(**_LAYOUT, height=f"calc({height} + 1.6em)"
-                                        if long else "auto"))  # the label sits above it
+        box = cls(placeholder=placeholder, continuous_update=False,  # the label sits above it
+                  layout=_shared_layout(height=f"calc({height} + 1.6em)" if long else "auto"))
         super().__init__(label, box, help)
 
     def set(self, value: Any) -> None:
