@@ -447,7 +447,12 @@ def restore_person(conn: Connection, trainee_id: int, history: PersonHistory,
 
 
 def _remove_accounts(conn: Connection, ids: list[int]) -> Removed:
+    """The accounts with all that was kept of them - their owners' kept person records too
+    (reviews and case checks are in them; the dashboard scores those trainees again)."""
     counts: dict[str, Any] = {}
+    if ids:
+        owners = select(accounts.c.trainee_id).where(accounts.c.id.in_(ids))
+        conn.execute(person_figures.delete().where(person_figures.c.trainee_id.in_(owners)))
     for name, table in (("versions", documents), ("reviews", reviews), ("figures", figures),
                         ("attempts", attempts), ("accounts", accounts)):
         column = table.c.id if table is accounts else table.c.account_id

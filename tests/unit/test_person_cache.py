@@ -109,3 +109,11 @@ def test_removing_a_trainee_or_erasing_a_person_they_wrote_about_drops_the_kept_
     assert "Zeb" not in record.sets[0].ratings.comment and _kept(store) == {ana.id, ben.id}
     store.remove_trainee(ben.id)
     assert _kept(store) == {ana.id}
+    other = store.add_account(ana.id, "Nordwind Logistics")
+    store.save_document(other.id, "profile", {})
+    store.add_review(Review(account_id=other.id, step="profile", doc_version=1, rating=2,
+                            comment="Redo it", status="needs_rework", reviewer="Mia"))
+    ReviewSession(store, "Mia").rows()
+    assert _kept(store) == {ana.id}
+    store.remove_account(other.id)  # its reviews were in Ana's kept record: gone with it
+    assert _kept(store) == set()
