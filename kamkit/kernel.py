@@ -37,7 +37,7 @@ from typing import Any
 from kamkit.settings import current
 
 __all__ = ["limit_memory", "memory_limit_mb", "release_memory", "wait_for_request", "QUERY_PATH",
-           "first_message", "main", "unheard", "preheated"]
+           "first_message", "main", "unheard", "preheated", "before_page"]
 
 #: Where kamkit's server answers a kernel's "which request am I serving?":
 #: `<server_url>voila/kamkit-query/<key>/<kernel_id>` (the server's log masks the key).
@@ -88,7 +88,18 @@ def preheated() -> bool:
     return os.environ.get("VOILA_PREHEAT", "False") != "False"
 
 
+# Per process, as the kernel is: whether widget messages are held now, and whether this kernel
+# has answered its one request (the page connects after that: from then on nothing is held).
 _quiet = [False]
+_answered = [False]
+
+
+def before_page() -> bool:
+    """True once: for a pre-heated kernel's first answer to its request, before its page has
+    connected - never again in this kernel's life (a page then listens)."""
+    first = preheated() and not _answered[0]
+    _answered[0] = True
+    return first
 
 
 @contextmanager

@@ -62,7 +62,8 @@ class OpportunitiesApp(widgets.VBox):
         # the activity plan's rows are built when its tab is first shown (or `build_rest()`,
         # which the workbook calls in the background): a link to this step sends the page only
         # what it opens on; until then, saving keeps the plan as saved
-        self.tabs.observe(lambda c: c["new"] == 1 and self.build_rest(), names="selected_index")
+        self.tabs.observe(lambda c: c["new"] == 1 and self._build_rest_guarded(),
+                          names="selected_index")
         super().__init__([STYLE, self.save_status, self.tabs])
         self._fill()
         self.render()
@@ -96,11 +97,13 @@ class OpportunitiesApp(widgets.VBox):
     def _create_plan_tab(self) -> None:
         self.plan = widgets.HTML()
         self.outcomes: list[OutcomeRow] = []
-        self.plan_built = False
-        self.outcome_box = widgets.VBox()
+        self.plan_built = False  # the rows come with the tab (build_rest); until then:
+        self._opening = widgets.HTML("<div class='kk-muted'>Opening…</div>")
+        self.outcome_box = widgets.VBox([self._opening])
         self.add_outcome_button = widgets.Button(description="Add an outcome",
                                                  button_style="primary")
         self.add_outcome_button.on_click(lambda _: self.add_outcome())
+        self.add_outcome_button.disabled = True  # until the plan's rows are on the page
         self.plan_message = Message()
         self.plan_tab = widgets.VBox([
             widgets.HTML("<p>For each opportunity, and for the account as a whole: the "
@@ -162,14 +165,25 @@ class OpportunitiesApp(widgets.VBox):
         finally:
             self._loading = False
 
-    def built(self, part: str) -> bool:
-        return part != "plan" or self.plan_built
+    @guarded(lambda self: self.plan_message)
+    def _build_rest_guarded(self) -> None:
+        self.build_rest()
 
     def build_rest(self) -> None:
-        """The activity plan's rows on the page, showing the saved plan."""
-        if not self.plan_built:
-            self.plan_built = True
+        """The activity plan's rows on the page, showing the saved plan. If they fail to build,
+        the plan stays unbuilt (a save keeps it as saved, never a half-shown list) and the
+        error is raised."""
+        if self.plan_built:
+            return
+        self.plan_built = True
+        try:
             self._fill_outcomes()
+        except Exception:
+            self.plan_built = False
+            self.outcomes.clear()
+            self.outcome_box.children = [self._opening]
+            raise
+        self.add_outcome_button.disabled = False
 
     def _fill_outcomes(self) -> None:
         if not self.plan_built:  # its tab is not on the page yet

@@ -79,10 +79,10 @@ def open_page(on_session: Callable[[Any], None], on_denied: Callable[[str], None
     `request` (called with `kwargs`) makes of the request; anything that goes wrong becomes a
     message. A pre-heated kernel does it before its page has connected: its widget messages
     are not sent one by one (`kamkit.kernel.unheard`), the page asks for them all at once."""
-    from kamkit.kernel import preheated, unheard
+    from kamkit.kernel import before_page, unheard
 
     try:
-        with unheard() if preheated() else nullcontext():
+        with unheard() if before_page() else nullcontext():
             on_session((request or request_session)(**kwargs))
     except AccessDenied as exc:
         on_denied(str(exc))

@@ -25,7 +25,7 @@ from kamkit.scoring.account_plan import (
 )
 from kamkit.steps.account_plan import actions_table, findings_html, money
 from kamkit.steps.placement import placement
-from kamkit.ui.components import DateField, Field, LinesField, Message
+from kamkit.ui.components import DateField, Field, LinesField, Message, guarded
 from kamkit.ui.plan_parts import CellBox, CommitmentRow, set_choices
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ class PlanTabs(widgets.VBox):
         profile: Any
         currency: str
         portfolio: Any
+        save_status: Message
         rows: dict[str, list[PlanRow]]
         _loading: bool
 
@@ -117,15 +118,28 @@ class PlanTabs(widgets.VBox):
             self.team_tab, self.rhythm_tab],
             titles=["Objectives", "Actions", "KPIs", "White space", "Value case", "Team",
                     "Rhythm"])
-        self.tabs.observe(lambda c: c["new"] is not None and self.build_part(PARTS[c["new"]]),
-                          names="selected_index")
+        self.tabs.observe(self._on_inner_tab, names="selected_index")
+        for part in PARTS[1:]:  # until built: said so, and nothing to add to yet
+            self._opening(part)
 
-    def built(self, part: str) -> bool:
-        return part in self._built
+    def _opening(self, part: str) -> None:
+        box = {"white_space": self.grid, "team": self.team_box}.get(part) or self.boxes[part]
+        box.children = [widgets.HTML("<div class='kk-muted'>Opening…</div>")]
+        if part in self.add_buttons:
+            self.add_buttons[part].disabled = True
+
+    def _on_inner_tab(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None:
+            self._build_guarded(PARTS[change["new"]])
+
+    @guarded(lambda self: self.save_status)
+    def _build_guarded(self, part: str) -> None:
+        self.build_part(part)
 
     def build_part(self, part: str) -> None:
         """Put a tab's rows (or the white-space grid) on the page, showing the saved plan;
-        until then, saving keeps that part as saved."""
+        until then, saving keeps that part as saved. A part that fails to build stays unbuilt
+        (so a save keeps it as saved, never a half-shown list) and the error is raised."""
         if part in self._built:
             return
         self._built.add(part)
@@ -137,8 +151,20 @@ class PlanTabs(widgets.VBox):
                 self._sync_grid(refill=True)
             else:
                 self._sync_team(refill=True)
+        except Exception:
+            self._built.discard(part)
+            if part in self.rows:
+                self.rows[part].clear()
+            elif part == "white_space":
+                self.cell_boxes, self.cells = {}, []
+            else:
+                self.team_rows = []
+            self._opening(part)
+            raise
         finally:
             self._loading = was
+        if part in self.add_buttons:
+            self.add_buttons[part].disabled = False
         self.render()
 
     def build_rest(self) -> None:

@@ -548,7 +548,6 @@ class WorkbookApp(widgets.VBox):
         if rest is not None:
             rest()
 
-
     @guarded(lambda self: self.notice)
     def _prebuild_competencies(self) -> None:
         self._build_competencies()

@@ -108,6 +108,7 @@ def _opportunity_parts(page):
         page.get_by_text("Litmus test, first:").wait_for()
     yield FIELDS
     page.get_by_role("tab", name="Activity plan").click()
+    page.locator("button:text-is('Add an outcome'):enabled").wait_for()
     if page.get_by_text("No outcomes planned yet").is_visible():
         page.get_by_role("button", name="Add an outcome").click()
         page.get_by_role("button", name="Remove outcome").wait_for()
@@ -150,6 +151,8 @@ def _plan_parts(page):
     required, stays as recorded)."""
     for tab, add, remove, fields in _PLAN_LISTS:
         page.get_by_role("tab", name=tab, exact=True).click()
+        # the tab's rows are on the page once its add button is enabled (built when first shown)
+        page.locator(f"button:text-is('{add}'):enabled").wait_for()
         if not page.get_by_role("button", name=remove).count():
             page.get_by_role("button", name=add).click()
             page.get_by_role("button", name=remove).wait_for()
@@ -166,6 +169,7 @@ def _plan_parts(page):
     page.get_by_text("Their commitment to the account").first.wait_for()
     yield FIELDS
     page.get_by_role("tab", name="Rhythm", exact=True).click()
+    page.locator("button:text-is('Record a QBR'):enabled").wait_for()
     if not page.get_by_role("button", name="Remove this QBR").count():
         page.get_by_role("button", name="Record a QBR").click()
         page.get_by_role("button", name="Remove this QBR").wait_for()

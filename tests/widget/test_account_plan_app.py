@@ -415,3 +415,42 @@ def test_tabs_not_yet_shown_are_built_when_opened_and_saving_keeps_them_as_saved
     assert len(view.rows["actions"]) == len(saved.actions) and view.team_rows
     assert len(view.rows["qbrs"]) == len(saved.qbrs) and view.cells
     assert _saved(store, s) == after  # building showed the plan, it saved nothing
+
+
+def test_a_tab_that_fails_to_build_is_said_and_a_save_keeps_its_part_whole(store, today,
+                                                                          monkeypatch,
+        no_swallowed_callback_errors):
+    """Half-built rows would be read as the plan and saved: a failing build leaves the part
+    unbuilt (kept as saved) and says so; the next try builds it."""
+    from kamkit.steps import account_plan, opportunities, profile, stakeholders
+    from kamkit.ui import plan_parts
+
+    s = Session(store, store.add_trainee("Bo"))
+    s.create_account("Nordwind Logistics")
+    for step in (profile, stakeholders, opportunities, account_plan):
+        s.save(step.ID, step.sample(today))
+    saved = _saved(store, s)
+    assert len(saved.actions) > 1
+    view = _app(s, today)
+    fill, calls = plan_parts.ActionRow.fill, []
+
+    def broken(row, item):
+        calls.append(item)
+        if len(calls) == 2:
+            raise RuntimeError("a bug")
+        fill(row, item)
+
+    monkeypatch.setattr(plan_parts.ActionRow, "fill", broken)
+    view.tabs.selected_index = 1
+    assert "Something went wrong" in view.save_status.text
+    assert view.rows["actions"] == [] and view.add_buttons["actions"].disabled
+    view.rows["objectives"][0].title.set("Renamed after the failed build")
+    assert _saved(store, s).actions == saved.actions
+    monkeypatch.undo()
+    view.tabs.selected_index = 2
+    view.tabs.selected_index = 1
+    assert len(view.rows["actions"]) == len(saved.actions)
+    assert not view.add_buttons["actions"].disabled
+    logged = no_swallowed_callback_errors.records  # the bug is logged in full, as any is
+    assert [r.exc_info[1].args for r in logged] == [("a bug",)]
+    logged.clear()

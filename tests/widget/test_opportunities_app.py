@@ -375,7 +375,7 @@ def test_the_activity_plan_is_built_when_first_shown_and_saving_before_keeps_it(
     saved = store.get_document(s.account.id, ID)
     assert saved.outcomes
     view = app(s)
-    assert view.outcomes == [] and view.outcome_box.children == ()
+    assert view.outcomes == [] and view.add_outcome_button.disabled  # "Opening…" until built
     view.decision_reason.set("Changed before the plan was opened")
     after = store.get_document(s.account.id, ID)
     assert after.outcomes == saved.outcomes and after != saved
@@ -383,3 +383,40 @@ def test_the_activity_plan_is_built_when_first_shown_and_saving_before_keeps_it(
     assert len(view.outcomes) == len(saved.outcomes)
     assert view.outcomes[0].what.value == saved.outcomes[0].what
     assert store.get_document(s.account.id, ID) == after
+
+
+def test_an_activity_plan_that_fails_to_build_is_said_and_a_save_keeps_it_whole(store, today,
+                                                                               monkeypatch,
+        no_swallowed_callback_errors):
+    """Half-built rows would be read as the plan and saved: a failing build leaves the plan
+    unbuilt (kept as saved), says so on the tab, and opens again on the next try."""
+    from kamkit.steps import opportunities, stakeholders
+    from kamkit.ui import activity_plan
+
+    s = Session(store, store.add_trainee("Bo"))
+    s.create_account("Nordwind Logistics")
+    s.save(MAP, stakeholders.sample(today))
+    s.save(ID, opportunities.sample(today))
+    saved = store.get_document(s.account.id, ID)
+    assert len(saved.outcomes) > 1
+    view = app(s)
+    fill, calls = activity_plan.OutcomeRow.fill, []
+
+    def broken(row, outcome):
+        calls.append(outcome)
+        if len(calls) == 2:
+            raise RuntimeError("a bug")
+        fill(row, outcome)
+
+    monkeypatch.setattr(activity_plan.OutcomeRow, "fill", broken)
+    view.tabs.selected_index = 1
+    assert "Something went wrong" in view.plan_message.text
+    assert not view.plan_built and view.outcomes == [] and view.add_outcome_button.disabled
+    view.decision_reason.set("Changed after the failed build")
+    assert store.get_document(s.account.id, ID).outcomes == saved.outcomes
+    monkeypatch.undo()
+    view.build_rest()
+    assert len(view.outcomes) == len(saved.outcomes) and not view.add_outcome_button.disabled
+    logged = no_swallowed_callback_errors.records  # the bug is logged in full, as any is
+    assert [r.exc_info[1].args for r in logged] == [("a bug",)]
+    logged.clear()

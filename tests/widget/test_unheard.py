@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from ipykernel.comm.comm import BaseComm
 
+from kamkit import kernel
 from kamkit.kernel import preheated, unheard
 from kamkit.ui import page
 
@@ -32,15 +33,21 @@ def test_messages_inside_are_not_sent_and_flow_again_after(sent):
     assert sent == [("comm_open", before.comm_id), ("comm_msg", during.comm_id)]
 
 
-def test_only_a_preheated_kernel_holds_its_messages_while_the_page_opens(sent, monkeypatch):
+def test_only_a_preheated_kernels_first_answer_holds_its_messages(sent, monkeypatch):
+    """Its page connects after that answer: from then on, every message is sent."""
+    monkeypatch.setattr(kernel, "_answered", [False])
+    comms: list[BaseComm] = []
+
+    def opened() -> None:
+        page.open_page(lambda _: comms.append(BaseComm(target_name="jupyter.widget")), print,
+                       request=lambda: None)
+
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     assert not preheated()
+    opened()  # not pre-heated (JupyterLab, a hub's server): sent
+    monkeypatch.setattr(kernel, "_answered", [False])
     monkeypatch.setenv("VOILA_PREHEAT", "True")
     assert preheated()
-    comms: list[BaseComm] = []
-    page.open_page(lambda _: comms.append(BaseComm(target_name="jupyter.widget")), print,
-                   request=lambda: None)
-    monkeypatch.setenv("VOILA_PREHEAT", "False")
-    page.open_page(lambda _: comms.append(BaseComm(target_name="jupyter.widget")), print,
-                   request=lambda: None)
-    assert sent == [("comm_open", comms[1].comm_id)]
+    opened()  # its request: held
+    opened()  # ever after (a page is connected): sent
+    assert sent == [("comm_open", comms[0].comm_id), ("comm_open", comms[2].comm_id)]
