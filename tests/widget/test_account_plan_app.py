@@ -419,7 +419,7 @@ def test_tabs_not_yet_shown_are_built_when_opened_and_saving_keeps_them_as_saved
 
 def test_a_tab_that_fails_to_build_is_said_and_a_save_keeps_its_part_whole(store, today,
                                                                           monkeypatch,
-        no_swallowed_callback_errors):
+        no_swallowed_callback_errors, second_fill_fails):
     """Half-built rows would be read as the plan and saved: a failing build leaves the part
     unbuilt (kept as saved) and says so; the next try builds it."""
     from kamkit.steps import account_plan, opportunities, profile, stakeholders
@@ -432,15 +432,7 @@ def test_a_tab_that_fails_to_build_is_said_and_a_save_keeps_its_part_whole(store
     saved = _saved(store, s)
     assert len(saved.actions) > 1
     view = _app(s, today)
-    fill, calls = plan_parts.ActionRow.fill, []
-
-    def broken(row, item):
-        calls.append(item)
-        if len(calls) == 2:
-            raise RuntimeError("a bug")
-        fill(row, item)
-
-    monkeypatch.setattr(plan_parts.ActionRow, "fill", broken)
+    second_fill_fails(plan_parts.ActionRow)
     view.tabs.selected_index = 1
     assert "Something went wrong" in view.save_status.text
     assert view.rows["actions"] == [] and view.add_buttons["actions"].disabled

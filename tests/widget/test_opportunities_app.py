@@ -387,7 +387,7 @@ def test_the_activity_plan_is_built_when_first_shown_and_saving_before_keeps_it(
 
 def test_an_activity_plan_that_fails_to_build_is_said_and_a_save_keeps_it_whole(store, today,
                                                                                monkeypatch,
-        no_swallowed_callback_errors):
+        no_swallowed_callback_errors, second_fill_fails):
     """Half-built rows would be read as the plan and saved: a failing build leaves the plan
     unbuilt (kept as saved), says so on the tab, and opens again on the next try."""
     from kamkit.steps import opportunities, stakeholders
@@ -400,15 +400,7 @@ def test_an_activity_plan_that_fails_to_build_is_said_and_a_save_keeps_it_whole(
     saved = store.get_document(s.account.id, ID)
     assert len(saved.outcomes) > 1
     view = app(s)
-    fill, calls = activity_plan.OutcomeRow.fill, []
-
-    def broken(row, outcome):
-        calls.append(outcome)
-        if len(calls) == 2:
-            raise RuntimeError("a bug")
-        fill(row, outcome)
-
-    monkeypatch.setattr(activity_plan.OutcomeRow, "fill", broken)
+    second_fill_fails(activity_plan.OutcomeRow)
     view.tabs.selected_index = 1
     assert "Something went wrong" in view.plan_message.text
     assert not view.plan_built and view.outcomes == [] and view.add_outcome_button.disabled
