@@ -17,9 +17,9 @@ import ipywidgets as widgets
 from kamkit.errors import InvalidInput, KamkitError
 from kamkit.html import e
 
-__all__ = ["Message", "guarded", "on_enter", "Confirm", "FirstAnswer", "STYLE", "Field", "named",
-           "TextField", "LinesField", "NumberField", "DateField", "ChoiceField", "download_link",
-           "safe_filename"]
+__all__ = ["Message", "opening", "guarded", "on_enter", "Confirm", "FirstAnswer", "STYLE",
+           "Field", "named", "TextField", "LinesField", "NumberField", "DateField", "ChoiceField",
+           "download_link", "safe_filename"]
 
 _log = logging.getLogger("kamkit.ui")
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -164,6 +164,12 @@ def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
     encoded = base64.b64encode(data).decode("ascii")
     return (f'<a class="kk-download" download="{e(filename)}" '
             f'href="data:{e(mime)};base64,{encoded}">⬇ {e(label)}</a>')
+
+
+def opening() -> widgets.HTML:
+    """What a part of a view says until it is built (a step builds a tab's rows when the tab is
+    first opened)."""
+    return widgets.HTML("<div class='kk-muted'>Opening…</div>")
 
 
 # --- form fields: an input, its label, and the message that belongs next to it ----------------

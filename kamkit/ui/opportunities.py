@@ -19,7 +19,7 @@ from kamkit.scoring.qualification import person_name
 from kamkit.session import Session
 from kamkit.steps.opportunities import ID, forecast_html, plan_html
 from kamkit.ui.activity_plan import MIN_CONTACT_ROWS, OutcomeRow
-from kamkit.ui.components import STYLE, Confirm, Message, NumberField, guarded, named
+from kamkit.ui.components import STYLE, Confirm, Message, NumberField, guarded, named, opening
 from kamkit.ui.crm_import import ImportPanel
 from kamkit.ui.opportunity_form import SHARED, OpportunityForm
 from kamkit.ui.page import StepPage
@@ -62,8 +62,8 @@ class OpportunitiesApp(widgets.VBox):
         # the activity plan's rows are built when its tab is first shown (or `build_rest()`,
         # which the workbook calls in the background): a link to this step sends the page only
         # what it opens on; until then, saving keeps the plan as saved
-        self.tabs.observe(lambda c: c["new"] == 1 and self._build_rest_guarded(),
-                          names="selected_index")
+        self.tabs.observe(lambda c: c["new"] is not None and self.tabs.children[c["new"]]
+                          is self.plan_tab and self._build_rest_guarded(), names="selected_index")
         super().__init__([STYLE, self.save_status, self.tabs])
         self._fill()
         self.render()
@@ -98,7 +98,7 @@ class OpportunitiesApp(widgets.VBox):
         self.plan = widgets.HTML()
         self.outcomes: list[OutcomeRow] = []
         self.plan_built = False  # the rows come with the tab (build_rest); until then:
-        self._opening = widgets.HTML("<div class='kk-muted'>Opening…</div>")
+        self._opening = opening()
         self.outcome_box = widgets.VBox([self._opening])
         self.add_outcome_button = widgets.Button(description="Add an outcome",
                                                  button_style="primary")

@@ -25,7 +25,7 @@ from kamkit.scoring.account_plan import (
 )
 from kamkit.steps.account_plan import actions_table, findings_html, money
 from kamkit.steps.placement import placement
-from kamkit.ui.components import DateField, Field, LinesField, Message, guarded
+from kamkit.ui.components import DateField, Field, LinesField, Message, guarded, opening
 from kamkit.ui.plan_parts import CellBox, CommitmentRow, set_choices
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class PlanTabs(widgets.VBox):
 
     def _opening(self, part: str) -> None:
         box = {"white_space": self.grid, "team": self.team_box}.get(part) or self.boxes[part]
-        box.children = [widgets.HTML("<div class='kk-muted'>Opening…</div>")]
+        box.children = [opening()]
         if part in self.add_buttons:
             self.add_buttons[part].disabled = True
 
