@@ -50,30 +50,37 @@ _log = logging.getLogger("kamkit.people")
 MANY = 2000
 
 
+#: what `PersonRecord.unpack_later` holds back
+_LATER = ("sets", "quiz", "cases", "attempts", "reviews", "plan")
+
+
 @dataclass
 class PersonRecord:
     trainee_id: int
     name: str
     cohort: str | None
     sets: list[RatingSet] = field(default_factory=list)
-    quiz: QuizRecord = QuizRecord()
+    # no class-level defaults: a field held back by `unpack_later` must be missing
+    quiz: QuizRecord = field(default_factory=QuizRecord)
     cases: list[CaseTry] = field(default_factory=list)
     attempts: list[Attempt] = field(default_factory=list)
     reviews: list[dict[str, int | None]] = field(default_factory=list)
-    plan: DevelopmentPlan | None = None
+    plan: DevelopmentPlan | None = field(default_factory=lambda: None)
     certification: Certification | None = None
     gain: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
 
     def unpack_later(self, unpack: Unpack) -> None:
-        """Leave `sets` and `attempts` to `unpack()`, called when either is first asked for (a
-        kept record read for a dashboard: thousands of ratings it does not show)."""
-        del self.sets, self.attempts
+        """Leave every field a dashboard does not show (all but the certification and the
+        gain) to `unpack()`, called when one of them is first asked for: a kept record read
+        for a dashboard, thousands of ratings and quiz answers it does not show."""
+        for name in _LATER:
+            del self.__dict__[name]
         self.__dict__["_unpack"] = unpack
 
     def __getattr__(self, name: str) -> Any:
         # only while `unpack_later` holds them back: any other name is not there
-        if name in ("sets", "attempts") and "_unpack" in self.__dict__:
-            self.sets, self.attempts = self.__dict__.pop("_unpack")()
+        if name in _LATER and "_unpack" in self.__dict__:
+            self.__dict__.update(self.__dict__.pop("_unpack")())
             return self.__dict__[name]
         raise AttributeError(name)
 

@@ -26,7 +26,7 @@ __all__ = ["dump_record", "load_record", "person_stamp", "people_fingerprint", "
 _date = dt.datetime.fromisoformat
 
 #: how `dump_record` writes a record: another number, every kept record scored again
-_FORMAT = 1
+_FORMAT = 2
 
 
 def person_stamp(stamp: Sequence[int] | None, own: Sequence[int], practice: Sequence[int]
@@ -67,71 +67,73 @@ def _quiz_back(v: list[Any] | None) -> QuizAttempt | None:
 
 
 def dump_record(p: Any) -> str:
-    """A `kamkit.people.PersonRecord` as JSON (without the trainee's name and cohort: those
-    are read anew). Its ratings and case checks - what a dashboard does not show - are
-    written as JSON text inside it, read only when first asked for
-    (`PersonRecord.__getattr__`)."""
-    detail = json.dumps([
-        [[s.trainee_id, s.round, s.rater, s.rater_name, s.link_id, s.version,
-          s.saved_at.isoformat(), s.ratings.levels, s.ratings.examples, s.ratings.comment]
-         for s in p.sets],
-        [[a.id, a.account_id, a.case_id, a.step, a.attempt, a.score, a.passed, a.hints, a.wrong,
-          a.at.isoformat()] for a in p.attempts]], separators=(",", ":"))
-    return json.dumps({
-        "detail": detail,
+    """A `kamkit.people.PersonRecord` as text (without the trainee's name and cohort: those
+    are read anew): a first line with what a dashboard shows - the certification and the
+    learning gain - and the steps each counted case was checked on; then, read only when
+    first asked for (`PersonRecord.unpack_later`), the rest: quiz, case tries, reviews, plan,
+    ratings and case checks. Compact JSON holds no line break, so the first one ends the head."""
+    head = json.dumps({
+        "certification": None if p.certification is None else [
+            [r.text, r.met, r.detail] for r in p.certification.results],
+        "gain": list(p.gain.items()),
+        "cases": [[c.case_id, list(c.steps)] for c in p.cases],
+    }, separators=(",", ":"))
+    body = json.dumps({
+        "sets": [[s.trainee_id, s.round, s.rater, s.rater_name, s.link_id, s.version,
+                  s.saved_at.isoformat(), s.ratings.levels, s.ratings.examples,
+                  s.ratings.comment] for s in p.sets],
+        "attempts": [[a.id, a.account_id, a.case_id, a.step, a.attempt, a.score, a.passed,
+                      a.hints, a.wrong, a.at.isoformat()] for a in p.attempts],
         "quiz": [_quiz(p.quiz.first), _quiz(p.quiz.retake), p.quiz.attempts],
         "cases": [[c.case_id, c.first_account, c.started.isoformat(), c.first_try, c.best,
                    sorted(c.passed), sorted(c.passed_first_try),
                    sorted(c.passed_after_explanations), list(c.steps)] for c in p.cases],
         "reviews": [list(r.items()) for r in p.reviews],
         "plan": None if p.plan is None else p.plan.model_dump_json(),
-        "certification": None if p.certification is None else [
-            [r.text, r.met, r.detail] for r in p.certification.results],
-        "gain": list(p.gain.items()),
     }, separators=(",", ":"))
+    return f"{head}\n{body}"
 
 
-def _detail(text: str) -> tuple[list[RatingSet], list[Attempt]]:
-    sets, attempts = json.loads(text)
-    return ([trusted(RatingSet, {
-        "trainee_id": tid, "round": round, "rater": rater, "rater_name": rater_name,
-        "link_id": link_id, "version": version, "saved_at": _date(saved_at),
-        "ratings": trusted(CompetencyRatings, {"levels": levels, "examples": examples,
-                                               "comment": comment})})
-        for tid, round, rater, rater_name, link_id, version, saved_at, levels, examples,
-        comment in sets],
-        [trusted(Attempt, {"id": id_, "account_id": acc, "case_id": case, "step": step,
-                           "attempt": n, "score": score, "passed": passed, "hints": hints,
-                           "wrong": wrong, "at": _date(at)})
-         for id_, acc, case, step, n, score, passed, hints, wrong, at in attempts])
+def _body(text: str, cut: int) -> dict[str, Any]:
+    """The fields `dump_record` wrote after its first line, as `PersonRecord` holds them."""
+    v = json.loads(text[cut + 1:])
+    return {
+        "sets": [trusted(RatingSet, {
+            "trainee_id": tid, "round": round, "rater": rater, "rater_name": rater_name,
+            "link_id": link_id, "version": version, "saved_at": _date(saved_at),
+            "ratings": trusted(CompetencyRatings, {"levels": levels, "examples": examples,
+                                                   "comment": comment})})
+            for tid, round, rater, rater_name, link_id, version, saved_at, levels, examples,
+            comment in v["sets"]],
+        "attempts": [trusted(Attempt, {
+            "id": id_, "account_id": acc, "case_id": case, "step": step, "attempt": n,
+            "score": score, "passed": passed, "hints": hints, "wrong": wrong, "at": _date(at)})
+            for id_, acc, case, step, n, score, passed, hints, wrong, at in v["attempts"]],
+        "quiz": QuizRecord(_quiz_back(v["quiz"][0]), _quiz_back(v["quiz"][1]), v["quiz"][2]),
+        "cases": [CaseTry(case_id, first, _date(started), first_try, best, set(passed),
+                          set(first_pass), set(explained), tuple(steps))
+                  for (case_id, first, started, first_try, best, passed, first_pass, explained,
+                       steps) in v["cases"]],
+        "reviews": [dict(r) for r in v["reviews"]],
+        "plan": None if v["plan"] is None else DevelopmentPlan.model_validate_json(v["plan"]),
+    }
 
 
-Unpack = Callable[[], tuple[list[RatingSet], list[Attempt]]]
+Unpack = Callable[[], dict[str, Any]]
 
 
 def load_record(text: str, case_steps: Mapping[str, tuple[str, ...]]
                 ) -> tuple[dict[str, Any], Unpack] | None:
-    """What `dump_record` wrote: the record's fields but its ratings and case checks (equal to
-    those it was made from), and how to unpack those two when asked for - or None when a case
-    it counts now checks other steps than it was scored with (`case_steps`: case id -> the
-    steps its key checks now)."""
-    v = json.loads(text)
-    cases = []
-    for (case_id, first, started, first_try, best, passed, first_pass, explained,
-         steps) in v["cases"]:
-        if case_steps[case_id] != tuple(steps):
-            return None
-        cases.append(CaseTry(case_id, first, _date(started), first_try, best, set(passed),
-                             set(first_pass), set(explained), tuple(steps)))
-    first, retake, count = v["quiz"]
+    """What `dump_record` wrote: the fields a dashboard shows (certification and gain), and
+    how to unpack the rest when first asked for (equal to what it was made from) - or None when
+    a case it counts now checks other steps than it was scored with (`case_steps`: case id ->
+    the steps its key checks now)."""
+    cut = text.index("\n")
+    v = json.loads(text[:cut])
+    if any(case_steps[case_id] != tuple(steps) for case_id, steps in v["cases"]):
+        return None
     certification = None if v["certification"] is None else Certification(
-        tuple(RuleResult(text, met, detail) for text, met, detail in v["certification"]))
-    detail = v["detail"]
-    return {"quiz": QuizRecord(_quiz_back(first), _quiz_back(retake), count), "cases": cases,
-            "reviews": [dict(r) for r in v["reviews"]],
-            "plan": None if v["plan"] is None else DevelopmentPlan.model_validate_json(
-                v["plan"]),
-            "certification": certification,
+        tuple(RuleResult(rule, met, detail) for rule, met, detail in v["certification"]))
+    return {"certification": certification,
             "gain": {key: (before, after) for key, (before, after) in v["gain"]}
-            }, lambda: _detail(detail)
-
+            }, lambda: _body(text, cut)

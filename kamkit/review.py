@@ -116,10 +116,7 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
             except ValidationError:  # kept by another kamkit version: score it again
                 kept = None
             if kept is not None and kept.holds(today):
-                if kept.figures.as_of != today:  # the same figures, as of today
-                    kept = Kept(figures=kept.figures.model_copy(update={"as_of": today}),
-                                versions=kept.versions, until=kept.until)
-                out[acc] = kept
+                out[acc] = kept.on(today)  # the same figures, as of today
                 continue
         stale[acc] = row["updated_at"]
     if stale:
@@ -193,6 +190,7 @@ class ReviewSession:
         for (acc, step), review in self.store.latest_reviews(ids).items():
             by_account.setdefault(acc, {})[step] = review
         rows: dict[int, CohortRow] = {}
+        approved = [step for step, _ in approval_columns(self.framework)]
         for r in account_rows:  # most recently worked account first, per trainee
             row = rows.get(r["trainee_id"])
             if row is None:
@@ -212,7 +210,7 @@ class ReviewSession:
                 row.rework = rework_asked(kept[acc].versions, row.reviews)
                 row.approvals = {step: approval(row.reviews.get(step),
                                                 kept[acc].versions.get(step))
-                                 for step, _ in approval_columns(self.framework)}
+                                 for step in approved}
         people = person_records(self.store, self.framework, account_rows, self._people)
         for tid, row in rows.items():
             row.person = people.get(tid)

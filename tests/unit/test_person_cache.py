@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from kamkit import people
+from kamkit import people, people_kept
 from kamkit.frameworks import default_framework
 from kamkit.io.workbook import dumps, export_trainee, import_workbook
 from kamkit.models import Attempt, Review
@@ -88,6 +88,27 @@ def test_an_imported_trainee_is_kept_as_a_person_and_read_without_scoring(tmp_pa
         mine = ReviewSession(store, "Mia").rows()[0].person
         assert rows[0].person.gain == mine.gain and rows[0].person.quiz.first.score == 50
         assert [s.ratings for s in rows[0].person.sets] == [s.ratings for s in mine.sets]
+
+
+def test_a_new_page_reads_the_rest_of_a_kept_record_only_when_it_is_asked_for(tmp_path,
+                                                                          monkeypatch):
+    """A dashboard shows a trainee's certification and gain: a new page reads those of a kept
+    record, and the rest (quiz, ratings, case tries ...) once, when first asked for."""
+    store = Store(f"sqlite:///{tmp_path}/s.db")
+    ana = store.add_trainee("Ana")
+    store.save_ratings(ana.id, "before", "self", {"levels": {"listens": 2}})
+    store.save_ratings(ana.id, "after", "self", {"levels": {"listens": 4}})
+    store.add_quiz_attempt(ana.id, "ideas", 50, False, {})
+    scored = ReviewSession(store, "Mia").rows()[0].person  # scored, and kept
+    read: list[int] = []
+    real = people_kept._body
+    monkeypatch.setattr(people_kept, "_body", lambda text, cut: read.append(1) or real(text, cut))
+    monkeypatch.setattr(people, "_records", lambda *a, **k: pytest.fail("scored again"))
+    person = ReviewSession(store, "Mia").rows()[0].person
+    assert person.gain["self"] == (2.0, 4.0) and not person.certified and read == []
+    assert person.quiz.first.score == 50 and read == [1]
+    assert [s.ratings for s in person.sets] == [s.ratings for s in scored.sets] and read == [1]
+    assert person == scored
 
 
 def test_removing_a_trainee_or_erasing_a_person_they_wrote_about_drops_the_kept_record(
