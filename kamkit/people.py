@@ -8,7 +8,7 @@ drill-down, the exports and the trainee's own competency tab.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,12 +42,18 @@ from kamkit.steps import for_framework
 from kamkit.store import Store
 
 __all__ = ["PersonRecord", "PersonCache", "person_records", "keep_person_records",
-           "gain_labels", "cohort_gains", "MANY"]
+           "gain_labels", "cohort_gains", "MANY", "SAY_ABOVE", "Say"]
 
 _log = logging.getLogger("kamkit.people")
 
 #: above this many ids, read every row and keep the wanted ones (no long IN lists)
 MANY = 2000
+
+#: past this many accounts or trainees to score, a dashboard says so before it starts
+SAY_ABOVE = 500
+
+#: how a page is told what a long build is doing (its notice's `note`)
+Say = Callable[[str], None]
 
 
 #: what `PersonRecord.unpack_later` holds back
@@ -140,12 +146,14 @@ def _stamps(store: Store, rows: list[Mapping[str, Any]]) -> dict[int, str]:
 
 
 def person_records(store: Store, framework: Framework, rows: Iterable[Mapping[str, Any]],
-                   cache: PersonCache | None = None) -> dict[int, PersonRecord]:
+                   cache: PersonCache | None = None, say: Say | None = None
+                   ) -> dict[int, PersonRecord]:
     """trainee id -> their record, for the trainees of `rows` (the store's account rows:
     trainee_id, trainee, cohort, account_id, case_id - as `list_account_rows` gives them).
     With a `cache` (the dashboard's), only trainees whose work changed since its last build
     are looked at again: each read as the store keeps it (`Store.kept_people`) when it was
-    kept from the same work under the same content, else scored now - and kept."""
+    kept from the same work under the same content, else scored now - and kept. `say` is
+    told first when there are many to score (`SAY_ABOVE`)."""
     rows = list(rows)
     if cache is None:
         return _records(store, framework, rows)
@@ -157,7 +165,7 @@ def person_records(store: Store, framework: Framework, rows: Iterable[Mapping[st
              if tid not in cache.kept or cache.kept[tid][0] != stamp[tid]]
     if stale:
         for tid, record in _kept_or_scored(store, framework, rows, stale, stamp,
-                                           under).items():
+                                           under, say=say).items():
             cache.kept[tid] = (stamp[tid], record)
     names = {r["trainee_id"]: (r["trainee"], r.get("cohort")) for r in rows}
     out = {}
@@ -188,7 +196,7 @@ def keep_person_records(store: Store, framework: Framework, trainee_ids: Iterabl
 
 def _kept_or_scored(store: Store, framework: Framework, rows: list[Mapping[str, Any]],
                     trainees: list[int], stamp: Mapping[int, str], under: str, *,
-                    read: bool = True) -> dict[int, PersonRecord]:
+                    read: bool = True, say: Say | None = None) -> dict[int, PersonRecord]:
     """The records of `trainees`: those the store keeps for their stamp and content read back
     (with `read`), the rest scored and kept."""
     names = {r["trainee_id"]: (r["trainee"], r.get("cohort")) for r in rows}
@@ -210,6 +218,9 @@ def _kept_or_scored(store: Store, framework: Framework, rows: list[Mapping[str, 
                 record.unpack_later(unpack)
     missing = set(trainees) - set(out)
     if missing:
+        if say is not None and len(missing) > SAY_ABOVE:
+            say(f"Scoring {len(missing):,} trainees' records (ratings, quiz, case studies, "
+                "certification) not kept under this content yet: once, a few seconds…")
         fresh = _records(store, framework, [r for r in rows if r["trainee_id"] in missing],
                          checked)
         out.update(fresh)

@@ -29,7 +29,14 @@ from kamkit.exercises import Mistake, common_mistakes, load_case, load_key
 from kamkit.figures import AccountFigures, Kept, fingerprint, saved_docs
 from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Attempt, Cohort, Review, Trainee, parse
-from kamkit.people import PersonCache, PersonRecord, cohort_gains, person_records
+from kamkit.people import (
+    SAY_ABOVE,
+    PersonCache,
+    PersonRecord,
+    Say,
+    cohort_gains,
+    person_records,
+)
 from kamkit.privacy import Pseudonyms, Raters, pseudonymise_plan, scoped_text
 from kamkit.report import Workbook, person_html, pseudonymised, trainee_report
 from kamkit.scoring.competency import CaseTry, CohortGain, case_tries
@@ -95,12 +102,13 @@ def _bulk() -> Iterator[None]:
 
 
 def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
-                    today: dt.date | None = None) -> dict[int, Kept]:
+                    today: dt.date | None = None, say: Say | None = None) -> dict[int, Kept]:
     """Figures for every account in `rows` as of `today`: kept ones when still current (same
     save, same content, and no day since they were computed that changes them: `Kept.until`),
     the rest scored now (and kept). Saves and imports score their accounts as they keep them
     (`Store.score_saved`), so this scores only what no save did: work kept under other
-    content, figures a day has moved. Returns account id -> figures and versions."""
+    content, figures a day has moved. Returns account id -> figures and versions. `say` is
+    told first when there are many to score (`SAY_ABOVE`): a content change scores them all."""
     today = today or dt.date.today()
     kept_under = fingerprint(framework)
     out: dict[int, Kept] = {}
@@ -120,6 +128,9 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
                 continue
         stale[acc] = row["updated_at"]
     if stale:
+        if say is not None and len(stale) > SAY_ABOVE:
+            say(f"Scoring {len(stale):,} accounts whose figures are not kept under this content "
+                "yet (the content or kamkit changed): once, it takes a few seconds…")
         out.update(store.keep_figures(stale, framework, today))
     return out
 
@@ -172,19 +183,21 @@ class ReviewSession:
         return self.store.list_cohorts()
 
     def rows(self, *, cohort: str | None = None, manager: str | None = None,
-             workshop_date: dt.date | None = None, today: dt.date | None = None
-             ) -> list[CohortRow]:
-        """One row per trainee (filtered), with figures, last activity and review state."""
+             workshop_date: dt.date | None = None, today: dt.date | None = None,
+             say: Say | None = None) -> list[CohortRow]:
+        """One row per trainee (filtered), with figures, last activity and review state.
+        `say`: told before a long scoring starts (after a content change), for the page."""
         with _bulk():
             return self._rows(cohort=cohort, manager=manager, workshop_date=workshop_date,
-                              today=today)
+                              today=today, say=say)
 
     def _rows(self, *, cohort: str | None, manager: str | None,
-              workshop_date: dt.date | None, today: dt.date | None) -> list[CohortRow]:
+              workshop_date: dt.date | None, today: dt.date | None,
+              say: Say | None) -> list[CohortRow]:
         account_rows = self.store.list_account_rows(cohort=cohort, manager=manager)
         if workshop_date is not None:
             account_rows = [r for r in account_rows if r["workshop_date"] == workshop_date]
-        kept = refresh_figures(self.store, self.framework, account_rows, today)
+        kept = refresh_figures(self.store, self.framework, account_rows, today, say)
         ids = [r["account_id"] for r in account_rows if r["account_id"] is not None]
         by_account: dict[int, dict[str, Review]] = {}
         for (acc, step), review in self.store.latest_reviews(ids).items():
@@ -211,7 +224,7 @@ class ReviewSession:
                 row.approvals = {step: approval(row.reviews.get(step),
                                                 kept[acc].versions.get(step))
                                  for step in approved}
-        people = person_records(self.store, self.framework, account_rows, self._people)
+        people = person_records(self.store, self.framework, account_rows, self._people, say)
         for tid, row in rows.items():
             row.person = people.get(tid)
         return list(rows.values())

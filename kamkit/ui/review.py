@@ -321,7 +321,8 @@ class ReviewApp(widgets.VBox):
         self.all_rows = self._session().rows(
             cohort=None if self.cohort.value == ALL else self.cohort.value,
             manager=None if self.manager.value == ALL else self.manager.value,
-            workshop_date=self.workshop_date.value)
+            workshop_date=self.workshop_date.value, say=self.notice.note)
+        self.notice.clear()  # what it said while scoring is done
         self.page_number = 0
         self.render()
         self._show_after_round()

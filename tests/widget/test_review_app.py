@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from kamkit import people, review
 from kamkit.demo import seed_demo
 from kamkit.html import e as esc
 from kamkit.models import Cohort, ProfileDoc
@@ -70,6 +71,29 @@ def test_a_large_cohort_is_paged_not_rendered_at_once(store):
     page.go_to_page(2)
     assert len(_names(page)) == 10 and page.next_button.disabled
     assert _names(page)[0] == "Trainee 50"
+
+
+def test_scoring_many_accounts_again_is_said_while_it_runs_then_the_notice_clears(
+        store, monkeypatch):
+    """After a content change every account and trainee is scored again, once: the page says
+    so before it starts, and says nothing once the rows are there."""
+    for n in range(8):
+        t = store.add_trainee(f"Trainee {n}", cohort="Big")
+        store.save_document(store.add_account(t.id, f"Acct {n}").id, "profile",
+                            ProfileDoc(industry="x"))
+    page = ReviewApp(ReviewSession(store, "Mia"))
+    said: list[str] = []
+    page.notice.observe(lambda change: said.append(page.notice.text), "value")
+    monkeypatch.setattr(people, "SAY_ABOVE", 5)
+    monkeypatch.setattr(review, "SAY_ABOVE", 5)
+    page.load()  # everything is kept: nothing to say
+    assert said == []
+    monkeypatch.setattr(review, "fingerprint", lambda framework: "other content")
+    monkeypatch.setattr(people, "_fingerprint", lambda framework: "other content")
+    page.load()
+    assert [text.split(" whose")[0].split(" (")[0] for text in said if text] == [
+        "Scoring 8 accounts", "Scoring 8 trainees' records"]
+    assert page.notice.text == "" and len(_names(page)) == 8
 
 
 def test_drill_down_rate_and_comment_then_the_trainee_sees_it(page, store):
