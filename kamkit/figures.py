@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from kamkit.frameworks import Framework
+from kamkit.models import trusted
 from kamkit.steps import Docs, for_framework
-from kamkit.store_tables import trusted
 
 __all__ = ["AccountFigures", "account_figures", "figure_columns", "fingerprint", "Value",
            "Kept", "kept_figures", "figures_until", "saved_docs"]

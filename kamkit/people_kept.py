@@ -17,9 +17,8 @@ from typing import Any
 
 from kamkit import __version__
 from kamkit.competency import CompetencyRatings, DevelopmentPlan, QuizAttempt, RatingSet
-from kamkit.models import Attempt
+from kamkit.models import Attempt, trusted
 from kamkit.scoring.competency import CaseTry, Certification, QuizRecord, RuleResult
-from kamkit.store_tables import trusted
 
 __all__ = ["dump_record", "load_record", "person_stamp", "people_fingerprint", "Unpack"]
 

@@ -22,7 +22,7 @@ from kamkit.competency import (
 )
 from kamkit.competency_content import Rater, Round
 from kamkit.errors import AccessDenied, InvalidInput, NotFound
-from kamkit.models import parse
+from kamkit.models import parse, trusted
 from kamkit.store_tables import (
     accounts,
     attempts,
@@ -35,7 +35,6 @@ from kamkit.store_tables import (
     rater_links,
     reviews,
     trainees,
-    trusted,
     utc,
 )
 

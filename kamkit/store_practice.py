@@ -13,9 +13,9 @@ from sqlalchemy import (
     select,
 )
 
-from kamkit.models import Account, Attempt, parse
+from kamkit.models import Account, Attempt, parse, trusted
 from kamkit.steps import document_model
-from kamkit.store_tables import accounts, attempts, trusted, utc
+from kamkit.store_tables import accounts, attempts, utc
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import (
     Boolean,
     Column,
@@ -23,7 +22,7 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["trusted", "trainees", "accounts", "documents", "cohorts", "reviews", "figures",
+__all__ = ["trainees", "accounts", "documents", "cohorts", "reviews", "figures",
            "attempts", "utc", "current_only", "competency_ratings", "development_plans",
            "rater_links", "quiz_attempts", "person_figures", "hash_token"]
 
@@ -94,22 +93,6 @@ def hash_token(token: str) -> str:
     """Links carry a random token; the store keeps only its SHA-256, so a stolen database
     file does not hand out working links."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-_M = TypeVar("_M", bound=BaseModel)
-
-
-def trusted(model: type[_M], values: dict[str, Any]) -> _M:
-    """`model.model_construct(**values)` for values naming every field of a model without
-    private attributes or extras - what kamkit wrote and validated then, read back as is
-    (a dashboard reads tens of thousands: model_construct's own checks were a sixth of a
-    cohort's person records)."""
-    made = model.__new__(model)
-    object.__setattr__(made, "__dict__", values)
-    object.__setattr__(made, "__pydantic_fields_set__", set(values))
-    object.__setattr__(made, "__pydantic_extra__", None)
-    object.__setattr__(made, "__pydantic_private__", None)
-    return made
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
