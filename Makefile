@@ -64,16 +64,13 @@ bench: $(STAMP)
 	KAMKIT_BENCH_TABLE=$(CURDIR)/$(BENCH_TABLE) $(MAKE) -k --no-print-directory bench-each; \
 	status=$$?; $(BIN)/python benchmarks/summary.py $(BENCH_TABLE); exit $$status
 
-bench-each:
-	$(BIN)/python benchmarks/store_writes.py
-	$(BIN)/python benchmarks/step_edits.py
-	$(BIN)/python benchmarks/review_dashboard.py
-	$(BIN)/python benchmarks/kernel_memory.py
-	$(BIN)/python benchmarks/gate.py
-	$(BIN)/python benchmarks/pages.py
-	$(BIN)/python benchmarks/room_burst.py
-	$(BIN)/python benchmarks/browser_burst.py
-	$(BIN)/python benchmarks/hub_burst.py
+# one target each, in this order: with -k a benchmark that fails leaves the others running
+BENCHES = store_writes step_edits review_dashboard kernel_memory gate pages room_burst \
+	browser_burst hub_burst
+bench-each: $(addprefix bench-,$(BENCHES))
+
+bench-%: $(STAMP)
+	$(BIN)/python benchmarks/$*.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

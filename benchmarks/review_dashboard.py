@@ -11,7 +11,8 @@
    - cold, the first look of a day (days +1 .. +5, a new page each): only the accounts that
      day moves (a rating turning stale, an action falling due ...) are scored again;
    - content changed: every account scored again - once, kept for the looks after it (and what
-     a view of one cohort pays - the page opens on the latest workshop's: its 25 scored again);
+     a view of one cohort of 25 pays: the page opens on the latest workshop's cohort when
+     cohorts have workshop dates - these have none, so "(all)" is what their page would show);
    - warm: the same page built again (the steady state);
    - 1 % of accounts saved (and so scored, as a save does) since the page's last build.
    Most trainees are rated before and after (by themselves and their manager, some by a peer),
@@ -233,10 +234,13 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
         return {r["account_id"]: r["updated_at"] for r in store.list_account_rows()
                 if r["account_id"] is not None}
 
-    def rescore_all() -> None:  # what a content change costs: every account and person scored
-        with store._write() as conn:  # again (as with no figures or records kept at all)
+    def nothing_kept() -> None:  # as after a content change: no figure or record holds
+        with store._write() as conn:
             conn.execute(figures.delete())
             conn.execute(person_figures.delete())
+
+    def rescore_all() -> None:  # what a content change costs: every account and person scored
+        nothing_kept()  # again
         page()
 
     floor_times = timed(floor, 7)
@@ -259,9 +263,7 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
         moved.append(sum(json.loads(r["figures"])["figures"]["as_of"] == day.isoformat()
                          for r in store.list_account_rows()))  # scored again that day
     def one_cohort() -> None:  # a view of one cohort: only its 25 are scored again
-        with store._write() as conn:
-            conn.execute(figures.delete())
-            conn.execute(person_figures.delete())
+        nothing_kept()
         ReviewSession(store, "bench").rows(cohort="Cohort 000")
 
     content_cohort = timed(one_cohort, 3)

@@ -54,7 +54,10 @@ def main() -> None:
         for step, cls in zip(steps, (ProfileApp, StakeholdersApp, RelationshipApp,
                                      OpportunitiesApp, AccountPlanApp), strict=True):
             t = time.perf_counter()
-            builds[step.ID] = (cls(session), time.perf_counter() - t)
+            view = cls(session)
+            if hasattr(view, "build_rest"):  # tabs built when first shown: every tab, as the
+                view.build_rest()  # workbook builds them after the step
+            builds[step.ID] = (view, time.perf_counter() - t)
         profile_view, map_view, relationship_view, opportunities_view, plan_view = (
             b[0] for b in builds.values())
 
@@ -89,7 +92,7 @@ def main() -> None:
             versions = len(store.list_versions(account.id, step.ID))
             assert versions == n + 1, (step.ID, versions)
     for name, (_, seconds) in builds.items():
-        print(f"{'build the ' + name + ' view once':<40} {seconds * 1000:8.1f} ms")
+        print(f"{'build the ' + name + ' view, every tab':<40} {seconds * 1000:8.1f} ms")
 
 
 if __name__ == "__main__":

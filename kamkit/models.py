@@ -32,8 +32,8 @@ __all__ = ["INFLUENCE_MIN", "INFLUENCE_MAX", "SUPPORT_MIN", "SUPPORT_MAX", "Trai
            "Account", "ProfileDoc", "Stakeholder", "TeamMember", "PeerLink", "StakeholderMapDoc",
            "without_person", "with_person", "copy_of_person", "new_id", "with_team_member",
            "without_team_member", "IndicatorRating", "PlanItem", "Assessment", "RelationshipDoc",
-           "Review", "ReviewStatus", "Attempt", "parse", "trusted", "Items", "Level", "LongText", "Name",
-           "Ref", "ShortText", "Swot", "parse_keeping", "one_line", "Personal", "personal"]
+           "Review", "ReviewStatus", "Attempt", "parse", "trusted", "Items", "Level", "LongText",
+           "Name", "Ref", "ShortText", "Swot", "parse_keeping", "one_line", "Personal", "personal"]
 
 # The two rating scales of the Decision-Making Grid are part of the data model: saved maps depend on
 # them. Labels and the high-influence threshold live in content (kamkit/content/grid.yaml).

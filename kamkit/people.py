@@ -42,7 +42,7 @@ from kamkit.steps import for_framework
 from kamkit.store import Store
 
 __all__ = ["PersonRecord", "PersonCache", "person_records", "keep_person_records",
-           "gain_labels", "cohort_gains", "MANY", "SAY_ABOVE", "Say"]
+           "gain_labels", "cohort_gains", "MANY", "SAY_ABOVE", "Say", "say_scoring"]
 
 _log = logging.getLogger("kamkit.people")
 
@@ -54,6 +54,13 @@ SAY_ABOVE = 500
 
 #: how a page is told what a long build is doing (its notice's `note`)
 Say = Callable[[str], None]
+
+
+def say_scoring(say: Say | None, count: int, what: str) -> None:
+    """Tell the page (`say`) that `count` accounts or trainees (`what`: whose figures or
+    records) are about to be scored, when there are enough to take a while (`SAY_ABOVE`)."""
+    if say is not None and count > SAY_ABOVE:
+        say(f"Bringing {count:,} {what} up to date: this can take a little while…")
 
 
 #: what `PersonRecord.unpack_later` holds back
@@ -86,7 +93,10 @@ class PersonRecord:
     def __getattr__(self, name: str) -> Any:
         # only while `unpack_later` holds them back: any other name is not there
         if name in _LATER and "_unpack" in self.__dict__:
-            self.__dict__.update(self.__dict__.pop("_unpack")())
+            rest = self.__dict__["_unpack"]()
+            del self.__dict__["_unpack"]
+            for key, value in rest.items():  # a field set since wins over the one kept
+                self.__dict__.setdefault(key, value)
             return self.__dict__[name]
         raise AttributeError(name)
 
@@ -215,12 +225,11 @@ def _kept_or_scored(store: Store, framework: Framework, rows: list[Mapping[str, 
             if found_record is not None:
                 values, unpack = found_record
                 record = out[tid] = PersonRecord(tid, *names[tid], **values)
-                record.unpack_later(unpack)
+                record.unpack_later(_or_scored(store, framework, record, unpack,
+                                               (stamp[tid], under)))
     missing = set(trainees) - set(out)
     if missing:
-        if say is not None and len(missing) > SAY_ABOVE:
-            say(f"Scoring {len(missing):,} trainees' records (ratings, quiz, case studies, "
-                "certification) not kept under this content yet: once, a few seconds…")
+        say_scoring(say, len(missing), "trainees' records")
         fresh = _records(store, framework, [r for r in rows if r["trainee_id"] in missing],
                          checked)
         out.update(fresh)
@@ -230,6 +239,28 @@ def _kept_or_scored(store: Store, framework: Framework, rows: list[Mapping[str, 
         except Exception:  # a cache: showing the records matters more than keeping them
             _log.exception("could not keep person records")
     return out
+
+
+def _or_scored(store: Store, framework: Framework, record: PersonRecord, unpack: Unpack,
+               kept: tuple[str, str]) -> Unpack:
+    """How the rest of a kept record is read when first asked for: as kept - or, when what is
+    kept cannot be read back (a damaged row; a rule changed without a new kamkit version), the
+    trainee scored again now and kept again under the same `kept` (stamp, fingerprint)."""
+    tid, cohort = record.trainee_id, record.cohort
+
+    def rest() -> dict[str, Any]:
+        try:
+            return unpack()
+        except (ValueError, TypeError, KeyError):
+            _log.warning("the kept record of trainee %s could not be read: scored again", tid)
+        rows = [r for r in store.list_account_rows(cohort=cohort) if r["trainee_id"] == tid]
+        fresh = _records(store, framework, rows)[tid]
+        try:
+            store.keep_people([(tid, *kept, dump_record(fresh))])
+        except Exception:  # a cache: showing the record matters more than keeping it
+            _log.exception("could not keep the person record of trainee %s", tid)
+        return {name: getattr(fresh, name) for name in _LATER}
+    return rest
 
 
 def _records(store: Store, framework: Framework, rows: list[Mapping[str, Any]],

@@ -1,5 +1,6 @@
 """A trainee's person record as the store keeps it between dashboard pages: the record written
-as compact JSON and read back equal to the one it was made from, with what it was computed from
+as two lines of compact JSON - what a dashboard shows first, then the rest, read only when asked
+for - and read back equal to the one it was made from, with what it was computed from
 (a stamp of the trainee's work, and the content it was scored under). A new dashboard page reads
 kept records instead of scoring every trainee again; a record whose stamp or content differs is
 never read back - it is scored again (and kept again).
@@ -70,7 +71,7 @@ def dump_record(p: Any) -> str:
     are read anew): a first line with what a dashboard shows - the certification and the
     learning gain - and the steps each counted case was checked on; then, read only when
     first asked for (`PersonRecord.unpack_later`), the rest: quiz, case tries, reviews, plan,
-    ratings and case checks. Compact JSON holds no line break, so the first one ends the head."""
+    ratings and case checks."""
     head = json.dumps({
         "certification": None if p.certification is None else [
             [r.text, r.met, r.detail] for r in p.certification.results],
@@ -90,6 +91,7 @@ def dump_record(p: Any) -> str:
         "reviews": [list(r.items()) for r in p.reviews],
         "plan": None if p.plan is None else p.plan.model_dump_json(),
     }, separators=(",", ":"))
+    assert "\n" not in head  # compact JSON escapes every line break: the first one ends it
     return f"{head}\n{body}"
 
 

@@ -30,12 +30,12 @@ from kamkit.figures import AccountFigures, Kept, fingerprint, saved_docs
 from kamkit.frameworks import Framework, default_framework
 from kamkit.models import Attempt, Cohort, Review, Trainee, parse
 from kamkit.people import (
-    SAY_ABOVE,
     PersonCache,
     PersonRecord,
     Say,
     cohort_gains,
     person_records,
+    say_scoring,
 )
 from kamkit.privacy import Pseudonyms, Raters, pseudonymise_plan, scoped_text
 from kamkit.report import Workbook, person_html, pseudonymised, trainee_report
@@ -108,7 +108,8 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
     the rest scored now (and kept). Saves and imports score their accounts as they keep them
     (`Store.score_saved`), so this scores only what no save did: work kept under other
     content, figures a day has moved. Returns account id -> figures and versions. `say` is
-    told first when there are many to score (`SAY_ABOVE`): a content change scores them all."""
+    told first when there are many to score (`people.say_scoring`): a content change scores
+    them all."""
     today = today or dt.date.today()
     kept_under = fingerprint(framework)
     out: dict[int, Kept] = {}
@@ -128,9 +129,7 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
                 continue
         stale[acc] = row["updated_at"]
     if stale:
-        if say is not None and len(stale) > SAY_ABOVE:
-            say(f"Scoring {len(stale):,} accounts whose figures are not kept under this content "
-                "yet (the content or kamkit changed): once, it takes a few seconds…")
+        say_scoring(say, len(stale), "accounts' figures")
         out.update(store.keep_figures(stale, framework, today))
     return out
 

@@ -321,8 +321,8 @@ class ReviewApp(widgets.VBox):
         self.all_rows = self._session().rows(
             cohort=None if self.cohort.value == ALL else self.cohort.value,
             manager=None if self.manager.value == ALL else self.manager.value,
-            workshop_date=self.workshop_date.value, say=self.notice.note)
-        self.notice.clear()  # what it said while scoring is done
+            workshop_date=self.workshop_date.value, say=self.notice.note)  # seen when a filter
+        self.notice.clear()  # changes (the first build is done before the page connects)
         self.page_number = 0
         self.render()
         self._show_after_round()

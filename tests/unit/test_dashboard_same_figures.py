@@ -249,7 +249,7 @@ def kept_records(store: Store, monkeypatch: pytest.MonkeyPatch, cold) -> list:
     monkeypatch.setattr(people, "_records", counting)
     again = ReviewSession(store, "Mia").rows()
     assert scored == [] and again == cold
-    assert [r.person.sets for r in again] == [r.person.sets for r in cold]  # held back till now
+    assert [r.person.sets for r in again] == [r.person.sets for r in cold]
     quiz = load_quiz()
     ana, ben, cy = (r.trainee_id for r in cold[:3])
     store.save_ratings(ana, "after", "manager", {"levels": _levels(random.Random(1), 1, 5)},

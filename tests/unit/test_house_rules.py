@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PURE = sorted(["kamkit.models", "kamkit.frameworks", "kamkit.charts", "kamkit.orgchart",
                "kamkit.report", "kamkit.exercises", "kamkit.checking", "kamkit.figures",
                "kamkit.html", "kamkit.privacy", "kamkit.text_limits", "kamkit.certificate",
+               "kamkit.people_kept",
                *(m for m in imports.modules() if m.startswith(("kamkit.scoring",
                                                                "kamkit.steps")))])
 

@@ -11,7 +11,7 @@ from kamkit import people, people_kept
 from kamkit.frameworks import default_framework
 from kamkit.io.workbook import dumps, export_trainee, import_workbook
 from kamkit.models import Attempt, Review
-from kamkit.people import PersonCache, person_records
+from kamkit.people import PersonCache, PersonRecord, person_records
 from kamkit.review import ReviewSession
 from kamkit.store import Store
 from kamkit.store_tables import person_figures
@@ -109,6 +109,33 @@ def test_a_new_page_reads_the_rest_of_a_kept_record_only_when_it_is_asked_for(tm
     assert person.quiz.first.score == 50 and read == [1]
     assert [s.ratings for s in person.sets] == [s.ratings for s in scored.sets] and read == [1]
     assert person == scored
+
+
+def test_a_kept_record_whose_rest_cannot_be_read_is_scored_again_when_asked_for(tmp_path):
+    """A damaged kept row (or a rule changed under the same kamkit version) never breaks an
+    export: the trainee is scored again as it is asked for, and kept again, readable."""
+    store = Store(f"sqlite:///{tmp_path}/s.db")
+    ana = store.add_trainee("Ana", cohort="May")
+    store.add_quiz_attempt(ana.id, "ideas", 50, False, {})
+    ReviewSession(store, "Mia").rows()  # scored and kept
+    with store._write() as conn:
+        text = conn.execute(select(person_figures.c.data)).scalar_one()
+        conn.execute(person_figures.update().values(data=text.split("\n")[0] + "\n{broken"))
+    person = ReviewSession(store, "Mia").rows()[0].person
+    assert person.quiz.first.score == 50 and person.sets == []
+    with store._read() as conn:
+        assert conn.execute(select(person_figures.c.data)).scalar_one() == text
+
+
+def test_a_field_set_before_the_rest_is_read_is_not_undone_by_reading_it(tmp_path):
+    store = Store(f"sqlite:///{tmp_path}/s.db")
+    ana = store.add_trainee("Ana")
+    store.add_quiz_attempt(ana.id, "ideas", 50, False, {})
+    ReviewSession(store, "Mia").rows()
+    person = ReviewSession(store, "Mia").rows()[0].person
+    assert not any(hasattr(PersonRecord, name) for name in people._LATER)  # no class default
+    person.reviews = [{"profile": 5}]
+    assert person.quiz.first.score == 50 and person.reviews == [{"profile": 5}]
 
 
 def test_removing_a_trainee_or_erasing_a_person_they_wrote_about_drops_the_kept_record(
