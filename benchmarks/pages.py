@@ -112,8 +112,22 @@ def _open(browser, url: str, ready) -> float:
     page.goto(url)
     ready(page)
     elapsed = time.perf_counter() - t
-    context.close()
+    _close_tab(page, context)
     return elapsed
+
+
+def _close_tab(page, context) -> None:
+    """Close the page as a person closes a tab: Voila's before-unload beacon shuts its kernel
+    down (closing the browser context alone does not run it: every page opened would leave a
+    kernel running until culled, and a full run's ~190 kernels overwhelm the server)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        with page.expect_event("close", timeout=10_000):
+            page.close(run_before_unload=True)
+    except PlaywrightTimeout:  # kept open by a "leave the page?" question: closed below
+        pass
+    context.close()
 
 
 def _step_shown(tab: str, selector: str, text: str):
@@ -261,7 +275,7 @@ def interactions(browser, srv: Served, switches: int, edits: int) -> None:
     for i in range(edits):
         ms = status.evaluate(_FINDINGS_JS, 4 if i % 2 == 0 else 0)  # Done, Not started
         findings_times.append(ms / 1000)
-    context.close()
+    _close_tab(page, context)
     print(f"\nEdit -> visible recomputed score (step 3), {edits} edits:")
     report("  level chosen -> new score on screen", edit_times)
     p95 = pct(edit_times, 0.95) * 1000
