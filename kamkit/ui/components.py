@@ -175,7 +175,18 @@ def opening() -> widgets.HTML:
 # --- form fields: an input, its label, and the message that belongs next to it ----------------
 
 
-_initial: dict[type, widgets.Widget] = {}
+# Widgets shared by every field that would otherwise make its own identical one (a model more
+# for the page each): per process, as the widgets are; nothing changes one after it is made.
+_shared: dict[object, widgets.Widget] = {}
+
+
+def _one_for_all(key: object, make: Callable[[], widgets.Widget]) -> Any:
+    """The widget shared under `key`, made by `make` the first time (and again after
+    `Widget.close_all()` closed it)."""
+    widget = _shared.get(key)
+    if widget is None or widget.comm is None:
+        widget = _shared[key] = make()
+    return widget
 
 
 def _initial_style(trait: Any) -> widgets.Widget | None:
@@ -185,10 +196,7 @@ def _initial_style(trait: Any) -> widgets.Widget | None:
     klass = getattr(trait, "klass", None)
     if not isinstance(klass, type) or "description_width" not in klass.class_trait_names():
         return None
-    style = _initial.get(klass)
-    if style is None or style.comm is None:  # made again after Widget.close_all()
-        style = _initial[klass] = klass(description_width="initial")
-    return style
+    return _one_for_all(klass, lambda: klass(description_width="initial"))
 
 
 def named(control: widgets.Widget, name: str, shown: bool = True) -> widgets.Widget:
@@ -252,16 +260,10 @@ class Field(widgets.VBox):
         self.input.observe(lambda _: callback(), names="value")
 
 
-_layouts: dict[str, widgets.Layout] = {}
-
-
 def _shared_layout(height: str) -> widgets.Layout:
     """The layout of a text field's box, one per height, shared by every field of that height
     (one model for the page, not one per field): nothing changes a text box's layout after."""
-    layout = _layouts.get(height)
-    if layout is None or layout.comm is None:  # made again after Widget.close_all()
-        layout = _layouts[height] = widgets.Layout(**_LAYOUT, height=height)
-    return layout
+    return _one_for_all(("layout", height), lambda: widgets.Layout(**_LAYOUT, height=height))
 
 
 class TextField(Field):
