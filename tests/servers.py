@@ -118,13 +118,13 @@ class ReviewServer(Server):
         return f"{self.url}/voila/render/00_dashboard.ipynb"
 
 
-# The server's own words when a kernel answers a page that has just been closed: tornado's
-# loop logs "Exception in callback functools.partial(<... ZMQStream ...>)" and a traceback
-# through jupyter_server's channels that ends in WebSocketClosedError.
+# The server's own words when a kernel answers a page that has just been closed: the loop
+# (tornado's or asyncio's) logs "Exception in callback ..." and a traceback through
+# jupyter_server's kernel channels that ends in WebSocketClosedError.
 _PAGE_GONE = re.compile(
-    r"Exception in callback functools\.partial\(<function ZMQStream\.[^\n]*\n"
-    r"Traceback \(most recent call last\):\n(?:[ \t][^\n]*\n)+"
-    r"tornado\.websocket\.WebSocketClosedError\n?")
+    r"Exception in callback [^\n]*\n(?:handle: [^\n]*\n)?Traceback \(most recent call last\):\n"
+    r"(?:[ \t][^\n]*\n)+tornado\.websocket\.WebSocketClosedError\n?")
+_RELAYED = "/jupyter_server/services/kernels/connection/channels.py"
 
 
 def unexplained(logs: str) -> str:
@@ -134,7 +134,8 @@ def unexplained(logs: str) -> str:
     non-socket" tracebacks are Voila's, and a reply written to a page already gone is the
     server's (_PAGE_GONE), not ours. Returns the first such part, or ""."""
     package = str(Path(kamkit.__file__).parent) + "/"
-    logs = _PAGE_GONE.sub(lambda m: "" if package not in m.group(0) else m.group(0), logs)
+    logs = _PAGE_GONE.sub(lambda m: "" if _RELAYED in m.group(0) and package not in m.group(0)
+                          else m.group(0), logs)
     for block in logs.split("Traceback (most recent call last)")[1:]:
         if package in block.split("\n[")[0]:
             return block[:4000]

@@ -24,6 +24,21 @@ tornado.websocket.WebSocketClosedError
 [KamkitVoila] Kernel started: 769d
 """
 
+# The same, as asyncio's own loop logged it in a local run.
+PAGE_GONE_ASYNCIO = f"""Exception in callback BaseAsyncIOLoop._handle_events(18, 1)
+handle: <Handle BaseAsyncIOLoop._handle_events(18, 1)>
+Traceback (most recent call last):
+  File "/py/lib/python3.11/asyncio/events.py", line 80, in _run
+    self._context.run(self._callback, *self._args)
+  File "{SITE}/tornado/platform/asyncio.py", line 200, in _handle_events
+    handler_func(fileobj, events)
+  File "{SITE}/jupyter_server/services/kernels/connection/channels.py", line 634, in _on_zmq_reply
+    self.write_message(bin_msg, binary=True)
+  File "{SITE}/tornado/websocket.py", line 364, in write_message
+    raise WebSocketClosedError()
+tornado.websocket.WebSocketClosedError
+"""
+
 HANDLER = """[KamkitVoila] Kernel started: 769d
 Exception in callback <function on_click at 0x7f>: boom
 Traceback (most recent call last):
@@ -36,6 +51,13 @@ ValueError: boom
 def test_a_reply_to_a_closed_page_is_the_servers_not_ours():
     assert unexplained(PAGE_GONE) == ""
     assert unexplained(PAGE_GONE * 3) == ""
+    assert unexplained(PAGE_GONE_ASYNCIO + PAGE_GONE) == ""
+
+
+def test_a_closed_socket_met_elsewhere_than_relaying_a_kernel_is_still_a_failure():
+    elsewhere = PAGE_GONE.replace("jupyter_server/services/kernels/connection/channels.py",
+                                  "some_extension/push.py")
+    assert "Exception in callback" in unexplained(elsewhere)
 
 
 def test_a_handlers_exception_fails_even_beside_a_closed_page():
