@@ -25,12 +25,10 @@ class ContactRow(widgets.HBox):
     def __init__(self, fw: Framework, people: Sequence[tuple[str, str]]) -> None:
         self.kind = ChoiceField("Contact", [("choose a kind…", None)] + [
             (c.name, c.id) for c in fw.qualification.contacts], width="190px")
-        self.count = NumberField("How many", whole=True)
-        self.count.box.layout.width = "70px"
+        self.count = NumberField("How many", whole=True, width="70px")
         self.people = Field("With whom", widgets.SelectMultiple(
             options=list(people), rows=3, layout=widgets.Layout(width="230px")))
-        self.conversion = NumberField("Expected conversion", "%")
-        self.conversion.box.layout.width = "70px"
+        self.conversion = NumberField("Expected conversion", "%", width="70px")
         self._defaults = {c.id: c.conversion_pct for c in fw.qualification.contacts}
         self.kind.on_change(self._offer_typical)
         super().__init__([self.kind, self.count, self.people, self.conversion],

@@ -18,8 +18,8 @@ from kamkit.errors import InvalidInput, KamkitError
 from kamkit.html import e
 
 __all__ = ["Message", "opening", "guarded", "on_enter", "Confirm", "FirstAnswer", "STYLE",
-           "Field", "named", "TextField", "LinesField", "NumberField", "DateField", "ChoiceField",
-           "download_link", "safe_filename"]
+           "Field", "fixed", "named", "TextField", "LinesField", "NumberField", "DateField",
+           "ChoiceField", "close_tree", "download_link", "safe_filename"]
 
 _log = logging.getLogger("kamkit.ui")
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -166,6 +166,41 @@ def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
             f'href="data:{e(mime)};base64,{encoded}">⬇ {e(label)}</a>')
 
 
+def close_tree(root: widgets.Widget) -> None:
+    """Close `root` and every widget inside it (a box's or a tab's children), with the layouts
+    and styles only they use: none is sent to the page any more, and the kernel lets them go.
+    A widget, layout or style that something outside still holds stays open, and so does
+    what is inside it."""
+    from ipywidgets.widgets.widget import _instances
+
+    def inside(widget: widgets.Widget) -> list[widgets.Widget]:
+        return list(getattr(widget, "children", ()))
+
+    def parts(widget: widgets.Widget) -> list[widgets.Widget]:
+        return [w for name in ("layout", "style")
+                if isinstance(w := widget._trait_values.get(name), widgets.Widget)]
+
+    tree: set[int] = set()
+    stack = [root]
+    while stack:
+        widget = stack.pop()
+        if id(widget) not in tree:
+            tree.add(id(widget))
+            stack.extend(inside(widget))
+    held = {id(w) for widget in list(_instances.values()) if id(widget) not in tree
+            for w in (*inside(widget), *parts(widget))}
+    stack = [root]
+    while stack:
+        widget = stack.pop()
+        if id(widget) in held or widget.comm is None:
+            continue
+        stack.extend(inside(widget))
+        for part in parts(widget):
+            if id(part) not in held:
+                part.close()
+        widget.close()
+
+
 def opening() -> widgets.HTML:
     """What a part of a view says until it is built (a step builds a tab's rows when the tab is
     first opened)."""
@@ -187,6 +222,30 @@ def _one_for_all(key: object, make: Callable[[], widgets.Widget]) -> Any:
     if widget is None or widget.comm is None:
         widget = _shared[key] = make()
     return widget
+
+
+class _Fixed(widgets.Layout):
+    """A layout shared by every widget that asks for the same one (`fixed()`). Changing it
+    would change every widget sharing it, so a change raises: such a widget needs its own."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_made", False) and name in self.keys:  # closing it is fine
+            raise TypeError(f"a shared layout cannot change ({name}={value!r}): give this "
+                            "widget a widgets.Layout of its own")
+        super().__setattr__(name, value)
+
+
+def fixed(**layout: str) -> widgets.Layout:
+    """A layout that never changes, one per set of values, shared by every widget asking for
+    it (one model for the page, not one per widget: a card of fields sized alike, nine cards,
+    one model)."""
+
+    def make() -> widgets.Layout:
+        made = _Fixed(**layout)
+        made._made = True
+        return made
+
+    return _one_for_all(("layout", *sorted(layout.items())), make)
 
 
 def _initial_style(trait: Any) -> widgets.Widget | None:
@@ -260,18 +319,13 @@ class Field(widgets.VBox):
         self.input.observe(lambda _: callback(), names="value")
 
 
-def _shared_layout(height: str) -> widgets.Layout:
-    """The layout of a text field's box, one per height, shared by every field of that height
-    (one model for the page, not one per field): nothing changes a text box's layout after."""
-    return _one_for_all(("layout", height), lambda: widgets.Layout(**_LAYOUT, height=height))
-
-
 class TextField(Field):
     def __init__(self, label: str, placeholder: str = "", long: bool = False,
                  help: str = "", height: str = "90px") -> None:
         cls = widgets.Textarea if long else widgets.Text
         box = cls(placeholder=placeholder, continuous_update=False,  # the label sits above it
-                  layout=_shared_layout(height=f"calc({height} + 1.6em)" if long else "auto"))
+                  layout=fixed(**_LAYOUT,
+                               height=f"calc({height} + 1.6em)" if long else "auto"))
         super().__init__(label, box, help)
 
     def set(self, value: Any) -> None:
@@ -295,10 +349,11 @@ class LinesField(TextField):
 class NumberField(Field):
     """A number typed as text, so 'not known yet' (empty) stays possible; 1,200,000 is fine."""
 
-    def __init__(self, label: str, unit: str = "", whole: bool = False, help: str = "") -> None:
+    def __init__(self, label: str, unit: str = "", whole: bool = False, help: str = "",
+                 width: str = "180px") -> None:
         self.whole = whole
         box = widgets.Text(continuous_update=False, placeholder="not known yet",
-                           layout=widgets.Layout(width="180px"))
+                           layout=fixed(width=width))
         self.unit = widgets.HTML(f'<span class="kk-muted">{e(unit)}</span>')
         super().__init__(label, widgets.HBox([box, self.unit]), help)
         self.add_class("kk-number")  # text that must read as a number, refused next to itself
@@ -340,7 +395,7 @@ class DateField(Field):
 
     def __init__(self, label: str, help: str = "") -> None:
         box = widgets.Text(continuous_update=False, placeholder="YYYY-MM-DD",
-                           layout=widgets.Layout(width="140px"))
+                           layout=fixed(width="140px"))
         super().__init__(label, box, help)
         self.add_class("kk-date")
 
@@ -375,7 +430,7 @@ class ChoiceField(Field):
     def __init__(self, label: str, options: Sequence[Any], help: str = "",
                  width: str = "260px") -> None:
         super().__init__(label, widgets.Dropdown(options=_held(options),
-                                                 layout=widgets.Layout(width=width)), help)
+                                                 layout=fixed(width=width)), help)
 
     @property
     def value(self) -> Any:

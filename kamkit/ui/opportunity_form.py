@@ -25,6 +25,7 @@ from kamkit.ui.components import (
     Message,
     NumberField,
     TextField,
+    fixed,
 )
 
 __all__ = ["QuestionCard", "OpportunityForm", "SHARED"]
@@ -48,7 +49,7 @@ class QuestionCard(widgets.VBox):
         self.how = TextField("How do you know?", "their words, a document, a date…", long=True,
                              height="46px")
         self.customer_words = widgets.Checkbox(
-            value=False, indent=False, layout=widgets.Layout(width="auto"),
+            value=False, indent=False, layout=fixed(width="auto"),
             description="In the customer's own words or numbers")
         self.message = Message()
         super().__init__([self.answer, self.prefilled, self.how, self.customer_words,

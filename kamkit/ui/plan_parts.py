@@ -22,6 +22,7 @@ from kamkit.ui.components import (
     Message,
     NumberField,
     TextField,
+    fixed,
 )
 
 __all__ = ["Choices", "PlanRow", "ObjectiveRow", "ActionRow", "KpiRow", "ValueRow",
@@ -56,8 +57,8 @@ def _many(label: str, help: str = "", rows: int = 4, width: str = "96%") -> Fiel
 
 
 def _wrap(*parts: widgets.Widget) -> widgets.HBox:
-    return widgets.HBox(list(parts), layout=widgets.Layout(flex_flow="row wrap",
-                                                           align_items="flex-start"))
+    return widgets.HBox(list(parts), layout=fixed(flex_flow="row wrap",
+                                                  align_items="flex-start"))
 
 
 class PlanRow(widgets.VBox):
@@ -310,8 +311,7 @@ class CellBox(widgets.VBox):
         self.unit, self.offering = unit, offering
         self.state = ChoiceField("Holds", [("—", None)] + [
             (v, k) for k, v in fw.account_plan.white_space.items()], width="170px")
-        self.value = NumberField("Value")
-        self.value.box.layout.width = "130px"
+        self.value = NumberField("Value", width="130px")
         self.opportunity = ChoiceField("Opportunity (step 4)", [("none", None)],
                                        width="170px")
         super().__init__([self.state, self.value, self.opportunity],

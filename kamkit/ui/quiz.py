@@ -32,7 +32,7 @@ from kamkit.quiz import (
     shown_order,
 )
 from kamkit.session import Session
-from kamkit.ui.components import STYLE, Message, guarded
+from kamkit.ui.components import STYLE, Message, fixed, guarded
 from kamkit.ui.page import open_page, workbook_link
 
 __all__ = ["QuizApp", "app", "QuestionCard"]
@@ -50,7 +50,7 @@ class QuestionCard(widgets.VBox):
         self.question_id = question_id
         self._text = text
         self.title = widgets.HTML()
-        self.choice = widgets.RadioButtons(layout=widgets.Layout(width="auto"))
+        self.choice = widgets.RadioButtons(layout=fixed(width="auto"))
         self.check_button = widgets.Button(description="Check")
         self.feedback = Message()
         super().__init__([self.title, self.choice, self.check_button, self.feedback])

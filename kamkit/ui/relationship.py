@@ -38,6 +38,7 @@ from kamkit.ui.components import (
     FirstAnswer,
     Message,
     TextField,
+    fixed,
     guarded,
 )
 from kamkit.ui.page import StepPage
@@ -61,16 +62,17 @@ class EvidenceCard(widgets.VBox):
         # compact: nine cards must not make a wall the score scrolls away from
         self.evidence = TextField("How do you know?", "a fact, a document, a date…", long=True,
                                   height="52px")
-        self.evidence.layout.flex = "1 1 auto"  # the evidence takes the card's width
+        self.evidence.layout = fixed(flex="1 1 auto")  # the evidence takes the card's width
         self.as_of = DateField("Last verified")
         self.confident = widgets.Checkbox(value=True, description="I am confident in this",
-                                          indent=False, layout=widgets.Layout(width="auto"))
+                                          indent=False, layout=fixed(width="auto"))
         self.message = Message()  # a problem with this card's answers, next to them
+        # the layouts every card shares (nine cards, one model each, not nine)
         super().__init__([self.level, self.prefilled,
                           widgets.HBox([self.evidence, widgets.VBox(
                               [self.as_of, self.confident],
-                              layout=widgets.Layout(width="170px", flex="0 0 170px"))],
-                                       layout=widgets.Layout(align_items="flex-start")),
+                              layout=fixed(width="170px", flex="0 0 170px"))],
+                                       layout=fixed(align_items="flex-start")),
                           self.message])
         self.add_class("kk-card")
 

@@ -36,7 +36,7 @@ from kamkit.room import machine_busy
 from kamkit.scoring.progress import StepProgress
 from kamkit.session import Session
 from kamkit.steps import for_framework
-from kamkit.ui.components import STYLE, Confirm, Message, guarded, on_enter
+from kamkit.ui.components import STYLE, Confirm, Message, close_tree, guarded, on_enter
 from kamkit.ui.page import open_page
 from kamkit.ui.practice import exercise_links
 
@@ -290,6 +290,10 @@ class WorkbookApp(widgets.VBox):
         self._exercise_only = True
         self.tabs.layout.display = "none"
         self.exercise.children = [exercise_page(session, name, WORKBOOK)]
+        # the workbook's own parts are not on this page: not sent to it either (a case's page
+        # is ~10 models, not ~110)
+        self.children = [c for c in self.children if c is not self.tabs]
+        close_tree(self.tabs)
 
     # -- actions (handlers call these; tests call them too) --------------------------------
 

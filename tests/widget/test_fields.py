@@ -5,8 +5,17 @@ own (its label as wide as its words, its box as wide as the form)."""
 from __future__ import annotations
 
 import ipywidgets as widgets
+import pytest
 
-from kamkit.ui.components import ChoiceField, TextField, named
+from kamkit.ui.components import (
+    ChoiceField,
+    DateField,
+    NumberField,
+    TextField,
+    close_tree,
+    fixed,
+    named,
+)
 
 
 def test_text_boxes_of_a_height_share_one_layout_and_named_controls_one_style():
@@ -34,3 +43,33 @@ def test_a_shared_layout_closed_is_made_again():
     before.layout.close()  # as Widget.close_all() closes it
     after = TextField("After").input
     assert after.layout is not before.layout and after.layout.comm is not None
+
+
+def test_fields_sized_alike_share_one_layout_that_cannot_be_changed_under_them():
+    a, b = DateField("Due"), DateField("Signed")
+    assert a.input.layout is b.input.layout and a.input.layout.width == "140px"
+    narrow, wide = NumberField("Count", width="70px"), NumberField("Value")
+    assert narrow.box.layout.width == "70px" and wide.box.layout.width == "180px"
+    assert ChoiceField("A", [("a", "a")], width="200px").input.layout is ChoiceField(
+        "B", [("b", "b")], width="200px").input.layout
+    with pytest.raises(TypeError, match="shared layout"):
+        a.input.layout.width = "90px"  # would narrow every date on the page
+    assert b.input.layout.width == "140px"
+    assert fixed(width="1px", flex="1") is fixed(flex="1", width="1px")
+
+
+def test_closing_a_tree_closes_its_widgets_and_what_only_they_use():
+    own = widgets.Layout(width="10px")
+    shared = widgets.Layout(width="20px")
+    kept_child = widgets.HTML("also shown elsewhere")
+    kept_inside = widgets.HTML("inside it")
+    held_box = widgets.VBox([kept_inside])
+    gone = widgets.HTML("only here", layout=own)
+    beside = widgets.HTML("in the tree", layout=shared)
+    tree = widgets.VBox([widgets.HBox([gone, beside]), kept_child, held_box])
+    outside = widgets.VBox([kept_child, held_box], layout=shared)
+    close_tree(tree)
+    assert tree.comm is None and gone.comm is None and own.comm is None
+    assert beside.comm is None and shared.comm is not None  # the outside box's layout
+    assert kept_child.comm is not None and held_box.comm is not None
+    assert kept_inside.comm is not None and outside.comm is not None

@@ -355,10 +355,19 @@ def test_an_exercise_link_shows_its_page_in_the_workbook_and_builds_nothing_else
     assert "Check my answers" in intro.children[1].value  # how the checking works
     page._page_shown()
     assert page.tabs.selected_index == 0 and page._step_views == {}  # no tab, no build
+    # the workbook's own parts are neither on the page nor sent to it
+    assert page.tabs not in page.children and page.tabs.comm is None
+    assert page.accounts.comm is None and page.resume_button.comm is None
+    assert page.exercise.comm is not None and intro.comm is not None
     quiz = WorkbookApp()
     quiz.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=quiz"})
     shown = quiz.exercise.children[0].children[1]
     assert shown.cards and shown.back.value == ""  # its questions; one way back, above
+    assert quiz.tabs.comm is None
+    card = shown.cards[0]  # and the quiz still answers
+    card.choice.value = card.choice.options[0][1]
+    shown.check(card)
+    assert card.feedback.text and card.choice.layout.comm is not None
     unknown = WorkbookApp()
     unknown.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=nope"})
     assert "no such exercise" in unknown.exercise.children[0].children[1].value
