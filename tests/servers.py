@@ -118,9 +118,7 @@ class ReviewServer(Server):
         return f"{self.url}/voila/render/00_dashboard.ipynb"
 
 
-# The server's own words when a kernel answers a page that has just been closed: the loop
-# (tornado's or asyncio's) logs "Exception in callback ..." and a traceback through
-# jupyter_server's kernel channels that ends in WebSocketClosedError.
+# A reply written to a page already gone, as tornado's or asyncio's loop logs it.
 _PAGE_GONE = re.compile(
     r"Exception in callback [^\n]*\n(?:handle: [^\n]*\n)?Traceback \(most recent call last\):\n"
     r"(?:[ \t][^\n]*\n)+tornado\.websocket\.WebSocketClosedError\n?")
@@ -129,10 +127,11 @@ _RELAYED = "/jupyter_server/services/kernels/connection/channels.py"
 
 def unexplained(logs: str) -> str:
     """What in a server's log fails a layer: a handler's exception (only logged, by ipywidgets,
-    as "Exception in callback") or any traceback through kamkit's code. Kernels whose page
-    closed are shut down by Voila while blocked in zmq; their "Socket operation on
-    non-socket" tracebacks are Voila's, and a reply written to a page already gone is the
-    server's (_PAGE_GONE), not ours. Returns the first such part, or ""."""
+    as "Exception in callback") or any traceback through kamkit's code. A kernel's reply
+    that jupyter_server relays to a page already closed ends in WebSocketClosedError: the
+    server's, not ours (_PAGE_GONE). Tracebacks through neither kamkit nor a callback (Voila
+    shutting a closed page's kernel down while it is blocked in zmq: "Socket operation on
+    non-socket") pass. Returns the first part that fails, or ""."""
     package = str(Path(kamkit.__file__).parent) + "/"
     logs = _PAGE_GONE.sub(lambda m: "" if _RELAYED in m.group(0) and package not in m.group(0)
                           else m.group(0), logs)

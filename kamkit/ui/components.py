@@ -169,8 +169,10 @@ def download_link(label: str, filename: str, data: bytes, mime: str) -> str:
 def close_tree(root: widgets.Widget) -> None:
     """Close `root` and every widget inside it (a box's or a tab's children), with the layouts
     and styles only they use: none is sent to the page any more, and the kernel lets them go.
-    A widget, layout or style that something outside still holds stays open, and so does
-    what is inside it."""
+    What a widget outside holds as a child, layout or style stays open, with everything inside
+    it and their layouts and styles. Only those three ways of holding a widget are followed
+    (ipywidgets' own `_instances` and `_trait_values`, as `shared_defaults` reads them): a
+    widget pointing into the tree by another trait (a jslink) must not be left open."""
     from ipywidgets.widgets.widget import _instances
 
     def inside(widget: widgets.Widget) -> list[widgets.Widget]:
@@ -180,25 +182,27 @@ def close_tree(root: widgets.Widget) -> None:
         return [w for name in ("layout", "style")
                 if isinstance(w := widget._trait_values.get(name), widgets.Widget)]
 
-    tree: set[int] = set()
-    stack = [root]
-    while stack:
-        widget = stack.pop()
-        if id(widget) not in tree:
-            tree.add(id(widget))
-            stack.extend(inside(widget))
-    held = {id(w) for widget in list(_instances.values()) if id(widget) not in tree
+    def within(*tops: widgets.Widget) -> dict[int, widgets.Widget]:
+        found: dict[int, widgets.Widget] = {}
+        stack = list(tops)
+        while stack:
+            widget = stack.pop()
+            if id(widget) not in found:
+                found[id(widget)] = widget
+                stack.extend(inside(widget))
+        return found
+
+    tree = within(root)
+    held = {id(w): w for widget in list(_instances.values()) if id(widget) not in tree
             for w in (*inside(widget), *parts(widget))}
-    stack = [root]
-    while stack:
-        widget = stack.pop()
-        if id(widget) in held or widget.comm is None:
-            continue
-        stack.extend(inside(widget))
-        for part in parts(widget):
-            if id(part) not in held:
-                part.close()
-        widget.close()
+    kept = within(*(w for k, w in held.items() if k in tree))
+    stays = held.keys() | kept.keys() | {id(p) for w in kept.values() for p in parts(w)}
+    for key, widget in tree.items():
+        if key not in stays:
+            for part in parts(widget):
+                if id(part) not in stays:
+                    part.close()
+            widget.close()
 
 
 def opening() -> widgets.HTML:
@@ -211,13 +215,14 @@ def opening() -> widgets.HTML:
 
 
 # Widgets shared by every field that would otherwise make its own identical one (a model more
-# for the page each): per process, as the widgets are; nothing changes one after it is made.
+# for the page each): per process, as the widgets are; nothing changes one after it is made,
+# and one closed (by Widget.close_all(), or close_tree() with nothing else using it) is made
+# again when next asked for.
 _shared: dict[object, widgets.Widget] = {}
 
 
 def _one_for_all(key: object, make: Callable[[], widgets.Widget]) -> Any:
-    """The widget shared under `key`, made by `make` the first time (and again after
-    `Widget.close_all()` closed it)."""
+    """The widget shared under `key`, made by `make` the first time (and again once closed)."""
     widget = _shared.get(key)
     if widget is None or widget.comm is None:
         widget = _shared[key] = make()

@@ -61,15 +61,21 @@ def test_fields_sized_alike_share_one_layout_that_cannot_be_changed_under_them()
 def test_closing_a_tree_closes_its_widgets_and_what_only_they_use():
     own = widgets.Layout(width="10px")
     shared = widgets.Layout(width="20px")
-    kept_child = widgets.HTML("also shown elsewhere")
+    alike = fixed(width="33px")  # as fields sized alike share theirs
+    kept_child = widgets.HTML("also shown elsewhere", layout=alike)
     kept_inside = widgets.HTML("inside it")
     held_box = widgets.VBox([kept_inside])
     gone = widgets.HTML("only here", layout=own)
+    gone_alike = widgets.HTML("sized as the one kept", layout=alike)
     beside = widgets.HTML("in the tree", layout=shared)
-    tree = widgets.VBox([widgets.HBox([gone, beside]), kept_child, held_box])
+    tree = widgets.VBox([widgets.HBox([gone, beside, gone_alike]), kept_child, held_box,
+                         widgets.VBox([kept_inside])])  # reached a second way, not held
     outside = widgets.VBox([kept_child, held_box], layout=shared)
     close_tree(tree)
     assert tree.comm is None and gone.comm is None and own.comm is None
     assert beside.comm is None and shared.comm is not None  # the outside box's layout
+    assert gone_alike.comm is None and alike.comm is not None  # the kept one's layout
     assert kept_child.comm is not None and held_box.comm is not None
     assert kept_inside.comm is not None and outside.comm is not None
+    for widget in (outside, kept_child, held_box, kept_inside):  # what is still shown can
+        widget.get_state()  # still be sent to a page (a closed widget in it would raise)

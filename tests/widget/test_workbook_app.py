@@ -332,8 +332,12 @@ def test_a_step_link_opens_the_workbook_on_that_step_built_into_the_page(store, 
     page.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&tab={tab}"})
     assert page.tabs.selected_index == shown
     assert len(page._step_views) == (shown in (1, 2, 3, 4, 5))  # only that step, so far
+    # the page draws the tab it opens on first; Home's parts once it is shown
+    assert (page.accounts_box in page.home.children) == (shown == 0)
+    assert "Nordwind Logistics" in [o[0] for o in page.accounts.options]  # built all the same
     page._page_shown()  # showing does not move the trainee elsewhere
     assert page.tabs.selected_index == shown
+    assert page.accounts_box in page.home.children and page.progress_box in page.home.children
     if shown == 3:
         from kamkit.ui.relationship import RelationshipApp
 
@@ -367,7 +371,25 @@ def test_an_exercise_link_shows_its_page_in_the_workbook_and_builds_nothing_else
     card = shown.cards[0]  # and the quiz still answers
     card.choice.value = card.choice.options[0][1]
     shown.check(card)
-    assert card.feedback.text and card.choice.layout.comm is not None
+    assert card.feedback.text.startswith(("Right.", "Not quite.")) and shown.message.value == ""
+    assert card.choice.layout.comm is not None
+    page_parts = [quiz]  # what is on the page can be sent to it: nothing closed under it
+    while page_parts:
+        widget = page_parts.pop()
+        widget.get_state()
+        page_parts.extend(getattr(widget, "children", ()))
     unknown = WorkbookApp()
     unknown.open_for_request(store=store, env={"QUERY_STRING": f"t={token}&exercise=nope"})
     assert "no such exercise" in unknown.exercise.children[0].children[1].value
+
+
+def test_home_chosen_before_a_step_links_page_is_shown_is_drawn_at_once(store, ann):
+    store.add_account(ann.id, "Nordwind Logistics")
+    page = WorkbookApp()
+    page.open_for_request(store=store,
+                          env={"QUERY_STRING": f"t={store.issue_token(ann.id)}&tab=profile"})
+    assert page.home.children == ()
+    page.tabs.selected_index = 0
+    assert page.accounts_box in page.home.children
+    page._page_shown()  # and once shown, it is not drawn twice
+    assert list(page.home.children).count(page.accounts_box) == 1
