@@ -36,7 +36,7 @@ def pct(values: list[float], q: float) -> float:
 def report(name: str, seconds: list[float], floor_ms: float | None = None) -> float:
     """Print one line of figures; returns the median in milliseconds."""
     med = statistics.median(seconds) * 1000
-    ratio = f"  ({med / floor_ms:.0f}x floor)" if floor_ms else ""
+    ratio = f"  ({med / floor_ms:.2f}x floor)" if floor_ms else ""
     print(f"{name:<40} median {med:8.3f} ms   p95 {pct(seconds, 0.95) * 1000:8.3f} ms{ratio}")
     return med
 
