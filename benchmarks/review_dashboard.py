@@ -10,8 +10,10 @@
      the figures the import kept;
    - cold, the first look of a day (days +1 .. +5, a new page each): only the accounts that
      day moves (a rating turning stale, an action falling due ...) are scored again;
-   - content changed: every account scored again - once, kept for the looks after it (and what
-     a view of one cohort of 25 pays: the page opens on the latest workshop's cohort when
+   - content changed: every account scored again - once, kept for the looks after it: by
+     `kamkit review` in the background as it starts (`bring_up_to_date`), and the first page
+     after it; and what a page opened before that has finished pays (all scored on the page),
+     and a view of one cohort of 25 (the page opens on the latest workshop's cohort when
      cohorts have workshop dates - these have none, so "(all)" is what their page would show);
    - warm: the same page built again (the steady state);
    - 1 % of accounts saved (and so scored, as a save does) since the page's last build.
@@ -51,7 +53,7 @@ from kamkit.demo import sample_map, sample_profile, sample_relationship
 from kamkit.frameworks import default_framework
 from kamkit.models import IndicatorRating
 from kamkit.people import keep_person_records
-from kamkit.review import ReviewSession
+from kamkit.review import ReviewSession, bring_up_to_date
 from kamkit.steps import for_framework
 from kamkit.store import Store
 from kamkit.store_tables import (
@@ -239,8 +241,8 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
             conn.execute(figures.delete())
             conn.execute(person_figures.delete())
 
-    def rescore_all() -> None:  # what a content change costs: every account and person scored
-        nothing_kept()  # again
+    def rescore_all() -> None:  # a page opened before kamkit review kept them again: every
+        nothing_kept()  # account and person scored on the page
         page()
 
     floor_times = timed(floor, 7)
@@ -268,6 +270,11 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
 
     content_cohort = timed(one_cohort, 3)
     content, content_cpu = timed_cpu(rescore_all, 1 if n >= 10_000 else 3)
+    at_start, after_start = [], []  # as kamkit review starts: kept again, then the first page
+    for _ in range(1 if n >= 10_000 else 3):
+        nothing_kept()
+        at_start += timed(lambda: bring_up_to_date(store), 1)
+        after_start += timed(page, 1)
     session = ReviewSession(store, "bench")
     session.rows()
     warm, warm_cpu = timed_cpu(session.rows, 7)
@@ -302,7 +309,9 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
     cpu(next_day_cpu)
     print(f"      (accounts scored again on days +1..+5: {', '.join(map(str, moved))} of "
           f"{n})")
-    content_ms = report("    content changed: all scored again", content, floor_ms)
+    report("    content changed: kept again at start", at_start, floor_ms)
+    content_ms = report("    content changed: first page after it", after_start, floor_ms)
+    report("    content changed: a page before it", content, floor_ms)
     cpu(content_cpu)
     report("    content changed: one cohort's view", content_cohort, floor_ms)
     warm_ms = report("    warm: the same page again", warm, floor_ms)
@@ -318,8 +327,11 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
                                ("warm", warm_ms, warm_cpu), ("1 % saved", changed_ms, changed_cpu)):
             verdict(f"dashboard data, {n:,} assessments: {name}", "<= 1 s",
                     f"{ms:.0f} ms ({_median(used) * 1000:.0f} ms CPU)", ms <= 1000)
-        verdict(f"dashboard data, {n:,} assessments: content changed (once, kept after)",
-                "<= 1 s", f"{content_ms:.0f} ms", content_ms <= 1000)
+        verdict(f"dashboard data, {n:,} assessments: content changed, the first page after "
+                "kamkit review kept it again", "<= 1 s",
+                f"{content_ms:.0f} ms (kept again in {_median(at_start):.1f} s, in the background "
+                f"as the server starts; a page before that: {_median(content):.1f} s)",
+                content_ms <= 1000)
         print(f"    (load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on "
               f"{os.cpu_count()} cores)")
 

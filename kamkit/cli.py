@@ -230,6 +230,7 @@ def cmd_review(args: argparse.Namespace) -> int:
                     **({"db_url": args.db} if args.db else {}))
     _check_content()
     _open_store(args)
+    _refresh_in_background(args, env)
     run_dir = kamkit_home() / "run" / f"review-{args.port}"
     config = write_review_config(run_dir, token, args.pool,
                                  headers=(REVIEWER_HEADER,) if hub else ())
@@ -697,6 +698,38 @@ def cmd_prune(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_refresh(args: argparse.Namespace) -> int:
+    import time
+
+    from kamkit.review import bring_up_to_date
+
+    if args.background:  # started by `kamkit review`: the pages come first
+        os.nice(10)
+    started = time.perf_counter()
+    try:
+        with _store(args) as store:
+            scored = bring_up_to_date(store)
+    except Exception as exc:  # noqa: BLE001 - a cache: the dashboard scores what is not kept
+        print(f"kamkit: the dashboard's figures could not be brought up to date now ({exc}); "
+              "the dashboard scores them when it is opened.", file=sys.stderr, flush=True)
+        return 1
+    if scored or not args.background:
+        print(f"kamkit: the dashboard's figures are up to date: {_count(scored, 'account')} "
+              f"scored again in {time.perf_counter() - started:.1f} s.", flush=True)
+    return 0
+
+
+def _refresh_in_background(args: argparse.Namespace, env: dict[str, str]) -> None:
+    """Bring the dashboard's kept figures up to date beside the server (`kamkit refresh`):
+    after a content change every account is scored again, once - here, not on the first
+    manager's page. It stops with the server's Ctrl+C; a page opened before it has finished
+    scores what is not kept yet itself."""
+    import subprocess
+
+    subprocess.Popen([sys.executable, "-m", "kamkit.cli", *(["--db", args.db] if args.db else []),
+                      "refresh", "--background"], env=env, stdin=subprocess.DEVNULL)
+
+
 def cmd_migrate_store(args: argparse.Namespace) -> int:
     from kamkit.store_copy import migrate_store
 
@@ -898,6 +931,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "KAMKIT_RETENTION_DAYS)")
     pr.add_argument("--yes", action="store_true", help="prune without asking")
     pr.set_defaults(func=cmd_prune)
+
+    rf = sub.add_parser("refresh", help="score and keep the dashboard's figures now (after a "
+                        "content change: every account; kamkit review does it as it starts)")
+    rf.add_argument("--background", action="store_true", help=argparse.SUPPRESS)
+    rf.set_defaults(func=cmd_refresh)
 
     i = sub.add_parser("import", help="add a trainee's workbook from an exported JSON file")
     i.add_argument("file")

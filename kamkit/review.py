@@ -54,7 +54,7 @@ from kamkit.store_reviews import AccountRow
 
 __all__ = ["saved_docs", "CohortRow", "ReviewSession", "refresh_figures", "SORTS", "filter_rows",
            "sort_rows", "RoomRow", "room_counts", "Overview", "overview", "page_of", "Kept",
-           "approval_columns"]
+           "approval_columns", "bring_up_to_date"]
 
 _log = logging.getLogger("kamkit.review")
 
@@ -111,6 +111,17 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
     told first when there are many to score (`people.say_scoring`): a content change scores
     them all."""
     today = today or dt.date.today()
+    out, stale = _kept_figures(framework, rows, today)
+    if stale:
+        say_scoring(say, len(stale), "accounts' figures")
+        out.update(store.keep_figures(stale, framework, today))
+    return out
+
+
+def _kept_figures(framework: Framework, rows: list[AccountRow], today: dt.date
+                  ) -> tuple[dict[int, Kept], dict[int, dt.datetime]]:
+    """The figures of `rows` the store keeps that hold on `today` (account id -> figures), and
+    the accounts to score again (account id -> their save stamp)."""
     kept_under = fingerprint(framework)
     out: dict[int, Kept] = {}
     stale: dict[int, dt.datetime] = {}
@@ -128,10 +139,25 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
                 out[acc] = kept.on(today)  # the same figures, as of today
                 continue
         stale[acc] = row["updated_at"]
-    if stale:
-        say_scoring(say, len(stale), "accounts' figures")
-        out.update(store.keep_figures(stale, framework, today))
-    return out
+    return out, stale
+
+
+def bring_up_to_date(store: Store, framework: Framework | None = None,
+                     today: dt.date | None = None) -> int:
+    """Score and keep now what the dashboard's next look would otherwise score: every account's
+    figures and every trainee's person record not kept under this content (after a content
+    change: all of them), or moved by a day. `kamkit review` runs it in the background as it
+    starts, so the first manager after a content change does not wait for it. Returns how many
+    accounts' figures were scored."""
+    framework = framework or default_framework()
+    today = today or dt.date.today()
+    rows = store.list_account_rows()
+    with _bulk():
+        _, stale = _kept_figures(framework, rows, today)
+        if stale:
+            store.keep_figures(stale, framework, today)
+        person_records(store, framework, rows, PersonCache())
+    return len(stale)
 
 
 def approval_columns(framework: Framework) -> list[tuple[str, str]]:

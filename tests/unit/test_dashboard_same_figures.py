@@ -22,7 +22,7 @@ from kamkit.figures import account_figures
 from kamkit.frameworks import default_framework
 from kamkit.models import Attempt, IndicatorRating, Review
 from kamkit.quiz import load_quiz
-from kamkit.review import ReviewSession, saved_docs
+from kamkit.review import ReviewSession, bring_up_to_date, saved_docs
 from kamkit.scoring.competency import (
     GAIN_MEASURES,
     case_tries,
@@ -273,3 +273,29 @@ def kept_records(store: Store, monkeypatch: pytest.MonkeyPatch, cold) -> list:
     assert sorted(set(scored)) == sorted(r.trainee_id for r in cold)
     monkeypatch.undo()
     return fresh
+
+
+def test_a_content_change_is_scored_once_before_the_first_page(store, monkeypatch):
+    """`bring_up_to_date` (what `kamkit review` runs as it starts) scores every account and
+    trainee kept under other content, once: the next page scores nothing and shows the
+    reference figures; run again, it scores nothing either."""
+    seed(store, random.Random(5))
+    cold = ReviewSession(store, "Mia").rows()
+    # figures and records kept under other content, as before a content change
+    with store._write() as conn:
+        conn.execute(figures.update().values(fingerprint="other content"))
+        conn.execute(person_figures.update().values(fingerprint="other content"))
+        accounts_kept = len(conn.execute(figures.select()).all())
+    assert accounts_kept > len(cold) / 2
+    assert bring_up_to_date(store) == accounts_kept
+
+    def no_scoring(*args, **kwargs):
+        raise AssertionError("the page scored what bring_up_to_date should have kept")
+
+    monkeypatch.setattr(people, "_records", no_scoring)
+    monkeypatch.setattr(Store, "keep_figures", no_scoring)
+    fresh = ReviewSession(store, "Mia").rows()
+    assert fresh == cold
+    check_against_reference(store, fresh, TODAY)
+    assert bring_up_to_date(store) == 0
+
