@@ -11,9 +11,9 @@
    - cold, the first look of a day (days +1 .. +5, a new page each): only the accounts that
      day moves (a rating turning stale, an action falling due ...) are scored again;
    - content changed: every account scored again - once, kept for the looks after it: by
-     `kamkit review` in the background as it starts (`bring_up_to_date`), and the first page
-     after it; and what a page opened before that has finished pays (all scored on the page),
-     and a view of one cohort of 25 (the page opens on the latest workshop's cohort when
+     `kamkit review` in the background as it starts (`up_to_date_on`: a process per core), and
+     the first page after it; and what a page opened before that has finished pays (all
+     scored on the page), and a view of one cohort of 25 (the page opens on the latest workshop's cohort when
      cohorts have workshop dates - these have none, so "(all)" is what their page would show);
    - warm: the same page built again (the steady state);
    - 1 % of accounts saved (and so scored, as a save does) since the page's last build.
@@ -53,7 +53,7 @@ from kamkit.demo import sample_map, sample_profile, sample_relationship
 from kamkit.frameworks import default_framework
 from kamkit.models import IndicatorRating
 from kamkit.people import keep_person_records
-from kamkit.review import ReviewSession, bring_up_to_date
+from kamkit.review import ReviewSession, up_to_date_on
 from kamkit.steps import for_framework
 from kamkit.store import Store
 from kamkit.store_tables import (
@@ -273,7 +273,7 @@ def measure(store: Store, n: int, rng: random.Random) -> None:
     at_start, after_start = [], []  # as kamkit review starts: kept again, then the first page
     for _ in range(1 if n >= 10_000 else 3):
         nothing_kept()
-        at_start += timed(lambda: bring_up_to_date(store), 1)
+        at_start += timed(lambda: up_to_date_on(store.url), 1)  # as kamkit refresh does
         after_start += timed(page, 1)
     session = ReviewSession(store, "bench")
     session.rows()

@@ -701,14 +701,13 @@ def cmd_prune(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     import time
 
-    from kamkit.review import bring_up_to_date
+    from kamkit import review
 
     if args.background:  # started by `kamkit review`: the pages come first
         os.nice(10)
     started = time.perf_counter()
     try:
-        with _store(args) as store:
-            scored = bring_up_to_date(store)
+        scored = review.up_to_date_on(args.db)
     except Exception as exc:  # noqa: BLE001 - a cache: the dashboard scores what is not kept
         print(f"kamkit: the dashboard's figures could not be brought up to date now ({exc}); "
               "the dashboard scores them when it is opened.", file=sys.stderr, flush=True)

@@ -76,12 +76,12 @@ def test_review_starts_the_refresh_beside_the_server_and_it_keeps_every_figure(
 def test_a_refresh_that_fails_in_the_background_says_so_in_one_line(db, monkeypatch, capsys):
     from kamkit import review
 
-    def broken(store):
+    def broken(url, workers=None):
         raise OSError("disk full")
 
     niced = []
     monkeypatch.setattr(os, "nice", niced.append)  # not this test process
-    monkeypatch.setattr(review, "bring_up_to_date", broken)
+    monkeypatch.setattr(review, "up_to_date_on", broken)
     assert main(["--db", db, "refresh", "--background"]) == 1
     out = capsys.readouterr()
     assert niced == [10] and out.out == ""
@@ -89,3 +89,13 @@ def test_a_refresh_that_fails_in_the_background_says_so_in_one_line(db, monkeypa
                        "(disk full); the dashboard scores them when it is opened.\n")
     assert main(["--db", db, "refresh"]) == 1  # asked for at the terminal: the same line
     assert capsys.readouterr().err == out.err and niced == [10]
+
+
+def test_the_trainees_are_shared_out_between_worker_processes(db):
+    from kamkit.review import up_to_date_on
+
+    with Store(db) as store:
+        accounts = sum(r["account_id"] is not None for r in store.list_account_rows())
+    assert up_to_date_on(db, workers=3) == accounts  # each account scored once, by one worker
+    assert "other content" not in _kept_under(db)
+    assert up_to_date_on(db, workers=3) == 0
