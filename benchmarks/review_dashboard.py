@@ -13,8 +13,9 @@
    - content changed: every account scored again - once, kept for the looks after it: by
      `kamkit review` in the background as it starts (`up_to_date_on`: a process per core), and
      the first page after it; and what a page opened before that has finished pays (all
-     scored on the page), and a view of one cohort of 25 (the page opens on the latest workshop's cohort when
-     cohorts have workshop dates - these have none, so "(all)" is what their page would show);
+     scored on the page), and a view of one cohort of 25 (the page opens on the latest
+     workshop's cohort when cohorts have workshop dates - these have none, so "(all)" is what
+     their page would show);
    - warm: the same page built again (the steady state);
    - 1 % of accounts saved (and so scored, as a save does) since the page's last build.
    Most trainees are rated before and after (by themselves and their manager, some by a peer),
@@ -53,7 +54,8 @@ from kamkit.demo import sample_map, sample_profile, sample_relationship
 from kamkit.frameworks import default_framework
 from kamkit.models import IndicatorRating
 from kamkit.people import keep_person_records
-from kamkit.review import ReviewSession, up_to_date_on
+from kamkit.refresh import up_to_date_on
+from kamkit.review import ReviewSession
 from kamkit.steps import for_framework
 from kamkit.store import Store
 from kamkit.store_tables import (

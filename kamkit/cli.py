@@ -28,7 +28,8 @@ if TYPE_CHECKING:  # imported lazily at run time: `kamkit --help` stays instant
 
 __all__ = ["main", "build_parser", "cmd_cohort_add", "cmd_cohort_list", "cmd_cohort_relink",
            "cmd_cohort_open_after",
-           "cmd_demo", "cmd_export", "cmd_import", "cmd_import_crm", "cmd_review", "cmd_serve",
+           "cmd_demo", "cmd_export", "cmd_import", "cmd_import_crm", "cmd_refresh", "cmd_review",
+           "cmd_serve",
            "cmd_settings", "cmd_steps", "cmd_validate_content",
            "cmd_validate_cases", "cmd_account_add", "cmd_erase", "cmd_prune",
            "cmd_migrate_store", "cmd_hub_config"]
@@ -230,7 +231,6 @@ def cmd_review(args: argparse.Namespace) -> int:
                     **({"db_url": args.db} if args.db else {}))
     _check_content()
     _open_store(args)
-    _refresh_in_background(args, env)
     run_dir = kamkit_home() / "run" / f"review-{args.port}"
     config = write_review_config(run_dir, token, args.pool,
                                  headers=(REVIEWER_HEADER,) if hub else ())
@@ -242,10 +242,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     if hub:
         print(f"kamkit: manager review as the hub's service at {hub.prefix}; the hub signs "
               "managers in. Stop it from the hub.", flush=True)
+        _refresh_beside(env)
         os.execvpe(cmd[0], cmd, env)
     link = f"http://{args.host}:{args.port}/voila/render/00_dashboard.ipynb?token={token}"
     print(f"kamkit: manager review at http://{args.host}:{args.port}/voila/render/"
           f"00_dashboard.ipynb; {_hand_over_link(link, run_dir)}. Stop with Ctrl+C.", flush=True)
+    _refresh_beside(env)
     os.execvpe(cmd[0], cmd, env)
     return 0  # pragma: no cover
 
@@ -701,32 +703,60 @@ def cmd_prune(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     import time
 
-    from kamkit import review
+    from kamkit import refresh
 
-    if args.background:  # started by `kamkit review`: the pages come first
+    if args.beside is not None:  # started by `kamkit review`: the pages come first
         os.nice(10)
+        _end_with(args.beside)
+    _check_content()
     started = time.perf_counter()
     try:
-        scored = review.up_to_date_on(args.db)
+        done = refresh.up_to_date_on(args.db)
     except Exception as exc:  # noqa: BLE001 - a cache: the dashboard scores what is not kept
-        print(f"kamkit: the dashboard's figures could not be brought up to date now ({exc}); "
-              "the dashboard scores them when it is opened.", file=sys.stderr, flush=True)
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [repr(exc)]
+        print(f"kamkit: the dashboard's figures could not be brought up to date now "
+              f"({reason[0][:160]}); the dashboard scores them when it is opened.",
+              file=sys.stderr, flush=True)
         return 1
-    if scored or not args.background:
-        print(f"kamkit: the dashboard's figures are up to date: {_count(scored, 'account')} "
-              f"scored again in {time.perf_counter() - started:.1f} s.", flush=True)
+    if done.accounts or done.trainees or args.beside is None:
+        print(f"kamkit: the dashboard is up to date: the figures of "
+              f"{_many(done.accounts, 'account')} and the records of "
+              f"{_many(done.trainees, 'trainee')} scored again in "
+              f"{time.perf_counter() - started:.1f} s.", flush=True)
     return 0
 
 
-def _refresh_in_background(args: argparse.Namespace, env: dict[str, str]) -> None:
-    """Bring the dashboard's kept figures up to date beside the server (`kamkit refresh`):
-    after a content change every account is scored again, once - here, not on the first
-    manager's page. It stops with the server's Ctrl+C; a page opened before it has finished
-    scores what is not kept yet itself."""
+def _many(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _end_with(server: int) -> None:
+    """This process (and its workers: its process group) ends when `server`, its parent,
+    does - or at once if it already has. Started in a session of its own, the terminal's
+    Ctrl+C is the server's alone."""
+    import signal
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(1)
+        os.killpg(0, signal.SIGTERM)  # ends quietly: no handler, no traceback
+
+    threading.Thread(target=watch, daemon=True, name="kamkit-end-with-server").start()
+
+
+def _refresh_beside(env: dict[str, str]) -> None:
+    """Bring the dashboard's kept figures up to date beside the server about to start in this
+    process (`kamkit refresh`): after a content change every account is scored again, once,
+    here - not on the first manager's page (one opened before it has finished scores what is
+    not kept yet itself). It ends when the server does; the store is named by `env`, not on a
+    command line anyone could read."""
     import subprocess
 
-    subprocess.Popen([sys.executable, "-m", "kamkit.cli", *(["--db", args.db] if args.db else []),
-                      "refresh", "--background"], env=env, stdin=subprocess.DEVNULL)
+    subprocess.Popen([sys.executable, "-m", "kamkit.cli", "refresh", "--beside",
+                      str(os.getpid())], env=env, stdin=subprocess.DEVNULL,
+                     start_new_session=True)
 
 
 def cmd_migrate_store(args: argparse.Namespace) -> int:
@@ -933,7 +963,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rf = sub.add_parser("refresh", help="score and keep the dashboard's figures now (after a "
                         "content change: every account; kamkit review does it as it starts)")
-    rf.add_argument("--background", action="store_true", help=argparse.SUPPRESS)
+    rf.add_argument("--beside", type=int, metavar="PID", help=argparse.SUPPRESS)
     rf.set_defaults(func=cmd_refresh)
 
     i = sub.add_parser("import", help="add a trainee's workbook from an exported JSON file")

@@ -42,7 +42,8 @@ from kamkit.steps import for_framework
 from kamkit.store import Store
 
 __all__ = ["PersonRecord", "PersonCache", "person_records", "keep_person_records",
-           "gain_labels", "cohort_gains", "MANY", "SAY_ABOVE", "Say", "say_scoring"]
+           "keep_stale_records", "gain_labels", "cohort_gains", "MANY", "SAY_ABOVE", "Say",
+           "say_scoring"]
 
 _log = logging.getLogger("kamkit.people")
 
@@ -204,41 +205,71 @@ def keep_person_records(store: Store, framework: Framework, trainee_ids: Iterabl
         _log.exception("could not keep the person records of trainees %s", sorted(wanted))
 
 
+def keep_stale_records(store: Store, framework: Framework,
+                       rows: list[Mapping[str, Any]]) -> int:
+    """Score and keep the person records of the trainees in `rows` (the store's account rows)
+    that the store does not keep for their current work under this content (`kamkit
+    refresh`). Returns how many; raises when they cannot be kept."""
+    stamp = _stamps(store, rows)
+    under, checked = _fingerprint(framework), _Checked()
+    found = _read_kept(store, framework, rows, list(stamp), stamp, under, checked)
+    missing = set(stamp) - set(found)
+    if missing:
+        _score_and_keep(store, framework, rows, missing, stamp, under, checked, strict=True)
+    return len(missing)
+
+
 def _kept_or_scored(store: Store, framework: Framework, rows: list[Mapping[str, Any]],
                     trainees: list[int], stamp: Mapping[int, str], under: str, *,
                     read: bool = True, say: Say | None = None) -> dict[int, PersonRecord]:
     """The records of `trainees`: those the store keeps for their stamp and content read back
     (with `read`), the rest scored and kept."""
-    names = {r["trainee_id"]: (r["trainee"], r.get("cohort")) for r in rows}
-    out: dict[int, PersonRecord] = {}
     checked = _Checked()
-    if read:
-        found = store.kept_people(_wanted(trainees))
-        for tid in trainees:
-            kept = found.get(tid)
-            if kept is None or kept[0] != stamp[tid] or kept[1] != under:
-                continue
-            try:
-                found_record = load_record(kept[2], checked)
-            except (ValueError, TypeError, KeyError):  # not what this kamkit keeps
-                found_record = None
-            if found_record is not None:
-                values, unpack = found_record
-                record = out[tid] = PersonRecord(tid, *names[tid], **values)
-                record.unpack_later(_or_scored(store, framework, record, unpack,
-                                               (stamp[tid], under)))
+    out = _read_kept(store, framework, rows, trainees, stamp, under, checked) if read else {}
     missing = set(trainees) - set(out)
     if missing:
         say_scoring(say, len(missing), "trainees' records")
-        fresh = _records(store, framework, [r for r in rows if r["trainee_id"] in missing],
-                         checked)
-        out.update(fresh)
-        try:
-            store.keep_people([(tid, stamp[tid], under, dump_record(record))
-                               for tid, record in fresh.items()])
-        except Exception:  # a cache: showing the records matters more than keeping them
-            _log.exception("could not keep person records")
+        out.update(_score_and_keep(store, framework, rows, missing, stamp, under, checked))
     return out
+
+
+def _read_kept(store: Store, framework: Framework, rows: list[Mapping[str, Any]],
+               trainees: list[int], stamp: Mapping[int, str], under: str,
+               checked: _Checked) -> dict[int, PersonRecord]:
+    """The records of `trainees` the store keeps for their stamp and content, read back."""
+    names = {r["trainee_id"]: (r["trainee"], r.get("cohort")) for r in rows}
+    out: dict[int, PersonRecord] = {}
+    found = store.kept_people(_wanted(trainees))
+    for tid in trainees:
+        kept = found.get(tid)
+        if kept is None or kept[0] != stamp[tid] or kept[1] != under:
+            continue
+        try:
+            found_record = load_record(kept[2], checked)
+        except (ValueError, TypeError, KeyError):  # not what this kamkit keeps
+            found_record = None
+        if found_record is not None:
+            values, unpack = found_record
+            record = out[tid] = PersonRecord(tid, *names[tid], **values)
+            record.unpack_later(_or_scored(store, framework, record, unpack,
+                                           (stamp[tid], under)))
+    return out
+
+
+def _score_and_keep(store: Store, framework: Framework, rows: list[Mapping[str, Any]],
+                    trainees: set[int], stamp: Mapping[int, str], under: str,
+                    checked: _Checked, *, strict: bool = False) -> dict[int, PersonRecord]:
+    """The records of `trainees` scored now, and kept (`strict`: or an error)."""
+    fresh = _records(store, framework, [r for r in rows if r["trainee_id"] in trainees],
+                     checked)
+    try:
+        store.keep_people([(tid, stamp[tid], under, dump_record(record))
+                           for tid, record in fresh.items()])
+    except Exception:  # a cache: showing the records matters more than keeping them
+        if strict:
+            raise
+        _log.exception("could not keep person records")
+    return fresh
 
 
 def _or_scored(store: Store, framework: Framework, record: PersonRecord, unpack: Unpack,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,7 +54,7 @@ from kamkit.store_reviews import AccountRow
 
 __all__ = ["saved_docs", "CohortRow", "ReviewSession", "refresh_figures", "SORTS", "filter_rows",
            "sort_rows", "RoomRow", "room_counts", "Overview", "overview", "page_of", "Kept",
-           "approval_columns", "bring_up_to_date", "up_to_date_on"]
+           "approval_columns", "kept_and_stale", "bulk"]
 
 _log = logging.getLogger("kamkit.review")
 
@@ -88,7 +87,7 @@ class CohortRow:
 
 
 @contextmanager
-def _bulk() -> Iterator[None]:
+def bulk() -> Iterator[None]:
     """Building thousands of rows allocates hundreds of thousands of small objects, each round
     of the garbage collector walking every object the page keeps (the figures, the person
     records): collect once afterwards instead (a quarter to a half of a 10,000-trainee build
@@ -112,14 +111,14 @@ def refresh_figures(store: Store, framework: Framework, rows: list[AccountRow],
     told first when there are many to score (`people.say_scoring`): a content change scores
     them all."""
     today = today or dt.date.today()
-    out, stale = _kept_figures(framework, rows, today)
+    out, stale = kept_and_stale(framework, rows, today)
     if stale:
         say_scoring(say, len(stale), "accounts' figures")
         out.update(store.keep_figures(stale, framework, today))
     return out
 
 
-def _kept_figures(framework: Framework, rows: list[AccountRow], today: dt.date
+def kept_and_stale(framework: Framework, rows: list[AccountRow], today: dt.date
                   ) -> tuple[dict[int, Kept], dict[int, dt.datetime]]:
     """The figures of `rows` the store keeps that hold on `today` (account id -> figures), and
     the accounts to score again (account id -> their save stamp)."""
@@ -141,45 +140,6 @@ def _kept_figures(framework: Framework, rows: list[AccountRow], today: dt.date
                 continue
         stale[acc] = row["updated_at"]
     return out, stale
-
-
-def bring_up_to_date(store: Store, framework: Framework | None = None,
-                     today: dt.date | None = None, part: tuple[int, int] = (0, 1)) -> int:
-    """Score and keep now what the dashboard's next look would otherwise score: every account's
-    figures and every trainee's person record not kept under this content (after a content
-    change: all of them), or moved by a day - of the trainees in `part` (k, n: those whose id
-    is k modulo n; by default all). `kamkit review` runs it in the background as it starts
-    (`up_to_date_on`), so the first manager after a content change does not wait for it.
-    Returns how many accounts' figures were scored."""
-    framework = framework or default_framework()
-    today = today or dt.date.today()
-    k, n = part
-    rows = [r for r in store.list_account_rows() if r["trainee_id"] % n == k]
-    with _bulk():
-        _, stale = _kept_figures(framework, rows, today)
-        if stale:
-            store.keep_figures(stale, framework, today)
-        person_records(store, framework, rows, PersonCache())
-    return len(stale)
-
-
-def _up_to_date_part(url: str | None, part: tuple[int, int]) -> int:
-    with Store(url) as store:
-        return bring_up_to_date(store, part=part)
-
-
-def up_to_date_on(url: str | None, workers: int | None = None) -> int:
-    """`bring_up_to_date` over the store at `url`, its trainees shared out between `workers`
-    processes (by default one per core, at most 4: scoring is CPU work - a content change over
-    10,000 accounts takes one core ~8 s here). Returns how many accounts' figures were scored."""
-    workers = workers or min(os.cpu_count() or 1, 4)
-    if workers <= 1:
-        return _up_to_date_part(url, (0, 1))
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(workers) as pool:
-        return sum(pool.map(_up_to_date_part, [url] * workers,
-                            [(k, workers) for k in range(workers)]))
 
 
 def approval_columns(framework: Framework) -> list[tuple[str, str]]:
@@ -234,7 +194,7 @@ class ReviewSession:
              say: Say | None = None) -> list[CohortRow]:
         """One row per trainee (filtered), with figures, last activity and review state.
         `say`: told before a long scoring starts (after a content change), for the page."""
-        with _bulk():
+        with bulk():
             return self._rows(cohort=cohort, manager=manager, workshop_date=workshop_date,
                               today=today, say=say)
 

@@ -164,17 +164,25 @@ class ReviewVerbs:
         """Score accounts (id -> the save stamp their figures will be kept under: the
         account's `updated_at`) from their latest documents as of `today` and keep the
         figures; returns them. A failure to keep them is logged: they are a cache."""
+        out, rows = self.scored_figures(stamps, framework, today)
+        try:
+            self.save_figures(rows)
+        except Exception:  # figures are a cache: showing them matters more than keeping them
+            _log.exception("could not keep dashboard figures")
+        return out
+
+    def scored_figures(self, stamps: Mapping[int, dt.datetime | None], framework: Framework,
+                       today: dt.date
+                       ) -> tuple[dict[int, Kept], list[tuple[int, dt.datetime, str, str]]]:
+        """Accounts (id -> save stamp) scored from their latest documents as of `today`: their
+        figures, and the rows `save_figures` keeps them as."""
         docs = self.latest_documents(stamps)
         under = fingerprint(framework)
         out, rows = {}, []
         for acc, stamp in stamps.items():
             kept = out[acc] = kept_figures(docs.get(acc, {}), framework, today)
             rows.append((acc, stamp, under, kept.model_dump_json()))
-        try:
-            self.save_figures(rows)
-        except Exception:  # figures are a cache: showing them matters more than keeping them
-            _log.exception("could not keep dashboard figures")
-        return out
+        return out, rows
 
     def score_saved(self, account_ids: Iterable[int]) -> None:
         """Score accounts just saved (or imported) under the default content and keep their

@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                "kamkit.store_practice", "kamkit.store_reviews", "kamkit.store_privacy",
                "kamkit.store_people", "kamkit.store_copy")),
     ("sessions and files", ("kamkit.session", "kamkit.review", "kamkit.identity", "kamkit.people",
-                            "kamkit.people_kept",
+                            "kamkit.people_kept", "kamkit.refresh",
                             "kamkit.demo", "kamkit.io", "kamkit.rater")),
     ("serving", ("kamkit.room", "kamkit.server", "kamkit.kernel", "kamkit.voila_app",
                  "kamkit.hub")),

@@ -1,11 +1,14 @@
 """`kamkit refresh`, and `kamkit review` running it beside the server as it starts: after a
-content change every account is scored again there, once, not on the first manager's page."""
+content change every account and trainee is scored again there, once, on every core - not on
+the first manager's page."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +17,7 @@ from kamkit.cli import main
 from kamkit.demo import seed_demo
 from kamkit.figures import fingerprint as figures_fingerprint
 from kamkit.frameworks import default_framework
+from kamkit.refresh import up_to_date_on
 from kamkit.review import ReviewSession
 from kamkit.store import Store
 from kamkit.store_tables import figures, person_figures
@@ -25,10 +29,14 @@ def db(tmp_path, private_home):
     with Store(url) as store:
         seed_demo(store)
         ReviewSession(store, "Mia").rows()  # kept, then the content changes:
-        with store._write() as conn:
-            conn.execute(figures.update().values(fingerprint="other content"))
-            conn.execute(person_figures.update().values(fingerprint="other content"))
+    _content_changed(url)
     return url
+
+
+def _content_changed(url: str) -> None:
+    with Store(url) as store, store._write() as conn:
+        conn.execute(figures.update().values(fingerprint="other content"))
+        conn.execute(person_figures.update().values(fingerprint="other content"))
 
 
 def _kept_under(url: str) -> set[str]:
@@ -38,64 +46,90 @@ def _kept_under(url: str) -> set[str]:
                 person_figures.select().with_only_columns(person_figures.c.fingerprint))}
 
 
+def _counts(url: str) -> tuple[int, int]:
+    with Store(url) as store:
+        rows = store.list_account_rows()
+    return (sum(r["account_id"] is not None for r in rows), len({r["trainee_id"] for r in rows}))
+
+
 def test_review_starts_the_refresh_beside_the_server_and_it_keeps_every_figure(
         db, monkeypatch, capsys):
     started, served = [], []
-    monkeypatch.setattr(subprocess, "Popen", lambda cmd, **kw: started.append((cmd, kw)))
-    monkeypatch.setattr(os, "execvpe", lambda *cmd: served.append(cmd))
-    assert main(["--db", db, "review", "--token", "t" * 20, "--port", "8998"]) == 0
+    with monkeypatch.context() as m:
+        m.setattr(subprocess, "Popen", lambda cmd, **kw: started.append((cmd, kw)))
+        m.setattr(os, "execvpe", lambda *cmd: served.append(cmd))
+        assert main(["--db", db, "review", "--token", "t" * 20, "--port", "8998"]) == 0
     assert served and len(started) == 1
     cmd, kw = started[0]
-    assert cmd == [sys.executable, "-m", "kamkit.cli", "--db", db, "refresh", "--background"]
+    # the store is named in the environment, not on a command line (a password would show)
+    assert cmd == [sys.executable, "-m", "kamkit.cli", "refresh", "--beside", str(os.getpid())]
+    assert kw["env"]["KAMKIT_DB_URL"] == db and kw["start_new_session"]
     assert "other content" in _kept_under(db)
-    monkeypatch.undo()
-    # run as the server runs it: in its own process, at a lower priority
+    # run as the server runs it (its parent here: this test's process)
     done = subprocess.run(cmd, env=kw["env"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    with Store(db) as store:
-        accounts = sum(r["account_id"] is not None for r in store.list_account_rows())
-        assert accounts >= 10
-        assert done.stdout.startswith(f"kamkit: the dashboard's figures are up to date: "
-                                      f"{accounts} accounts scored again in ")
+    accounts, trainees = _counts(db)
+    assert accounts >= 10 and trainees >= 5
+    assert done.stdout.startswith(
+        f"kamkit: the dashboard is up to date: the figures of {accounts} accounts and the "
+        f"records of {trainees} trainees scored again in ")
     assert _kept_under(db) == {figures_fingerprint(default_framework()), people._fingerprint(
         default_framework())}  # kept anew under this content, none under the other
 
     def no_scoring(*args, **kwargs):
         raise AssertionError("scored on the page")
 
-    monkeypatch.setattr(Store, "keep_figures", no_scoring)
-    monkeypatch.setattr(people, "_records", no_scoring)
-    with Store(db) as store:  # a manager's first page: everything read as kept
-        assert len(ReviewSession(store, "Mia").rows()) == len(
-            {r["trainee_id"] for r in store.list_account_rows()})
-    monkeypatch.undo()
+    with monkeypatch.context() as m, Store(db) as store:  # a manager's first page: all kept
+        m.setattr(Store, "keep_figures", no_scoring)
+        m.setattr(people, "_records", no_scoring)
+        assert len(ReviewSession(store, "Mia").rows()) == trainees
     assert main(["--db", db, "refresh"]) == 0
-    assert "up to date: 0 accounts scored again" in capsys.readouterr().out
-
-
-def test_a_refresh_that_fails_in_the_background_says_so_in_one_line(db, monkeypatch, capsys):
-    from kamkit import review
-
-    def broken(url, workers=None):
-        raise OSError("disk full")
-
-    niced = []
-    monkeypatch.setattr(os, "nice", niced.append)  # not this test process
-    monkeypatch.setattr(review, "up_to_date_on", broken)
-    assert main(["--db", db, "refresh", "--background"]) == 1
-    out = capsys.readouterr()
-    assert niced == [10] and out.out == ""
-    assert out.err == ("kamkit: the dashboard's figures could not be brought up to date now "
-                       "(disk full); the dashboard scores them when it is opened.\n")
-    assert main(["--db", db, "refresh"]) == 1  # asked for at the terminal: the same line
-    assert capsys.readouterr().err == out.err and niced == [10]
+    assert "the figures of 0 accounts and the records of 0 trainees" in capsys.readouterr().out
 
 
 def test_the_trainees_are_shared_out_between_worker_processes(db):
-    from kamkit.review import up_to_date_on
-
-    with Store(db) as store:
-        accounts = sum(r["account_id"] is not None for r in store.list_account_rows())
-    assert up_to_date_on(db, workers=3) == accounts  # each account scored once, by one worker
+    accounts, trainees = _counts(db)
+    assert up_to_date_on(db, 3) == (accounts, trainees)  # each scored once, by one worker
     assert "other content" not in _kept_under(db)
-    assert up_to_date_on(db, workers=3) == 0
+    assert up_to_date_on(db, 3) == (0, 0)
+    _content_changed(db)
+    assert up_to_date_on(db, 1) == (accounts, trainees)
+
+
+def test_what_cannot_be_kept_is_said_in_one_line(db, monkeypatch, capsys):
+    def full(self, rows):
+        raise OSError("disk full\nand a second line")
+
+    monkeypatch.setattr(Store, "save_figures", full)  # the workers are forked with it
+    assert main(["--db", db, "refresh"]) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == (
+        "kamkit: the dashboard's figures could not be brought up to date now (disk full); "
+        "the dashboard scores them when it is opened.\n")
+
+
+def test_a_refresh_ends_with_the_server_it_was_started_beside(db, tmp_path):
+    """Its server gone (here before it even began), the refresh ends at once, quietly."""
+    log = tmp_path / "refresh.log"
+    starter = ("import subprocess, sys, os\n"
+               f"p = subprocess.Popen([sys.executable, '-m', 'kamkit.cli', 'refresh', '--beside',"
+               f" str(os.getpid())], stdout=open({str(log)!r}, 'w'), stderr=subprocess.STDOUT,"
+               " start_new_session=True)\n"
+               "print(p.pid)\n")
+    env = dict(os.environ, KAMKIT_DB_URL=db)
+    pid = int(subprocess.run([sys.executable, "-c", starter], env=env, capture_output=True,
+                             text=True, timeout=60, check=True).stdout)
+    deadline = time.monotonic() + 60
+    while _running(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _running(pid)
+    assert log.read_text() == ""  # no traceback, and nothing scored: the server was gone
+    assert "other content" in _kept_under(db)
+
+
+def _running(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False

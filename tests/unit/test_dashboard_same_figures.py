@@ -22,7 +22,8 @@ from kamkit.figures import account_figures
 from kamkit.frameworks import default_framework
 from kamkit.models import Attempt, IndicatorRating, Review
 from kamkit.quiz import load_quiz
-from kamkit.review import ReviewSession, bring_up_to_date, saved_docs
+from kamkit.refresh import bring_up_to_date
+from kamkit.review import ReviewSession, saved_docs
 from kamkit.scoring.competency import (
     GAIN_MEASURES,
     case_tries,
@@ -287,7 +288,7 @@ def test_a_content_change_is_scored_once_before_the_first_page(store, monkeypatc
         conn.execute(person_figures.update().values(fingerprint="other content"))
         accounts_kept = len(conn.execute(figures.select()).all())
     assert accounts_kept > len(cold) / 2
-    assert bring_up_to_date(store) == accounts_kept
+    assert bring_up_to_date(store) == (accounts_kept, len(cold))
 
     def no_scoring(*args, **kwargs):
         raise AssertionError("the page scored what bring_up_to_date should have kept")
@@ -297,5 +298,5 @@ def test_a_content_change_is_scored_once_before_the_first_page(store, monkeypatc
     fresh = ReviewSession(store, "Mia").rows()
     assert fresh == cold
     check_against_reference(store, fresh, TODAY)
-    assert bring_up_to_date(store) == 0
+    assert bring_up_to_date(store) == (0, 0)
 
