@@ -6,7 +6,10 @@ with the same settings (the floor, measured in the same run)?
   (each step's own page and the competencies - opened in the workbook on that tab - a case's page
   and the quiz) with its content on screen - median and p95 over --opens opens each (pre-heated
   pool as `kamkit serve`), the floor opened beside each of them, before and after in turn (so
-  a noisy moment hits the floor as it hits the page; the floor's p95 is over more opens);
+  a noisy moment hits the floor as it hits the page; the floor's p95 is over more opens); a
+  page is judged by the median of its pairs' ratios (page / the floor opened beside it): page
+  times here are bimodal (~1.0 s or ~1.45 s, the floor's too, in about a third of opens), so a
+  median over 10 opens lands in either mode by chance, while a pair shares its moment;
 - step switch inside the workbook: a tab pressed until that step's content is painted, timed in
   the page from the mouse event's own timestamp, p95 over --switches switches; first visits
   counted apart (the page is open 3 s first, while the steps build in the background); the
@@ -163,6 +166,7 @@ def tti(browser, srv: Served, opens: int) -> None:
         f"{srv.url}/voila/render/exercises/10_quiz.ipynb?t={srv.token}",
         lambda p: p.get_by_role("button", name="Check").first.wait_for())
     times: dict[str, list[float]] = {k: [] for k in pages}
+    beside: dict[str, list[float]] = {k: [] for k in pages}  # the floor's open in each pair
     for url, ready in pages.values():  # warm-up, not counted
         _open(browser, url, ready)
     floor_name = "floor: one-button notebook"
@@ -177,18 +181,27 @@ def tti(browser, srv: Served, opens: int) -> None:
             for which, url, ready in pair if (i + round_) % 2 == 0 else pair[::-1]:
                 time.sleep(6)
                 times[which].append(_open(browser, url, ready))
+            beside[name].append(times[floor_name][-1])
     print(f"Time-to-interactive, {opens} opens each, the floor opened beside each "
           "(pool as kamkit serve):")
     floor = report("  " + "floor: one-button notebook", times["floor: one-button notebook"])
-    worst = ("", 0.0)
+    paired: dict[str, float] = {}
     for name in list(pages)[1:]:
-        ratio = report("  " + name, times[name], floor) / floor
-        if name != "workbook page" and ratio > worst[1]:
-            worst = (name, ratio)
-    ratio = statistics.median(times["workbook page"]) * 1000 / floor
-    verdict("workbook page TTI / floor (median)", "<= 1.10x", f"{ratio:.2f}x", ratio <= 1.1)
-    verdict("slowest other page a trainee opens, TTI / floor", "<= 1.25x",
-            f"{worst[1]:.2f}x ({worst[0]})", worst[1] <= 1.25)
+        report("  " + name, times[name], floor)
+        paired[name] = statistics.median(p / f for p, f in zip(times[name], beside[name],
+                                                                 strict=True))
+    print("  each page against the floor opened beside it - the median of the pairs' ratios "
+          "(this machine's page times are bimodal, ~1.0 s or ~1.45 s for the floor too; a "
+          "median over 10 opens flips between the two, a pair's ratio cancels the moment):")
+    for name, ratio in paired.items():
+        print(f"    {name:<38} {ratio:.2f}x")
+    others = {name: ratio for name, ratio in paired.items() if name != "workbook page"}
+    worst = max(others, key=others.__getitem__)
+    ratio = paired["workbook page"]
+    verdict("workbook page TTI / floor beside it (median of pairs)", "<= 1.10x",
+            f"{ratio:.2f}x", ratio <= 1.1)
+    verdict("slowest other page a trainee opens, TTI / floor beside it (median of pairs)",
+            "<= 1.25x", f"{others[worst]:.2f}x ({worst})", others[worst] <= 1.25)
 
 
 # Each step's own content, as a person recognises it: (selector, text it must contain)
