@@ -705,10 +705,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     from kamkit import refresh
 
-    if args.beside is not None:  # started by `kamkit review`: the pages come first
-        os.nice(10)
+    if args.beside is not None:  # started by `kamkit review` (its content checked): the pages
+        os.nice(10)  # come first
         _end_with(args.beside)
-    _check_content()
+    else:
+        _check_content()
     started = time.perf_counter()
     try:
         done = refresh.up_to_date_on(args.db)
@@ -737,6 +738,9 @@ def _end_with(server: int) -> None:
     import signal
     import threading
     import time
+
+    if os.getpgrp() != os.getpid():  # ending its group must end nothing but itself
+        os.setsid()
 
     def watch() -> None:
         while os.getppid() == server:

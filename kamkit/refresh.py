@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from kamkit.frameworks import Framework, default_framework
 from kamkit.people import keep_stale_records
+from kamkit.quiz import load_quiz
 from kamkit.review import bulk, kept_and_stale
 from kamkit.store import Store
 
@@ -56,13 +57,15 @@ def up_to_date_on(url: str | None, processes: int | None = None) -> Refreshed:
     between `processes` (default `workers()`). The content is loaded (and checked) first, once
     (the workers are forked with it). Interrupted (Ctrl+C), the workers end without a word:
     what they kept stays kept."""
+    load_quiz()  # and the quiz the records are scored under: a broken one said here, once
     default_framework()
     processes = processes or workers()
     if processes <= 1:
         return _part(url, (0, 1))
     import multiprocessing
 
-    with multiprocessing.Pool(processes, initializer=_deaf) as pool:  # ends them on leaving
+    # forked, whatever the platform's default: the workers start with the content loaded
+    with multiprocessing.get_context("fork").Pool(processes, initializer=_deaf) as pool:
         done = pool.starmap(_part, [(url, (k, processes)) for k in range(processes)])
     return Refreshed(sum(d.accounts for d in done), sum(d.trainees for d in done))
 
@@ -74,5 +77,9 @@ def _deaf() -> None:
 
 
 def _part(url: str | None, part: tuple[int, int]) -> Refreshed:
-    with Store(url) as store:
-        return bring_up_to_date(store, part=part)
+    try:
+        with Store(url) as store:
+            return bring_up_to_date(store, part=part)
+    except Exception as exc:  # sent back to the parent as one line any process can rebuild
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [repr(exc)]
+        raise RuntimeError(reason[0][:160]) from None

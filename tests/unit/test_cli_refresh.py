@@ -66,7 +66,8 @@ def test_review_starts_the_refresh_beside_the_server_and_it_keeps_every_figure(
     assert kw["env"]["KAMKIT_DB_URL"] == db and kw["start_new_session"]
     assert "other content" in _kept_under(db)
     # run as the server runs it (its parent here: this test's process)
-    done = subprocess.run(cmd, env=kw["env"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(cmd, env=kw["env"], capture_output=True, text=True, timeout=120,
+                          start_new_session=True)
     assert done.returncode == 0, done.stderr
     accounts, trainees = _counts(db)
     assert accounts >= 10 and trainees >= 5
@@ -133,3 +134,24 @@ def _running(pid: int) -> bool:
         return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (FileNotFoundError, IndexError):
         return False
+
+
+def test_a_content_error_in_a_worker_is_said_in_one_line_not_a_hang(db, monkeypatch, capsys):
+    """An error no process can rebuild (ContentError takes three arguments) crosses from the
+    workers as one line; before, the pool's result thread died and the refresh waited forever."""
+    import threading
+
+    from kamkit.errors import ContentError
+
+    def broken(framework):
+        raise ContentError("quiz.yaml", "questions", "a question with no options")
+
+    monkeypatch.setattr(people, "_fingerprint", broken)  # the workers are forked with it
+    answer = []
+    run = threading.Thread(target=lambda: answer.append(main(["--db", db, "refresh"])),
+                           daemon=True)
+    run.start()
+    run.join(60)
+    assert answer == [1]
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "a question with no options" in err and "Traceback" not in err
