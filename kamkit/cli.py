@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kamkit.errors import InvalidInput, KamkitError, NotFound, OutOfDate
+from kamkit.errors import InvalidInput, KamkitError, NotFound, OutOfDate, one_line
 from kamkit.room import KERNEL_MEMORY_MB, UNCONNECTED_AFTER
 from kamkit.settings import child_env, current
 
@@ -714,9 +714,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     try:
         done = refresh.up_to_date_on(args.db)
     except Exception as exc:  # noqa: BLE001 - a cache: the dashboard scores what is not kept
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [repr(exc)]
         print(f"kamkit: the dashboard's figures could not be brought up to date now "
-              f"({reason[0][:160]}); the dashboard scores them when it is opened.",
+              f"({one_line(exc)}); the dashboard scores them when it is opened.",
               file=sys.stderr, flush=True)
         return 1
     if done.accounts or done.trainees or args.beside is None:

@@ -17,7 +17,15 @@ __all__ = [
     "SaveFailed",
     "OutOfDate",
     "StoreUnreadable",
+    "one_line",
 ]
+
+
+def one_line(exc: BaseException, most: int = 160) -> str:
+    """An error's reason as one short line for a terminal: a database error's own message (not
+    SQLAlchemy's statement and background link), its first line, at most `most` characters."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return (lines[0] if lines else repr(exc))[:most]
 
 
 class KamkitError(Exception):

@@ -12,6 +12,7 @@ import os
 import signal
 from typing import NamedTuple
 
+from kamkit.errors import one_line
 from kamkit.frameworks import Framework, default_framework
 from kamkit.people import keep_stale_records
 from kamkit.quiz import load_quiz
@@ -81,5 +82,4 @@ def _part(url: str | None, part: tuple[int, int]) -> Refreshed:
         with Store(url) as store:
             return bring_up_to_date(store, part=part)
     except Exception as exc:  # sent back to the parent as one line any process can rebuild
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [repr(exc)]
-        raise RuntimeError(reason[0][:160]) from None
+        raise RuntimeError(one_line(exc)) from None
