@@ -11,7 +11,7 @@
    - cold, the first look of a day (days +1 .. +5, a new page each): only the accounts that
      day moves (a rating turning stale, an action falling due ...) are scored again;
    - content changed: every account scored again - once, kept for the looks after it: by
-     `kamkit review` in the background as it starts (`up_to_date_on`: a process per core), and
+     `kamkit review` in the background as it starts (`up_to_date_on`: up to 4 processes), and
      the first page after it; and what a page opened before that has finished pays (all
      scored on the page), and a view of one cohort of 25 (the page opens on the latest
      workshop's cohort when cohorts have workshop dates - these have none, so "(all)" is what

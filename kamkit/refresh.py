@@ -2,7 +2,7 @@
 (a rubric, a case's key, the framework, the quiz - or a new kamkit) every account's figures and
 every trainee's person record kept in the store are stale, and the first dashboard page would
 score them all (~8 s for 10,000 accounts on one core here). `kamkit review` runs `kamkit
-refresh` beside its server as it starts, so that work is done once, there, on every core.
+refresh` beside its server as it starts, so that work is done once, there, on up to 4 cores.
 """
 
 from __future__ import annotations
